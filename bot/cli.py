@@ -1,0 +1,170 @@
+"""The `loaso` command line. Texts are Vietnamese: commune staff run these commands."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from bot.settings import Settings, SettingsError, get_settings
+from bot.logs import setup_logging
+
+app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
+                  no_args_is_help=True, add_completion=False)
+webhook_app = typer.Typer(help="Đăng ký webhook với nền tảng nhắn tin.", no_args_is_help=True)
+app.add_typer(webhook_app, name="webhook")
+
+MIGRATE_HINT = "Cơ sở dữ liệu chưa được cập nhật. Hãy chạy: loaso migrate"
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        fail(str(error))
+    setup_logging(settings.log_level, settings.secret_values())
+    return settings
+
+
+@app.command()
+def migrate() -> None:
+    """Tạo hoặc cập nhật cấu trúc cơ sở dữ liệu lên phiên bản mới nhất."""
+    settings = settings_or_exit()
+    from db import migrations
+    from db.engine import Database
+
+    async def run() -> str | None:
+        database = Database(settings.database_url)
+        try:
+            await migrations.upgrade(database)
+            return await migrations.current_revision(database)
+        finally:
+            await database.dispose()
+
+    try:
+        revision = asyncio.run(run())
+    except OSError as error:
+        fail(f"Không kết nối được cơ sở dữ liệu: {error}")
+    typer.echo(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({revision}).")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Cổng lắng nghe.")] = 8000,
+          sender: Annotated[bool, typer.Option(
+              help="Chạy bộ gửi tin trong tiến trình này (tắt khi đã có loaso worker).")] = True,
+          ) -> None:
+    """Chạy dịch vụ: webhook, /healthz, /metrics và bộ gửi tin."""
+    settings = settings_or_exit()
+    import uvicorn
+
+    from bot.app import create_app
+    from bot.service import NotMigrated, Service
+
+    service = Service(settings)
+    try:
+        asyncio.run(service.check_migrated())
+    except NotMigrated:
+        asyncio.run(service.database.dispose())
+        fail(MIGRATE_HINT)
+    except OSError as error:
+        fail(f"Không kết nối được cơ sở dữ liệu: {error}")
+    application = create_app(service, run_sender=sender and settings.run_sender)
+    uvicorn.run(application, host=host, port=port, log_config=None, access_log=False,
+                server_header=False)
+
+
+@app.command()
+def worker() -> None:
+    """Chỉ chạy bộ gửi tin (và bộ lập lịch), cho triển khai nhiều tiến trình."""
+    settings = settings_or_exit()
+    from bot.service import NotMigrated, Service
+
+    async def run() -> None:
+        service = Service(settings)
+        try:
+            await service.check_migrated()
+        except NotMigrated:
+            await service.database.dispose()
+            fail(MIGRATE_HINT)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        service.start_background(sender=True,
+                                 polling=settings.telegram_mode == "polling")
+        logging.getLogger(__name__).info("worker running; Ctrl+C to stop")
+        await stop.wait()
+        await service.close()
+
+    asyncio.run(run())
+
+
+@app.command()
+def chat(user: Annotated[str, typer.Option("--user", help="Mã người dân giả lập.")] = "console",
+         as_of: Annotated[str | None, typer.Option(
+             "--as-of", help="Xem trước chiến dịch tại một ngày (YYYY-MM-DD).")] = None) -> None:
+    """Trò chuyện với Loa Số ngay trong cửa sổ lệnh, không cần token."""
+    settings = settings_or_exit()
+    preview = None
+    if as_of is not None:
+        try:
+            preview = datetime.fromisoformat(as_of).replace(tzinfo=settings.zone)
+        except ValueError:
+            fail(f"Ngày không hợp lệ: '{as_of}' (cần dạng YYYY-MM-DD).")
+    from bot.console_chat import run_chat
+
+    code = asyncio.run(run_chat(settings, user=user, as_of=preview, stdin=sys.stdin,
+                                stdout=sys.stdout))
+    raise typer.Exit(code)
+
+
+@webhook_app.command("set")
+def webhook_set(channel: Annotated[str, typer.Option(help="Kênh: telegram.")] = "telegram",
+                ) -> None:
+    """Đăng ký địa chỉ webhook (LOASO_PUBLIC_URL) và mã bí mật với Telegram."""
+    settings = settings_or_exit()
+    if channel != "telegram":
+        fail(f"Kênh '{channel}' chưa hỗ trợ đăng ký webhook.")
+    if settings.telegram_token is None:
+        fail("Chưa đặt LOASO_TELEGRAM_TOKEN.")
+    if settings.public_url is None:
+        fail("Chưa đặt LOASO_PUBLIC_URL (địa chỉ HTTPS công khai của máy chủ).")
+    if settings.telegram_webhook_secret is None:
+        fail("Chưa đặt LOASO_TELEGRAM_WEBHOOK_SECRET.")
+    from bot.channels.registry import build_channels
+    from bot.channels.telegram import ALLOWED_UPDATES
+
+    url = f"{settings.public_url}/webhook/telegram"
+
+    async def run() -> None:
+        telegram = build_channels(settings)["telegram"]
+        try:
+            await telegram.bot.set_webhook(
+                url=url, secret_token=settings.telegram_webhook_secret.get_secret_value(),
+                allowed_updates=ALLOWED_UPDATES, max_connections=40)
+        finally:
+            await telegram.close()
+
+    try:
+        asyncio.run(run())
+    except Exception as error:  # shown to the operator as one line, token redacted
+        from bot.logs import RedactSecrets
+
+        fail("Telegram từ chối đăng ký webhook: "
+             + RedactSecrets(settings.secret_values()).redact(str(error)))
+    typer.echo(f"Đã đăng ký webhook: {url}")
+
+
+def main() -> None:
+    app()

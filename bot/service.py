@@ -1,0 +1,83 @@
+"""Assemble one process: database, channels, limiters, sender, inbound processor."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.channels.base import Channel
+from bot.channels.registry import build_channels
+from bot.metrics import Metrics
+from bot.pipeline import InboundProcessor, utcnow
+from bot.settings import Settings
+from db import migrations
+from db.engine import Database
+from handlers import router
+from scheduler.ratelimit import ChannelLimiter
+from scheduler.sender import OutboxSender, SenderPolicy
+
+log = logging.getLogger(__name__)
+
+
+class NotMigrated(Exception):
+    """The database schema is not at the newest migration."""
+
+
+class Service:
+    def __init__(self, settings: Settings, *, channels: dict[str, Channel] | None = None,
+                 clock: Callable[[], datetime] = utcnow, as_of: datetime | None = None) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.database = Database(settings.database_url)
+        self.channels = build_channels(settings) if channels is None else channels
+        self.limiters = {name: self._limiter(name) for name in self.channels}
+        self.sender = OutboxSender(
+            self.database, self.channels, self.limiters, self.metrics,
+            SenderPolicy(max_attempts=settings.send_max_attempts,
+                         concurrency=settings.send_concurrency,
+                         lease=timedelta(seconds=settings.outbox_lease_seconds),
+                         poll_seconds=settings.sender_poll_seconds),
+            clock=clock)
+        self.processor = InboundProcessor(self.database, self.channels, router, self.metrics,
+                                          wake_sender=self.sender.wake, clock=clock,
+                                          as_of=as_of, zone=settings.zone)
+        self._tasks: list[asyncio.Task] = []
+
+    def _limiter(self, channel: str) -> ChannelLimiter:
+        settings = self.settings
+        if channel == "telegram":
+            return ChannelLimiter(rate=settings.telegram_rate_limit,
+                                  chat_rate=settings.telegram_chat_rate_limit,
+                                  chat_burst=settings.telegram_chat_burst)
+        return ChannelLimiter(rate=0, chat_rate=1000, chat_burst=1000)
+
+    async def check_migrated(self) -> None:
+        current = await migrations.current_revision(self.database)
+        if current != migrations.head_revision():
+            raise NotMigrated(current)
+
+    def start_background(self, *, sender: bool = True, polling: bool = False) -> None:
+        if sender:
+            self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        if polling and "telegram" in self.channels:
+            from bot.polling import poll_telegram
+
+            self._tasks.append(asyncio.create_task(
+                poll_telegram(self.channels["telegram"], self.processor), name="telegram-poll"))
+
+    @property
+    def sender_running(self) -> bool:
+        return any(task.get_name() == "sender" and not task.done() for task in self._tasks)
+
+    async def close(self) -> None:
+        await self.sender.stop()
+        for task in self._tasks:
+            if task.get_name() != "sender":
+                task.cancel()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=15)
+        for channel in self.channels.values():
+            await channel.close()
+        await self.database.dispose()

@@ -1,0 +1,159 @@
+"""Tables as plain mapped data. Behaviour lives in db/queries and the services, not here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names, so Alembic migrations (and SQLite batch mode) can address them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BIGINT on PostgreSQL; INTEGER on SQLite, where only INTEGER PRIMARY KEY autoincrements.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on both backends (SQLite would otherwise hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    STOPPED = "stopped"  # blocked the bot / unfollowed: nothing more is sent
+
+
+class User(Base):
+    """One resident on one channel. Before consent only the channel address is kept."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64))  # platform chat/user id, opaque
+    status: Mapped[str] = mapped_column(String(16), default=UserStatus.ACTIVE)
+    stopped_reason: Mapped[str | None] = mapped_column(String(200))
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_evidence: Mapped[str | None] = mapped_column(String(64))  # the event id of the tap
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConversationState(Base):
+    """Where a resident is in a flow, plus the options last shown (for numbered replies)."""
+
+    __tablename__ = "conversation_states"
+
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    state: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    options: Mapped[list[str]] = mapped_column(Json, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class InboundEvent(Base):
+    """One row per platform event ever accepted: the dedupe key, nothing of the content."""
+
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("channel", "event_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(128))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    STOPPED = "stopped"
+
+
+class Priority:
+    """Higher goes first: a tap's acknowledgement, then replies, then bulk."""
+
+    ACK = 20
+    REPLY = 10
+    BULK = 0
+
+
+class OutboxMessage(Base):
+    """One platform call to make. Written in the same transaction as what caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_claim", "status", "priority", "next_attempt_at"),
+        Index("ix_outbox_lease", "status", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    priority: Mapped[int] = mapped_column(Integer, default=Priority.REPLY)
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    # Unique when set: a broadcast or bulletin occurrence writes one key per recipient.
+    dedupe_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    platform_message_id: Mapped[str | None] = mapped_column(String(64))
+    error_class: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,66 @@
+"""Everything residents read from the foundation flows, in one place for review (NFC)."""
+
+PRIVACY_NOTICE_VERSION = "2026-11-26"
+
+GREETING = (
+    "Xin chào! Đây là Loa Số — kênh thông tin của Đảng ủy xã về Đại hội Đảng các cấp "
+    "và nơi góp ý vào dự thảo văn kiện."
+)
+
+PRIVACY_NOTICE = (
+    "🔒 Thông báo về dữ liệu cá nhân (phiên bản {version})\n\n"
+    "Đọc tin công khai không cần đồng ý và không cần khai báo gì.\n\n"
+    "Chưa đồng ý, Loa Số chỉ giữ mã cuộc trò chuyện mà ứng dụng nhắn tin cấp để trả lời "
+    "bạn. Loa Số không lưu tên, số điện thoại hay nội dung tin nhắn của bạn.\n\n"
+    "Nếu bạn đồng ý, Loa Số lưu thêm: thời điểm bạn đồng ý; thôn và chủ đề bạn đăng ký "
+    "nhận tin; các góp ý bạn gửi (bạn có thể góp ý ẩn danh); kết quả thi tìm hiểu. "
+    "Mục đích: gửi tin Đại hội đến bạn và tiếp nhận góp ý của bạn cho dự thảo văn kiện.\n\n"
+    "Góp ý là ý kiến về văn kiện, được tổng hợp theo văn kiện và theo mục, không dùng "
+    "để đánh giá hay lập danh sách người dân. Bạn có quyền xem dữ liệu của mình, rút lại "
+    "sự đồng ý và yêu cầu xóa dữ liệu bất cứ lúc nào (theo Luật Bảo vệ dữ liệu cá nhân "
+    "số 91/2025/QH15).\n\n"
+    "Bạn có đồng ý để Loa Số lưu các thông tin trên không?"
+)
+
+CONSENT_YES = "Đồng ý"
+CONSENT_NO = "Không đồng ý"
+
+CONSENT_RECORDED = "Cảm ơn bạn. Loa Số đã ghi nhận sự đồng ý của bạn (phiên bản {version})."
+CONSENT_ALREADY = "Bạn đã đồng ý từ {when}. Không cần làm gì thêm."
+CONSENT_DECLINED = (
+    "Loa Số tôn trọng lựa chọn của bạn và không lưu thông tin cá nhân nào. "
+    "Bạn vẫn đọc được mọi tin công khai. Khi muốn đăng ký nhận tin hoặc góp ý, "
+    "hãy gõ /start để đồng ý."
+)
+CONSENT_WITHDRAWN = (
+    "Loa Số đã ghi nhận bạn rút lại sự đồng ý. Từ nay Loa Số không lưu thêm thông tin "
+    "cá nhân nào của bạn."
+)
+CONSENT_REPROMPT = "Bạn chọn “Đồng ý” hoặc “Không đồng ý” giúp Loa Số nhé."
+CONSENT_STATUS_GIVEN = "Trạng thái: bạn đã đồng ý từ {when} (phiên bản {version})."
+CONSENT_STATUS_NONE = "Trạng thái: bạn chưa đồng ý, Loa Số không lưu thông tin cá nhân của bạn."
+
+MENU_TITLE = "Bạn muốn xem gì? Chọn một mục dưới đây."
+MENU_HELP = "Trợ giúp"
+MENU_PRIVACY = "Quyền riêng tư"
+
+HELP = (
+    "Loa Số hiểu các lệnh sau:\n"
+    "/start — lời chào và thông báo về dữ liệu cá nhân\n"
+    "/menu — danh sách chức năng\n"
+    "/trogiup — hướng dẫn này\n\n"
+    "Khi Loa Số đưa ra các lựa chọn, bạn bấm nút, hoặc gõ số thứ tự của lựa chọn "
+    "(ví dụ gõ 1). Gõ tiếng Việt có dấu hay không dấu đều được."
+)
+
+UNKNOWN_TEXT = "Loa Số chưa hiểu ý bạn. Bạn chọn một mục dưới đây, hoặc gõ /trogiup để xem hướng dẫn."
+UNKNOWN_COMMAND = "Loa Số chưa có lệnh /{command}. Bạn chọn một mục dưới đây, hoặc gõ /trogiup."
+STALE_BUTTON = "Lựa chọn này đã cũ hoặc không còn dùng được. Mời bạn chọn lại."
+UNSUPPORTED = (
+    "Loa Số hiện chỉ đọc được tin nhắn chữ. Bạn vui lòng gõ nội dung, "
+    "hoặc chọn một mục dưới đây."
+)
+APOLOGY = (
+    "Xin lỗi, Loa Số vừa gặp trục trặc khi xử lý tin nhắn của bạn. "
+    "Bạn vui lòng thử lại sau ít phút."
+)

@@ -1,0 +1,228 @@
+"""The outbox sender: claim due rows, respect the platforms' limits, send, record outcomes.
+
+Loop shape: one transaction writes the outcomes of finished sends *and* claims the next
+rows; no transaction is open while a platform call is in flight. Replies outrank bulk
+because the claim orders by priority. A row whose lease expires (the process died
+mid-send) is handed back by the sweeper, which is the only way a message can go twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.channels.base import Channel, SendError, SendResult
+from bot.metrics import Metrics
+from db import outbox as outbox_queries
+from db import residents
+from db.engine import Database
+from db.models import OutboxStatus
+from scheduler.ratelimit import ChannelLimiter
+
+log = logging.getLogger(__name__)
+
+# Put a message back in the queue rather than hold a sending slot longer than this.
+MAX_INLINE_WAIT = 1.0
+
+
+@dataclass(frozen=True)
+class SenderPolicy:
+    max_attempts: int = 5
+    concurrency: int = 64
+    lease: timedelta = timedelta(seconds=60)
+    poll_seconds: float = 1.0
+    sweep_seconds: float = 15.0
+
+    def backoff(self, attempts: int) -> float:
+        """2, 4, 8… seconds, capped at five minutes, with jitter so retries do not align."""
+        return min(300.0, 2.0 ** attempts) * random.uniform(0.8, 1.2)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class OutboxSender:
+    def __init__(self, database: Database, channels: dict[str, Channel],
+                 limiters: dict[str, ChannelLimiter], metrics: Metrics,
+                 policy: SenderPolicy = SenderPolicy(),
+                 clock: Callable[[], datetime] = utcnow) -> None:
+        self.database = database
+        self.channels = channels
+        self.limiters = limiters
+        self.metrics = metrics
+        self.policy = policy
+        self.clock = clock
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self._inflight: set[asyncio.Task] = set()
+        self._outcomes: list[dict[str, Any]] = []
+        self._stopped_recipients: list[tuple[str, str, str]] = []
+        self._last_sweep = 0.0
+        self.heartbeat: datetime | None = None  # last loop turn, for /healthz
+
+    def wake(self) -> None:
+        """Look for due rows now (called right after a commit that queued replies)."""
+        self._wakeup.set()
+
+    # -- loop ------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        log.info("sender started for %s", ", ".join(self.channels) or "no channels")
+        while not self._stopping:
+            self._wakeup.clear()
+            claimed = await self._step()
+            if claimed:
+                continue
+            if self._inflight and len(self._inflight) >= self.policy.concurrency:
+                await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
+                continue
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), self.policy.poll_seconds)
+            except TimeoutError:
+                pass
+        await self._finish()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self.wake()
+
+    async def drain(self) -> None:
+        """Send everything due now and return once it is recorded (terminal chat, tests)."""
+        while True:
+            claimed = await self._step()
+            if not claimed and not self._inflight:
+                break
+            if not claimed:
+                await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
+        await self._flush_outcomes()
+
+    async def _finish(self) -> None:
+        if self._inflight:
+            await asyncio.wait(self._inflight, timeout=10)
+        await self._flush_outcomes()
+        log.info("sender stopped")
+
+    async def _step(self) -> int:
+        """Record finished sends, sweep if it is time, and start sending newly claimed rows."""
+        now = self.clock()
+        self.heartbeat = now
+        free = self.policy.concurrency - len(self._inflight)
+        if free <= 0 and not self._outcomes and not self._stopped_recipients:
+            return 0
+        sweep = asyncio.get_running_loop().time() - self._last_sweep >= self.policy.sweep_seconds
+        async with self.database.transaction() as session:
+            await self._write_outcomes(session)
+            if sweep:
+                self._last_sweep = asyncio.get_running_loop().time()
+                released = await outbox_queries.release_expired_leases(
+                    session, now=now, max_attempts=self.policy.max_attempts)
+                if released:
+                    log.warning("returned %d outbox rows whose lease expired", released)
+            claimed = []
+            if free > 0 and not self._stopping:
+                claimed = await outbox_queries.claim(
+                    session, channels=list(self.channels), limit=free, now=now,
+                    lease=self.policy.lease)
+        for row in claimed:
+            task = asyncio.create_task(self._send(row))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+        return len(claimed)
+
+    async def _flush_outcomes(self) -> None:
+        if self._outcomes or self._stopped_recipients:
+            async with self.database.transaction() as session:
+                await self._write_outcomes(session)
+
+    async def _write_outcomes(self, session) -> None:
+        outcomes, self._outcomes = self._outcomes, []
+        stopped, self._stopped_recipients = self._stopped_recipients, []
+        if outcomes:
+            await outbox_queries.apply_updates(session, outcomes)
+        for channel, address, reason in stopped:
+            await residents.stop_recipient(session, channel=channel, address=address,
+                                           reason=reason)
+
+    # -- one message -----------------------------------------------------------------------
+
+    async def _send(self, row: outbox_queries.Claimed) -> None:
+        try:
+            if row.payload.get("type") == "message" and not await self._wait_turn(row):
+                return
+            try:
+                result = await self.channels[row.channel].send(row.recipient, row.payload)
+            except Exception as error:  # an adapter bug must not kill the sender
+                log.exception("channel %s raised while sending outbox row %d", row.channel,
+                              row.id)
+                result = SendResult(SendError.TRANSIENT, reason=f"{type(error).__name__}")
+            self._record(row, result)
+        finally:
+            self.wake()
+
+    async def _wait_turn(self, row: outbox_queries.Claimed) -> bool:
+        """Wait for the chat's and the bot's slot; False if the row was put back instead."""
+        limiter = self.limiters[row.channel]
+        chat_wait = limiter.chat_delay(row.recipient)
+        if chat_wait > MAX_INLINE_WAIT:
+            limiter.release_chat(row.recipient)
+            self._requeue(row, delay=chat_wait, reason=None)
+            return False
+        wait = max(chat_wait, limiter.pause_remaining(), limiter.bot_delay())
+        if wait > 0:
+            await asyncio.sleep(wait)
+        while (paused := limiter.pause_remaining()) > 0:  # a 429 arrived while we waited
+            await asyncio.sleep(paused)
+        return True
+
+    def _record(self, row: outbox_queries.Claimed, result: SendResult) -> None:
+        now = self.clock()
+        if result.ok:
+            self.metrics.sent.labels(row.channel).inc()
+            self._outcomes.append({"id": row.id, "status": OutboxStatus.SENT, "sent_at": now,
+                                   "platform_message_id": result.platform_message_id,
+                                   "lease_until": None, "error_class": None, "error": None})
+            return
+        error = result.error
+        self.metrics.send_errors.labels(row.channel, error.value).inc()
+        log.warning("send failed: outbox row %d on %s, attempt %d, %s: %s", row.id,
+                    row.channel, row.attempts, error.value, result.reason)
+        if error == SendError.THROTTLED:
+            retry_after = result.retry_after or 1.0
+            self.limiters[row.channel].pause(retry_after)
+            self._requeue(row, delay=retry_after, reason=result)
+        elif error == SendError.STOPPED:
+            self._stopped_recipients.append((row.channel, row.recipient, result.reason))
+            self._finalize(row, OutboxStatus.STOPPED, result)
+        elif error in (SendError.TRANSIENT, SendError.CONFIG):
+            if row.attempts >= self.policy.max_attempts:
+                self._finalize(row, OutboxStatus.FAILED, result)
+            else:
+                delay = 60.0 if error == SendError.CONFIG else self.policy.backoff(row.attempts)
+                self._retry(row, delay=delay, result=result)
+        else:
+            self._finalize(row, OutboxStatus.FAILED, result)
+
+    def _finalize(self, row, status: OutboxStatus, result: SendResult) -> None:
+        self._outcomes.append({"id": row.id, "status": status, "lease_until": None,
+                               "error_class": result.error.value, "error": result.reason[:2000]})
+
+    def _retry(self, row, *, delay: float, result: SendResult) -> None:
+        self._outcomes.append({
+            "id": row.id, "status": OutboxStatus.QUEUED, "lease_until": None,
+            "next_attempt_at": self.clock() + timedelta(seconds=delay),
+            "error_class": result.error.value, "error": result.reason[:2000]})
+
+    def _requeue(self, row, *, delay: float, reason: SendResult | None) -> None:
+        """Put back without spending an attempt: waiting for a rate limit is not a failure."""
+        change = {"id": row.id, "status": OutboxStatus.QUEUED, "lease_until": None,
+                  "attempts": row.attempts - 1,
+                  "next_attempt_at": self.clock() + timedelta(seconds=delay)}
+        if reason is not None:
+            change |= {"error_class": reason.error.value, "error": reason.reason[:2000]}
+        self._outcomes.append(change)
