@@ -70,17 +70,18 @@ class InboundProcessor:
             user.status, user.stopped_reason = UserStatus.ACTIVE, None
             if inbound.kind == InboundKind.RESUMED:
                 return Outcome.HANDLED
-            stored = await residents.load_state(session, user.id)
-            turn = Turn(inbound=inbound, user=user, session=session, now=now, as_of=self.as_of, zone=self.zone,
-                        state=stored.state, data=dict(stored.data or {}),
+            user_id = user.id  # read now: a failed step's rollback expires the instance
+            stored = await residents.load_state(session, user_id)
+            turn = Turn(inbound=inbound, user=user, session=session, now=now, as_of=self.as_of,
+                        zone=self.zone, state=stored.state, data=dict(stored.data or {}),
                         options=list(stored.options or []))
             replies = await self._run(turn)
             if replies is None:
-                replies = [Reply(texts.APOLOGY)]
+                replies = [Reply(texts.APOLOGY)]  # state stays where it was
             else:
                 stored.state, stored.data, stored.options = turn.state, turn.data, turn.options
-            stored.updated_at = now
-            self._enqueue(session, inbound, user.id, replies, now)
+                stored.updated_at = now
+            self._enqueue(session, inbound, user_id, replies, now)
         self.wake_sender()
         return Outcome.HANDLED
 

@@ -37,10 +37,12 @@ class SenderPolicy:
     lease: timedelta = timedelta(seconds=60)
     poll_seconds: float = 1.0
     sweep_seconds: float = 15.0
+    backoff_base: float = 1.0
+    config_retry_seconds: float = 60.0
 
     def backoff(self, attempts: int) -> float:
         """2, 4, 8… seconds, capped at five minutes, with jitter so retries do not align."""
-        return min(300.0, 2.0 ** attempts) * random.uniform(0.8, 1.2)
+        return min(300.0, self.backoff_base * 2.0 ** attempts) * random.uniform(0.8, 1.2)
 
 
 def utcnow() -> datetime:
@@ -203,7 +205,8 @@ class OutboxSender:
             if row.attempts >= self.policy.max_attempts:
                 self._finalize(row, OutboxStatus.FAILED, result)
             else:
-                delay = 60.0 if error == SendError.CONFIG else self.policy.backoff(row.attempts)
+                delay = (self.policy.config_retry_seconds if error == SendError.CONFIG
+                         else self.policy.backoff(row.attempts))
                 self._retry(row, delay=delay, result=result)
         else:
             self._finalize(row, OutboxStatus.FAILED, result)

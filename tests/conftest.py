@@ -1,0 +1,157 @@
+"""Fixtures only. The suite runs on SQLite, or on PostgreSQL with LOASO_TEST_DATABASE=postgresql."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+
+from bot.settings import Settings
+from db import migrations
+from db.engine import Database
+from tests.fakes.telegram_api import FakeTelegram, running
+
+FIXTURES = Path(__file__).parent / "channels" / "fixtures"
+BACKEND = os.environ.get("LOASO_TEST_DATABASE", "sqlite")
+PG_ADMIN_URL = os.environ.get("LOASO_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+PG_TEST_DB = f"loaso_test_{os.getpid()}"
+TABLES = ["outbox", "conversation_states", "inbound_events", "users"]
+WEBHOOK_SECRET = "test-secret_0123456789"
+
+
+def fixture(name: str) -> dict:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def _pg_url(database: str) -> str:
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+    return f"{base}/{database}"
+
+
+async def _create_pg_database() -> str:
+    import asyncpg
+
+    admin = await asyncpg.connect(PG_ADMIN_URL.replace("+asyncpg", ""))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{PG_TEST_DB}"')
+    finally:
+        await admin.close()
+    url = _pg_url(PG_TEST_DB)
+    database = Database(url)
+    await migrations.upgrade(database)
+    await database.dispose()
+    return url
+
+
+async def _drop_pg_database() -> None:
+    import asyncpg
+
+    admin = await asyncpg.connect(PG_ADMIN_URL.replace("+asyncpg", ""))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> str:
+    """A database at the newest migration: a SQLite file to copy, or a PostgreSQL database."""
+    if BACKEND == "postgresql":
+        url = asyncio.run(_create_pg_database())
+        yield url
+        asyncio.run(_drop_pg_database())
+        return
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    database = Database(f"sqlite+aiosqlite:///{path}")
+
+    async def build() -> None:
+        await migrations.upgrade(database)
+        await database.dispose()
+
+    asyncio.run(build())
+    yield str(path)
+
+
+@pytest.fixture
+def database_url(migrated_template, tmp_path) -> str:
+    """A fresh, migrated, empty database for one test."""
+    if BACKEND == "postgresql":
+        async def truncate() -> None:
+            database = Database(migrated_template)
+            async with database.transaction() as session:
+                await session.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+            await database.dispose()
+
+        asyncio.run(truncate())
+        return migrated_template
+    path = tmp_path / "loaso.db"
+    shutil.copy(migrated_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path) -> str:
+    """A database with no schema at all (for migration and refusal tests); SQLite only."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+
+
+@pytest_asyncio.fixture
+async def database(database_url) -> AsyncIterator[Database]:
+    db = Database(database_url)
+    yield db
+    await db.dispose()
+
+
+@pytest_asyncio.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    async with running(fake) as base_url:
+        fake.base_url = base_url
+        yield fake
+
+
+@pytest.fixture
+def make_settings(database_url):
+    def build(**overrides) -> Settings:
+        values = {"database_url": database_url, "sender_poll_seconds": 0.05}
+        values.update(overrides)
+        return Settings(_env_file=None, **values)
+    return build
+
+
+@pytest.fixture
+def telegram_settings(make_settings, fake_telegram):
+    def build(**overrides) -> Settings:
+        values = {"telegram_token": fake_telegram.token, "telegram_webhook_secret": WEBHOOK_SECRET,
+                  "telegram_api_base": fake_telegram.base_url, "telegram_rate_limit": 0}
+        values.update(overrides)
+        return make_settings(**values)
+    return build
+
+
+async def count_rows(db: Database, table: str) -> int:
+    async with db.read() as session:
+        return (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+
+
+async def wait_until(predicate, timeout: float = 5.0, interval: float = 0.02) -> None:
+    """Poll an async or sync predicate until it holds; fail the test with a clear message."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = predicate()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(interval)

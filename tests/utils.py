@@ -1,0 +1,49 @@
+"""Helpers shared by tests: a running app with its client, and update builders."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from contextlib import asynccontextmanager
+
+import httpx
+from asgi_lifespan import LifespanManager
+
+from bot.app import create_app
+from bot.service import Service
+from bot.settings import Settings
+from tests.conftest import WEBHOOK_SECRET, fixture
+
+_update_ids = itertools.count(900_000_001)
+
+
+@asynccontextmanager
+async def running_app(settings: Settings, *, run_sender: bool = True):
+    """The real app with its lifespan (sender included); yields (client, service)."""
+    service = Service(settings)
+    app = create_app(service, run_sender=run_sender)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://loaso.test") as client:
+            yield client, service
+
+
+def telegram_update(name: str, *, chat_id: int | None = None, text: str | None = None,
+                    data: str | None = None, update_id: int | None = None) -> dict:
+    """A captured update shape with a fresh update_id (and optionally another chat or text)."""
+    update = copy.deepcopy(fixture(f"telegram/{name}.json"))
+    update["update_id"] = update_id if update_id is not None else next(_update_ids)
+    body = update.get("message") or update.get("callback_query") or update.get("my_chat_member")
+    if chat_id is not None:
+        target = body.get("message", body) if "callback_query" in update else body
+        target["chat"]["id"] = chat_id
+        body["from"]["id"] = chat_id
+    if text is not None:
+        update["message"]["text"] = text
+    if data is not None:
+        update["callback_query"]["data"] = data
+    return update
+
+
+def secret_headers(secret: str = WEBHOOK_SECRET) -> dict[str, str]:
+    return {"X-Telegram-Bot-Api-Secret-Token": secret}
