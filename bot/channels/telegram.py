@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +31,9 @@ from bot.channels.base import Capabilities, SendError, SendResult, WebhookReject
 from handlers.types import Inbound, InboundKind, text_event
 
 log = logging.getLogger(__name__)
+
+# Opt in to PTB's future RetryAfter.retry_after type (timedelta); classify_error takes both.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 # Update kinds we ask Telegram for (setWebhook / getUpdates allowed_updates).

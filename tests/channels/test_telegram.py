@@ -1,0 +1,150 @@
+"""Telegram through the shared harness: real app route in, fake Bot API out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import pytest_asyncio
+
+from bot.channels.base import SendError
+from handlers.types import InboundKind, Reply
+from tests.channels.harness import (
+    Expect,
+    IncomingCase,
+    OutgoingCase,
+    run_incoming,
+    run_outgoing,
+    send_cases,
+    text_cases,
+)
+from tests.conftest import WEBHOOK_SECRET
+from tests.utils import running_app, telegram_update
+
+CHAT = "5512345678"
+
+
+class TelegramDriver:
+    def __init__(self, client, service, fake) -> None:
+        self.client = client
+        self.service = service
+        self.fake = fake
+        self.channel = service.channels["telegram"]
+        self.database = service.database
+        self.secrets = [fake.token, WEBHOOK_SECRET]
+        self.seen: list = []
+        handle = service.processor.handle
+
+        async def recording(event):
+            self.seen.append(event)
+            return await handle(event)
+
+        service.processor.handle = recording
+
+    async def deliver(self, body, headers):
+        self.seen = []
+        content = body if isinstance(body, bytes) else json.dumps(body).encode()
+        response = await self.client.post(
+            "/webhook/telegram", content=content,
+            headers={"content-type": "application/json",
+                     **({"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+                        if headers is None else headers)})
+        return response.status_code, list(self.seen)
+
+    def platform_messages(self):
+        return [{"text": message["text"],
+                 "buttons": [row[0]["text"] for row in message["reply_markup"]["inline_keyboard"]]
+                 if message["reply_markup"] else None}
+                for message in self.fake.sent]
+
+    def inject(self, faults):
+        self.fake.script.extend(faults)
+
+
+@pytest_asyncio.fixture
+async def driver(telegram_settings, fake_telegram):
+    # The sender is off: the harness checks parsing and sending separately.
+    async with running_app(telegram_settings(), run_sender=False) as (client, service):
+        yield TelegramDriver(client, service, fake_telegram)
+
+
+def text_body(text: str) -> dict:
+    return telegram_update("text", text=text)
+
+
+INCOMING = text_cases(text_body, CHAT) + [
+    IncomingCase("button press", telegram_update("callback"),
+                 events=(Expect(InboundKind.BUTTON, address=CHAT, button="consent:yes"),)),
+    IncomingCase("blocked by the resident", telegram_update("blocked"),
+                 events=(Expect(InboundKind.STOPPED, address=CHAT),)),
+    IncomingCase("unblocked by the resident", telegram_update("unblocked"),
+                 events=(Expect(InboundKind.RESUMED, address=CHAT),)),
+    *[IncomingCase(kind, telegram_update(kind), events=(Expect(InboundKind.UNSUPPORTED),))
+      for kind in ("photo", "sticker", "voice", "location")],
+    *[IncomingCase(kind, telegram_update(kind), events=(Expect(InboundKind.IGNORED),))
+      for kind in ("edited", "group", "channel_post")],
+    # bad input: refused, nothing written (the runner checks the tables)
+    IncomingCase("missing secret header", telegram_update("start"), status=401, headers={}),
+    IncomingCase("wrong secret", telegram_update("start"), status=403,
+                 headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}),
+    IncomingCase("wrong secret of the right length", telegram_update("start"), status=403,
+                 headers={"X-Telegram-Bot-Api-Secret-Token": "x" * len(WEBHOOK_SECRET)}),
+    IncomingCase("body is not JSON", b"update_id=1&message=hi", status=400),
+    IncomingCase("body is not UTF-8", b"\xff\xfe\x00{", status=400),
+    IncomingCase("JSON that is a list", [1, 2, 3], status=400),
+    IncomingCase("JSON without update_id", {"message": {"text": "hi"}}, status=400),
+    IncomingCase("update_id that is not a number", {"update_id": "12", "message": {}}, status=400),
+    IncomingCase("update with a malformed message", {"update_id": 5, "message": {"text": "x"}},
+                 status=400),
+    IncomingCase("body over 1 MB", {"update_id": 6, "padding": "x" * (1024 * 1024)}, status=413),
+]
+
+
+@pytest.mark.parametrize("case", INCOMING, ids=lambda case: case.label)
+async def test_incoming(driver, case, caplog):
+    await run_incoming(driver, case, lambda: caplog.text)
+
+
+OUTGOING = send_cases() + [
+    OutgoingCase("429 carries retry_after", Reply("x"), faults=(("429", 7),),
+                 error=SendError.THROTTLED, retry_after=7.0),
+    OutgoingCase("403 blocked stops the recipient", Reply("x"), faults=(("403",),),
+                 error=SendError.STOPPED),
+    OutgoingCase("500 is transient", Reply("x"), faults=(("500",),), error=SendError.TRANSIENT),
+    OutgoingCase("502 is transient", Reply("x"), faults=(("502",),), error=SendError.TRANSIENT),
+    OutgoingCase("400 chat not found is permanent", Reply("x"), faults=(("400",),),
+                 error=SendError.PERMANENT),
+    OutgoingCase("401 is a configuration error", Reply("x"), faults=(("401",),),
+                 error=SendError.CONFIG),
+]
+
+
+@pytest.mark.parametrize("case", OUTGOING, ids=lambda case: case.label)
+async def test_outgoing(driver, case, caplog):
+    await run_outgoing(driver, case, lambda: caplog.text)
+
+
+async def test_body_over_1mb_without_content_length_is_refused(driver):
+    async def chunks():
+        for _ in range(17):
+            yield b"x" * 65536
+
+    response = await driver.client.post(
+        "/webhook/telegram", content=chunks(),
+        headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
+    assert response.status_code == 413
+
+
+async def test_disabled_channel_webhook_answers_404(driver):
+    for name in ("zalo-oa", "zalo-bot", "nope"):
+        response = await driver.client.post(f"/webhook/{name}", json={})
+        assert response.status_code == 404
+
+
+async def test_network_failure_is_transient(telegram_settings):
+    from bot.channels.registry import build_channels
+
+    channel = build_channels(telegram_settings(telegram_api_base="http://127.0.0.1:9"))["telegram"]
+    result = await channel.send(CHAT, {"type": "message", "text": "x"})
+    await channel.close()
+    assert result.error == SendError.TRANSIENT and result.reason
