@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     """Process settings; secrets are SecretStr so they never print by accident."""
 
     model_config = SettingsConfigDict(
-        env_prefix="LOASO_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="LOASO_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_ignore_empty=True,  # `LOASO_TELEGRAM_TOKEN=` in .env means "not set"
     )
 
     database_url: str = DEFAULT_DATABASE_URL

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import uuid
 from contextlib import asynccontextmanager
 
 import httpx
@@ -47,3 +48,42 @@ def telegram_update(name: str, *, chat_id: int | None = None, text: str | None =
 
 def secret_headers(secret: str = WEBHOOK_SECRET) -> dict[str, str]:
     return {"X-Telegram-Bot-Api-Secret-Token": secret}
+
+
+class Dialog:
+    """Talk to the real handlers through the terminal channel; each call returns the replies."""
+
+    def __init__(self, service: Service, channel, user: str) -> None:
+        self.service = service
+        self.channel = channel
+        self.user = user
+        self.printed: list[str] = []
+        self.session = uuid.uuid4().hex  # event ids must never repeat across dialogs
+        send = channel.send
+
+        async def recording(recipient, payload):
+            if payload["type"] == "message":
+                self.printed.append(payload["text"])
+            return await send(recipient, payload)
+
+        channel.send = recording
+
+    async def __call__(self, line: str) -> list[str]:
+        before = len(self.printed)
+        await self.service.processor.handle(self.channel.event(self.user, line, session=self.session))
+        await self.service.sender.drain()
+        return self.printed[before:]
+
+
+@asynccontextmanager
+async def dialog(settings: Settings, user: str = "resident-1"):
+    import io
+
+    from bot.channels.console import ConsoleChannel
+
+    channel = ConsoleChannel(io.StringIO())
+    service = Service(settings, channels={"console": channel})
+    try:
+        yield Dialog(service, channel, user)
+    finally:
+        await service.close()

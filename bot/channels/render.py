@@ -48,6 +48,10 @@ def render_reply(reply: Reply, capabilities: Capabilities) -> list[dict[str, Any
     buttons: list[list[str]] = []
     if reply.options and capabilities.buttons and len(reply.options) <= capabilities.max_buttons:
         buttons = [[option.label, option.payload] for option in reply.options]
+        limit = capabilities.max_button_payload_bytes
+        for _, payload in buttons:
+            if len(payload.encode("utf-8")) > limit:
+                raise ValueError(f"button payload {payload!r} is over {limit} bytes")
     elif reply.options:
         text = f"{text}\n\n{numbered_options(reply)}"
     chunks = split_text(text, capabilities.max_text_length)

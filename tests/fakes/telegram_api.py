@@ -19,7 +19,8 @@ import random
 import socket
 import time
 from collections import deque
-from contextlib import asynccontextmanager
+import threading
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -95,7 +96,8 @@ class FakeTelegram:
             if fault is not None:
                 self.errors[str(fault.status_code)] = self.errors.get(str(fault.status_code), 0) + 1
                 return fault
-        return handler(params)
+        result = handler(params)
+        return await result if asyncio.iscoroutine(result) else result
 
     def _fault(self, params: dict[str, Any]) -> JSONResponse | None:
         if self.script:
@@ -175,12 +177,14 @@ class FakeTelegram:
         return _ok({"url": self.webhook.get("url", ""), "has_custom_certificate": False,
                     "pending_update_count": 0})
 
-    def _m_getUpdates(self, params: dict[str, Any]) -> JSONResponse:
+    async def _m_getUpdates(self, params: dict[str, Any]) -> JSONResponse:
         if self.webhook:
             return _error(409, "Conflict: can't use getUpdates method while webhook is active; "
                                "use deleteWebhook to delete the webhook first")
         offset = _int(params.get("offset")) or 0
         self.pending_updates = [u for u in self.pending_updates if u["update_id"] >= offset]
+        if not self.pending_updates:  # long polling: hold the request a little, like Telegram
+            await asyncio.sleep(min(float(params.get("timeout") or 0), 0.2))
         return _ok(list(self.pending_updates))
 
     # -- remote control --------------------------------------------------------------------
@@ -278,6 +282,27 @@ async def running(fake: FakeTelegram):
     finally:
         server.should_exit = True
         await task
+        sock.close()
+
+
+@contextmanager
+def running_in_thread(fake: FakeTelegram):
+    """Serve the fake from a background thread (for tests of synchronous CLI commands)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(fake.app(), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])),
+                              daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
         sock.close()
 
 

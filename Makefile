@@ -1,0 +1,44 @@
+# Loa Số: every target does its own set-up, so a fresh clone needs only `make run` / `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# PostgreSQL used by the second test pass (skipped with a notice when it does not answer).
+TEST_PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-sqlite test-postgresql chat bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/loaso migrate
+	$(BIN)/loaso serve --host $(HOST) --port $(PORT)
+
+test: test-sqlite test-postgresql
+
+test-sqlite: install
+	$(BIN)/python -m pytest
+
+test-postgresql: install
+	@if $(BIN)/python -c "import asyncio, asyncpg; asyncio.run(asyncpg.connect('$(subst +asyncpg,,$(TEST_PG_URL))', timeout=5))" 2>/dev/null; then \
+		LOASO_TEST_DATABASE=postgresql LOASO_TEST_PG_URL='$(TEST_PG_URL)' $(BIN)/python -m pytest; \
+	else \
+		echo "PostgreSQL does not answer at $(TEST_PG_URL): PostgreSQL pass skipped."; \
+	fi
+
+chat: install
+	$(BIN)/loaso chat
+
+bench: install
+	$(BIN)/python -m bench.webhook_bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,75 @@
+"""/healthz, /metrics, migrations refusal and polling mode, in-process."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from asgi_lifespan import LifespanManager
+
+from bot.app import create_app
+from bot.service import NotMigrated, Service
+from tests.conftest import wait_until
+from tests.utils import running_app, secret_headers, telegram_update
+
+
+async def test_healthz_is_green_with_database_migrations_and_sender(telegram_settings):
+    async with running_app(telegram_settings()) as (client, service):
+        response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {
+        "database": "ok", "migrations": "ok", "sender": "ok"}}
+
+
+async def test_healthz_fails_when_the_sender_has_died(telegram_settings):
+    async with running_app(telegram_settings()) as (client, service):
+        for task in service._tasks:
+            task.cancel()
+        await asyncio.sleep(0.05)
+        response = await client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["sender"] == "stopped"
+
+
+async def test_healthz_reports_a_disabled_sender_as_healthy(telegram_settings):
+    async with running_app(telegram_settings(), run_sender=False) as (client, service):
+        response = await client.get("/healthz")
+    assert response.status_code == 200 and response.json()["checks"]["sender"] == "disabled"
+
+
+async def test_metrics_count_updates_replies_errors_and_outbox(telegram_settings, fake_telegram):
+    fake_telegram.script.append(("500",))
+    async with running_app(telegram_settings()) as (client, service):
+        await client.post("/webhook/telegram", json=telegram_update("text"),
+                          headers=secret_headers())
+        await client.post("/webhook/telegram", json={"nope": 1}, headers=secret_headers())
+        await wait_until(lambda: fake_telegram.errors.get("500"))
+        body = (await client.get("/metrics")).text
+    assert 'loaso_updates_total{channel="telegram",kind="text"} 1.0' in body
+    assert 'loaso_replies_total{channel="telegram"} 1.0' in body
+    assert 'loaso_send_errors_total{channel="telegram",error_class="transient"} 1.0' in body
+    assert 'loaso_webhook_rejected_total{channel="telegram",status="400"} 1.0' in body
+    assert "loaso_outbox_messages{status=" in body
+
+
+async def test_app_refuses_to_start_on_an_unmigrated_database(make_settings, empty_database_url):
+    service = Service(make_settings(database_url=empty_database_url))
+    app = create_app(service)
+    with pytest.raises(NotMigrated):
+        async with LifespanManager(app):
+            pass
+    await service.database.dispose()
+
+
+async def test_polling_mode_reads_updates_and_replies(telegram_settings, fake_telegram):
+    fake_telegram.webhook = {"url": "https://old.example/webhook/telegram"}
+    fake_telegram.pending_updates = [telegram_update("start"), telegram_update("text", chat_id=77)]
+    async with running_app(telegram_settings(telegram_mode="polling",
+                                             telegram_webhook_secret=None)) as (client, service):
+        await wait_until(lambda: len(fake_telegram.sent) == 3, timeout=10)
+        # in polling mode the webhook route is off
+        response = await client.post("/webhook/telegram", json=telegram_update("text"),
+                                     headers=secret_headers())
+        assert response.status_code == 404
+    assert fake_telegram.webhook == {}  # deleteWebhook was called so getUpdates works
+    assert fake_telegram.texts_to(77) and len(fake_telegram.texts_to(5512345678)) == 2

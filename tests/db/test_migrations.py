@@ -1,0 +1,39 @@
+"""Alembic migrations run on both backends, up and down."""
+
+from sqlalchemy import inspect
+
+from db import migrations
+from db.engine import Database
+
+TABLES = {"users", "conversation_states", "inbound_events", "outbox"}
+
+
+async def table_names(database: Database) -> set[str]:
+    async with database.engine.connect() as connection:
+        return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+
+
+async def test_downgrade_to_nothing_and_upgrade_again(database):
+    assert await migrations.is_up_to_date(database)
+    await migrations.downgrade(database, "base")
+    assert not (await table_names(database)) & TABLES
+    assert await migrations.current_revision(database) is None
+    await migrations.upgrade(database)
+    assert TABLES <= await table_names(database)
+    assert await migrations.current_revision(database) == migrations.head_revision()
+
+
+async def test_constraint_names_follow_the_naming_convention(database):
+    async with database.engine.connect() as connection:
+        uniques = await connection.run_sync(
+            lambda sync: inspect(sync).get_unique_constraints("inbound_events"))
+    assert [unique["name"] for unique in uniques] == ["uq_inbound_events_channel_event_id"]
+
+
+async def test_sqlite_pragmas_are_on(empty_database_url):
+    database = Database(empty_database_url)
+    async with database.engine.connect() as connection:
+        journal = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
+        foreign_keys = (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar()
+    await database.dispose()
+    assert (journal, foreign_keys) == ("wal", 1)
