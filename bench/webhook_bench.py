@@ -27,6 +27,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -99,7 +100,7 @@ def ms(seconds: float | None) -> float | None:
 
 def median(values: list[float]) -> float | None:
     values = [value for value in values if value is not None]
-    return statistics.median(values) if values else None
+    return round(statistics.median(values), 3) if values else None
 
 
 def machine() -> dict[str, Any]:
@@ -186,16 +187,22 @@ class Load:
     started: dict[int, float] = field(default_factory=dict)
     acked: dict[int, float] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)
 
     async def post(self, client: httpx.AsyncClient, url: str, chat_id: int, body: bytes) -> None:
+        """POST one update; like Telegram, deliver once more if the connection failed."""
         begin = time.monotonic()
         self.started[chat_id] = begin
-        try:
-            response = await client.post(url, content=body, headers={
-                "content-type": "application/json", SECRET_HEADER: SECRET})
-        except httpx.HTTPError as error:
-            self.errors.append(f"{type(error).__name__}")
-            return
+        headers = {"content-type": "application/json", SECRET_HEADER: SECRET}
+        for attempt in (1, 2):
+            try:
+                response = await client.post(url, content=body, headers=headers)
+                break
+            except httpx.TransportError as error:
+                if attempt == 2 or isinstance(error, httpx.TimeoutException):
+                    self.errors.append(f"{type(error).__name__}")
+                    return
+                self.retried.append(type(error).__name__)
         self.acked[chat_id] = time.monotonic() - begin
         if response.status_code != 200:
             self.errors.append(f"HTTP {response.status_code}")
@@ -216,6 +223,7 @@ def summarize(load: Load, replies: Replies, sent: int) -> dict[str, Any]:
         "replied": len(latencies),
         "missing": sent - len(latencies),
         "post_errors": errors,
+        "post_retries": len(load.retried),  # connection errors delivered again (counted once)
         "reply_ms": {"p50": ms(percentile(latencies, 0.50)), "p95": ms(percentile(latencies, 0.95)),
                      "p99": ms(percentile(latencies, 0.99)), "max": ms(max(latencies, default=None))},
         "ack_ms": {"p50": ms(percentile(acks, 0.50)), "p95": ms(percentile(acks, 0.95))},
@@ -235,12 +243,18 @@ class BotSpec:
     _seq: itertools.count = field(default_factory=itertools.count)
     database_url: str | None = None
     pg_database: str | None = None
+    # "loaso serve", or "bench.loaso_serve" once `loaso serve` failed to start (see there)
+    launcher: str = "loaso serve"
+    launcher_note: str | None = None
+    content_dir: str | None = None  # --content-dir; None: the bot's own default pack
 
     @property
     def is_loaso(self) -> bool:
         return self.key.startswith("loaso")
 
     def argv(self, port: int, api_base: str) -> list[str]:
+        if self.is_loaso and self.launcher != "loaso serve":
+            return [sys.executable, "-m", "bench.loaso_serve", "--port", str(port)]
         if self.is_loaso:
             return [str(BIN / "loaso"), "serve", "--port", str(port)]
         return [sys.executable, "-m", "bench.echo_ptb", "--port", str(port),
@@ -257,7 +271,10 @@ class BotSpec:
                 "LOASO_TELEGRAM_API_BASE": api_base,
                 "LOASO_TELEGRAM_RATE_LIMIT": "0",  # unlimited: the echo bot has no limiter
                 "LOASO_LOG_LEVEL": "WARNING",
+                "LOASO_RUN_DIR": str(self.workdir / "run"),  # pid files stay in the temp dir
             })
+            if self.content_dir:
+                env["LOASO_CONTENT_DIR"] = self.content_dir
         return env
 
     async def prepare(self, api_base: str) -> None:
@@ -448,8 +465,25 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
     result: dict[str, Any] = {"bot": spec.key, "label": spec.label, "round": round_no,
                               "loadavg_before": list(os.getloadavg())}
     try:
-        async with BotProcess(spec, api_base, logdir / f"{spec.key}-{round_no}.log") as bot:
-            result["start_to_healthy_s"] = round(await bot.wait_healthy(client), 3)
+        async with contextlib.AsyncExitStack() as stack:
+            bot = await stack.enter_async_context(
+                BotProcess(spec, api_base, logdir / f"{spec.key}-{round_no}.log"))
+            try:
+                result["start_to_healthy_s"] = round(await bot.wait_healthy(client), 3)
+            except RuntimeError as error:
+                if not spec.is_loaso or spec.launcher != "loaso serve":
+                    raise
+                # `loaso serve` did not come up (a bot bug, reported in the results); measure
+                # the same app started without its pre-flight event loop instead.
+                await bot.stop()
+                spec.launcher = "bench.loaso_serve"
+                spec.launcher_note = f"`loaso serve` failed to start: {_last_line(str(error))}"
+                print(f"\n  {spec.launcher_note}\n  retrying with python -m bench.loaso_serve"
+                      " ...", end=" ", flush=True)
+                bot = await stack.enter_async_context(
+                    BotProcess(spec, api_base, logdir / f"{spec.key}-{round_no}-fallback.log"))
+                result["start_to_healthy_s"] = round(await bot.wait_healthy(client), 3)
+            result["launcher"] = spec.launcher
             await asyncio.sleep(args.settle)
             result["rss_idle_after_start_mb"] = round(bot.rss() / MB, 1)
             webhook = f"{bot.url}/webhook/telegram"
@@ -464,11 +498,19 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
             messages_before = replies.messages
 
             batch = new_batch(args.updates)
+            profiler = (start_profiler(bot.proc.pid, args.output.parent /
+                                       f"profile-{spec.key}-{round_no}.txt")
+                        if args.profile else None)
             cpu_before, driver_before = bot.cpu_seconds(), _own_cpu()
             timeout = max(60.0, args.updates / 20)
-            load, begin, last, complete = await closed_loop(client, webhook, replies, batch,
-                                                            args.concurrency, timeout)
-            cpu_used, driver_used = bot.cpu_seconds() - cpu_before, _own_cpu() - driver_before
+            try:
+                load, begin, last, complete = await closed_loop(client, webhook, replies, batch,
+                                                                args.concurrency, timeout)
+            finally:
+                cpu_used, driver_used = (bot.cpu_seconds() - cpu_before,
+                                         _own_cpu() - driver_before)
+                if profiler is not None:
+                    result["profile"] = await stop_profiler(profiler)
             throughput = summarize(load, replies, len(batch))
             elapsed = (last - begin) if last else None
             throughput.update({
@@ -499,6 +541,43 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
     finally:
         await spec.cleanup()
     return result
+
+
+def start_profiler(pid: int, path: Path) -> tuple[subprocess.Popen, Path] | None:
+    """py-spy on the bot during the throughput phase (--profile): collapsed stacks to `path`."""
+    py_spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
+    if py_spy is None:
+        print("(--profile: py-spy not found; `.venv/bin/pip install py-spy`)", file=sys.stderr)
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([py_spy, "record", "--pid", str(pid), "--rate", "250", "--threads",
+                             "--nonblocking", "--format", "raw", "--output", str(path)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _children.append(proc)
+    return proc, path
+
+
+async def stop_profiler(profiler: tuple[subprocess.Popen, Path] | None) -> str | None:
+    if profiler is None:
+        return None
+    proc, path = profiler
+    proc.send_signal(signal.SIGINT)  # py-spy writes its output on Ctrl+C
+    for _ in range(200):  # at most 10 s
+        if proc.poll() is not None:
+            break
+        await asyncio.sleep(0.05)
+    if proc.poll() is None:
+        proc.kill()
+    _children.remove(proc)
+    return str(path) if path.exists() else None
+
+
+def _last_line(text: str) -> str:
+    """The line of a log tail that says what went wrong: the last exception, else the end."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    errors = [line for line in lines
+              if re.match(r"^[\w.]+(Error|Exception|Exit)\b", line) and "Warning" not in line]
+    return (errors or lines or [""])[-1][:300]
 
 
 def _own_cpu() -> float:
@@ -604,7 +683,7 @@ def print_report(report: dict[str, Any]) -> None:
     a = report["args"]
     print(f"Load: {a['updates']} updates at concurrency {a['concurrency']} (throughput), "
           f"{a['light_rate']}/s for {a['light_seconds']} s (light), warm-up {a['warmup']}, "
-          f"{a['rounds']} round(s)")
+          f"{a['rounds']} round(s), PostgreSQL in {min(a['pg_rounds'], a['rounds'])}")
     print()
     header = (f"{'run':<24}{'upd/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'ack95':>8}"
               f"{'cpu/upd':>8}{'miss':>6} |{'lt p50':>8}{'lt p95':>8} |"
@@ -614,11 +693,13 @@ def print_report(report: dict[str, Any]) -> None:
     print(header)
     print("-" * len(header))
     for run in report["runs"]:
+        star = "*" if run.get("launcher", "loaso serve") != "loaso serve" else ""
+        name = f"{run['label']}{star} #{run['round']}"
         if "throughput" not in run:
-            print(f"{run['label'] + ' #' + str(run['round']):<24} FAILED: {run.get('error')}")
+            print(f"{name:<24} FAILED: {_last_line(run.get('error', ''))}")
             continue
         t, light = run["throughput"], run["light"]
-        print(f"{run['label'] + ' #' + str(run['round']):<24}{fmt(t['updates_per_s'])}"
+        print(f"{name:<24}{fmt(t['updates_per_s'])}"
               f"{fmt(t['reply_ms']['p50'])}{fmt(t['reply_ms']['p95'])}{fmt(t['reply_ms']['p99'])}"
               f"{fmt(t['ack_ms']['p95'])}{fmt(t['bot_cpu_ms_per_update'])}"
               f"{fmt(t['missing'] + light['missing'], 6)} |"
@@ -643,6 +724,11 @@ def print_report(report: dict[str, Any]) -> None:
         if "start_to_healthy_s" in data:
             line += f"; start to healthy {data['start_to_healthy_s']} s"
         print(line)
+    for run in report["runs"]:
+        if run.get("launcher", "loaso serve") != "loaso serve":
+            print(f"  * {run['label']} #{run['round']} ran as `python -m bench.loaso_serve`: "
+                  f"`loaso serve` failed to start on this database")
+            break
     if report.get("postgresql_skipped"):
         print(f"  (PostgreSQL row skipped: {report['postgresql_skipped']})")
     print()
@@ -664,13 +750,16 @@ async def main(args) -> int:
     logdir.mkdir()
     report: dict[str, Any] = {"machine": machine(), "command": " ".join(sys.argv),
                               "args": vars(args), "runs": []}
-    specs = [BotSpec("echo", "PTB echo", workdir),
-             BotSpec("loaso-sqlite", "Loa Số SQLite", workdir)]
-    if args.pg != "off":
+    content = str(args.content_dir.resolve()) if args.content_dir else None
+    specs = [BotSpec(key, label, workdir, content_dir=content) for key, label in
+             (("echo", "PTB echo"), ("loaso-sqlite", "Loa Số SQLite")) if key in args.bots]
+    if "loaso-pg" not in args.bots:
+        report["postgresql_skipped"] = "not in --bots"
+    elif args.pg != "off":
         why = await pg_reachable(args.pg_admin_url)
         if why is None:
             specs.append(BotSpec("loaso-pg", "Loa Số PostgreSQL", workdir,
-                                 pg_admin_url=args.pg_admin_url))
+                                 pg_admin_url=args.pg_admin_url, content_dir=content))
         elif args.pg == "require":
             print(f"PostgreSQL not reachable at {args.pg_admin_url}: {why}", file=sys.stderr)
             return 2
@@ -696,11 +785,17 @@ async def main(args) -> int:
                     if spec.key == "loaso-pg":
                         continue  # the target is about the default (SQLite) install
                     print(f"start-to-healthy x{args.startup_repeats}: {spec.label}", flush=True)
-                    startup[spec.key] = await startup_times(spec, args.startup_repeats,
-                                                            api_base, client, logdir)
+                    try:
+                        startup[spec.key] = await startup_times(spec, args.startup_repeats,
+                                                                api_base, client, logdir)
+                    except RuntimeError as error:
+                        print(f"  FAILED: {_last_line(str(error))}", flush=True)
+                        report.setdefault("startup_errors", {})[spec.key] = str(error)
 
             for round_no in range(1, args.rounds + 1):
                 for spec in specs:
+                    if spec.key == "loaso-pg" and round_no > args.pg_rounds:
+                        continue
                     print(f"round {round_no}: {spec.label} ...", end=" ", flush=True)
                     try:
                         run = await run_bot(spec, round_no, args, api_base, fake, replies,
@@ -721,6 +816,8 @@ async def main(args) -> int:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
+    report["launcher_notes"] = {spec.key: spec.launcher_note for spec in specs
+                                if spec.launcher_note}
     report["wall_seconds"] = round(time.monotonic() - started, 1)
     keys = [spec.key for spec in specs]
     report["startup"] = startup
@@ -757,12 +854,26 @@ def parse_args(argv: list[str] | None = None):
     parser.add_argument("--pg", choices=["auto", "off", "require"], default="auto",
                         help="also run Loa Số on PostgreSQL: if reachable (auto), never, or "
                              "fail without it")
+    parser.add_argument("--pg-rounds", type=int, default=1,
+                        help="rounds that include the PostgreSQL row (default 1: the first)")
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="where to create and drop a fresh database per PostgreSQL run")
+    parser.add_argument("--bots", default="echo,loaso-sqlite,loaso-pg",
+                        help="which bots to run, in this order each round "
+                             "(default echo,loaso-sqlite,loaso-pg; loaso-pg only if reachable)")
+    parser.add_argument("--profile", action="store_true",
+                        help="sample each bot with py-spy during the throughput phase; "
+                             "collapsed stacks go next to the JSON file")
+    parser.add_argument("--content-dir", type=Path, default=None,
+                        help="content pack for Loa Số (LOASO_CONTENT_DIR); default: its own")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory (databases, bot logs)")
     args = parser.parse_args(argv)
+    args.bots = [name.strip() for name in args.bots.split(",") if name.strip()]
+    unknown = set(args.bots) - {"echo", "loaso-sqlite", "loaso-pg"}
+    if unknown or not args.bots:
+        parser.error(f"--bots: unknown {', '.join(sorted(unknown)) or '(empty)'}")
     for name in ("updates", "concurrency", "rounds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")

@@ -19,6 +19,7 @@ def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
         await service.check_migrated()
         polling = service.settings.telegram_mode == "polling"
         service.start_background(sender=run_sender, polling=polling)
+        service.announce("serve")
         log.info("Loa Số ready: channels %s", ", ".join(service.channels) or "none (no tokens)")
         try:
             yield

@@ -11,29 +11,15 @@ from typing import Annotated
 
 import typer
 
-from bot.settings import Settings, SettingsError, get_settings
-from bot.logs import setup_logging
+from bot.cli_common import MIGRATE_HINT, build_service, fail, settings_or_exit
+from bot.cli_content import content_app, phase_app
 
 app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
                   no_args_is_help=True, add_completion=False)
 webhook_app = typer.Typer(help="Đăng ký webhook với nền tảng nhắn tin.", no_args_is_help=True)
 app.add_typer(webhook_app, name="webhook")
-
-MIGRATE_HINT = "Cơ sở dữ liệu chưa được cập nhật. Hãy chạy: loaso migrate"
-
-
-def fail(message: str, code: int = 2) -> None:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def settings_or_exit() -> Settings:
-    try:
-        settings = get_settings()
-    except SettingsError as error:
-        fail(str(error))
-    setup_logging(settings.log_level, settings.secret_values())
-    return settings
+app.add_typer(content_app, name="content")
+app.add_typer(phase_app, name="phase")
 
 
 @app.command()
@@ -69,9 +55,9 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
     import uvicorn
 
     from bot.app import create_app
-    from bot.service import NotMigrated, Service
+    from bot.service import NotMigrated
 
-    service = Service(settings)
+    service = build_service(settings)
     try:
         asyncio.run(service.check_migrated())
     except NotMigrated:
@@ -88,10 +74,10 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
 def worker() -> None:
     """Chỉ chạy bộ gửi tin (và bộ lập lịch), cho triển khai nhiều tiến trình."""
     settings = settings_or_exit()
-    from bot.service import NotMigrated, Service
+    from bot.service import NotMigrated
 
     async def run() -> None:
-        service = Service(settings)
+        service = build_service(settings)
         try:
             await service.check_migrated()
         except NotMigrated:
@@ -103,6 +89,7 @@ def worker() -> None:
             loop.add_signal_handler(signum, stop.set)
         service.start_background(sender=True,
                                  polling=settings.telegram_mode == "polling")
+        service.announce("worker")
         logging.getLogger(__name__).info("worker running; Ctrl+C to stop")
         await stop.wait()
         await service.close()

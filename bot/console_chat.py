@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.channels.console import ConsoleChannel
+from bot.cli_common import build_service
 from bot.service import NotMigrated, Service
 from bot.settings import Settings
 from db import migrations
@@ -33,7 +34,7 @@ async def _ensure_schema(service: Service, err: TextIO) -> bool:
 async def run_chat(settings: Settings, *, user: str, as_of: datetime | None, stdin: TextIO,
                    stdout: TextIO, stderr: TextIO = sys.stderr) -> int:
     console = ConsoleChannel(stdout)
-    service = Service(settings, channels={"console": console}, as_of=as_of)
+    service = build_service(settings, channels={"console": console}, as_of=as_of)
     try:
         if not await _ensure_schema(service, stderr):
             return 2

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from bot.channels.base import Channel
 from bot.channels.render import button_ack, render_reply
@@ -40,7 +41,8 @@ class InboundProcessor:
     def __init__(self, database: Database, channels: dict[str, Channel], router: Router,
                  metrics: Metrics, *, wake_sender: Callable[[], None] = lambda: None,
                  clock: Callable[[], datetime] = utcnow,
-                 as_of: datetime | None = None, zone: tzinfo = UTC) -> None:
+                 as_of: datetime | None = None, zone: tzinfo = UTC,
+                 content: Callable[[], Any] = lambda: None) -> None:
         self.database = database
         self.channels = channels
         self.router = router
@@ -49,6 +51,7 @@ class InboundProcessor:
         self.clock = clock
         self.as_of = as_of
         self.zone = zone
+        self.content = content
 
     async def handle(self, inbound: Inbound) -> Outcome:
         if inbound.kind == InboundKind.IGNORED or inbound.address is None:
@@ -73,7 +76,7 @@ class InboundProcessor:
             user_id = user.id  # read now: a failed step's rollback expires the instance
             stored = await residents.load_state(session, user_id)
             turn = Turn(inbound=inbound, user=user, session=session, now=now, as_of=self.as_of,
-                        zone=self.zone, state=stored.state, data=dict(stored.data or {}),
+                        zone=self.zone, content=self.content(), state=stored.state, data=dict(stored.data or {}),
                         options=list(stored.options or []))
             replies = await self._run(turn)
             if replies is None:

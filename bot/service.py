@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot import runfiles
 from bot.channels.base import Channel
 from bot.channels.registry import build_channels
 from bot.metrics import Metrics
 from bot.pipeline import InboundProcessor, utcnow
 from bot.settings import Settings
+from content.store import ContentStore
 from db import migrations
 from db.engine import Database
 from handlers import router
@@ -40,10 +43,14 @@ class Service:
                          lease=timedelta(seconds=settings.outbox_lease_seconds),
                          poll_seconds=settings.sender_poll_seconds),
             clock=clock)
+        self.content = ContentStore.open(settings.content_path)
         self.processor = InboundProcessor(self.database, self.channels, router, self.metrics,
                                           wake_sender=self.sender.wake, clock=clock,
-                                          as_of=as_of, zone=settings.zone)
+                                          as_of=as_of, zone=settings.zone,
+                                          content=lambda: self.content.current)
         self._tasks: list[asyncio.Task] = []
+        self._reloads: set[asyncio.Task] = set()
+        self._pid_file = None
 
     def _limiter(self, channel: str) -> ChannelLimiter:
         settings = self.settings
@@ -57,6 +64,22 @@ class Service:
         current = await migrations.current_revision(self.database)
         if current != migrations.head_revision():
             raise NotMigrated(current)
+
+    async def reload_content(self) -> bool:
+        """Swap in the pack on disk if valid (file reads off the event loop)."""
+        report = await asyncio.to_thread(self.content.reload)
+        return report.ok
+
+    def announce(self, role: str) -> None:
+        """Leave a pid file and reload the content pack on SIGHUP (`loaso content reload`)."""
+        self._pid_file = runfiles.register(self.settings.run_dir, role)
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGHUP, self._on_reload_signal)
+
+    def _on_reload_signal(self) -> None:
+        task = asyncio.ensure_future(self.reload_content())
+        self._reloads.add(task)
+        task.add_done_callback(self._reloads.discard)
 
     def start_background(self, *, sender: bool = True, polling: bool = False) -> None:
         if sender:
@@ -72,6 +95,8 @@ class Service:
         return any(task.get_name() == "sender" and not task.done() for task in self._tasks)
 
     async def close(self) -> None:
+        if self._pid_file is not None:
+            runfiles.unregister(self._pid_file)
         await self.sender.stop()
         for task in self._tasks:
             if task.get_name() != "sender":

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     content_dir: Path = Path("content/packs/nam-an-phu")
+    run_dir: Path = Path("var/run")
     timezone: str = "Asia/Ho_Chi_Minh"
     public_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -111,6 +112,13 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return self.telegram_token is not None
+
+    @property
+    def content_path(self) -> Path:
+        """The pack folder; a relative path not found here is taken from the project root."""
+        if self.content_dir.is_absolute() or self.content_dir.exists():
+            return self.content_dir
+        return Path(__file__).resolve().parent.parent / self.content_dir
 
     @property
     def is_sqlite(self) -> bool:

@@ -157,3 +157,17 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PhaseOverride(Base):
+    """Staff pinned the campaign to a phase (`loaso phase set`); cleared rows stay as history."""
+
+    __tablename__ = "phase_overrides"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    phase_id: Mapped[str] = mapped_column(String(40))
+    stage_id: Mapped[str | None] = mapped_column(String(40))
+    set_by: Mapped[str] = mapped_column(String(100))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cleared_by: Mapped[str | None] = mapped_column(String(100))
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

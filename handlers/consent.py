@@ -67,8 +67,9 @@ async def consent_typed(turn: Turn) -> None:
     elif answer in ("khong dong y", "khong", "no"):
         turn.value = "no"
         await consent_answer(turn)
-    else:
-        turn.say(texts.CONSENT_REPROMPT, CONSENT_OPTIONS)
+    else:  # not an answer: reading needs no consent, so treat it as any other text
+        turn.goto(None)
+        await router.on_text(turn)
 
 
 @router.button("privacy")

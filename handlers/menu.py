@@ -29,10 +29,6 @@ async def menu_button(turn: Turn) -> None:
     show_menu(turn)
 
 
-async def unknown_text(turn: Turn) -> None:
-    show_menu(turn, texts.UNKNOWN_TEXT)
-
-
 async def unknown_command(turn: Turn) -> None:
     show_menu(turn, texts.UNKNOWN_COMMAND.format(command=turn.inbound.command))
 
@@ -45,7 +41,6 @@ async def unsupported(turn: Turn) -> None:
     show_menu(turn, texts.UNSUPPORTED)
 
 
-router.on_text = unknown_text
 router.on_unknown_command = unknown_command
 router.on_stale_button = stale_button
 router.on_unsupported = unsupported

@@ -48,12 +48,15 @@ HELP = (
     "Loa Số hiểu các lệnh sau:\n"
     "/start — lời chào và thông báo về dữ liệu cá nhân\n"
     "/menu — danh sách chức năng\n"
+    "/tin — tin Đại hội của đợt tuyên truyền hiện nay\n"
+    "/timkiem <từ khóa> — tìm bài viết và câu hỏi thường gặp\n"
+    "/lich — lịch sự kiện\n"
     "/trogiup — hướng dẫn này\n\n"
+    "Bạn cũng có thể gõ thẳng điều muốn tìm, ví dụ: đại hội xiv.\n"
     "Khi Loa Số đưa ra các lựa chọn, bạn bấm nút, hoặc gõ số thứ tự của lựa chọn "
     "(ví dụ gõ 1). Gõ tiếng Việt có dấu hay không dấu đều được."
 )
 
-UNKNOWN_TEXT = "Loa Số chưa hiểu ý bạn. Bạn chọn một mục dưới đây, hoặc gõ /trogiup để xem hướng dẫn."
 UNKNOWN_COMMAND = "Loa Số chưa có lệnh /{command}. Bạn chọn một mục dưới đây, hoặc gõ /trogiup."
 STALE_BUTTON = "Lựa chọn này đã cũ hoặc không còn dùng được. Mời bạn chọn lại."
 UNSUPPORTED = (
@@ -64,3 +67,49 @@ APOLOGY = (
     "Xin lỗi, Loa Số vừa gặp trục trặc khi xử lý tin nhắn của bạn. "
     "Bạn vui lòng thử lại sau ít phút."
 )
+
+# -- browsing, search, calendar, FAQ ----------------------------------------------------------
+
+MENU_NEWS = "Tin Đại hội"
+MENU_FAQ = "Hỏi đáp"
+MENU_CALENDAR = "Lịch sự kiện"
+BACK = "Quay lại"
+MENU = "Menu"
+MORE = "Xem thêm"
+ARCHIVE = "Các đợt trước"
+
+NEWS_HOME = "📰 Tin Đại hội — {phase}: {title}"
+NEWS_STAGE = "Giai đoạn hiện nay: {stage}."
+NEWS_PINNED = "(Ban Tuyên truyền đang chọn hiển thị giai đoạn này.)"
+NEWS_PICK_TOPIC = "Mời bạn chọn chủ đề:"
+NEWS_NO_TOPICS = "Đợt này chưa có bài viết nào. Mời bạn xem các đợt trước hoặc quay lại menu."
+NEWS_NOT_STARTED = "Đợt tuyên truyền đầu tiên chưa bắt đầu. Mời bạn xem lịch sự kiện hoặc hỏi đáp."
+NEWS_ARCHIVE = "🗂 Các đợt tuyên truyền trước:"
+NEWS_PHASE = "🗂 {phase}: {title}\nMời bạn chọn chủ đề:"
+NEWS_TOPIC = "📂 {topic} — {count} bài. Mời bạn chọn bài:"
+STALE_CONTENT = "Nội dung đã được cập nhật. Mời bạn chọn lại từ menu."
+PLACEHOLDER_SHOWN = "(nội dung đang được cập nhật)"
+ARTICLE_SOURCES = "Nguồn chính thức:"
+ARTICLE_PUBLISHED = "Đăng ngày {date}."
+
+SEARCH_RESULTS = "🔎 Kết quả cho “{query}”. Mời bạn chọn bài:"
+SEARCH_FAQ = "💬 {answer}"
+SEARCH_NOTHING = (
+    "Loa Số chưa tìm thấy nội dung nào cho “{query}”. Bạn thử gõ từ khóa ngắn hơn, ví dụ: "
+    "“đại hội xiv”, “góp ý văn kiện”, “lịch đại hội”, hoặc chọn một mục dưới đây."
+)
+SEARCH_EMPTY = (
+    "Bạn gõ từ khóa bằng chữ để tìm, ví dụ: “đại hội xiv” (có dấu hay không dấu đều được), "
+    "hoặc chọn một mục dưới đây."
+)
+HELLO = "Chào bạn! Loa Số có thể giúp bạn những việc dưới đây, hoặc bạn gõ điều muốn tìm."
+THANKS = "Cảm ơn bạn đã quan tâm! Khi cần, bạn chọn một mục dưới đây."
+SEARCH_HINT = "Gõ /timkiem và từ khóa, ví dụ: /timkiem đại hội xiv"
+
+CALENDAR_TITLE = "🗓 Lịch sự kiện"
+CALENDAR_UPCOMING = "Sắp diễn ra:"
+CALENDAR_RECENT = "Đã diễn ra:"
+CALENDAR_NONE = "Chưa có sự kiện nào sắp diễn ra."
+CALENDAR_UNCONFIRMED = "(dự kiến, chưa chính thức)"
+
+FAQ_TITLE = "💬 Hỏi đáp — mời bạn chọn câu hỏi:"

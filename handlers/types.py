@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from content.text import fold  # noqa: F401  (handlers fold text the same way search does)
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -54,16 +56,6 @@ _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$",
 def normalize_text(text: str) -> str:
     """NFC plus trimmed, so decomposed input from some keyboards matches stored text."""
     return unicodedata.normalize("NFC", text).strip()
-
-
-_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
-
-
-def fold(text: str) -> str:
-    """Search key: no diacritics, đ→d, case-folded, single spaces ("Đại hội" → "dai hoi")."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(stripped.casefold().split())
 
 
 def text_event(channel: str, event_id: str, address: str, raw: str, *, what: str = "") -> Inbound:

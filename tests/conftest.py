@@ -19,10 +19,12 @@ from db.engine import Database
 from tests.fakes.telegram_api import FakeTelegram, running
 
 FIXTURES = Path(__file__).parent / "channels" / "fixtures"
+MINI_PACK = Path(__file__).parent / "content" / "fixtures" / "mini"
+SHIPPED_PACK = Path(__file__).parents[1] / "content" / "packs" / "nam-an-phu"
 BACKEND = os.environ.get("LOASO_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get("LOASO_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 PG_TEST_DB = f"loaso_test_{os.getpid()}"
-TABLES = ["outbox", "conversation_states", "inbound_events", "users"]
+TABLES = ["outbox", "conversation_states", "inbound_events", "users", "phase_overrides"]
 WEBHOOK_SECRET = "test-secret_0123456789"
 
 
@@ -119,9 +121,10 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-def make_settings(database_url):
+def make_settings(database_url, tmp_path):
     def build(**overrides) -> Settings:
-        values = {"database_url": database_url, "sender_poll_seconds": 0.05}
+        values = {"database_url": database_url, "sender_poll_seconds": 0.05,
+                  "content_dir": MINI_PACK, "run_dir": tmp_path / "run"}
         values.update(overrides)
         return Settings(_env_file=None, **values)
     return build

@@ -68,6 +68,15 @@ class Dialog:
 
         channel.send = recording
 
+    async def choose(self, label: str) -> list[str]:
+        """Type the number of the option called `label` in the last reply with options."""
+        for text in reversed(self.printed):
+            for line in text.splitlines():
+                number, _, shown = line.partition(". ")
+                if number.isdigit() and shown == label:
+                    return await self(number)
+        raise AssertionError(f"no option {label!r} on screen")
+
     async def __call__(self, line: str) -> list[str]:
         before = len(self.printed)
         await self.service.processor.handle(self.channel.event(self.user, line, session=self.session))

@@ -153,8 +153,8 @@ async def test_long_nfd_and_emoji_texts_are_handled(telegram_settings, fake_tele
                                          headers=secret_headers())
             assert response.status_code == 200
         await wait_until(lambda: all(fake_telegram.texts_to(chat) for chat in texts))
-    for chat in texts:
-        assert "chưa hiểu" in fake_telegram.texts_to(chat)[0]
+    for chat in texts:  # plain text is a search: each gets an answer, none crashes
+        assert fake_telegram.texts_to(chat)
     async with database.read() as session:
         statuses = (await session.execute(select(OutboxMessage.status))).scalars().all()
     assert set(statuses) == {"sent"}

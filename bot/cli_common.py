@@ -1,0 +1,39 @@
+"""What every `loaso` command shares: settings with one-line errors, and failing cleanly."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.logs import setup_logging
+from bot.settings import Settings, SettingsError, get_settings
+
+MIGRATE_HINT = "Cơ sở dữ liệu chưa được cập nhật. Hãy chạy: loaso migrate"
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        fail(str(error))
+    setup_logging(settings.log_level, settings.secret_values())
+    return settings
+
+
+INVALID_PACK = "Gói nội dung có lỗi (xem trên); sửa rồi chạy lại. Kiểm tra bằng: loaso content check"
+
+
+def build_service(settings: Settings, **options):
+    """The process's Service, or exit with the content report if the pack is invalid."""
+    from bot.service import Service
+    from content.store import InvalidPack
+
+    try:
+        return Service(settings, **options)
+    except InvalidPack as error:
+        typer.echo(error.report.render(), err=True)
+        fail(INVALID_PACK)

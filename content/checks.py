@@ -1,0 +1,111 @@
+"""Checks across a pack's files: duplicate ids, unknown references, dates, placeholders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from content.models import PLACEHOLDER_PATTERN, Article, FaqEntry
+from content.pack import Pack
+
+_PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
+
+
+def check_pack(pack: Pack, source, articles: list[tuple[Article, Any]],
+               faq: list[tuple[FaqEntry, Any]], report) -> None:
+    campaign = pack.campaign
+    name = source.name
+    for section in ("events", "phases", "hamlets", "groups", "topics"):
+        _unique(report, name, [(item.id, source.line(section, index, "id"))
+                               for index, item in enumerate(getattr(campaign, section))],
+                section)
+    stage_ids = [(stage.id, source.line("phases", p, "stages", s, "id"))
+                 for p, phase in enumerate(campaign.phases)
+                 for s, stage in enumerate(phase.stages)]
+    _unique(report, name, stage_ids, "stages")
+    _check_phases(pack, source, report)
+    for index, event in enumerate(campaign.events):
+        if not event.confirmed:
+            report.warn(name, source.line("events", index, "confirmed"),
+                        f"ngày của sự kiện '{event.id}' chưa được xác nhận")
+    _unique(report, None, [(article.id, (src.name, src.line("id")))
+                           for article, (src, _) in articles], "articles")
+    _unique(report, None, [(entry.id, (src.name, src.line(index, "id")))
+                           for entry, (src, index) in faq], "faq")
+    stages = {stage.id: phase.id for phase in campaign.phases for stage in phase.stages}
+    for article, (src, body) in articles:
+        _check_article(pack, article, src, body, stages, report)
+    for entry, (src, index) in faq:
+        for match in _PLACEHOLDER.finditer(entry.answer):
+            report.warn(src.name, src.line(index, "answer"), f"chỗ cần bổ sung: {match.group(0)}")
+
+
+def _unique(report, file: str | None, items: Iterable[tuple[str, Any]], what: str) -> None:
+    seen: dict[str, Any] = {}
+    for item_id, where in items:
+        file_name, line = (file, where) if file is not None else where
+        if item_id in seen:
+            report.error(file_name, line, f"mã '{item_id}' bị trùng trong {what} "
+                                          f"(đã có ở dòng {seen[item_id]})")
+        else:
+            seen[item_id] = line
+
+
+def _check_phases(pack: Pack, source, report) -> None:
+    name = source.name
+    previous_end = None
+    phases = pack.campaign.phases
+    for index, (phase, window) in enumerate(zip(phases, pack.windows, strict=True)):
+        for edge in ("starts", "ends"):
+            boundary = getattr(phase, edge)
+            if boundary is not None and boundary.event and boundary.event not in pack.events:
+                report.error(name, source.line("phases", index, edge, "event"),
+                             f"{phase.id}: sự kiện '{boundary.event}' không có trong events")
+        if phase.ends is None and index != len(phases) - 1:
+            report.error(name, source.line("phases", index), f"{phase.id}: chỉ đợt cuối "
+                                                             "mới được bỏ trống 'ends'")
+        if window.ends is not None and window.ends <= window.starts:
+            report.error(name, source.line("phases", index, "ends"),
+                         f"{phase.id}: kết thúc ({window.ends}) không sau bắt đầu "
+                         f"({window.starts})")
+        if previous_end is not None and window.starts < previous_end:
+            report.error(name, source.line("phases", index, "starts"),
+                         f"{phase.id}: bắt đầu trước khi đợt trước kết thúc")
+        previous_end = window.ends
+        for s, (stage, stage_window) in enumerate(zip(phase.stages, window.stages, strict=True)):
+            where = source.line("phases", index, "stages", s)
+            for edge in ("starts", "ends"):
+                boundary = getattr(stage, edge)
+                if boundary is not None and boundary.event and boundary.event not in pack.events:
+                    report.error(name, where, f"{stage.id}: sự kiện '{boundary.event}' "
+                                              "không có trong events")
+            end = stage_window.ends or window.ends
+            if end is not None and end <= stage_window.starts:
+                report.error(name, where, f"{stage.id}: kết thúc không sau bắt đầu")
+            outside = stage_window.starts < window.starts or (
+                window.ends is not None and end is not None and end > window.ends)
+            if outside:
+                report.error(name, where, f"{stage.id}: nằm ngoài thời gian của {phase.id}")
+
+
+def _check_article(pack: Pack, article: Article, src, body: str, stages: dict[str, str],
+                   report) -> None:
+    for index, phase_id in enumerate(article.phases):
+        if pack.window(phase_id) is None:
+            report.error(src.name, src.line("phases", index), f"đợt '{phase_id}' không tồn tại")
+    for index, stage_id in enumerate(article.stages):
+        if stage_id not in stages:
+            report.error(src.name, src.line("stages", index), f"giai đoạn '{stage_id}' "
+                                                              "không tồn tại")
+        elif stages[stage_id] not in article.phases:
+            report.error(src.name, src.line("stages", index),
+                         f"giai đoạn '{stage_id}' không thuộc các đợt của bài")
+    if article.topic not in pack.topics:
+        report.error(src.name, src.line("topic"), f"chủ đề '{article.topic}' không tồn tại")
+    for offset, line in enumerate(body.splitlines()):
+        for match in _PLACEHOLDER.finditer(line):
+            report.warn(src.name, src.line("body") + offset, f"chỗ cần bổ sung: {match.group(0)}")
+    for field_name in ("title", "summary"):
+        for match in _PLACEHOLDER.finditer(getattr(article, field_name)):
+            report.warn(src.name, src.line(field_name), f"chỗ cần bổ sung: {match.group(0)}")

@@ -1,0 +1,239 @@
+"""Load a content pack from disk and report every problem with its file and line.
+
+Loading never raises on bad content: it returns the pack (or None) and a Report. The
+service refuses to start on a report with errors and keeps its old pack on a bad reload.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from content.models import Article, Campaign, FaqEntry, Slogan
+from content.checks import check_pack
+from content.pack import Pack
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class Report:
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, file: str, line: int, message: str) -> None:
+        self.errors.append(Problem(file, line, message))
+
+    def warn(self, file: str, line: int, message: str) -> None:
+        self.warnings.append(Problem(file, line, message))
+
+    def render(self) -> str:
+        lines = [f"LỖI {problem}" for problem in self.errors]
+        lines += [f"CẢNH BÁO {problem}" for problem in self.warnings]
+        lines.append(f"{len(self.errors)} lỗi, {len(self.warnings)} cảnh báo.")
+        return "\n".join(lines)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is reported with its line."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class SourceFile:
+    """A YAML document with the line of every key and item, for precise reports."""
+
+    def __init__(self, path: Path, root: Path, text: str, line_offset: int = 0) -> None:
+        self.name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+        self.lines: dict[tuple, int] = {}
+        self.offset = line_offset
+        self.data: Any = None
+        node = yaml.compose(text, Loader=_Loader)
+        if node is not None:
+            self._index(node, ())
+        self.data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+
+    def _index(self, node: yaml.Node, path: tuple) -> None:
+        self.lines[path] = node.start_mark.line + 1 + self.offset
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                self._index(value, (*path, key.value))
+                # a problem with a value is reported on the line of its key
+                self.lines[(*path, key.value)] = key.start_mark.line + 1 + self.offset
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self._index(item, (*path, index))
+
+    def line(self, *path: Any) -> int:
+        """The line of the deepest known part of `path`."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return 1 + self.offset
+
+
+def load_pack(directory: Path) -> tuple[Pack | None, Report]:
+    report = Report()
+    directory = Path(directory)
+    if not (directory / "campaign.yaml").is_file():
+        report.error(str(directory), 1, "không tìm thấy campaign.yaml (thư mục gói nội dung sai?)")
+        return None, report
+    campaign = _load_model(directory / "campaign.yaml", directory, Campaign, report)
+    faq = _load_list(directory / "faq.yaml", directory, FaqEntry, report)
+    slogans = _load_list(directory / "slogans.yaml", directory, Slogan, report)
+    articles = [article for path in sorted((directory / "articles").glob("*.md"))
+                if (article := _load_article(path, directory, report)) is not None]
+    if campaign is None:
+        return None, report
+    campaign_model, campaign_source = campaign
+    pack = Pack.build(campaign_model, [a for a, _ in articles], [f for f, _ in faq],
+                      [s for s, _ in slogans])
+    check_pack(pack, campaign_source, articles, faq, report)
+    return (pack if report.ok else None), report
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _nfc(item) for key, item in value.items()}
+    return value
+
+
+def _read(path: Path, root: Path, report: Report, line_offset: int = 0,
+          text: str | None = None) -> SourceFile | None:
+    try:
+        text = path.read_text(encoding="utf-8") if text is None else text
+        return SourceFile(path, root, text, line_offset)
+    except UnicodeDecodeError:
+        report.error(_relative(path, root), 1, "tệp không phải UTF-8")
+    except yaml.MarkedYAMLError as error:
+        line = (error.problem_mark.line + 1 if error.problem_mark else 1) + line_offset
+        message = f"YAML sai cú pháp: {error.problem}"
+        if error.context_mark is not None and error.context_mark.line + 1 + line_offset != line:
+            message += f" (phần bắt đầu ở dòng {error.context_mark.line + 1 + line_offset})"
+        report.error(_relative(path, root), line, message)
+    return None
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _validation_problems(error: ValidationError, source: SourceFile, report: Report,
+                         prefix: tuple = ()) -> None:
+    for item in error.errors():
+        location = tuple(part for part in item["loc"])
+        where = ".".join(str(part) for part in (*prefix, *location)) or "(gốc)"
+        message = _vietnamese(item)
+        report.error(source.name, source.line(*prefix, *location), f"{where}: {message}")
+
+
+def _vietnamese(item: dict) -> str:
+    kind = item["type"]
+    if kind == "missing":
+        return "thiếu trường bắt buộc"
+    if kind == "extra_forbidden":
+        return "trường không được hỗ trợ"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return "ngày không hợp lệ (cần dạng YYYY-MM-DD)"
+    if kind == "string_pattern_mismatch":
+        return "mã không hợp lệ (chỉ chữ thường a-z, số và dấu -, không quá 40 ký tự)"
+    if kind == "too_short":
+        return "danh sách không được để trống"
+    if kind == "literal_error":
+        return f"giá trị không hợp lệ, cần một trong: {item['ctx']['expected']}"
+    return item["msg"].removeprefix("Value error, ")
+
+
+def _load_model(path: Path, root: Path, model: type[BaseModel], report: Report,
+                ) -> tuple[Any, SourceFile] | None:
+    source = _read(path, root, report)
+    if source is None:
+        return None
+    if not isinstance(source.data, dict):
+        report.error(source.name, 1, "cần một bảng khóa: giá trị")
+        return None
+    try:
+        return model.model_validate(_nfc(source.data)), source
+    except ValidationError as error:
+        _validation_problems(error, source, report)
+        return None
+
+
+def _load_list(path: Path, root: Path, model: type[BaseModel], report: Report,
+               ) -> list[tuple[Any, tuple[SourceFile, int]]]:
+    if not path.is_file():
+        return []
+    source = _read(path, root, report)
+    if source is None or source.data is None:
+        return []
+    if not isinstance(source.data, list):
+        report.error(source.name, 1, "cần một danh sách (mỗi mục bắt đầu bằng '- ')")
+        return []
+    items = []
+    for index, raw in enumerate(source.data):
+        try:
+            items.append((model.model_validate(_nfc(raw)), (source, index)))
+        except ValidationError as error:
+            _validation_problems(error, source, report, prefix=(index,))
+    return items
+
+
+def _load_article(path: Path, root: Path, report: Report,
+                  ) -> tuple[Article, tuple[SourceFile, str]] | None:
+    name = _relative(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        report.error(name, 1, "tệp không phải UTF-8")
+        return None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        report.error(name, 1, "thiếu phần đầu (front matter) mở bằng dòng ---")
+        return None
+    try:
+        closing = next(index for index, line in enumerate(lines[1:], start=1)
+                       if line.strip() == "---")
+    except StopIteration:
+        report.error(name, 1, "phần đầu (front matter) không có dòng --- đóng")
+        return None
+    source = _read(path, root, report, line_offset=1, text="\n".join(lines[1:closing]))
+    if source is None:
+        return None
+    if not isinstance(source.data, dict):
+        report.error(name, 2, "phần đầu cần các dòng khóa: giá trị")
+        return None
+    rest = lines[closing + 1:]
+    blank = next((index for index, line in enumerate(rest) if line.strip()), len(rest))
+    body = "\n".join(rest[blank:]).strip()
+    source.lines[("body",)] = closing + 2 + blank
+    try:
+        article = Article.model_validate(_nfc({**source.data, "body": body}))
+    except ValidationError as error:
+        _validation_problems(error, source, report)
+        return None
+    return article, (source, body)
