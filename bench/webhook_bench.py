@@ -502,6 +502,7 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
                                        f"profile-{spec.key}-{round_no}.txt")
                         if args.profile else None)
             cpu_before, driver_before = bot.cpu_seconds(), _own_cpu()
+            machine_before, db_before = psutil.cpu_times(), _db_server_cpu(spec)
             timeout = max(60.0, args.updates / 20)
             try:
                 load, begin, last, complete = await closed_loop(client, webhook, replies, batch,
@@ -509,6 +510,8 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
             finally:
                 cpu_used, driver_used = (bot.cpu_seconds() - cpu_before,
                                          _own_cpu() - driver_before)
+                machine_busy, machine_total = _busy(machine_before, psutil.cpu_times())
+                db_used = (_db_server_cpu(spec) - db_before) if db_before is not None else None
                 if profiler is not None:
                     result["profile"] = await stop_profiler(profiler)
             throughput = summarize(load, replies, len(batch))
@@ -522,6 +525,11 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
                 "bot_cpu_ms_per_update": round(cpu_used * 1000 / len(batch), 2),
                 "bot_cpu_share": round(cpu_used / elapsed, 2) if elapsed else None,
                 "driver_and_fake_cpu_s": round(driver_used, 2),
+                "db_server_cpu_s": None if db_used is None else round(db_used, 2),
+                # the whole machine over the phase: how busy both cores were, and how much of
+                # that was neither the bot, nor this process, nor PostgreSQL (other tenants)
+                "machine_cpu_busy_share": round(machine_busy / machine_total, 2),
+                "other_cpu_s": round(machine_busy - cpu_used - driver_used - (db_used or 0), 2),
                 "messages_per_update": round((replies.messages - messages_before) / len(batch), 3),
                 "fake_errors": dict(fake.errors),
             })
@@ -578,6 +586,25 @@ def _last_line(text: str) -> str:
     errors = [line for line in lines
               if re.match(r"^[\w.]+(Error|Exception|Exit)\b", line) and "Warning" not in line]
     return (errors or lines or [""])[-1][:300]
+
+
+def _busy(before, after) -> tuple[float, float]:
+    """CPU-seconds busy and in total, all cores, between two psutil.cpu_times() readings."""
+    idle = (after.idle - before.idle) + (getattr(after, "iowait", 0) - getattr(before, "iowait", 0))
+    total = sum(after) - sum(before)
+    return total - idle, max(total, 1e-9)
+
+
+def _db_server_cpu(spec: BotSpec) -> float | None:
+    """CPU-seconds of the local PostgreSQL server processes (PostgreSQL runs only)."""
+    if spec.key != "loaso-pg":
+        return None
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        times = process.info.get("cpu_times")
+        if process.info.get("name") in ("postgres", "postmaster") and times is not None:
+            total += times.user + times.system
+    return total
 
 
 def _own_cpu() -> float:
@@ -706,6 +733,21 @@ def print_report(report: dict[str, Any]) -> None:
               f"{fmt(light['reply_ms']['p50'])}{fmt(light['reply_ms']['p95'])} |"
               f"{run['start_to_healthy_s']:>7.2f}{run['rss_idle_after_start_mb']:>7.0f}"
               f"{run['rss_idle_after_load_mb']:>7.0f}")
+    print()
+    print("CPU during the throughput phase (CPU-seconds; 2 cores give 2 per second of wall time)")
+    print(f"{'run':<24}{'wall s':>8}{'bot':>8}{'share':>7}{'driver':>8}{'PG srv':>8}"
+          f"{'others':>8}{'busy':>7}")
+    for run in report["runs"]:
+        if "throughput" not in run:
+            continue
+        t = run["throughput"]
+        star = "*" if run.get("launcher", "loaso serve") != "loaso serve" else ""
+        print(f"{run['label'] + star + ' #' + str(run['round']):<24}{fmt(t['elapsed_s'])}"
+              f"{fmt(t['bot_cpu_s'])}{t['bot_cpu_share'] or 0:>7.2f}"
+              f"{fmt(t['driver_and_fake_cpu_s'])}{fmt(t['db_server_cpu_s'])}"
+              f"{fmt(t['other_cpu_s'])}{t['machine_cpu_busy_share']:>7.0%}")
+    print("(share = bot CPU / wall time, 1.0 = one core; driver = this process: load driver "
+          "and fake Bot API; others = everything else on the machine; busy = both cores)")
     print()
     print("Medians over runs")
     for key, data in report["summary"].items():

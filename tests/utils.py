@@ -85,13 +85,15 @@ class Dialog:
 
 
 @asynccontextmanager
-async def dialog(settings: Settings, user: str = "resident-1"):
+async def dialog(settings: Settings, user: str = "resident-1", as_of: str | None = None):
     import io
+    from datetime import datetime
 
     from bot.channels.console import ConsoleChannel
 
     channel = ConsoleChannel(io.StringIO())
-    service = Service(settings, channels={"console": channel})
+    preview = datetime.fromisoformat(as_of).replace(tzinfo=settings.zone) if as_of else None
+    service = Service(settings, channels={"console": channel}, as_of=preview)
     try:
         yield Dialog(service, channel, user)
     finally:

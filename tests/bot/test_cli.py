@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from db import migrations
 from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.telegram_api import FakeTelegram, running_in_thread
 
@@ -91,8 +92,8 @@ def free_port() -> int:
 def test_migrate_then_serve_is_healthy_and_stops_cleanly(tmp_path):
     env = sqlite_env(tmp_path)
     migrated = run(["migrate"], env=env)
-    assert migrated.returncode == 0 and "0001" in migrated.stdout
-    assert {"users", "outbox", "inbound_events", "conversation_states"} <= set(
+    assert migrated.returncode == 0 and f"({migrations.head_revision()})" in migrated.stdout
+    assert {"users", "outbox", "inbound_events", "conversation_states", "phase_overrides"} <= set(
         tables(tmp_path / "cli.db"))
     port = free_port()
     clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
