@@ -2,8 +2,9 @@
 
 This is python-telegram-bot's own "custom webhook" pattern: an `Application` without an
 `Updater`, concurrent updates on, a large HTTPX pool, and a minimal FastAPI app (the same
-web framework as Loa Số) whose webhook route only decodes the update and puts it on `application.update_queue`. It does
-no storage, no deduplication and no rate limiting: it is the floor, not a rival design.
+web framework as Loa Số) whose webhook route only decodes the update and puts it on
+`application.update_queue`. It does no storage, no deduplication and no rate limiting: it
+is the floor, not a rival design.
 
     python -m bench.echo_ptb --port 8090 --api-base http://127.0.0.1:8081 --token 123:ABC
 """

@@ -224,8 +224,10 @@ def summarize(load: Load, replies: Replies, sent: int) -> dict[str, Any]:
         "missing": sent - len(latencies),
         "post_errors": errors,
         "post_retries": len(load.retried),  # connection errors delivered again (counted once)
-        "reply_ms": {"p50": ms(percentile(latencies, 0.50)), "p95": ms(percentile(latencies, 0.95)),
-                     "p99": ms(percentile(latencies, 0.99)), "max": ms(max(latencies, default=None))},
+        "reply_ms": {"p50": ms(percentile(latencies, 0.50)),
+                     "p95": ms(percentile(latencies, 0.95)),
+                     "p99": ms(percentile(latencies, 0.99)),
+                     "max": ms(max(latencies, default=None))},
         "ack_ms": {"p50": ms(percentile(acks, 0.50)), "p95": ms(percentile(acks, 0.95))},
     }
 
@@ -283,15 +285,26 @@ class BotSpec:
             return
         number = next(self._seq)
         if self.key == "loaso-sqlite":
+            template = self.workdir / "template" / "loaso.db"
+            if not template.exists():  # `loaso migrate` once; each run gets a fresh copy
+                template.parent.mkdir(parents=True, exist_ok=True)
+                self.database_url = f"sqlite+aiosqlite:///{template}"
+                await self._migrate(api_base)
             path = self.workdir / f"{self.key}-{number}" / "loaso.db"
             path.parent.mkdir(parents=True)
+            for suffix in ("", "-wal", "-shm"):
+                if Path(f"{template}{suffix}").exists():
+                    shutil.copyfile(f"{template}{suffix}", f"{path}{suffix}")
             self.database_url = f"sqlite+aiosqlite:///{path}"
-        else:
-            self.pg_database = f"loaso_bench_{os.getpid()}_{number}"
-            await pg_execute(self.pg_admin_url, f'CREATE DATABASE "{self.pg_database}"')
-            base, _, _ = self.pg_admin_url.rpartition("/")
-            self.database_url = f"{base}/{self.pg_database}".replace(
-                "postgresql://", "postgresql+asyncpg://", 1)
+            return
+        self.pg_database = f"loaso_bench_{os.getpid()}_{number}"
+        await pg_execute(self.pg_admin_url, f'CREATE DATABASE "{self.pg_database}"')
+        base, _, _ = self.pg_admin_url.rpartition("/")
+        self.database_url = f"{base}/{self.pg_database}".replace(
+            "postgresql://", "postgresql+asyncpg://", 1)
+        await self._migrate(api_base)
+
+    async def _migrate(self, api_base: str) -> None:
         proc = await asyncio.create_subprocess_exec(
             str(BIN / "loaso"), "migrate", cwd=ROOT, env=self.env(api_base),
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
@@ -824,7 +837,7 @@ async def main(args) -> int:
             startup: dict[str, list[float]] = {}
             if args.startup_repeats:
                 for spec in specs:
-                    if spec.key == "loaso-pg":
+                    if spec.key != "loaso-sqlite":
                         continue  # the target is about the default (SQLite) install
                     print(f"start-to-healthy x{args.startup_repeats}: {spec.label}", flush=True)
                     try:
@@ -890,7 +903,8 @@ def parse_args(argv: list[str] | None = None):
     parser.add_argument("--rounds", type=int, default=2,
                         help="runs per bot, interleaved echo, Loa Số, ... (default 2)")
     parser.add_argument("--startup-repeats", type=int, default=3,
-                        help="fresh spawns timed to healthy, per bot (default 3)")
+                        help="fresh idle spawns of loaso serve (SQLite) timed to healthy "
+                             "(default 3)")
     parser.add_argument("--settle", type=float, default=2.0,
                         help="idle seconds before each RSS reading (default 2)")
     parser.add_argument("--pg", choices=["auto", "off", "require"], default="auto",

@@ -81,7 +81,25 @@ class Service:
         self._reloads.add(task)
         task.add_done_callback(self._reloads.discard)
 
+    async def watch_phase(self, every: float = 60.0) -> None:
+        """Log each change of the campaign's phase or stage (by date or by staff's pin)."""
+        from handlers.campaign import effective_period
+
+        shown = None
+        while True:
+            try:
+                day = datetime.now(self.settings.zone).date()
+                async with self.database.read() as session:
+                    period = await effective_period(session, self.content.current.pack, day)
+                if period.label() != shown:
+                    log.info("campaign period is now %s (was %s)", period.label(), shown or "-")
+                    shown = period.label()
+            except Exception:
+                log.exception("could not work out the campaign period")
+            await asyncio.sleep(every)
+
     def start_background(self, *, sender: bool = True, polling: bool = False) -> None:
+        self._tasks.append(asyncio.create_task(self.watch_phase(), name="phase-watch"))
         if sender:
             self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
         if polling and "telegram" in self.channels:

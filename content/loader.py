@@ -51,8 +51,11 @@ class Report:
         return "\n".join(lines)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so a bad date is reported with its line."""
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _Loader(_BASE_LOADER):
+    """A safe loader that leaves dates as text, so a bad date is reported with its line."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -61,29 +64,40 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+_CONSTRUCT = yaml.SafeLoader("")  # only its scalar constructors are used, for rare forms
+_TRUE = {"yes", "true", "on", "y"}
+_FALSE = {"no", "false", "off", "n"}
+
+
 class SourceFile:
     """A YAML document with the line of every key and item, for precise reports."""
 
-    def __init__(self, path: Path, root: Path, text: str, line_offset: int = 0) -> None:
-        self.name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    def __init__(self, name: str, text: str, line_offset: int = 0) -> None:
+        self.name = name
         self.lines: dict[tuple, int] = {}
         self.offset = line_offset
         self.data: Any = None
-        node = yaml.compose(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
         if node is not None:
-            self._index(node, ())
-        self.data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+            self.data = self._build(node, ())
 
-    def _index(self, node: yaml.Node, path: tuple) -> None:
+    def _build(self, node: yaml.Node, path: tuple) -> Any:
+        """Turn the node tree into Python data, noting lines on the way (one walk)."""
         self.lines[path] = node.start_mark.line + 1 + self.offset
         if isinstance(node, yaml.MappingNode):
+            data = {}
             for key, value in node.value:
-                self._index(value, (*path, key.value))
+                data[key.value] = self._build(value, (*path, key.value))
                 # a problem with a value is reported on the line of its key
                 self.lines[(*path, key.value)] = key.start_mark.line + 1 + self.offset
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self._index(item, (*path, index))
+            return data
+        if isinstance(node, yaml.SequenceNode):
+            return [self._build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return _scalar(node)
 
     def line(self, *path: Any) -> int:
         """The line of the deepest known part of `path`."""
@@ -91,6 +105,19 @@ class SourceFile:
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
         return 1 + self.offset
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag.endswith(":str"):
+        return value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool") and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    if tag.endswith(":int") and value.lstrip("+-").isdigit():
+        return int(value)
+    return _CONSTRUCT.construct_object(node)
 
 
 def load_pack(directory: Path) -> tuple[Pack | None, Report]:
@@ -127,7 +154,7 @@ def _read(path: Path, root: Path, report: Report, line_offset: int = 0,
           text: str | None = None) -> SourceFile | None:
     try:
         text = path.read_text(encoding="utf-8") if text is None else text
-        return SourceFile(path, root, text, line_offset)
+        return SourceFile(_relative(path, root), text, line_offset)
     except UnicodeDecodeError:
         report.error(_relative(path, root), 1, "tệp không phải UTF-8")
     except yaml.MarkedYAMLError as error:
@@ -140,7 +167,8 @@ def _read(path: Path, root: Path, report: Report, line_offset: int = 0,
 
 
 def _relative(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    full, prefix = str(path), str(root).rstrip("/") + "/"
+    return full[len(prefix):] if full.startswith(prefix) else full
 
 
 def _validation_problems(error: ValidationError, source: SourceFile, report: Report,

@@ -7,6 +7,7 @@ dictionary lookups, whatever the pack size.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -40,13 +41,13 @@ class SearchIndex:
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         self.title_words = [" ".join(words(article.title)) for article in pack.articles]
         for number, article in enumerate(pack.articles):
-            fields = ((article.title, TITLE), (" ".join(article.tags), TAGS),
-                      (article.summary, SUMMARY), (article.body, BODY))
-            for text, weight in fields:
-                for word in set(words(text)):
-                    postings = self.postings[word]
-                    if postings.get(number, 0.0) < weight:
-                        postings[number] = weight
+            # lowest weight first, so a word's best field overwrites the others
+            weights = dict.fromkeys(words(article.body), BODY)
+            weights.update(dict.fromkeys(words(article.summary), SUMMARY))
+            weights.update(dict.fromkeys(words(" ".join(article.tags)), TAGS))
+            weights.update(dict.fromkeys(words(article.title), TITLE))
+            for word, weight in weights.items():
+                self.postings[word][number] = weight
         self.faq = [(entry, [set(words(question)) for question in entry.questions])
                     for entry in pack.faq]
 
@@ -60,7 +61,10 @@ class SearchIndex:
         if not query_words:
             return []
         postings = [self.postings.get(word, {}) for word in dict.fromkeys(query_words)]
-        matching = set.intersection(*(set(p) for p in postings))
+        smallest_first = sorted(postings, key=len)
+        matching = smallest_first[0].keys()
+        for posting in smallest_first[1:]:
+            matching = matching & posting.keys()
         if not matching:  # no article has every word: fall back to most of them
             counts: dict[int, int] = defaultdict(int)
             for posting in postings:
@@ -76,7 +80,7 @@ class SearchIndex:
                 total += TITLE  # the words in this order in the title: the likeliest answer
             return (-total, -self.articles[number].published.toordinal(), number)
 
-        ranked = sorted(matching, key=score)[:limit]
+        ranked = heapq.nsmallest(limit, matching, key=score)
         return [self.articles[number] for number in ranked]
 
     def _best_faq(self, query_words: list[str]) -> FaqEntry | None:

@@ -14,14 +14,30 @@ _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii"
           "xx": "20"}
 
 
-def fold(text: str) -> str:
-    """Search key: no diacritics, đ→d, case-folded, single spaces ("Đại hội" → "dai hoi").
-
-    đ/Đ have no Unicode decomposition, so they are mapped by hand before NFD.
-    """
+def _slow_fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_STROKE_D))
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(stripped.casefold().split())
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def _fold_table() -> dict[int, str | None]:
+    """One C-speed translate() instead of NFD plus a Python loop over every character."""
+    table: dict[int, str | None] = {}
+    for start, end in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):  # Latin-1 … Extended Additional
+        for code in range(start, end):
+            folded = _slow_fold(chr(code))
+            if folded != chr(code):
+                table[code] = folded
+    table.update({code: None for code in range(0x0300, 0x0370)})  # combining marks (NFD input)
+    table.update({ord("đ"): "d", ord("Đ"): "D"})  # no Unicode decomposition: mapped by hand
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Search key: no diacritics, đ→d, case-folded, single spaces ("Đại hội" → "dai hoi")."""
+    return " ".join(text.translate(_FOLD_TABLE).casefold().split())
 
 
 def words(text: str) -> list[str]:

@@ -77,3 +77,11 @@ def test_shipped_pack_finds_congress_xiv_both_ways(shipped):
     for query in ("dai hoi xiv", "DAI HOI 14"):
         titles = [article.title for article in shipped.search(query).articles]
         assert titles and all("XIV" in title or "14" in title for title in titles[:2]), titles
+
+
+def test_fast_fold_matches_the_unicode_definition_for_every_letter():
+    from content.text import _slow_fold
+
+    for code in list(range(0x20, 0x250)) + list(range(0x300, 0x370)) + list(range(0x1E00, 0x1F00)):
+        char = chr(code)
+        assert fold(char) == " ".join(_slow_fold(char).casefold().split()), hex(code)
