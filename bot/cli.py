@@ -12,7 +12,10 @@ from typing import Annotated
 import typer
 
 from bot.cli_common import MIGRATE_HINT, build_service, fail, settings_or_exit
+from bot import cli_exports  # noqa: F401  (registers export and report commands)
+from bot.cli_comments import comments_app
 from bot.cli_content import content_app, phase_app
+from bot.cli_drafts import drafts_app
 
 app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
                   no_args_is_help=True, add_completion=False)
@@ -20,6 +23,8 @@ webhook_app = typer.Typer(help="Đăng ký webhook với nền tảng nhắn tin
 app.add_typer(webhook_app, name="webhook")
 app.add_typer(content_app, name="content")
 app.add_typer(phase_app, name="phase")
+app.add_typer(comments_app, name="comments")
+app.add_typer(drafts_app, name="drafts")
 
 
 @app.command()

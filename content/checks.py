@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from content.models import PLACEHOLDER_PATTERN, Article, FaqEntry
+from content.models import PLACEHOLDER_PATTERN, Article, Draft, FaqEntry
 from content.pack import Pack
 
 _PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 
 
 def check_pack(pack: Pack, source, articles: list[tuple[Article, Any]],
-               faq: list[tuple[FaqEntry, Any]], report) -> None:
+               faq: list[tuple[FaqEntry, Any]], drafts: list[tuple[Draft, Any]], report) -> None:
     campaign = pack.campaign
     name = source.name
     for section in ("events", "phases", "hamlets", "groups", "topics"):
@@ -39,6 +39,10 @@ def check_pack(pack: Pack, source, articles: list[tuple[Article, Any]],
     for entry, (src, index) in faq:
         for match in _PLACEHOLDER.finditer(entry.answer):
             report.warn(src.name, src.line(index, "answer"), f"chỗ cần bổ sung: {match.group(0)}")
+    _unique(report, None, [(draft.id, (src.name, src.line("id"))) for draft, src in drafts],
+            "drafts")
+    for draft, src in drafts:
+        _check_draft(pack, draft, src, report)
 
 
 def _unique(report, file: str | None, items: Iterable[tuple[str, Any]], what: str) -> None:
@@ -109,3 +113,25 @@ def _check_article(pack: Pack, article: Article, src, body: str, stages: dict[st
     for field_name in ("title", "summary"):
         for match in _PLACEHOLDER.finditer(getattr(article, field_name)):
             report.warn(src.name, src.line(field_name), f"chỗ cần bổ sung: {match.group(0)}")
+
+
+def _check_draft(pack: Pack, draft: Draft, src, report) -> None:
+    """Section ids are unique within the draft; every section has text or subsections."""
+    seen: dict[str, int] = {}
+
+    def walk(sections, path: tuple) -> None:
+        for index, section in enumerate(sections):
+            here = (*path, index)
+            line = src.line(*here, "id")
+            if section.id in seen:
+                report.error(src.name, line, f"mã mục '{section.id}' bị trùng trong dự thảo "
+                                             f"(đã có ở dòng {seen[section.id]})")
+            else:
+                seen[section.id] = line
+            if not section.text.strip() and not section.sections:
+                report.error(src.name, src.line(*here), f"mục '{section.id}' không có nội dung")
+            walk(section.sections, (*here, "sections"))
+
+    walk(draft.sections, ("sections",))
+    if draft.sample:
+        report.warn(src.name, src.line("sample"), f"dự thảo '{draft.id}' là bản mẫu để dùng thử")

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from content.models import Article, Campaign, FaqEntry, Slogan
+from content.models import Article, Campaign, Draft, FaqEntry, Slogan
 from content.checks import check_pack
 from content.pack import Pack
 
@@ -131,12 +131,14 @@ def load_pack(directory: Path) -> tuple[Pack | None, Report]:
     slogans = _load_list(directory / "slogans.yaml", directory, Slogan, report)
     articles = [article for path in sorted((directory / "articles").glob("*.md"))
                 if (article := _load_article(path, directory, report)) is not None]
+    drafts = [draft for path in sorted((directory / "drafts").glob("*.yaml"))
+              if (draft := _load_model(path, directory, Draft, report)) is not None]
     if campaign is None:
         return None, report
     campaign_model, campaign_source = campaign
     pack = Pack.build(campaign_model, [a for a, _ in articles], [f for f, _ in faq],
-                      [s for s, _ in slogans])
-    check_pack(pack, campaign_source, articles, faq, report)
+                      [s for s, _ in slogans], [d for d, _ in drafts])
+    check_pack(pack, campaign_source, articles, faq, drafts, report)
     return (pack if report.ok else None), report
 
 

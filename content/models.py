@@ -140,3 +140,40 @@ class Slogan(Strict):
     text: Text
     source: str | None = None
 
+
+
+class Section(Strict):
+    """A part of a draft (Phần / Chương / Mục / Điều), with a stable id comments refer to."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["Phần", "Chương", "Mục", "Điều", "Khoản"] = "Mục"
+    number: str = ""
+    title: str = ""
+    text: str = ""
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        label = f"{self.kind} {self.number}".strip()
+        return f"{label}. {self.title}" if self.title else label
+
+
+class Draft(Strict):
+    """A draft document open for comments between `opens` and `closes` (campaign time)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: Text
+    level: Literal["xã", "thành phố", "trung ương"]
+    version: str = Field(min_length=1, max_length=20)
+    opens: dt.datetime
+    closes: dt.datetime
+    sample: bool = False  # a demonstration draft: labelled as such to residents
+    summary: str = ""
+    source: str | None = None
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Draft:
+        if self.closes <= self.opens:
+            raise ValueError(f"closes ({self.closes}) phải sau opens ({self.opens})")
+        return self

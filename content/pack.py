@@ -5,7 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from content.models import Article, Boundary, Campaign, Event, FaqEntry, Phase, Slogan, Stage, Topic
+from zoneinfo import ZoneInfo
+
+from content.models import (
+    Article,
+    Boundary,
+    Campaign,
+    Draft,
+    Event,
+    FaqEntry,
+    Phase,
+    Section,
+    Slogan,
+    Stage,
+    Topic,
+)
 
 
 @dataclass(frozen=True)
@@ -23,12 +37,38 @@ class Window:
         return self.starts <= day and (self.ends is None or day < self.ends)
 
 
+@dataclass(frozen=True)
+class FlatSection:
+    """A section in document order, with the headings above it (for labels and reports)."""
+
+    section: Section
+    path: tuple[str, ...]  # headings from the top of the draft down to this section
+    depth: int
+    order: int
+
+    @property
+    def label(self) -> str:
+        return " › ".join(self.path)
+
+
+def flatten(sections: tuple[Section, ...], path: tuple[str, ...] = (),
+            into: list[FlatSection] | None = None) -> list[FlatSection]:
+    into = [] if into is None else into
+    for section in sections:
+        here = (*path, section.heading)
+        into.append(FlatSection(section, here, len(path), len(into)))
+        flatten(section.sections, here, into)
+    return into
+
+
 @dataclass
 class Pack:
     campaign: Campaign
     articles: list[Article]
     faq: list[FaqEntry]
     slogans: list[Slogan]
+    drafts: dict[str, Draft] = field(default_factory=dict)
+    sections: dict[str, list[FlatSection]] = field(default_factory=dict)  # by draft id
     events: dict[str, Event] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     article_by_id: dict[str, Article] = field(default_factory=dict)
@@ -36,8 +76,10 @@ class Pack:
 
     @classmethod
     def build(cls, campaign: Campaign, articles: list[Article], faq: list[FaqEntry],
-              slogans: list[Slogan]) -> Pack:
+              slogans: list[Slogan], drafts: list[Draft] = ()) -> Pack:
         pack = cls(campaign, articles, faq, slogans)
+        pack.drafts = {draft.id: draft for draft in drafts}
+        pack.sections = {draft.id: flatten(draft.sections) for draft in drafts}
         pack.events = {event.id: event for event in campaign.events}
         pack.topics = {topic.id: topic for topic in campaign.topics}
         pack.article_by_id = {article.id: article for article in articles}
@@ -74,3 +116,15 @@ class Pack:
         chosen = [article for article in self.articles if phase_id in article.phases
                   and (not article.stages or stage_id is None or stage_id in article.stages)]
         return sorted(chosen, key=lambda article: (article.published, article.id), reverse=True)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.campaign.timezone)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        """A pack time as an aware datetime: naive times are in the campaign's time zone."""
+        return moment.replace(tzinfo=self.zone) if moment.tzinfo is None else moment
+
+    def section(self, draft_id: str, section_id: str) -> FlatSection | None:
+        return next((flat for flat in self.sections.get(draft_id, [])
+                     if flat.section.id == section_id), None)

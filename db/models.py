@@ -171,3 +171,85 @@ class PhaseOverride(Base):
     set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     cleared_by: Mapped[str | None] = mapped_column(String(100))
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Stance(StrEnum):
+    """The three answers of the 2025 national consultation (VNeID), kept for comparability."""
+
+    AGREE = "tan_thanh"  # Tán thành
+    DISAGREE = "khong_tan_thanh"  # Không tán thành
+    PARTLY = "dong_y_mot_phan"  # Đồng ý một phần
+
+
+class CommentStatus(StrEnum):
+    NEW = "moi"
+    SEEN = "da_xem"
+    ACCEPTED = "tiep_thu"
+    NOT_ACCEPTED = "khong_tiep_thu"
+    DUPLICATE = "trung_lap"
+    SPAM = "spam"
+    WITHDRAWN = "rut_lai"  # by the resident, while the consultation was open
+
+
+class Comment(Base):
+    """One comment on a draft (a section of it, or the draft as a whole).
+
+    It keeps the draft version and the section's text as read, so later versions of the
+    draft never change what the comment was about. `user_id` is the only link to a person
+    and is cut when they delete their data; `signed_name` exists only if they chose to sign.
+    """
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_draft_section", "draft_id", "section_order"),
+        UniqueConstraint("submission_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    receipt: Mapped[str] = mapped_column(String(16), unique=True)
+    submission_key: Mapped[str] = mapped_column(String(80))  # one comment per preview shown
+    draft_id: Mapped[str] = mapped_column(String(40))
+    draft_version: Mapped[str] = mapped_column(String(20))
+    section_id: Mapped[str | None] = mapped_column(String(40))  # None: about the whole draft
+    section_label: Mapped[str] = mapped_column(String(400), default="")
+    section_order: Mapped[int] = mapped_column(Integer, default=-1)  # -1: general comments
+    section_quote: Mapped[str] = mapped_column(Text, default="")
+    stance: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    signed_name: Mapped[str | None] = mapped_column(String(100))
+    hamlet_id: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(16))  # telegram, zalo-oa, console, meeting…
+    source_detail: Mapped[str | None] = mapped_column(String(300))  # meeting name, date, group
+    status: Mapped[str] = mapped_column(String(16), default=CommentStatus.NEW, index=True)
+    staff_note: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ExportAudit(Base):
+    """Append-only: every export of comments, who made it and a hash of what left."""
+
+    __tablename__ = "export_audit"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))  # csv, xlsx, report-docx, report-xlsx
+    filters: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    row_count: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AppSecret(Base):
+    """Secrets the installation makes for itself (e.g. the key behind export pseudonyms)."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -24,7 +24,8 @@ SHIPPED_PACK = Path(__file__).parents[1] / "content" / "packs" / "nam-an-phu"
 BACKEND = os.environ.get("LOASO_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get("LOASO_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 PG_TEST_DB = f"loaso_test_{os.getpid()}"
-TABLES = ["outbox", "conversation_states", "inbound_events", "users", "phase_overrides"]
+TABLES = ["outbox", "conversation_states", "inbound_events", "comments", "export_audit",
+          "app_secrets", "users", "phase_overrides"]
 WEBHOOK_SECRET = "test-secret_0123456789"
 
 

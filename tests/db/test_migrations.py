@@ -37,3 +37,15 @@ async def test_sqlite_pragmas_are_on(empty_database_url):
         foreign_keys = (await connection.exec_driver_sql("PRAGMA foreign_keys")).scalar()
     await database.dispose()
     assert (journal, foreign_keys) == ("wal", 1)
+
+
+async def test_models_and_migrations_agree(database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from db.models import Base
+
+    async with database.engine.connect() as connection:
+        diff = await connection.run_sync(lambda sync: compare_metadata(
+            MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata))
+    assert diff == []

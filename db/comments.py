@@ -1,0 +1,176 @@
+"""Comments on drafts: receipts, the resident's own list, staff review, export streams.
+
+Reports aggregate by draft and section; nothing here scores or ranks people.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import AppSecret, Comment, CommentStatus, ExportAudit
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+RECEIPT_LENGTH = 8
+OPEN_STATUSES = (CommentStatus.NEW, CommentStatus.SEEN)  # the resident may still edit
+
+
+def new_receipt() -> str:
+    return "GY-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+async def receipt_is_free(session: AsyncSession, receipt: str) -> bool:
+    found = await session.execute(select(Comment.id).where(Comment.receipt == receipt))
+    return found.first() is None
+
+
+async def unused_receipt(session: AsyncSession) -> str:
+    """A receipt no comment has; 32^8 codes make a second try almost never needed."""
+    while True:
+        receipt = new_receipt()
+        if await receipt_is_free(session, receipt):
+            return receipt
+
+
+async def find_by_submission(session: AsyncSession, key: str) -> Comment | None:
+    return (await session.execute(
+        select(Comment).where(Comment.submission_key == key))).scalar_one_or_none()
+
+
+async def find_by_receipt(session: AsyncSession, receipt: str) -> Comment | None:
+    return (await session.execute(
+        select(Comment).where(Comment.receipt == receipt.strip().upper()))).scalar_one_or_none()
+
+
+async def comments_of(session: AsyncSession, user_id: int) -> list[Comment]:
+    return list((await session.execute(
+        select(Comment).where(Comment.user_id == user_id).order_by(Comment.id.desc())
+    )).scalars())
+
+
+@dataclass(frozen=True)
+class CommentFilter:
+    """What staff narrow a list, an export or a report to. Empty means everything."""
+
+    draft_id: str | None = None
+    statuses: tuple[str, ...] = ()
+    hamlet_id: str | None = None
+    source: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None  # exclusive
+    include_hidden: bool = True  # duplicates and spam
+
+    def where(self) -> list:
+        clauses = []
+        if self.draft_id:
+            clauses.append(Comment.draft_id == self.draft_id)
+        if self.statuses:
+            clauses.append(Comment.status.in_(self.statuses))
+        if self.hamlet_id:
+            clauses.append(Comment.hamlet_id == self.hamlet_id)
+        if self.source:
+            clauses.append(Comment.source == self.source)
+        if self.created_from:
+            clauses.append(Comment.created_at >= self.created_from)
+        if self.created_to:
+            clauses.append(Comment.created_at < self.created_to)
+        if not self.include_hidden:
+            clauses.append(Comment.status.not_in((CommentStatus.DUPLICATE, CommentStatus.SPAM)))
+        return clauses
+
+    def describe(self) -> dict[str, str]:
+        """The filter as plain data for the export audit."""
+        described = {}
+        for name in ("draft_id", "hamlet_id", "source", "created_from", "created_to"):
+            value = getattr(self, name)
+            if value is not None:
+                described[name] = value.isoformat() if isinstance(value, datetime) else value
+        if self.statuses:
+            described["statuses"] = ",".join(self.statuses)
+        return described
+
+
+def _ordered(query):
+    # document order: by draft, general comments first, then sections as they appear
+    return query.order_by(Comment.draft_id, Comment.section_order, Comment.id)
+
+
+async def list_comments(session: AsyncSession, where: CommentFilter, *, offset: int = 0,
+                        limit: int = 50) -> tuple[list[Comment], int]:
+    total = (await session.execute(
+        select(func.count()).select_from(Comment).where(*where.where()))).scalar_one()
+    rows = await session.execute(_ordered(select(Comment).where(*where.where()))
+                                 .offset(offset).limit(limit))
+    return list(rows.scalars()), total
+
+
+async def count_comments(session: AsyncSession, where: CommentFilter) -> int:
+    return (await session.execute(
+        select(func.count()).select_from(Comment).where(*where.where()))).scalar_one()
+
+
+async def stream_comments(session: AsyncSession, where: CommentFilter,
+                          batch: int = 2000) -> AsyncIterator[Comment]:
+    """Every matching comment in document order, without holding them all in memory."""
+    result = await session.stream(
+        _ordered(select(Comment).where(*where.where())).execution_options(yield_per=batch))
+    async for comment in result.scalars():
+        yield comment
+
+
+PSEUDONYM_KEY = "pseudonym-key"
+
+
+async def pseudonym_key(session: AsyncSession) -> bytes:
+    """This installation's key for pseudonyms, created on first use and never exported."""
+    row = await session.get(AppSecret, PSEUDONYM_KEY)
+    if row is None:
+        row = AppSecret(name=PSEUDONYM_KEY, value=secrets.token_hex(32))
+        session.add(row)
+        await session.flush()
+    return bytes.fromhex(row.value)
+
+
+def pseudonym(key: bytes, user_id: int | None) -> str | None:
+    """A stable label for a resident in exports ("ND-…"): same person, same label; never the
+    chat id, and not reversible without the key."""
+    if user_id is None:
+        return None
+    digest = hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()
+    return f"ND-{digest[:8].upper()}"
+
+
+async def record_export(session: AsyncSession, *, actor: str, kind: str,
+                        filters: dict, row_count: int, sha256: str,
+                        now: datetime) -> ExportAudit:
+    audit = ExportAudit(actor=actor, kind=kind, filters=filters, row_count=row_count,
+                        sha256=sha256, created_at=now)
+    session.add(audit)
+    return audit
+
+
+@dataclass
+class Counts:
+    """Aggregates for the summary report: by section, by stance, by source."""
+
+    by_section: dict[int, int] = field(default_factory=dict)
+    by_stance: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+async def counts(session: AsyncSession, where: CommentFilter) -> Counts:
+    result = Counts()
+    for column, target in ((Comment.section_order, result.by_section),
+                           (Comment.stance, result.by_stance),
+                           (Comment.source, result.by_source)):
+        rows = await session.execute(
+            select(column, func.count()).where(*where.where()).group_by(column))
+        target.update({key: count for key, count in rows.all()})
+    return result
