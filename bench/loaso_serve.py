@@ -1,5 +1,6 @@
 """`loaso serve` with one fix, used by bench/webhook_bench.py only when `loaso serve` itself
-fails to start (as it does on PostgreSQL at the time of writing, see docs/benchmarks.md).
+fails to start with "attached to a different loop" (as it does on PostgreSQL at the time of
+writing, see docs/benchmarks.md); once bot/cli.py is fixed this is never used.
 
 bot/cli.py `serve` runs `asyncio.run(service.check_migrated())` before uvicorn starts. On
 PostgreSQL that leaves a pooled asyncpg connection bound to the short-lived loop, and the

@@ -52,7 +52,7 @@ async def run_chat(settings: Settings, *, user: str, as_of: datetime | None, std
             if not line.strip():
                 continue
             await service.processor.handle(console.event(user, line, session=session))
-            await service.sender.drain()
+            await service.sender.drain(recipient=user)
         return 0
     finally:
         await service.close()

@@ -160,7 +160,9 @@ def _read(path: Path, root: Path, report: Report, line_offset: int = 0,
     except UnicodeDecodeError:
         report.error(_relative(path, root), 1, "tệp không phải UTF-8")
     except yaml.MarkedYAMLError as error:
-        line = (error.problem_mark.line + 1 if error.problem_mark else 1) + line_offset
+        last_line = text.rstrip("\n").count("\n") + 1  # libyaml may point past the end
+        line = min(error.problem_mark.line + 1 if error.problem_mark else 1, last_line)
+        line += line_offset
         message = f"YAML sai cú pháp: {error.problem}"
         if error.context_mark is not None and error.context_mark.line + 1 + line_offset != line:
             message += f" (phần bắt đầu ở dòng {error.context_mark.line + 1 + line_offset})"

@@ -37,7 +37,7 @@ def new_message(*, channel: str, recipient: str, payload: dict[str, Any], priori
 
 
 async def claim(session: AsyncSession, *, channels: list[str], limit: int, now: datetime,
-                lease: timedelta) -> list[Claimed]:
+                lease: timedelta, recipient: str | None = None) -> list[Claimed]:
     """Mark up to `limit` due rows as sending, highest priority first, and return them."""
     due = (
         select(outbox.c.id)
@@ -46,6 +46,8 @@ async def claim(session: AsyncSession, *, channels: list[str], limit: int, now: 
         .order_by(outbox.c.priority.desc(), outbox.c.id)
         .limit(limit)
     )
+    if recipient is not None:
+        due = due.where(outbox.c.recipient == recipient)
     if is_postgresql(session):
         # Two senders never take the same row, and neither waits on the other's rows.
         due = due.with_for_update(skip_locked=True)

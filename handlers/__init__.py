@@ -1,6 +1,15 @@
 """Conversation flows. They see only neutral types (handlers.types) and the database."""
 
-from handlers import calendar, consent, faq, menu, news, search  # noqa: F401  (registers flows)
+from handlers import (  # noqa: F401  (importing registers the flows)
+    calendar,
+    consent,
+    consultation,
+    faq,
+    menu,
+    my_comments,
+    news,
+    search,
+)
 from handlers.router import Router, Turn, router
 
 __all__ = ["Router", "Turn", "router"]

@@ -17,10 +17,14 @@ class ConsentState(StrEnum):
 CONSENT_OPTIONS = (Option(texts.CONSENT_YES, "consent:yes"), Option(texts.CONSENT_NO, "consent:no"))
 
 
-def ask_consent(turn: Turn) -> None:
-    """Show the notice with the two buttons and wait for a tap (or a typed answer)."""
+def ask_consent(turn: Turn, *, resume: str | None = None, **keep) -> None:
+    """Show the notice with the two buttons and wait for a tap (or a typed answer).
+
+    `resume` is the button payload to carry on with once the resident agrees, so a flow
+    that needs consent (commenting, subscribing) continues where the resident was.
+    """
     turn.say(texts.PRIVACY_NOTICE.format(version=texts.PRIVACY_NOTICE_VERSION), CONSENT_OPTIONS)
-    turn.goto(ConsentState.ASKED)
+    turn.goto(ConsentState.ASKED, **({"resume": resume} if resume else {}), **keep)
 
 
 @router.command("start")
@@ -40,7 +44,9 @@ router.on_follow = start
 async def consent_answer(turn: Turn) -> None:
     """Record "Đồng ý" with the notice version and time, or respect "Không đồng ý"."""
     user = turn.user
-    turn.goto(None)
+    keep = {key: value for key, value in turn.data.items() if key != "resume"}
+    resume = turn.data.get("resume") if turn.state == ConsentState.ASKED else None
+    turn.goto(None, **keep)
     if turn.value == "yes":
         if user.consent_at is not None and user.consent_version == texts.PRIVACY_NOTICE_VERSION:
             turn.say(texts.CONSENT_ALREADY.format(when=turn.local(user.consent_at)))
@@ -49,6 +55,12 @@ async def consent_answer(turn: Turn) -> None:
             user.consent_at = turn.now
             user.consent_evidence = f"{turn.inbound.channel}:{turn.inbound.event_id}"
             turn.say(texts.CONSENT_RECORDED.format(version=texts.PRIVACY_NOTICE_VERSION))
+        if resume:
+            await router.press(turn, resume)
+            return
+    elif resume:
+        show_menu(turn, texts.GY_CONSENT_REFUSED)
+        return
     elif user.consent_at is not None:
         user.consent_version = user.consent_at = user.consent_evidence = None
         turn.say(texts.CONSENT_WITHDRAWN)

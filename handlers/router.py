@@ -117,9 +117,9 @@ class Router:
         inbound = turn.inbound
         kind = inbound.kind
         if kind == InboundKind.TEXT and (payload := self._numbered_choice(turn)) is not None:
-            await self._press(turn, payload)
+            await self.press(turn, payload)
         elif kind == InboundKind.BUTTON:
-            await self._press(turn, inbound.button or "")
+            await self.press(turn, inbound.button or "")
         elif kind == InboundKind.COMMAND:
             step = self.commands.get(inbound.command or "")
             turn.goto(None)  # a command always leaves the current flow
@@ -139,7 +139,8 @@ class Router:
             return turn.options[int(text) - 1]
         return None
 
-    async def _press(self, turn: Turn, payload: str) -> None:
+    async def press(self, turn: Turn, payload: str) -> None:
+        """Run the step a button payload names (also used to resume a flow after consent)."""
         prefix, _, value = payload.partition(":")
         step = self.buttons.get(prefix)
         if step is None:

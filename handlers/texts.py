@@ -113,3 +113,87 @@ CALENDAR_NONE = "Chưa có sự kiện nào sắp diễn ra."
 CALENDAR_UNCONFIRMED = "(dự kiến, chưa chính thức)"
 
 FAQ_TITLE = "💬 Hỏi đáp — mời bạn chọn câu hỏi:"
+
+# -- consultation ----------------------------------------------------------------------------
+
+MENU_CONSULTATION = "Văn kiện & Góp ý"
+STANCES = {"tan_thanh": "Tán thành", "khong_tan_thanh": "Không tán thành",
+           "dong_y_mot_phan": "Đồng ý một phần"}
+STATUSES = {"moi": "Mới nhận", "da_xem": "Đã xem", "tiep_thu": "Tiếp thu",
+            "khong_tiep_thu": "Không tiếp thu", "trung_lap": "Trùng lặp", "spam": "Không hợp lệ",
+            "rut_lai": "Đã rút lại"}
+LEVELS = {"xã": "cấp xã", "thành phố": "cấp thành phố", "trung ương": "Trung ương"}
+
+GY_DRAFTS = "📜 Dự thảo văn kiện. Mời bạn chọn văn kiện để đọc và góp ý:"
+GY_NO_DRAFTS = "Hiện chưa có dự thảo văn kiện nào được công bố để góp ý."
+GY_OPEN_UNTIL = "Đang lấy ý kiến đến {when}."
+GY_OPENS_AT = "Sẽ mở lấy ý kiến từ {when}."
+GY_CLOSED_AT = "Đã hết hạn góp ý lúc {when}. Bạn vẫn đọc được toàn văn."
+GY_SAMPLE = "⚠️ Đây là văn bản MẪU để dùng thử, không phải dự thảo thật."
+GY_DRAFT_HEAD = "📜 {title}\n({level}, phiên bản {version})"
+GY_PICK_SECTION = "Chọn mục để đọc và góp ý:"
+GY_GENERAL = "Góp ý chung"
+GY_THIS_SECTION = "Góp ý mục này"
+GY_CHOOSE_STANCE = "Bạn góp ý về: {target}\n\nÝ kiến của bạn là:"
+GY_GENERAL_TARGET = "toàn văn dự thảo “{title}”"
+GY_TYPE_TEXT = "Bạn gõ nội dung góp ý (tối đa {limit} ký tự)."
+GY_TYPE_TEXT_OPTIONAL = "Bạn có thể gõ thêm ý kiến, hoặc bấm “Bỏ qua”."
+GY_TYPE_REASONS = "Với ý kiến “{stance}”, bạn vui lòng cho biết lý do hoặc đề xuất cụ thể."
+GY_SKIP = "Bỏ qua"
+GY_TOO_SHORT = "Góp ý mới có {count} ký tự; cần ít nhất {minimum} ký tự. Bạn viết thêm giúp Loa Số nhé."
+GY_TOO_LONG = (
+    "Góp ý dài {count} ký tự, vượt giới hạn {limit} ký tự. Bạn rút gọn, hoặc chia thành "
+    "nhiều góp ý cho từng mục nhé."
+)
+GY_NO_WORDS = "Góp ý cần có chữ (biểu tượng cảm xúc hay dấu câu chưa đủ). Bạn gõ lại giúp Loa Số."
+GY_IDENTITY = "Bạn muốn gửi góp ý ẩn danh hay ghi tên?"
+GY_ANONYMOUS = "Ẩn danh"
+GY_SIGNED = "Ghi tên"
+GY_TYPE_NAME = "Bạn gõ họ tên muốn ghi kèm góp ý."
+GY_BAD_NAME = "Họ tên cần có chữ và không quá 100 ký tự. Bạn gõ lại giúp Loa Số."
+GY_PICK_HAMLET = "Bạn ở thôn (khu dân cư) nào?"
+GY_PREVIEW = (
+    "Xem lại góp ý của bạn:\n\n📜 {draft}\n📌 {target}\n🗳 {stance}\n✍️ {text}\n👤 {who}\n\n"
+    "Bấm “Gửi” để gửi, “Sửa” để viết lại, “Hủy” để bỏ."
+)
+GY_NO_TEXT = "(không có nội dung)"
+GY_SEND = "Gửi"
+GY_EDIT = "Sửa"
+GY_CANCEL = "Hủy"
+GY_CANCELLED = "Đã hủy, góp ý chưa được gửi."
+GY_RECEIPT = (
+    "✅ Loa Số đã nhận góp ý của bạn.\nMã biên nhận: {receipt}\n\n"
+    "Bạn giữ mã này để theo dõi: gõ /gopycuatoi để xem trạng thái và phản hồi của Ban soạn thảo."
+)
+GY_ALREADY_SENT = "Góp ý này đã được gửi trước đó. Mã biên nhận: {receipt}"
+GY_CLOSED_WHILE_TYPING = (
+    "Rất tiếc, dự thảo này đã hết hạn góp ý lúc {when}, nên góp ý chưa được gửi. "
+    "Nội dung bạn đã viết:\n\n{text}"
+)
+GY_NOT_OPEN = "Dự thảo này hiện không nhận góp ý ({reason})."
+GY_NEEDS_CONSENT = (
+    "Để gửi góp ý, Loa Số cần lưu góp ý của bạn, nên cần bạn đồng ý trước. "
+    "Sau khi đồng ý, bạn tiếp tục ngay tại đây."
+)
+GY_CONSENT_REFUSED = "Không có sự đồng ý thì Loa Số không thể nhận góp ý. Bạn vẫn đọc được dự thảo."
+
+MY_TITLE = "🗂 Góp ý của bạn ({count}). Chọn một góp ý để xem chi tiết:"
+MY_NONE = "Bạn chưa gửi góp ý nào. Chọn “Văn kiện & Góp ý” để đọc dự thảo và góp ý."
+MY_DETAIL = (
+    "Mã biên nhận: {receipt}\n📜 {draft}\n📌 {target}\n🗳 {stance}\n✍️ {text}\n"
+    "Trạng thái: {status}\nGửi lúc: {when}"
+)
+MY_ANSWER = "💬 Phản hồi của Ban soạn thảo: {answer}"
+MY_WITHDRAW = "Rút lại"
+MY_WITHDRAW_CONFIRM = "Bạn chắc chắn muốn rút lại góp ý {receipt}?"
+MY_WITHDRAW_YES = "Rút lại góp ý"
+MY_WITHDRAWN = "Đã rút lại góp ý {receipt}."
+MY_EDIT_PROMPT = "Bạn gõ nội dung mới cho góp ý {receipt} (tối đa {limit} ký tự)."
+MY_EDITED = "Đã lưu nội dung mới cho góp ý {receipt}."
+MY_LOCKED = "Góp ý {receipt} không sửa hay rút lại được nữa ({reason})."
+
+ANSWER_NOTICE = (
+    "📬 Phản hồi về góp ý {receipt}\n📜 {draft}\n📌 {target}\n{decision}💬 {answer}\n\n"
+    "Cảm ơn bạn đã đóng góp ý kiến."
+)
+ANSWER_DECISION = "Kết quả: {decision}\n"

@@ -94,10 +94,13 @@ class OutboxSender:
         self._stopping = True
         self.wake()
 
-    async def drain(self) -> None:
-        """Send everything due now and return once it is recorded (terminal chat, tests)."""
+    async def drain(self, recipient: str | None = None) -> None:
+        """Send everything due now (to one recipient, if given) and return once it is recorded.
+
+        For the terminal chat and tests, where no background loop runs.
+        """
         while True:
-            claimed = await self._step()
+            claimed = await self._step(recipient)
             if not claimed and not self._inflight:
                 break
             if not claimed:
@@ -110,7 +113,7 @@ class OutboxSender:
         await self._flush_outcomes()
         log.info("sender stopped")
 
-    async def _step(self) -> int:
+    async def _step(self, recipient: str | None = None) -> int:
         """Record finished sends, sweep if it is time, and start sending newly claimed rows."""
         now = self.clock()
         self.heartbeat = now
@@ -130,7 +133,7 @@ class OutboxSender:
             if free > 0 and not self._stopping:
                 claimed = await outbox_queries.claim(
                     session, channels=list(self.channels), limit=free, now=now,
-                    lease=self.policy.lease)
+                    lease=self.policy.lease, recipient=recipient)
         for row in claimed:
             task = asyncio.create_task(self._send(row))
             self._inflight.add(task)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from bot.channels.base import Channel
+from bot.channels.base import Capabilities, Channel
 from bot.settings import Settings
+
+
+def capabilities_of(channel: str) -> Capabilities:
+    """What a channel can show, without starting it (for messages queued by CLI commands)."""
+    if channel == "telegram":
+        from bot.channels.telegram import CAPABILITIES
+    elif channel == "console":
+        from bot.channels.console import CAPABILITIES
+    else:
+        raise KeyError(f"unknown channel {channel!r}")
+    return CAPABILITIES
 
 
 def build_channels(settings: Settings) -> dict[str, Channel]:

@@ -89,7 +89,8 @@ async def test_menu_lists_only_features_that_exist(make_settings):
     async with dialog(make_settings()) as talk:
         (menu,) = await talk("/menu")
     labels = [line.partition(". ")[2] for line in menu.splitlines() if line[:1].isdigit()]
-    assert labels == ["Tin Đại hội", "Hỏi đáp", "Lịch sự kiện", "Trợ giúp", "Quyền riêng tư"]
+    assert labels == ["Tin Đại hội", "Văn kiện & Góp ý", "Hỏi đáp", "Lịch sự kiện", "Trợ giúp",
+                      "Quyền riêng tư"]
     assert "Thi tìm hiểu" not in menu  # not built yet, so not offered
 
 
