@@ -510,17 +510,12 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
             profiler = (start_profiler(bot.proc.pid, args.output.parent /
                                        f"profile-{spec.key}-{round_no}.txt")
                         if args.profile else None)
-            cpu_before, driver_before = bot.cpu_seconds(), _own_cpu()
-            machine_before, db_before = psutil.cpu_times(), _db_server_cpu(spec)
             timeout = max(60.0, args.updates / 20)
             try:
-                load, begin, last, complete = await closed_loop(client, webhook, replies, batch,
-                                                                args.concurrency, timeout)
+                with CpuWindow(bot, spec) as cpu:
+                    load, begin, last, complete = await closed_loop(
+                        client, webhook, replies, batch, args.concurrency, timeout)
             finally:
-                cpu_used, driver_used = (bot.cpu_seconds() - cpu_before,
-                                         _own_cpu() - driver_before)
-                machine_busy, machine_total = _busy(machine_before, psutil.cpu_times())
-                db_used = (_db_server_cpu(spec) - db_before) if db_before is not None else None
                 if profiler is not None:
                     result["profile"] = await stop_profiler(profiler)
             throughput = summarize(load, replies, len(batch))
@@ -530,15 +525,11 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
                 "complete": complete,
                 "elapsed_s": round(elapsed, 3) if elapsed else None,
                 "updates_per_s": round(throughput["replied"] / elapsed, 1) if elapsed else None,
-                "bot_cpu_s": round(cpu_used, 2),
-                "bot_cpu_ms_per_update": round(cpu_used * 1000 / len(batch), 2),
-                "bot_cpu_share": round(cpu_used / elapsed, 2) if elapsed else None,
-                "driver_and_fake_cpu_s": round(driver_used, 2),
-                "db_server_cpu_s": None if db_used is None else round(db_used, 2),
-                # the whole machine over the phase: how busy both cores were, and how much of
-                # that was neither the bot, nor this process, nor PostgreSQL (other tenants)
-                "machine_cpu_busy_share": round(machine_busy / machine_total, 2),
-                "other_cpu_s": round(machine_busy - cpu_used - driver_used - (db_used or 0), 2),
+                "bot_cpu_ms_per_update": round(cpu.bot_s * 1000 / len(batch), 2),
+                "bot_cpu_share": round(cpu.bot_s / elapsed, 2) if elapsed else None,
+                # the machine over the phase: how busy both cores were, and how much of that
+                # was neither the bot, nor this process, nor PostgreSQL (other tenants)
+                **cpu.figures(),
                 "messages_per_update": round((replies.messages - messages_before) / len(batch), 3),
                 "fake_errors": dict(fake.errors),
             })
@@ -546,11 +537,18 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
 
             await asyncio.sleep(1.0)  # let the sender record its outcomes before light load
             light_batch = new_batch(max(1, round(args.light_rate * args.light_seconds)))
-            load, worst_lag = await open_loop(client, webhook, replies, light_batch,
-                                              args.light_rate, 30.0)
+            with CpuWindow(bot, spec) as cpu:
+                load, worst_lag = await open_loop(client, webhook, replies, light_batch,
+                                                  args.light_rate, 30.0)
             light = summarize(load, replies, len(light_batch))
+            first = min(load.started.values(), default=0.0)
             light.update({"rate_per_s": args.light_rate, "seconds": args.light_seconds,
-                          "driver_worst_lag_ms": ms(worst_lag)})
+                          "driver_worst_lag_ms": ms(worst_lag), **cpu.figures(),
+                          # [seconds into the phase, reply latency ms] per update, to see spikes
+                          "timeline": [[round(begin - first, 3),
+                                        ms(replies.first[chat] - begin)
+                                        if chat in replies.first else None]
+                                       for chat, begin in load.started.items()]})
             result["light"] = light
 
             await asyncio.sleep(args.settle)
@@ -597,11 +595,46 @@ def _last_line(text: str) -> str:
     return (errors or lines or [""])[-1][:300]
 
 
-def _busy(before, after) -> tuple[float, float]:
-    """CPU-seconds busy and in total, all cores, between two psutil.cpu_times() readings."""
+def _busy_share(before, after) -> float:
+    """Share of all cores' time that was busy between two psutil.cpu_times() readings."""
     idle = (after.idle - before.idle) + (getattr(after, "iowait", 0) - getattr(before, "iowait", 0))
     total = sum(after) - sum(before)
-    return total - idle, max(total, 1e-9)
+    return min(1.0, max(0.0, (total - idle) / total)) if total > 0 else 0.0
+
+
+@dataclass
+class CpuWindow:
+    """CPU accounting over one phase: the bot, this process, PostgreSQL, and the rest."""
+
+    bot: BotProcess
+    spec: BotSpec
+    began: float = 0.0
+
+    def __enter__(self) -> CpuWindow:
+        self.began = time.monotonic()
+        self._bot, self._own = self.bot.cpu_seconds(), _own_cpu()
+        self._machine, self._db = psutil.cpu_times(), _db_server_cpu(self.spec)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        wall = time.monotonic() - self.began
+        self.bot_s = self.bot.cpu_seconds() - self._bot
+        self.own_s = _own_cpu() - self._own
+        db = _db_server_cpu(self.spec)
+        self.db_s = None if db is None else db - self._db
+        # /proc/stat gives the busy share; capacity is wall time x cores (robust to a VM
+        # whose tick counters jump); "others" = busy time that was none of ours.
+        self.busy_share = _busy_share(self._machine, psutil.cpu_times())
+        capacity = wall * (os.cpu_count() or 1)
+        self.other_s = max(0.0, self.busy_share * capacity - self.bot_s - self.own_s
+                           - (self.db_s or 0.0))
+
+    def figures(self) -> dict[str, Any]:
+        return {"bot_cpu_s": round(self.bot_s, 2),
+                "driver_and_fake_cpu_s": round(self.own_s, 2),
+                "db_server_cpu_s": None if self.db_s is None else round(self.db_s, 2),
+                "machine_cpu_busy_share": round(self.busy_share, 2),
+                "other_cpu_s": round(self.other_s, 2)}
 
 
 def _db_server_cpu(spec: BotSpec) -> float | None:
@@ -745,7 +778,7 @@ def print_report(report: dict[str, Any]) -> None:
     print()
     print("CPU during the throughput phase (CPU-seconds; 2 cores give 2 per second of wall time)")
     print(f"{'run':<24}{'wall s':>8}{'bot':>8}{'share':>7}{'driver':>8}{'PG srv':>8}"
-          f"{'others':>8}{'busy':>7}")
+          f"{'others':>8}{'busy':>7} | light phase:{'others':>7}{'busy':>6}")
     for run in report["runs"]:
         if "throughput" not in run:
             continue
@@ -754,7 +787,9 @@ def print_report(report: dict[str, Any]) -> None:
         print(f"{run['label'] + star + ' #' + str(run['round']):<24}{fmt(t['elapsed_s'])}"
               f"{fmt(t['bot_cpu_s'])}{t['bot_cpu_share'] or 0:>7.2f}"
               f"{fmt(t['driver_and_fake_cpu_s'])}{fmt(t['db_server_cpu_s'])}"
-              f"{fmt(t['other_cpu_s'])}{t['machine_cpu_busy_share']:>7.0%}")
+              f"{fmt(t['other_cpu_s'])}{t['machine_cpu_busy_share']:>7.0%} |"
+              f"{'':12}{fmt(run['light']['other_cpu_s'], 7)}"
+              f"{run['light']['machine_cpu_busy_share']:>6.0%}")
     print("(share = bot CPU / wall time, 1.0 = one core; driver = this process: load driver "
           "and fake Bot API; others = everything else on the machine; busy = both cores)")
     print()
@@ -894,15 +929,15 @@ def parse_args(argv: list[str] | None = None):
                         help="updates per second in the open-loop light phase (default 20)")
     parser.add_argument("--light-seconds", type=float, default=10.0,
                         help="length of the light phase (default 10)")
-    parser.add_argument("--warmup", type=int, default=100,
-                        help="unmeasured updates before the throughput phase (default 100)")
+    parser.add_argument("--warmup", type=int, default=50,
+                        help="unmeasured updates before the throughput phase (default 50)")
     parser.add_argument("--rounds", type=int, default=2,
                         help="runs per bot, interleaved echo, Loa Số, ... (default 2)")
     parser.add_argument("--startup-repeats", type=int, default=3,
                         help="fresh idle spawns of loaso serve (SQLite) timed to healthy "
                              "(default 3)")
-    parser.add_argument("--settle", type=float, default=2.0,
-                        help="idle seconds before each RSS reading (default 2)")
+    parser.add_argument("--settle", type=float, default=1.5,
+                        help="idle seconds before each RSS reading (default 1.5)")
     parser.add_argument("--pg", choices=["auto", "off", "require"], default="auto",
                         help="also run Loa Số on PostgreSQL: if reachable (auto), never, or "
                              "fail without it")

@@ -85,7 +85,8 @@ class Dialog:
 
 
 @asynccontextmanager
-async def dialog(settings: Settings, user: str = "resident-1", as_of: str | None = None):
+async def dialog(settings: Settings, user: str = "resident-1", as_of: str | None = None,
+                 clock=None):
     import io
     from datetime import datetime
 
@@ -93,8 +94,47 @@ async def dialog(settings: Settings, user: str = "resident-1", as_of: str | None
 
     channel = ConsoleChannel(io.StringIO())
     preview = datetime.fromisoformat(as_of).replace(tzinfo=settings.zone) if as_of else None
-    service = Service(settings, channels={"console": channel}, as_of=preview)
+    options = {"clock": clock} if clock is not None else {}
+    service = Service(settings, channels={"console": channel}, as_of=preview, **options)
     try:
         yield Dialog(service, channel, user)
     finally:
         await service.close()
+
+
+class TelegramResident:
+    """A resident on Telegram: types text and taps buttons the fake Bot API has received."""
+
+    def __init__(self, client, fake, chat_id: int) -> None:
+        self.client, self.fake, self.chat_id = client, fake, chat_id
+
+    def messages(self) -> list[dict]:
+        return [message for message in self.fake.sent if message["chat_id"] == self.chat_id]
+
+    async def _post(self, update: dict) -> list[dict]:
+        import asyncio
+
+        before = len(self.messages())
+        response = await self.client.post("/webhook/telegram", json=update,
+                                          headers=secret_headers())
+        assert response.status_code == 200
+        seen, quiet = before, 0
+        for _ in range(250):  # replies arrive through the sender: wait until they stop coming
+            await asyncio.sleep(0.02)
+            count = len(self.messages())
+            quiet = quiet + 1 if count == seen and count > before else 0
+            seen = count
+            if quiet >= 5:
+                break
+        return self.messages()[before:]
+
+    async def say(self, text: str) -> list[dict]:
+        return await self._post(telegram_update("text", chat_id=self.chat_id, text=text))
+
+    async def tap(self, label: str) -> list[dict]:
+        for message in reversed(self.messages()):
+            for row in (message["reply_markup"] or {}).get("inline_keyboard", []):
+                if row[0]["text"] == label:
+                    return await self._post(telegram_update(
+                        "callback", chat_id=self.chat_id, data=row[0]["callback_data"]))
+        raise AssertionError(f"no button {label!r} in the chat")

@@ -31,7 +31,7 @@ KIND_SLUG = {"Phần": "phan", "Chương": "chuong", "Mục": "muc", "Điều": 
 _CANON = {kind: rank for rank, kind in enumerate(KINDS, start=1)}  # Phần above … above Điều
 _KIND_BY_KEY = {"phan": "Phần", "chuong": "Chương", "muc": "Mục", "dieu": "Điều"}
 MAX_HEADING_CHARS = 300  # a longer paragraph is body text even if it starts with "Điều 1"
-EMPTY_SECTION_TEXT = "(Phần này không có nội dung chữ trong tệp gốc; xem văn bản gốc.)"
+EMPTY_SECTION_TEXT = "(Đề mục này không có nội dung chữ trong tệp gốc; xin xem văn bản gốc.)"
 _ID = re.compile(ID_PATTERN)
 
 _ORDINALS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7,
@@ -436,7 +436,11 @@ def _nfc(value):
 
 
 class _Dumper(yaml.SafeDumper):
-    """safe_dump, but multi-line text as `|` blocks so staff can read and edit the file."""
+    """safe_dump, but laid out like the hand-written drafts (lists indented under their key,
+    multi-line text as `|` blocks) so staff can read and edit the file."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -10,6 +10,7 @@ comment made on an older version still lands under its section.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,17 +27,16 @@ from bot.reports.cells import spreadsheet_text, xml_text
 from bot.reports.export import (
     GENERAL,
     STANCE_LABELS,
-    ExportError,
     Published,
     RowMaker,
     add_styles,
     audit_filters,
     excel_serial,
+    installation_key,
     known_draft,
     new_workbook,
     nfc,
     publish,
-    installation_key,
     source_label,
     stance_label,
     status_label,
@@ -178,44 +178,46 @@ def left_out_note(data: ReportData) -> str:
 
 # --- DOCX --------------------------------------------------------------------------------
 
-def use_font(rpr_parent, size: float | None = None) -> None:
-    """Times New Roman for every script slot, so Word never falls back to a theme font."""
-    rpr = rpr_parent.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+
+
+def times_new_roman(fonts) -> None:
+    """Every script slot, East Asian included, and no theme font for Word to prefer."""
+    for theme in THEME_SLOTS:
         fonts.attrib.pop(qn(theme), None)
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+    for slot in FONT_SLOTS:
         fonts.set(qn(slot), FONT)
-    if size is not None:
-        for tag in ("w:sz", "w:szCs"):
-            element = rpr.find(qn(tag))
-            if element is None:
-                element = OxmlElement(tag)
-                rpr.append(element)
-            element.set(qn("w:val"), str(int(size * 2)))
+
+
+def set_size(rpr, size: float) -> None:
+    for tag in ("w:sz", "w:szCs"):
+        element = rpr.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            rpr.append(element)
+        element.set(qn("w:val"), str(round(size * 2)))
 
 
 def setup_document():
+    """A4, customary margins, Times New Roman 13 pt on the defaults and on every style."""
     document = Document()
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    use_font(_RprHolder(rpr_default), BODY_PT)
-    language = rpr_default.find(qn("w:rPr")).find(qn("w:lang"))
+    styles = document.styles.element
+    default_rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_size(default_rpr, BODY_PT)
+    language = default_rpr.find(qn("w:lang"))
     if language is not None:
         language.set(qn("w:val"), "vi-VN")
-    for style in document.styles:
-        if style.element.rPr is not None or style.name in ("Normal", "Table Grid"):
-            use_font(style.element)
     normal = document.styles["Normal"]
+    normal.font.name = FONT  # gives Normal its own rFonts, so nothing inherits a theme
+    for fonts in styles.iter(qn("w:rFonts")):
+        times_new_roman(fonts)
     normal.font.size = Pt(BODY_PT)
     normal.paragraph_format.space_after = Pt(3)
     normal.paragraph_format.line_spacing = 1.1
-    for name, size in (("Heading 1", BODY_PT), ("Heading 2", BODY_PT)):
+    for name in ("Heading 1", "Heading 2"):
         heading = document.styles[name]
-        heading.font.size = Pt(size)
+        set_size(heading.element.get_or_add_rPr(), BODY_PT)
         heading.font.bold = True
         heading.font.italic = name == "Heading 2"
         heading.font.color.rgb = RGBColor(0, 0, 0)
@@ -229,18 +231,15 @@ def setup_document():
     return document
 
 
-class _RprHolder:
-    """Lets use_font() reach the rPr inside <w:rPrDefault>, which python-docx does not wrap."""
-
-    def __init__(self, element) -> None:
-        self.element = element
-
-    def get_or_add_rPr(self):
-        rpr = self.element.find(qn("w:rPr"))
-        if rpr is None:
-            rpr = OxmlElement("w:rPr")
-            self.element.append(rpr)
-        return rpr
+def set_widths(table, widths_cm: tuple[float, ...]) -> None:
+    """Fixed column widths on the grid (LibreOffice reads it) and on each cell (Word does)."""
+    table.autofit = False
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm,
+                             strict=True):
+        column.set(qn("w:w"), str(Cm(width).twips))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
 
 
 def paragraph(container, text: str = "", *, bold: bool = False, italic: bool = False,
@@ -267,32 +266,30 @@ def national_header(document, data: ReportData) -> None:
     organisation = nfc(data.pack.campaign.organisation.name).upper()
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
+    set_widths(table, (6.5, 9.5))
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(9.5)
-    borderless_cell(left, [(organisation, {"bold": True, "size": BODY_PT}),
-                           ("*", {"size": BODY_PT})])
-    borderless_cell(right, [(NATION, {"bold": True, "size": BODY_PT}),
-                            (MOTTO, {"bold": True, "underline": True, "size": BODY_PT})])
-    date = paragraph(document, date_line(data.pack, data.made_at.date()), italic=True,
-                     align=WD_ALIGN_PARAGRAPH.RIGHT)
-    date.paragraph_format.space_before = Pt(6)
+    borderless_cell(left, [(organisation, {"bold": True}), ("*", {})])
+    # the place and date sit under the motto, centred in the right column, in italics
+    borderless_cell(right, [(NATION, {"bold": True}), (MOTTO, {"bold": True, "underline": True}),
+                            ("", {}),
+                            (date_line(data.pack, data.made_at.date()), {"italic": True})])
 
 
-def counts_table(document, headers: tuple[str, ...], rows: list[tuple], total: int) -> None:
+def counts_table(document, headers: tuple[str, ...], rows: list[tuple], total_row: tuple,
+                 widths: tuple[float, ...]) -> None:
+    """A bordered table with a bold header and a bold total row; numbers on the right."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.paragraphs[0].add_run(header).bold = True
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for values in [*rows, ("Tổng cộng", total, share(total, total)) if len(headers) == 3
-                   and headers[0] != "STT" else ("", "Tổng cộng", total)]:
-        cells = table.add_row().cells
-        for col, (cell, value) in enumerate(zip(cells, values, strict=True)):
+    for values in [*rows, total_row]:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
             cell.paragraphs[0].add_run(xml_text(str(value)))
-            if isinstance(value, int) or col == len(values) - 1:
+            if isinstance(value, int) or str(value).endswith("%"):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    set_widths(table, widths)
     bold_last_row(table)
 
 
@@ -338,15 +335,17 @@ def write_docx(path: Path, data: ReportData) -> None:
     paragraph(document, "1. Theo phần, mục của dự thảo", bold=True)
     counts_table(document, ("STT", "Phần, mục", "Số ý kiến"),
                  [(index, group.label, len(group.entries))
-                  for index, group in enumerate(data.groups, start=1)], data.total)
+                  for index, group in enumerate(data.groups, start=1)],
+                 ("", "Tổng cộng", data.total), (1.2, 11.8, 3))
+    total_row = ("Tổng cộng", data.total, share(data.total, data.total))
     paragraph(document, "2. Theo ý kiến", bold=True)
     counts_table(document, ("Ý kiến", "Số ý kiến", "Tỷ lệ"),
                  [(label, count, share(count, data.total)) for label, count in stance_rows(data)],
-                 data.total)
+                 total_row, (8, 4, 4))
     paragraph(document, "3. Theo nguồn tiếp nhận", bold=True)
     counts_table(document, ("Nguồn", "Số ý kiến", "Tỷ lệ"),
                  [(label, count, share(count, data.total)) for label, count in source_rows(data)],
-                 data.total)
+                 total_row, (8, 4, 4))
 
     document.add_heading("II. NỘI DUNG Ý KIẾN THEO PHẦN, MỤC", level=1)
     for index, group in enumerate(data.groups, start=1):
@@ -358,7 +357,7 @@ def write_docx(path: Path, data: ReportData) -> None:
             comment_block(document, number, entry)
 
     sign = document.add_table(rows=1, cols=2)
-    sign.autofit = False
+    set_widths(sign, (6.5, 9.5))
     borderless_cell(sign.rows[0].cells[1], [("NGƯỜI LẬP BÁO CÁO", {"bold": True}),
                                             ("", {}), ("", {}),
                                             (nfc(data.actor), {"bold": True})])
@@ -444,8 +443,6 @@ def write_xlsx(path: Path, data: ReportData, scratch: str) -> None:
 async def write_report(database: Database, pack: Pack, *, out: Path, kind: str, draft_id: str,
                        actor: str) -> Published:
     """The report behind `loaso comments report`."""
-    import tempfile
-
     where = report_filter(pack, draft_id)
     data = await gather(database, pack, where, actor=actor, key=await installation_key(database))
 
@@ -459,6 +456,3 @@ async def write_report(database: Database, pack: Pack, *, out: Path, kind: str, 
 
     return await publish(database, out, kind=f"report-{kind}", actor=actor,
                          filters=audit_filters(where), write=write)
-
-
-__all__ = ["FORMATS", "ExportError", "report_filter", "write_report"]
