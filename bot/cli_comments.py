@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sys
 from typing import Annotated
 
 import typer
@@ -77,16 +78,23 @@ def list_(draft: Annotated[str | None, typer.Option(help="Mã dự thảo.")] = 
     if total == 0:
         typer.echo("Không có góp ý nào khớp điều kiện.")
         return
-    table = Table(title=f"Góp ý {min(total, (page - 1) * PAGE + 1)}–"
-                        f"{min(total, page * PAGE)} / {total}")
-    table.add_column("Mã", no_wrap=True)
-    for column in ("Dự thảo", "Mục", "Ý kiến", "Trạng thái", "Nội dung"):
-        table.add_column(column, overflow="fold")
-    for comment in rows:
-        excerpt = comment.text if len(comment.text) <= 60 else comment.text[:59] + "…"
-        table.add_row(comment.receipt, comment.draft_id, comment.section_label or "Góp ý chung",
-                      texts.STANCES[comment.stance], texts.STATUSES[comment.status], excerpt)
-    Console().print(table)
+    title = f"Góp ý {min(total, (page - 1) * PAGE + 1)}–{min(total, page * PAGE)} / {total}"
+    lines = [(comment.receipt, comment.draft_id, comment.section_label or "Góp ý chung",
+              texts.STANCES[comment.stance], texts.STATUSES[comment.status],
+              comment.text if len(comment.text) <= 60 else comment.text[:59] + "…")
+             for comment in rows]
+    if not sys.stdout.isatty():  # piped: one tab-separated line per comment, easy to process
+        typer.echo(title)
+        for line in lines:
+            typer.echo("\t".join(part.replace("\n", " ") for part in line))
+    else:
+        table = Table(title=title)
+        table.add_column("Mã", no_wrap=True)
+        for column in ("Dự thảo", "Mục", "Ý kiến", "Trạng thái", "Nội dung"):
+            table.add_column(column, overflow="fold")
+        for line in lines:
+            table.add_row(*line)
+        Console().print(table)
     if page * PAGE < total:
         typer.echo(f"Xem trang sau: loaso comments list --page {page + 1}")
 
