@@ -60,6 +60,8 @@ TARGET_LIGHT_P95_MS = 100.0
 TARGET_RSS_MB = 150.0
 TARGET_START_S = 3.0
 
+NOISY_SHARE = 0.25  # a phase is flagged when other tenants used more than this of all cores
+
 # What `loaso serve` says when its pre-flight check left a connection on a dead event loop.
 LOOP_BUG = "attached to a different loop"
 
@@ -533,6 +535,7 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
                 "messages_per_update": round((replies.messages - messages_before) / len(batch), 3),
                 "fake_errors": dict(fake.errors),
             })
+            throughput["noisy"] = noisy(throughput, elapsed)
             result["throughput"] = throughput
 
             await asyncio.sleep(1.0)  # let the sender record its outcomes before light load
@@ -549,6 +552,7 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
                                         ms(replies.first[chat] - begin)
                                         if chat in replies.first else None]
                                        for chat, begin in load.started.items()]})
+            light["noisy"] = noisy(light, args.light_seconds)
             result["light"] = light
 
             await asyncio.sleep(args.settle)
@@ -647,6 +651,23 @@ def _db_server_cpu(spec: BotSpec) -> float | None:
         if process.info.get("name") in ("postgres", "postmaster") and times is not None:
             total += times.user + times.system
     return total
+
+
+async def wait_for_quiet(limit: float, threshold: float = 0.3) -> tuple[float, float]:
+    """Wait (at most `limit` s) until the machine was under `threshold` busy for a second."""
+    began = time.monotonic()
+    while True:
+        before = psutil.cpu_times()
+        await asyncio.sleep(1.0)
+        busy = _busy_share(before, psutil.cpu_times())
+        waited = time.monotonic() - began
+        if busy < threshold or waited >= limit:
+            return waited, busy
+
+
+def noisy(phase: dict[str, Any], wall: float | None) -> bool:
+    """Other tenants took more than a quarter of the machine during this phase."""
+    return bool(wall) and phase["other_cpu_s"] > NOISY_SHARE * wall * (os.cpu_count() or 1)
 
 
 def _own_cpu() -> float:
@@ -763,7 +784,9 @@ def print_report(report: dict[str, Any]) -> None:
     print("-" * len(header))
     for run in report["runs"]:
         star = "*" if run.get("launcher", "loaso serve") != "loaso serve" else ""
-        name = f"{run['label']}{star} #{run['round']}"
+        flag = "!" if any(run.get(phase, {}).get("noisy")
+                          for phase in ("throughput", "light")) else ""
+        name = f"{run['label']}{star} #{run['round']}{flag}"
         if "throughput" not in run:
             print(f"{name:<24} FAILED: {_last_line(run.get('error', ''))}")
             continue
@@ -792,6 +815,10 @@ def print_report(report: dict[str, Any]) -> None:
               f"{run['light']['machine_cpu_busy_share']:>6.0%}")
     print("(share = bot CPU / wall time, 1.0 = one core; driver = this process: load driver "
           "and fake Bot API; others = everything else on the machine; busy = both cores)")
+    if any(run.get(phase, {}).get("noisy") for run in report["runs"]
+           for phase in ("throughput", "light")):
+        print(f"! = other tenants used more than {NOISY_SHARE:.0%} of the machine in a phase "
+              "of this run: its figures say more about the neighbours than about the bot")
     print()
     print("Medians over runs")
     for key, data in report["summary"].items():
@@ -882,6 +909,11 @@ async def main(args) -> int:
                 for spec in specs:
                     if spec.key == "loaso-pg" and round_no > args.pg_rounds:
                         continue
+                    if args.quiet_wait:
+                        waited, busy = await wait_for_quiet(args.quiet_wait)
+                        if waited >= 1:
+                            print(f"(waited {waited:.0f} s for a quieter machine, "
+                                  f"now {busy:.0%} busy)", flush=True)
                     print(f"round {round_no}: {spec.label} ...", end=" ", flush=True)
                     try:
                         run = await run_bot(spec, round_no, args, api_base, fake, replies,
@@ -938,6 +970,9 @@ def parse_args(argv: list[str] | None = None):
                              "(default 3)")
     parser.add_argument("--settle", type=float, default=1.5,
                         help="idle seconds before each RSS reading (default 1.5)")
+    parser.add_argument("--quiet-wait", type=float, default=0.0,
+                        help="before each run, wait up to this many seconds for the machine "
+                             "to be under 30%% busy (default 0: do not wait)")
     parser.add_argument("--pg", choices=["auto", "off", "require"], default="auto",
                         help="also run Loa Số on PostgreSQL: if reachable (auto), never, or "
                              "fail without it")
@@ -946,8 +981,9 @@ def parse_args(argv: list[str] | None = None):
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
                         help="where to create and drop a fresh database per PostgreSQL run")
     parser.add_argument("--bots", default="echo,loaso-sqlite,loaso-pg",
-                        help="which bots to run, in this order each round "
-                             "(default echo,loaso-sqlite,loaso-pg; loaso-pg only if reachable)")
+                        help="which bots to run; each round runs them in the order echo, "
+                             "loaso-sqlite, loaso-pg (default: all three; loaso-pg only if "
+                             "PostgreSQL is reachable)")
     parser.add_argument("--profile", action="store_true",
                         help="sample each bot with py-spy during the throughput phase; "
                              "collapsed stacks go next to the JSON file")
@@ -966,9 +1002,10 @@ def parse_args(argv: list[str] | None = None):
             parser.error(f"--{name} must be at least 1")
     if args.light_rate <= 0 or args.light_seconds <= 0:
         parser.error("--light-rate and --light-seconds must be positive")
-    if args.updates > 100_000 or args.rounds > 20 or args.light_seconds > 600:
+    if (args.updates > 100_000 or args.rounds > 20 or args.light_seconds > 600
+            or not 0 <= args.quiet_wait <= 600):
         parser.error("keep it bounded: --updates <= 100000, --rounds <= 20, "
-                     "--light-seconds <= 600")
+                     "--light-seconds <= 600, 0 <= --quiet-wait <= 600")
     return args
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import MIGRATE_HINT, fail, settings_or_exit
+from bot.cli_common import fail, in_transaction, pack_or_exit, settings_or_exit
 
 comments_app = typer.Typer(help="Góp ý vào dự thảo văn kiện: xem, duyệt, trả lời, xuất.",
                            no_args_is_help=True)
@@ -21,30 +21,6 @@ comments_app = typer.Typer(help="Góp ý vào dự thảo văn kiện: xem, duy�
 REVIEW_STATUSES = ("da_xem", "tiep_thu", "khong_tiep_thu", "trung_lap", "spam")
 DECISIONS = ("tiep_thu", "khong_tiep_thu")
 PAGE = 30
-
-
-async def _in_transaction(settings, work):
-    from db import migrations
-    from db.engine import Database
-
-    database = Database(settings.database_url)
-    try:
-        if not await migrations.is_up_to_date(database):
-            fail(MIGRATE_HINT)
-        async with database.transaction() as session:
-            return await work(session)
-    finally:
-        await database.dispose()
-
-
-def _load_pack(settings):
-    from content.loader import load_pack
-
-    pack, report = load_pack(settings.content_path)
-    if pack is None:
-        typer.echo(report.render(), err=True)
-        fail("Gói nội dung có lỗi.")
-    return pack
 
 
 def _by(by: str) -> str:
@@ -73,7 +49,7 @@ def list_(draft: Annotated[str | None, typer.Option(help="Mã dự thảo.")] = 
     if unknown:
         fail(f"Trạng thái không hợp lệ: {', '.join(unknown)}. Có: {', '.join(texts.STATUSES)}")
     where = comment_queries.CommentFilter(draft_id=draft, statuses=statuses)
-    rows, total = asyncio.run(_in_transaction(settings, lambda session: comment_queries.list_comments(
+    rows, total = asyncio.run(in_transaction(settings, lambda session: comment_queries.list_comments(
         session, where, offset=(page - 1) * PAGE, limit=PAGE)))
     if total == 0:
         typer.echo("Không có góp ý nào khớp điều kiện.")
@@ -106,7 +82,7 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
     from handlers import texts
 
     settings = settings_or_exit()
-    comment = asyncio.run(_in_transaction(
+    comment = asyncio.run(in_transaction(
         settings, lambda session: comment_queries.find_by_receipt(session, receipt)))
     if comment is None:
         fail(f"Không có góp ý mã {receipt}.")
@@ -150,7 +126,7 @@ def review(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
         comment.updated_at = dt.datetime.now(dt.UTC)
         return comment.receipt
 
-    done = asyncio.run(_in_transaction(settings, work))
+    done = asyncio.run(in_transaction(settings, work))
     if done is None:
         fail(f"Không có góp ý mã {receipt}.")
     typer.echo(f"Đã cập nhật {done}: {status}.")
@@ -173,10 +149,10 @@ def answer(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
     if len(reply) > 3000:
         fail(f"Câu trả lời dài {len(reply)} ký tự; tối đa 3000.")
     reviewer = _by(by)
-    pack = _load_pack(settings)
+    pack = pack_or_exit(settings)
     from scheduler.notices import answer_comment
 
-    outcome = asyncio.run(_in_transaction(settings, lambda session: answer_comment(
+    outcome = asyncio.run(in_transaction(settings, lambda session: answer_comment(
         session, pack, receipt=receipt, answer=reply, decision=decision, by=reviewer,
         now=dt.datetime.now(dt.UTC))))
     if outcome is None:

@@ -37,3 +37,29 @@ def build_service(settings: Settings, **options):
     except InvalidPack as error:
         typer.echo(error.report.render(), err=True)
         fail(INVALID_PACK)
+
+
+def pack_or_exit(settings: Settings):
+    """The content pack, or exit with its report."""
+    from content.loader import load_pack
+
+    pack, report = load_pack(settings.content_path)
+    if pack is None:
+        typer.echo(report.render(), err=True)
+        fail(INVALID_PACK)
+    return pack
+
+
+async def in_transaction(settings: Settings, work):
+    """Run `work(session)` in one transaction on a migrated database (else exit with the hint)."""
+    from db import migrations
+    from db.engine import Database
+
+    database = Database(settings.database_url)
+    try:
+        if not await migrations.is_up_to_date(database):
+            fail(MIGRATE_HINT)
+        async with database.transaction() as session:
+            return await work(session)
+    finally:
+        await database.dispose()

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from bot import runfiles
-from bot.cli_common import MIGRATE_HINT, fail, settings_or_exit
+from bot.cli_common import fail, in_transaction, pack_or_exit, settings_or_exit
 from content.loader import load_pack
 from content.phases import period_on, pinned_period
 
@@ -51,38 +51,16 @@ def content_reload() -> None:
                    f"({len(pack.articles)} bài viết).")
 
 
-def _pack_or_exit(settings):
-    pack, report = load_pack(settings.content_path)
-    if pack is None:
-        typer.echo(report.render(), err=True)
-        fail("Gói nội dung có lỗi.")
-    return pack
-
-
-async def _with_database(settings, work):
-    from db import migrations
-    from db.engine import Database
-
-    database = Database(settings.database_url)
-    try:
-        if not await migrations.is_up_to_date(database):
-            fail(MIGRATE_HINT)
-        async with database.transaction() as session:
-            return await work(session)
-    finally:
-        await database.dispose()
-
-
 @phase_app.command("show")
 def phase_show(as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Ngày cần xem (YYYY-MM-DD), mặc định hôm nay.")] = None) -> None:
     """Cho biết đợt và giai đoạn hiện nay, và lựa chọn của cán bộ nếu có."""
     settings = settings_or_exit()
-    pack = _pack_or_exit(settings)
+    pack = pack_or_exit(settings)
     from db import campaign as campaign_queries
 
     day = parse_day(as_of) if as_of else dt.datetime.now(settings.zone).date()
-    override = asyncio.run(_with_database(settings, campaign_queries.active_override))
+    override = asyncio.run(in_transaction(settings, campaign_queries.active_override))
     typer.echo(f"Theo lịch, ngày {day:%d/%m/%Y}: {period_on(pack, day).label()}")
     if override is not None:
         pinned = pinned_period(pack, override.phase_id, override.stage_id)
@@ -98,7 +76,7 @@ def phase_set(phase: Annotated[str, typer.Argument(help="Mã đợt, ví dụ do
               ) -> None:
     """Ghim chiến dịch vào một đợt (và giai đoạn), bất kể ngày tháng."""
     settings = settings_or_exit()
-    pack = _pack_or_exit(settings)
+    pack = pack_or_exit(settings)
     if pinned_period(pack, phase, stage) is None:
         known = ", ".join(f"{w.id} ({', '.join(s.id for s in w.stages) or 'không có giai đoạn'})"
                           for w in pack.windows)
@@ -108,7 +86,7 @@ def phase_set(phase: Annotated[str, typer.Argument(help="Mã đợt, ví dụ do
     from db import campaign as campaign_queries
 
     now = dt.datetime.now(dt.UTC)
-    asyncio.run(_with_database(settings, lambda session: campaign_queries.set_override(
+    asyncio.run(in_transaction(settings, lambda session: campaign_queries.set_override(
         session, phase_id=phase, stage_id=stage, by=by.strip(), now=now)))
     log.info("phase pinned to %s/%s by staff", phase, stage or "-")
     typer.echo(f"Đã ghim: {pinned_period(pack, phase, stage).label()} (người thực hiện: {by}).")
@@ -121,7 +99,7 @@ def phase_clear(by: Annotated[str, typer.Option("--by", help="Người thực hi
     from db import campaign as campaign_queries
 
     now = dt.datetime.now(dt.UTC)
-    cleared = asyncio.run(_with_database(settings, lambda session: campaign_queries.clear_override(
+    cleared = asyncio.run(in_transaction(settings, lambda session: campaign_queries.clear_override(
         session, by=by.strip() or "?", now=now)))
     log.info("phase pin cleared by staff (%d rows)", cleared)
     typer.echo("Đã bỏ ghim; đợt được tính theo ngày." if cleared else "Không có đợt nào đang ghim.")

@@ -36,22 +36,20 @@ async def is_up_to_date(database: Database) -> bool:
 
 
 async def upgrade(database: Database, revision: str = "head") -> None:
-    config = alembic_config()
-
-    def run(sync_connection) -> None:
-        config.attributes["connection"] = sync_connection
-        command.upgrade(config, revision)
-
-    async with database.engine.begin() as connection:
-        await connection.run_sync(run)
+    await _run(database, command.upgrade, revision)
 
 
 async def downgrade(database: Database, revision: str) -> None:
+    await _run(database, command.downgrade, revision)
+
+
+async def _run(database: Database, alembic_command, revision: str) -> None:
+    """Alembic's commands are synchronous: run one on the engine's connection, in its loop."""
     config = alembic_config()
 
     def run(sync_connection) -> None:
         config.attributes["connection"] = sync_connection
-        command.downgrade(config, revision)
+        alembic_command(config, revision)
 
     async with database.engine.begin() as connection:
         await connection.run_sync(run)
