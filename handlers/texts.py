@@ -49,6 +49,8 @@ HELP = (
     "/start — lời chào và thông báo về dữ liệu cá nhân\n"
     "/menu — danh sách chức năng\n"
     "/tin — tin Đại hội của đợt tuyên truyền hiện nay\n"
+    "/gopy — đọc dự thảo văn kiện và góp ý theo từng mục\n"
+    "/gopycuatoi — xem góp ý của bạn và phản hồi của Ban soạn thảo\n"
     "/timkiem <từ khóa> — tìm bài viết và câu hỏi thường gặp\n"
     "/lich — lịch sự kiện\n"
     "/trogiup — hướng dẫn này\n\n"

@@ -67,7 +67,13 @@ class Block:
     is_table: bool = False
 
 
-def read_blocks(path: Path) -> list[Block]:
+@dataclass(frozen=True)
+class WordFile:
+    blocks: list[Block]
+    tracked_changes: bool  # insertions/deletions not yet accepted: read as if accepted
+
+
+def read_document(path: Path) -> WordFile:
     """The non-empty paragraphs and tables of a .docx, or a DraftImportError saying why not."""
     path = Path(path)
     if not path.is_file():
@@ -84,28 +90,55 @@ def read_blocks(path: Path) -> list[Block]:
         raise DraftImportError(
             f"Tệp {path.name} không phải tệp Word .docx hợp lệ (hoặc đã bị hỏng). "
             "Hãy mở bằng Word và lưu lại kiểu “Word Document (*.docx)”.") from None
-    return list(_blocks(document))
+    body = document.element.body
+    tracked = bool(body.xpath(".//w:ins | .//w:del | .//w:moveFrom | .//w:moveTo"))
+    # document._body is the container python-docx itself gives its paragraphs: their
+    # styles resolve through it
+    return WordFile(list(_blocks(body, document._body)), tracked)
 
 
-def _blocks(document) -> Iterator[Block]:
+def read_blocks(path: Path) -> list[Block]:
+    return read_document(path).blocks
+
+
+def _blocks(element, container) -> Iterator[Block]:
+    """Body paragraphs and tables in order, including those inside content controls
+    (w:sdt), which commune templates use and python-docx's own iteration skips."""
+    from docx.table import Table  # noqa: PLC0415
     from docx.text.paragraph import Paragraph  # noqa: PLC0415
 
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            text = clean(item.text)
+    for child in element.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = clean(_paragraph_text(child))
             if text:
-                yield Block(text, _style_level(item))
-        else:
-            rows = [_row_text(row) for row in item.rows]
+                yield Block(text, _style_level(Paragraph(child, container)))
+        elif tag == "tbl":
+            rows = [_row_text(row) for row in Table(child, container).rows]
             text = "\n".join(row for row in rows if row)
             if text:
                 yield Block(text, is_table=True)
+        elif tag == "sdt":
+            for content in child.xpath("./w:sdtContent"):
+                yield from _blocks(content, container)
+
+
+# Runs as Word shows them with every tracked change accepted: inserted text in, deleted
+# text out. python-docx's Paragraph.text reads only direct runs, so it would silently drop
+# text inside w:ins, inline content controls and fields. Text boxes are left out (their
+# text is stored twice, and they hold captions, not the draft).
+_RUNS = (".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom)"
+         " and not(ancestor::w:txbxContent)]")
+
+
+def _paragraph_text(p) -> str:
+    return "".join(run.text for run in p.xpath(_RUNS))
 
 
 def _row_text(row) -> str:
     cells: list[str] = []
     for cell in row.cells:
-        text = clean(cell.text).replace("\n", " ")
+        text = clean(" ".join(_paragraph_text(p._p) for p in cell.paragraphs))
         if text and (not cells or cells[-1] != text):  # merged cells repeat their text
             cells.append(text)
     return " | ".join(cells)
