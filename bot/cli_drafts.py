@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_comments import comments_app  # noqa: F401  (commands register on this group)
-from bot.cli_common import MIGRATE_HINT, fail, settings_or_exit
+from bot.cli_comments import comments_app
+from bot.cli_common import fail, in_transaction, pack_or_exit, settings_or_exit
 from content.loader import load_pack
 from content.text import fold
 
@@ -25,7 +25,7 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _pack_or_exit(directory: Path):
+def _pack_at(directory: Path):
     pack, report = load_pack(directory)
     if pack is None:
         typer.echo(report.render(), err=True)
@@ -90,7 +90,7 @@ def drafts_import(
     if not 1 <= len(version) <= 20:
         fail("Phiên bản (--version) cần từ 1 đến 20 ký tự.")
     directory = pack_dir or settings.content_path
-    pack = _pack_or_exit(directory)
+    pack = _pack_at(directory)
     chosen_level = _level(level, pack.campaign.organisation.level)
     now = dt.datetime.now(pack.zone).replace(second=0, microsecond=0, tzinfo=None)
     start = _moment(opens, "--opens", end_of_day=False) if opens else now
@@ -106,10 +106,14 @@ def drafts_import(
         fail(f"Mã dự thảo '{draft_id}' đã dùng cho một dự thảo khác trong {directory}/drafts; "
              "hãy chọn mã khác.")
     try:
-        found = di.outline(di.read_blocks(file))
+        word = di.read_document(file)
+        found = di.outline(word.blocks)
     except di.DraftImportError as error:
         fail(str(error))
     _print_outline(file, found)
+    if word.tracked_changes:
+        typer.echo("Lưu ý: tệp còn thay đổi được theo dõi (Track Changes) chưa chấp nhận; đã lấy "
+                   "văn bản như khi chấp nhận tất cả thay đổi. Hãy kiểm tra lại nội dung.")
     data = di.draft_data(found, draft_id=draft_id, title=title, level=chosen_level,
                          version=version, opens=start, closes=end)
     content = di.to_yaml(data, Path(file).name, now.date())
@@ -167,7 +171,7 @@ def comments_template(
         fail(f"Tệp mẫu cần đuôi .xlsx: {out}")
     if out.exists() and not force:
         fail(f"Đã có tệp {out} (có thể đã ghi góp ý). Chọn tên khác hoặc thêm --force.")
-    pack = _pack_or_exit(settings.content_path)
+    pack = pack_or_exit(settings)
     if draft is not None and draft not in pack.drafts:
         fail(f"Không có dự thảo '{draft}'. Có: {', '.join(sorted(pack.drafts)) or '(chưa có)'}")
     if not pack.drafts:
@@ -193,7 +197,7 @@ def comments_import(
     name = " ".join(_nfc(by).split())
     if not name:
         fail("Cần ghi tên cán bộ nhập (--by).")
-    pack = _pack_or_exit(settings.content_path)
+    pack = pack_or_exit(settings)
     now = dt.datetime.now(dt.UTC)
     try:
         sheet = read_sheet(file, pack, now.astimezone(pack.zone).date())
@@ -224,23 +228,11 @@ def _import(settings, pack, sheet, by: str, file_name: str, now: dt.datetime):
     from sqlalchemy.exc import IntegrityError
 
     from bot.reports.meeting_import import import_rows
-    from db import migrations
-    from db.engine import Database
-
-    async def run():
-        database = Database(settings.database_url)
-        try:
-            if not await migrations.is_up_to_date(database):
-                fail(MIGRATE_HINT)
-            # one transaction: every row is stored, or (on any error) none is
-            async with database.transaction() as session:
-                return await import_rows(session, pack, sheet, by=by, file_name=file_name,
-                                         now=now)
-        finally:
-            await database.dispose()
 
     try:
-        return asyncio.run(run())
+        # one transaction: every row is stored, or (on any error) none is
+        return asyncio.run(in_transaction(settings, lambda session: import_rows(
+            session, pack, sheet, by=by, file_name=file_name, now=now)))
     except IntegrityError:  # the same file imported at the same moment by someone else
         fail("Tệp này đang được nhập cùng lúc ở nơi khác; không nhập dòng nào. "
              "Chạy lại lệnh để kiểm tra.", code=1)

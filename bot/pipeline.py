@@ -69,8 +69,8 @@ class InboundProcessor:
             if inbound.kind == InboundKind.STOPPED:
                 user.status, user.stopped_reason = UserStatus.STOPPED, "blocked or unfollowed"
                 return Outcome.HANDLED
-            # Any sign of life from a resident means they can be reached again.
-            user.status, user.stopped_reason = UserStatus.ACTIVE, None
+            if user.status != UserStatus.ACTIVE:  # any sign of life: reachable again
+                user.status, user.stopped_reason = UserStatus.ACTIVE, None
             if inbound.kind == InboundKind.RESUMED:
                 return Outcome.HANDLED
             user_id = user.id  # read now: a failed step's rollback expires the instance
@@ -81,7 +81,8 @@ class InboundProcessor:
             replies = await self._run(turn)
             if replies is None:
                 replies = [Reply(texts.APOLOGY)]  # state stays where it was
-            else:
+            elif (stored.state, stored.data, stored.options) != (turn.state, turn.data,
+                                                                 turn.options):
                 stored.state, stored.data, stored.options = turn.state, turn.data, turn.options
                 stored.updated_at = now
             self._enqueue(session, inbound, user_id, replies, now)

@@ -29,18 +29,16 @@ async def record_event(session: AsyncSession, *, channel: str, event_id: str,
 
 async def get_or_create_user(session: AsyncSession, *, channel: str, address: str,
                              now: datetime) -> User:
-    statement = (
-        insert_for(session, User)
-        .values(channel=channel, address=address, status=UserStatus.ACTIVE,
-                created_at=now, last_seen_at=now)
-        .on_conflict_do_nothing(index_elements=["channel", "address"])
-    )
-    await session.execute(statement)
-    user = (await session.execute(
-        select(User).where(User.channel == channel, User.address == address)
-    )).scalar_one()
-    user.last_seen_at = now
-    return user
+    """The resident for this address, created on first contact; one round trip either way."""
+    statement = insert_for(session, User).values(
+        channel=channel, address=address, status=UserStatus.ACTIVE, created_at=now,
+        last_seen_at=now)
+    statement = statement.on_conflict_do_update(
+        index_elements=["channel", "address"],
+        set_={"last_seen_at": statement.excluded.last_seen_at},
+    ).returning(User)
+    return (await session.execute(statement, execution_options={"populate_existing": True})
+            ).scalar_one()
 
 
 async def find_user(session: AsyncSession, *, channel: str, address: str) -> User | None:

@@ -27,6 +27,8 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
             settings.telegram_token.get_secret_value(),
             webhook_secret=secret.get_secret_value() if secret else None,
             api_base=settings.telegram_api_base,
+            # one connection per send in flight: a bigger pool only costs (httpcore scans it)
+            pool_size=settings.send_concurrency + 4,
         )
     return channels
 

@@ -12,6 +12,7 @@ keeps "+84…" phone numbers and "-1" as text instead of numbers.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 TRIGGERS = "=+-@\t\r\0"
 
@@ -39,6 +40,18 @@ def neutralise(value: str) -> str:
     if not value:
         return value
     # Fast path: almost every cell is plain text on one line.
+    if value[0] not in _SUSPECT_FIRST and "\n" not in value and "\r" not in value:
+        return value
+    return _DANGER.sub(QUOTE, value)
+
+
+def cell_text(value: str | None) -> str:
+    """Any text bound for a file: NFC (so Excel's search finds what a phone typed
+    decomposed) and neutralised. One function because exports call it for every cell."""
+    if not value:
+        return ""
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
     if value[0] not in _SUSPECT_FIRST and "\n" not in value and "\r" not in value:
         return value
     return _DANGER.sub(QUOTE, value)

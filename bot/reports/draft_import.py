@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import docx
 import yaml
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from content.loader import Report, load_pack
 from content.models import ID_PATTERN
@@ -82,8 +86,6 @@ def read_document(path: Path) -> WordFile:
         raise DraftImportError(
             f"Tệp {path.name} là định dạng Word cũ (.doc). Hãy mở bằng Word, chọn "
             "Lưu thành (Save As) kiểu “Word Document (*.docx)”, rồi nhập tệp .docx.")
-    import docx  # noqa: PLC0415  (python-docx is only needed by this command)
-
     try:
         document = docx.Document(str(path))
     except Exception:  # zip, XML or package errors all mean the same thing to the operator
@@ -104,22 +106,19 @@ def read_blocks(path: Path) -> list[Block]:
 def _blocks(element, container) -> Iterator[Block]:
     """Body paragraphs and tables in order, including those inside content controls
     (w:sdt), which commune templates use and python-docx's own iteration skips."""
-    from docx.table import Table  # noqa: PLC0415
-    from docx.text.paragraph import Paragraph  # noqa: PLC0415
-
     for child in element.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
+        tag = child.tag
+        if tag == qn("w:p"):
             text = clean(_paragraph_text(child))
             if text:
                 yield Block(text, _style_level(Paragraph(child, container)))
-        elif tag == "tbl":
+        elif tag == qn("w:tbl"):
             rows = [_row_text(row) for row in Table(child, container).rows]
             text = "\n".join(row for row in rows if row)
             if text:
                 yield Block(text, is_table=True)
-        elif tag == "sdt":
-            for content in child.xpath("./w:sdtContent"):
+        elif tag == qn("w:sdt"):
+            for content in child.iterchildren(qn("w:sdtContent")):
                 yield from _blocks(content, container)
 
 
@@ -485,6 +484,7 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def to_yaml(data: dict, source_name: str, today: dt.date) -> str:
+    source_name = " ".join(source_name.split())  # a line break would end the comment
     header = (f"# Nhập từ tệp {source_name} bằng `loaso drafts import` ngày {today:%d/%m/%Y}.\n"
               "# Có thể sửa trực tiếp (giữ nguyên các mã id mà góp ý đã dùng), rồi chạy\n"
               "# `loaso content check` và `loaso content reload`.\n")

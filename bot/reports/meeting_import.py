@@ -17,6 +17,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
+import xlsxwriter
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -79,8 +82,6 @@ class MeetingImportError(Exception):
 
 def write_template(path: Path, pack: Pack, draft_id: str | None = None) -> list[str]:
     """Write the workbook staff fill in; returns the draft ids it offers."""
-    import xlsxwriter  # noqa: PLC0415  (only this command needs it)
-
     draft_ids = [draft_id] if draft_id else sorted(pack.drafts)
     workbook = xlsxwriter.Workbook(str(path))
     try:
@@ -211,8 +212,6 @@ def _write_data(sheet, bold, text, ranges: dict[str, str]) -> None:
 
 
 def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415
-
     return get_column_letter(index + 1)
 
 
@@ -277,8 +276,6 @@ def _open(path: Path):
         raise MeetingImportError(
             f"Tệp {path.name} là định dạng Excel cũ (.xls). Hãy mở bằng Excel, chọn Lưu thành "
             "(Save As) kiểu “Excel Workbook (*.xlsx)”, rồi nhập tệp .xlsx.")
-    import openpyxl  # noqa: PLC0415
-
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception:  # zip, XML or format errors all mean the same thing to the operator

@@ -49,7 +49,8 @@ from db.engine import Database
 from db.models import CommentStatus
 
 FORMATS = ("docx", "xlsx")
-LEFT_OUT = (CommentStatus.DUPLICATE, CommentStatus.SPAM, CommentStatus.WITHDRAWN)
+LEFT_OUT = tuple(status.value for status in (CommentStatus.DUPLICATE, CommentStatus.SPAM,
+                                             CommentStatus.WITHDRAWN))
 REPORTED = tuple(status.value for status in CommentStatus if status not in LEFT_OUT)
 FONT = "Times New Roman"
 BODY_PT = 13
@@ -77,8 +78,7 @@ class Entry:
 
 @dataclass
 class Group:
-    label: str  # full path, e.g. "Phần I. Đánh giá › Chương 1. Kinh tế"
-    heading: str  # the section's own heading, short enough for a chart axis
+    label: str  # the full path, e.g. "Phần I. Đánh giá › Chương 1. Kinh tế"
     entries: list[Entry] = field(default_factory=list)
 
 
@@ -109,30 +109,31 @@ def report_filter(pack: Pack, draft_id: str) -> CommentFilter:
 async def gather(database: Database, pack: Pack, where: CommentFilter, *, actor: str,
                  key: bytes) -> ReportData:
     rows = RowMaker(pack, key)
-    groups: dict[str | None, Group] = {None: Group(GENERAL, GENERAL)}
+    groups: dict[str | None, Group] = {None: Group(GENERAL)}
     for flat in pack.sections[where.draft_id]:
-        groups[flat.section.id] = Group(flat.label, flat.section.heading)
+        groups[flat.section.id] = Group(flat.label)
     by_stance, by_source = Counter(), Counter()
     async with database.read() as session:
-        everything = await comment_queries.count_comments(
-            session, CommentFilter(draft_id=where.draft_id))
+        left_out = await comment_queries.count_comments(
+            session, CommentFilter(draft_id=where.draft_id, statuses=LEFT_OUT))
         async for comment in comment_queries.stream_comments(session, where):
             group = groups.get(comment.section_id)
             if group is None:  # a section the current version no longer has
-                label = f"{comment.section_label or comment.section_id} (không còn trong bản hiện hành)"
-                group = groups[comment.section_id] = Group(label, label)
+                label = comment.section_label or comment.section_id
+                group = groups[comment.section_id] = Group(
+                    f"{label} (không còn trong bản hiện hành)")
             group.entries.append(Entry(
                 receipt=comment.receipt, stance=stance_label(comment.stance),
                 status=status_label(comment.status), text=nfc(comment.text),
-                person=nfc(rows.person(comment)), hamlet=nfc(rows.hamlet(comment)),
-                source=nfc(rows.source(comment)), note=nfc(comment.staff_note),
+                person=nfc(rows.person(comment.signed_name, comment.user_id)),
+                hamlet=nfc(rows.hamlet(comment.hamlet_id)),
+                source=nfc(rows.source(comment.source, comment.source_detail)),
+                note=nfc(comment.staff_note),
                 answer=nfc(comment.answer), when=rows.local(comment.created_at)))
             by_stance[comment.stance] += 1
             by_source[source_label(comment.source)] += 1
-    listed = sum(len(group.entries) for group in groups.values())
     return ReportData(pack, where.draft_id, list(groups.values()), by_stance, by_source,
-                      left_out=everything - listed, made_at=dt.datetime.now(pack.zone),
-                      actor=actor)
+                      left_out=left_out, made_at=dt.datetime.now(pack.zone), actor=actor)
 
 
 def stance_rows(data: ReportData) -> list[tuple[str, int]]:
@@ -393,13 +394,13 @@ def write_xlsx(path: Path, data: ReportData, scratch: str) -> None:
         for col, header in enumerate((*headers, "Tỷ lệ")):
             text(counts, top, col, header, styles.header)
         for row, (label, count) in enumerate(rows, start=top + 1):
-            text(counts, row, 0, label, styles.number)
-            counts.write_number(row, 1, count, styles.number)
-            text(counts, row, 2, share(count, data.total), styles.number)
+            text(counts, row, 0, label, styles.cell)
+            counts.write_number(row, 1, count, styles.cell)
+            text(counts, row, 2, share(count, data.total), styles.cell)
         bottom = top + len(rows) + 1
         text(counts, bottom, 0, "Tổng cộng", styles.bold)
-        counts.write_number(bottom, 1, data.total, styles.bold_number)
-        text(counts, bottom, 2, share(data.total, data.total), styles.bold_number)
+        counts.write_number(bottom, 1, data.total, styles.bold)
+        text(counts, bottom, 2, share(data.total, data.total), styles.bold)
         return bottom + 2
 
     first = 5
