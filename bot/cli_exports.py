@@ -89,10 +89,12 @@ class _Bar:
 
 @comments_app.command("export")
 def export(
-    out: Annotated[Path | None, typer.Option("--out", help="Tệp kết quả, ví dụ gop-y.xlsx.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Tệp kết quả, ví dụ gop-y.xlsx.")] = None,
     format_: Annotated[str | None, typer.Option(
         "--format", help="csv hoặc xlsx (mặc định: theo đuôi tệp --out).")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Cán bộ xuất tệp (ghi vào nhật ký).")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Cán bộ xuất tệp (ghi vào nhật ký).")] = None,
     draft: Annotated[str | None, typer.Option("--draft", help="Chỉ một dự thảo (mã).")] = None,
     status: Annotated[str | None, typer.Option(
         "--status", help="Trạng thái, cách nhau bởi dấu phẩy: moi,da_xem,tiep_thu,"
@@ -139,7 +141,8 @@ def export(
 @comments_app.command("report")
 def report(
     draft: Annotated[str | None, typer.Option("--draft", help="Mã dự thảo.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Tệp kết quả, ví dụ bao-cao.docx.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Tệp kết quả, ví dụ bao-cao.docx.")] = None,
     format_: Annotated[str | None, typer.Option(
         "--format", help="docx hoặc xlsx (mặc định: theo đuôi tệp --out).")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Cán bộ lập báo cáo.")] = None,

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 # Opt in to PTB's future RetryAfter.retry_after type (timedelta); classify_error takes both.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 # We call sendMessage through do_api_request on purpose (see send); PTB's hint is noise.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.send_message'",
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'",
                         category=PTBUserWarning)
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
