@@ -29,6 +29,7 @@ from handlers.types import Option
 MIN_LENGTH = 10
 MAX_LENGTH = 4000
 QUOTE_LENGTH = 1000
+LABEL_LENGTH = 400  # the column's size; headings from Word can be long
 
 
 class Compose(StrEnum):
@@ -332,7 +333,8 @@ async def send(turn: Turn, key: str) -> None:
     comment = Comment(
         receipt=await comment_queries.unused_receipt(turn.session), submission_key=submission,
         draft_id=draft.id, draft_version=draft.version,
-        section_id=flat.section.id if flat else None, section_label=flat.label if flat else "",
+        section_id=flat.section.id if flat else None,
+        section_label=flat.label[:LABEL_LENGTH] if flat else "",
         section_order=flat.order if flat else -1,
         section_quote=(flat.section.text[:QUOTE_LENGTH] if flat else ""),
         stance=turn.data["stance"], text=turn.data["text"], user_id=turn.user.id,
