@@ -319,3 +319,31 @@ def test_a_pack_without_a_drafts_folder_gets_one(tmp_path, pack_dir):
     result = import_draft(pack_dir, source)
     assert result.returncode == 0, result.stderr
     assert [path.name for path in (pack_dir / "drafts").iterdir()] == ["bao-cao-moi.yaml"]
+
+
+def test_tracked_changes_and_content_controls_read_as_word_shows_them(tmp_path):
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    path = make_docx(tmp_path / "d.docx", [("Điều 1. Phạm vi", None), ("Giữ nguyên.", None)])
+    document = docx.Document(path)
+    body = document.element.body
+    changed = document.paragraphs[1]._p
+    changed.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="1" w:author="A" '
+                             'w:date="2025-09-01T00:00:00Z"><w:r><w:t xml:space="preserve"> '
+                             'Thêm mới.</w:t></w:r></w:ins>'))
+    changed.append(parse_xml(f'<w:del {nsdecls("w")} w:id="2" w:author="A" '
+                             'w:date="2025-09-01T00:00:00Z"><w:r><w:delText>Đã xóa.</w:delText>'
+                             '</w:r></w:del>'))
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>Điều 2. Trong ô nội dung</w:t>'
+        '</w:r></w:p><w:p><w:r><w:t>Văn bản trong điều khiển nội dung.</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>'))
+    document.save(path)
+    word = di.read_document(path)
+    assert word.tracked_changes
+    found = di.outline(word.blocks)
+    assert [(node.id, node.text) for node in found.sections] == [
+        ("dieu-1", "Giữ nguyên. Thêm mới."),
+        ("dieu-2", "Văn bản trong điều khiển nội dung."),
+    ]
