@@ -44,7 +44,11 @@ def _run(settings, work):
     async def run():
         database = Database(settings.database_url)
         try:
-            if not await migrations.is_up_to_date(database):
+            try:
+                current = await migrations.is_up_to_date(database)
+            except OSError as error:
+                fail(f"Không kết nối được cơ sở dữ liệu: {error}")
+            if not current:
                 fail(MIGRATE_HINT)
             return await work(database)
         finally:
@@ -52,8 +56,8 @@ def _run(settings, work):
 
     try:
         return asyncio.run(run())
-    except OSError as error:  # disk full, permission denied, database unreachable
-        fail(f"Không xuất được tệp: {error}")
+    except OSError as error:  # disk full, permission denied, connection lost mid-way
+        fail(f"Không ghi được tệp: {error}")
 
 
 class _Bar:
