@@ -94,7 +94,8 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
         f"Ý kiến: {texts.STANCES[comment.stance]}",
         f"Nội dung: {comment.text or '(không có)'}",
         f"Người góp ý: {comment.signed_name or 'Ẩn danh'}",
-        f"Nguồn: {comment.source}{' — ' + comment.source_detail if comment.source_detail else ''}",
+        f"Nguồn: {texts.SOURCES.get(comment.source, comment.source)}"
+        f"{' — ' + comment.source_detail if comment.source_detail else ''}",
         f"Trạng thái: {texts.STATUSES[comment.status]}",
         f"Ghi chú của cán bộ: {comment.staff_note or ''}",
         f"Trả lời: {comment.answer or ''}",

@@ -9,12 +9,13 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.dialect import insert_for
 from db.models import AppSecret, Comment, CommentStatus, ExportAudit
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
@@ -94,6 +95,8 @@ class CommentFilter:
                 described[name] = value.isoformat() if isinstance(value, datetime) else value
         if self.statuses:
             described["statuses"] = ",".join(self.statuses)
+        if not self.include_hidden:
+            described["include_hidden"] = "no"
         return described
 
 
@@ -132,9 +135,11 @@ async def pseudonym_key(session: AsyncSession) -> bytes:
     """This installation's key for pseudonyms, created on first use and never exported."""
     row = await session.get(AppSecret, PSEUDONYM_KEY)
     if row is None:
-        row = AppSecret(name=PSEUDONYM_KEY, value=secrets.token_hex(32))
-        session.add(row)
-        await session.flush()
+        # two first exports at once: one insert wins, both then read the same key
+        await session.execute(insert_for(session, AppSecret).values(
+            name=PSEUDONYM_KEY, value=secrets.token_hex(32), created_at=datetime.now(UTC)
+        ).on_conflict_do_nothing(index_elements=["name"]))
+        row = await session.get(AppSecret, PSEUDONYM_KEY)
     return bytes.fromhex(row.value)
 
 
@@ -154,23 +159,3 @@ async def record_export(session: AsyncSession, *, actor: str, kind: str,
                         sha256=sha256, created_at=now)
     session.add(audit)
     return audit
-
-
-@dataclass
-class Counts:
-    """Aggregates for the summary report: by section, by stance, by source."""
-
-    by_section: dict[int, int] = field(default_factory=dict)
-    by_stance: dict[str, int] = field(default_factory=dict)
-    by_source: dict[str, int] = field(default_factory=dict)
-
-
-async def counts(session: AsyncSession, where: CommentFilter) -> Counts:
-    result = Counts()
-    for column, target in ((Comment.section_order, result.by_section),
-                           (Comment.stance, result.by_stance),
-                           (Comment.source, result.by_source)):
-        rows = await session.execute(
-            select(column, func.count()).where(*where.where()).group_by(column))
-        target.update({key: count for key, count in rows.all()})
-    return result

@@ -1,4 +1,6 @@
-"""Everything residents read from the foundation flows, in one place for review (NFC)."""
+"""Everything residents and staff read, in one place for review (NFC)."""
+
+from db.models import CommentStatus, Stance
 
 PRIVACY_NOTICE_VERSION = "2026-11-26"
 
@@ -119,11 +121,15 @@ FAQ_TITLE = "💬 Hỏi đáp — mời bạn chọn câu hỏi:"
 # -- consultation ----------------------------------------------------------------------------
 
 MENU_CONSULTATION = "Văn kiện & Góp ý"
-STANCES = {"tan_thanh": "Tán thành", "khong_tan_thanh": "Không tán thành",
-           "dong_y_mot_phan": "Đồng ý một phần"}
-STATUSES = {"moi": "Mới nhận", "da_xem": "Đã xem", "tiep_thu": "Tiếp thu",
-            "khong_tiep_thu": "Không tiếp thu", "trung_lap": "Trùng lặp", "spam": "Không hợp lệ",
-            "rut_lai": "Đã rút lại"}
+# Keyed by the enums (which equal their string values), so plain stored codes look up too.
+STANCES = {Stance.AGREE: "Tán thành", Stance.DISAGREE: "Không tán thành",
+           Stance.PARTLY: "Đồng ý một phần"}
+STATUSES = {CommentStatus.NEW: "Mới nhận", CommentStatus.SEEN: "Đã xem",
+            CommentStatus.ACCEPTED: "Tiếp thu", CommentStatus.NOT_ACCEPTED: "Không tiếp thu",
+            CommentStatus.DUPLICATE: "Trùng lặp", CommentStatus.SPAM: "Không hợp lệ",
+            CommentStatus.WITHDRAWN: "Đã rút lại"}
+SOURCES = {"telegram": "Telegram", "zalo": "Zalo", "console": "Trò chuyện thử",
+           "meeting": "Hội nghị"}
 LEVELS = {"xã": "cấp xã", "thành phố": "cấp thành phố", "trung ương": "Trung ương"}
 
 GY_DRAFTS = "📜 Dự thảo văn kiện. Mời bạn chọn văn kiện để đọc và góp ý:"

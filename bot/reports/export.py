@@ -36,18 +36,15 @@ from content.pack import Pack
 from db import comments as comment_queries
 from db.comments import CommentFilter
 from db.engine import Database
-from db.models import Comment, CommentStatus, Stance
+from db.models import Comment
+from handlers import texts
 
-STANCE_LABELS = {Stance.AGREE: "Tán thành", Stance.DISAGREE: "Không tán thành",
-                 Stance.PARTLY: "Đồng ý một phần"}
-STATUS_LABELS = {CommentStatus.NEW: "Mới", CommentStatus.SEEN: "Đã xem",
-                 CommentStatus.ACCEPTED: "Tiếp thu", CommentStatus.NOT_ACCEPTED: "Không tiếp thu",
-                 CommentStatus.DUPLICATE: "Trùng lặp", CommentStatus.SPAM: "Spam",
-                 CommentStatus.WITHDRAWN: "Đã rút lại"}
-SOURCE_LABELS = {"telegram": "Telegram", "zalo": "Zalo", "console": "Trò chuyện thử",
-                 "meeting": "Hội nghị"}
-GENERAL = "Góp ý chung"
-ANONYMOUS = "Ẩn danh"
+# One wording everywhere: what residents read in the chat is what staff read in the files.
+STANCE_LABELS = texts.STANCES
+STATUS_LABELS = texts.STATUSES
+SOURCE_LABELS = texts.SOURCES
+GENERAL = texts.GY_GENERAL
+ANONYMOUS = texts.GY_ANONYMOUS
 
 HEADERS = ("Mã biên nhận", "Dự thảo", "Phiên bản", "Mục", "Ý kiến", "Nội dung", "Người góp ý",
            "Thôn", "Nguồn", "Trạng thái", "Ghi chú của cán bộ", "Trả lời", "Thời gian")

@@ -28,6 +28,7 @@ from content.pack import Pack
 from content.text import fold
 from db.comments import unused_receipt
 from db.models import Comment, CommentStatus, Stance
+from handlers import texts
 
 SOURCE = "meeting"
 MAX_TEXT = 4000  # the same limit residents have in the chat
@@ -43,8 +44,7 @@ SECTIONS_SHEET = "Mục"
 LISTS_SHEET = "Danh mục"
 
 # The same words residents tap in the chat (handlers/texts.STANCES).
-STANCE_LABELS = {Stance.AGREE: "Tán thành", Stance.DISAGREE: "Không tán thành",
-                 Stance.PARTLY: "Đồng ý một phần"}
+STANCE_LABELS = texts.STANCES
 _STANCE_BY_KEY = {fold(label): stance for stance, label in STANCE_LABELS.items()}
 _STANCE_BY_KEY.update({stance.value: stance for stance in Stance})
 
