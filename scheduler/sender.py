@@ -157,18 +157,16 @@ class OutboxSender:
     # -- one message -----------------------------------------------------------------------
 
     async def _send(self, row: outbox_queries.Claimed) -> None:
+        # No wake-up when done: outcomes ride along with the next claim (or the next poll),
+        # so a busy sender writes them in batches instead of one transaction per message.
+        if row.payload.get("type") == "message" and not await self._wait_turn(row):
+            return
         try:
-            if row.payload.get("type") == "message" and not await self._wait_turn(row):
-                return
-            try:
-                result = await self.channels[row.channel].send(row.recipient, row.payload)
-            except Exception as error:  # an adapter bug must not kill the sender
-                log.exception("channel %s raised while sending outbox row %d", row.channel,
-                              row.id)
-                result = SendResult(SendError.TRANSIENT, reason=f"{type(error).__name__}")
-            self._record(row, result)
-        finally:
-            self.wake()
+            result = await self.channels[row.channel].send(row.recipient, row.payload)
+        except Exception as error:  # an adapter bug must not kill the sender
+            log.exception("channel %s raised while sending outbox row %d", row.channel, row.id)
+            result = SendResult(SendError.TRANSIENT, reason=f"{type(error).__name__}")
+        self._record(row, result)
 
     async def _wait_turn(self, row: outbox_queries.Claimed) -> bool:
         """Wait for the chat's and the bot's slot; False if the row was put back instead."""
