@@ -118,6 +118,7 @@ def machine() -> dict[str, Any]:
     import telegram
 
     return {
+        **git_state(),
         "nproc": os.cpu_count(),
         "cpu_model": model,
         "ram_gb": round(psutil.virtual_memory().total / 1024 ** 3, 1),
@@ -127,6 +128,22 @@ def machine() -> dict[str, Any]:
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "loadavg_at_start": list(os.getloadavg()),
     }
+
+
+def git_state() -> dict[str, Any]:
+    """The commit measured, and which files of the bot differed from it (others edit live)."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=10).stdout.rstrip("\n")
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    changed = git("status", "--porcelain", "--", "bot", "db", "handlers", "scheduler",
+                  "content", "alembic", "pyproject.toml")
+    return {"git_commit": git("rev-parse", "--short", "HEAD") or None,
+            "git_commit_subject": git("log", "-1", "--format=%s") or None,
+            "bot_files_changed_since_commit": [line[3:] for line in changed.splitlines()
+                                               if len(line) > 3]}
 
 
 # -- updates and replies -------------------------------------------------------------------
@@ -254,6 +271,7 @@ class BotSpec:
     launcher: str = "loaso serve"
     launcher_note: str | None = None
     content_dir: str | None = None  # --content-dir; None: the bot's own default pack
+    extra_env: dict[str, str] = field(default_factory=dict)  # --loaso-env KEY=VALUE
 
     @property
     def is_loaso(self) -> bool:
@@ -271,6 +289,7 @@ class BotSpec:
         env = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
         env["PYTHONUNBUFFERED"] = "1"
         if self.is_loaso:
+            env.update(self.extra_env)
             env.update({
                 "LOASO_DATABASE_URL": self.database_url or "",
                 "LOASO_TELEGRAM_TOKEN": TOKEN,
@@ -434,9 +453,11 @@ async def closed_loop(client: httpx.AsyncClient, url: str, replies: Replies,
     begin = time.monotonic()
     workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
     try:
-        await asyncio.wait_for(asyncio.gather(*workers), timeout)
-    except TimeoutError:
-        load.errors.append("driver timeout")
+        _, pending = await asyncio.wait(workers, timeout=timeout)
+        if pending:
+            load.errors.append("driver timeout")
+    finally:
+        await _cancel_all(workers)
     remaining = max(5.0, timeout - (time.monotonic() - begin))
     complete = await replies.wait_for([chat for chat, _ in batch], remaining)
     arrivals = [replies.first[chat] for chat, _ in batch if chat in replies.first]
@@ -452,20 +473,29 @@ async def open_loop(client: httpx.AsyncClient, url: str, replies: Replies,
     tasks: list[asyncio.Task] = []
     begin = time.monotonic()
     worst_lag = 0.0
-    for index, (chat_id, body) in enumerate(batch):
-        due = begin + index / rate
-        delay = due - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        else:
-            worst_lag = max(worst_lag, -delay)
-        tasks.append(asyncio.create_task(load.post(client, url, chat_id, body)))
-    done, pending = await asyncio.wait(tasks, timeout=timeout)
-    for task in pending:
-        task.cancel()
-        load.errors.append("driver timeout")
+    try:
+        for index, (chat_id, body) in enumerate(batch):
+            due = begin + index / rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                worst_lag = max(worst_lag, -delay)
+            tasks.append(asyncio.create_task(load.post(client, url, chat_id, body)))
+        _, pending = await asyncio.wait(tasks, timeout=timeout)
+        load.errors.extend("driver timeout" for _ in pending)
+    finally:
+        await _cancel_all(tasks)
     await replies.wait_for([chat for chat, _ in batch], timeout)
     return load, worst_lag
+
+
+async def _cancel_all(tasks: list[asyncio.Task]) -> None:
+    """Cancel what is still running and collect every outcome (no 'never retrieved')."""
+    for task in tasks:
+        if not task.done():
+            task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeTelegram,
@@ -726,10 +756,16 @@ def build_summary(runs: list[dict[str, Any]], startup: dict[str, list[float]],
         summary[key]["start_to_healthy_s_median"] = median(times)
 
     echo = summary.get("echo", {}).get("updates_per_s_median")
+    echo_cpu = summary.get("echo", {}).get("cpu_ms_per_update_median")
     for key in ("loaso-sqlite", "loaso-pg"):
         mine = summary.get(key, {}).get("updates_per_s_median")
         if echo and mine:
             summary[key]["ratio_to_echo"] = round(mine / echo, 2)
+        # Less sensitive to the neighbours than wall-clock rates: bot CPU per update, echo
+        # over Loa Số (1.0 = as cheap as the echo bot; below 1 = that much more CPU).
+        mine_cpu = summary.get(key, {}).get("cpu_ms_per_update_median")
+        if echo_cpu and mine_cpu:
+            summary[key]["cpu_ratio_to_echo"] = round(echo_cpu / mine_cpu, 2)
 
     sqlite = summary.get("loaso-sqlite", {})
     targets = []
@@ -770,6 +806,10 @@ def print_report(report: dict[str, Any]) -> None:
     print()
     print(f"Machine: {m['nproc']} CPU ({m['cpu_model']}), {m['ram_gb']} GB RAM, "
           f"Python {m['python']}, PTB {m['python_telegram_bot']}, {m['date']}")
+    changed = m.get("bot_files_changed_since_commit") or []
+    print(f"Loa Số at commit {m.get('git_commit')}"
+          + (f" plus uncommitted changes in {len(changed)} file(s): {', '.join(changed[:8])}"
+             + (" ..." if len(changed) > 8 else "") if changed else ""))
     a = report["args"]
     print(f"Load: {a['updates']} updates at concurrency {a['concurrency']} (throughput), "
           f"{a['light_rate']}/s for {a['light_seconds']} s (light), warm-up {a['warmup']}, "
@@ -828,12 +868,16 @@ def print_report(report: dict[str, Any]) -> None:
         if "updates_per_s_median" in data:
             line += (f" {data['updates_per_s_median']:.1f} upd/s "
                      f"(runs {', '.join(f'{v:.0f}' for v in data['updates_per_s'] if v)}),"
-                     f" reply p50/p95/p99 {data['reply_p50_ms_median']}/"
-                     f"{data['reply_p95_ms_median']}/{data['reply_p99_ms_median']} ms,"
-                     f" light p50/p95 {data['light_p50_ms_median']}/"
-                     f"{data['light_p95_ms_median']} ms")
+                     f" reply p50/p95/p99 {data['reply_p50_ms_median']:.0f}/"
+                     f"{data['reply_p95_ms_median']:.0f}/{data['reply_p99_ms_median']:.0f} ms,"
+                     f" light p50/p95 {data['light_p50_ms_median']:.1f}/"
+                     f"{data['light_p95_ms_median']:.1f} ms")
+        if "cpu_ms_per_update_median" in data:
+            line += f", bot CPU {data['cpu_ms_per_update_median']:.1f} ms/update"
         if "ratio_to_echo" in data:
             line += f", ratio {data['ratio_to_echo']:.2f}x echo"
+        if "cpu_ratio_to_echo" in data:
+            line += f" (by CPU per update {data['cpu_ratio_to_echo']:.2f}x)"
         if "start_to_healthy_s" in data:
             line += f"; start to healthy {data['start_to_healthy_s']} s"
         print(line)
@@ -861,18 +905,21 @@ async def main(args) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="loaso-bench-"))
     logdir = workdir / "logs"
     logdir.mkdir()
-    report: dict[str, Any] = {"machine": machine(), "command": " ".join(sys.argv),
+    command = " ".join([".venv/bin/python -m bench.webhook_bench", *sys.argv[1:]])
+    report: dict[str, Any] = {"machine": machine(), "command": command,
                               "args": vars(args), "runs": []}
     content = str(args.content_dir.resolve()) if args.content_dir else None
-    specs = [BotSpec(key, label, workdir, content_dir=content) for key, label in
-             (("echo", "PTB echo"), ("loaso-sqlite", "Loa Số SQLite")) if key in args.bots]
+    specs = [BotSpec(key, label, workdir, content_dir=content, extra_env=args.loaso_env)
+             for key, label in (("echo", "PTB echo"), ("loaso-sqlite", "Loa Số SQLite"))
+             if key in args.bots]
     if "loaso-pg" not in args.bots:
         report["postgresql_skipped"] = "not in --bots"
     elif args.pg != "off":
         why = await pg_reachable(args.pg_admin_url)
         if why is None:
             specs.append(BotSpec("loaso-pg", "Loa Số PostgreSQL", workdir,
-                                 pg_admin_url=args.pg_admin_url, content_dir=content))
+                                 pg_admin_url=args.pg_admin_url, content_dir=content,
+                                 extra_env=args.loaso_env))
         elif args.pg == "require":
             print(f"PostgreSQL not reachable at {args.pg_admin_url}: {why}", file=sys.stderr)
             return 2
@@ -989,10 +1036,20 @@ def parse_args(argv: list[str] | None = None):
                              "collapsed stacks go next to the JSON file")
     parser.add_argument("--content-dir", type=Path, default=None,
                         help="content pack for Loa Số (LOASO_CONTENT_DIR); default: its own")
+    parser.add_argument("--loaso-env", action="append", default=[], metavar="LOASO_X=VALUE",
+                        help="extra setting for Loa Số, repeatable (e.g. "
+                             "LOASO_SEND_CONCURRENCY=64); the benchmark's own settings win")
     parser.add_argument("--output", type=Path, default=RESULTS, help="JSON results file")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary directory (databases, bot logs)")
     args = parser.parse_args(argv)
+    extra = {}
+    for item in args.loaso_env:
+        key, sep, value = item.partition("=")
+        if not sep or not key.startswith("LOASO_"):
+            parser.error(f"--loaso-env wants LOASO_NAME=value, got {item!r}")
+        extra[key] = value
+    args.loaso_env = extra
     args.bots = [name.strip() for name in args.bots.split(",") if name.strip()]
     unknown = set(args.bots) - {"echo", "loaso-sqlite", "loaso-pg"}
     if unknown or not args.bots:

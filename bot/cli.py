@@ -63,10 +63,18 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
     from bot.service import NotMigrated
 
     service = build_service(settings)
+
+    async def check() -> None:
+        # The server runs its own event loop: connections opened here must not outlive this
+        # one (asyncpg ties a connection to the loop that opened it).
+        try:
+            await service.check_migrated()
+        finally:
+            await service.database.dispose()
+
     try:
-        asyncio.run(service.check_migrated())
+        asyncio.run(check())
     except NotMigrated:
-        asyncio.run(service.database.dispose())
         fail(MIGRATE_HINT)
     except OSError as error:
         fail(f"Không kết nối được cơ sở dữ liệu: {error}")

@@ -19,7 +19,7 @@ from bot.metrics import Metrics
 from db import outbox as outbox_queries
 from db import residents
 from db.engine import Database
-from db.models import Priority, UserStatus
+from db.models import ConversationState, Priority, UserStatus
 from handlers import texts
 from handlers.router import Router, Turn
 from handlers.types import Inbound, InboundKind, Reply
@@ -75,14 +75,18 @@ class InboundProcessor:
                 return Outcome.HANDLED
             user_id = user.id  # read now: a failed step's rollback expires the instance
             stored = await residents.load_state(session, user_id)
+            before = ((stored.state, stored.data or {}, stored.options or []) if stored
+                      else (None, {}, []))
             turn = Turn(inbound=inbound, user=user, session=session, now=now, as_of=self.as_of,
-                        zone=self.zone, content=self.content(), state=stored.state, data=dict(stored.data or {}),
-                        options=list(stored.options or []))
+                        zone=self.zone, content=self.content(), state=before[0],
+                        data=dict(before[1]), options=list(before[2]))
             replies = await self._run(turn)
             if replies is None:
                 replies = [Reply(texts.APOLOGY)]  # state stays where it was
-            elif (stored.state, stored.data, stored.options) != (turn.state, turn.data,
-                                                                 turn.options):
+            elif (turn.state, turn.data, turn.options) != before:
+                if stored is None:  # first time this resident's conversation has a position
+                    stored = ConversationState(user_id=user_id)
+                    session.add(stored)
                 stored.state, stored.data, stored.options = turn.state, turn.data, turn.options
                 stored.updated_at = now
             self._enqueue(session, inbound, user_id, replies, now)

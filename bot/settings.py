@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     zalo_bot_api_base: str = "https://bot-api.zaloplatforms.com"
 
     send_max_attempts: int = Field(5, ge=1, le=50)
-    send_concurrency: int = Field(16, ge=1, le=256)
+    send_concurrency: int = Field(64, ge=1, le=256)
     outbox_lease_seconds: int = Field(60, ge=5)
     sender_poll_seconds: float = Field(1.0, gt=0)
     run_sender: bool = True

@@ -47,7 +47,10 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             _prepare_sqlite_file(url)
-            self.engine = create_async_engine(url, echo=echo, pool_size=8, max_overflow=8)
+            # Every session ends in commit or rollback, so the pool's own reset-on-return
+            # rollback is a wasted round trip through aiosqlite's thread.
+            self.engine = create_async_engine(url, echo=echo, pool_size=8, max_overflow=8,
+                                              pool_reset_on_return=None)
             _configure_sqlite(self.engine)
         else:
             self.engine = create_async_engine(

@@ -63,9 +63,5 @@ async def stop_recipient(session: AsyncSession, *, channel: str, address: str,
     )
 
 
-async def load_state(session: AsyncSession, user_id: int) -> ConversationState:
-    state = await session.get(ConversationState, user_id)
-    if state is None:
-        state = ConversationState(user_id=user_id, state=None, data={}, options=[])
-        session.add(state)
-    return state
+async def load_state(session: AsyncSession, user_id: int) -> ConversationState | None:
+    return await session.get(ConversationState, user_id)

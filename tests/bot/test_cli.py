@@ -146,3 +146,26 @@ def test_webhook_set_reports_a_rejected_token_without_printing_it():
             "LOASO_TELEGRAM_API_BASE": base_url, "LOASO_PUBLIC_URL": "https://x.vn"})
     assert result.returncode == 2 and "Telegram từ chối" in result.stderr
     assert token not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_is_healthy_on_the_suites_database(database_url):
+    """On PostgreSQL too: the start-up check must not leave a connection on a dead loop."""
+    port = free_port()
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
+    process = subprocess.Popen([LOASO, "serve", "--port", str(port)],
+                               env={**clean, "LOASO_DATABASE_URL": database_url},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        health = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert health is not None and health.json()["status"] == "ok"
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=20)
+    assert "Traceback" not in stderr, stderr
