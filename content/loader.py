@@ -51,22 +51,38 @@ class Report:
         return "\n".join(lines)
 
 
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # no libyaml: the pure-Python parser, slower but the same results
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
 
 
-class _Loader(_BASE_LOADER):
-    """A safe loader that leaves dates as text, so a bad date is reported with its line."""
+class _Loader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.BaseResolver):
+    """libyaml, safe, and no implicit typing: every plain scalar stays text.
 
+    The pack's typed models turn text into dates, numbers and booleans, and report a bad
+    date with its line; YAML's own guessing would turn `number: 1` into an int the model
+    refuses, or a bad date into a traceback.
+    """
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    def __init__(self, stream) -> None:
+        _Parser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
 
 
 _CONSTRUCT = yaml.SafeLoader("")  # only its scalar constructors are used, for rare forms
-_TRUE = {"yes", "true", "on", "y"}
-_FALSE = {"no", "false", "off", "n"}
+_NULLS = {"", "~", "null", "Null", "NULL"}
 
 
 class SourceFile:
@@ -108,16 +124,11 @@ class SourceFile:
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
-    tag, value = node.tag, node.value
-    if tag.endswith(":str"):
-        return value
-    if tag.endswith(":null"):
-        return None
-    if tag.endswith(":bool") and value.lower() in _TRUE | _FALSE:
-        return value.lower() in _TRUE
-    if tag.endswith(":int") and value.lstrip("+-").isdigit():
-        return int(value)
-    return _CONSTRUCT.construct_object(node)
+    if node.tag.endswith(":str"):
+        if node.style is None and node.value in _NULLS:  # `key:` or `key: null`, unquoted
+            return None
+        return node.value
+    return _CONSTRUCT.construct_object(node)  # an explicit tag such as !!int
 
 
 def load_pack(directory: Path) -> tuple[Pack | None, Report]:
@@ -129,7 +140,7 @@ def load_pack(directory: Path) -> tuple[Pack | None, Report]:
     campaign = _load_model(directory / "campaign.yaml", directory, Campaign, report)
     faq = _load_list(directory / "faq.yaml", directory, FaqEntry, report)
     slogans = _load_list(directory / "slogans.yaml", directory, Slogan, report)
-    articles = [article for path in sorted((directory / "articles").glob("*.md"))
+    articles = [article for path in sorted((directory / "articles").glob("*.md"), key=str)
                 if (article := _load_article(path, directory, report)) is not None]
     drafts = [draft for path in sorted((directory / "drafts").glob("*.yaml"))
               if (draft := _load_model(path, directory, Draft, report)) is not None]
@@ -144,7 +155,8 @@ def load_pack(directory: Path) -> tuple[Pack | None, Report]:
 
 def _nfc(value: Any) -> Any:
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return value if unicodedata.is_normalized("NFC", value) else (
+            unicodedata.normalize("NFC", value))
     if isinstance(value, list):
         return [_nfc(item) for item in value]
     if isinstance(value, dict):
