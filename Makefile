@@ -39,6 +39,8 @@ chat: install
 
 bench: install
 	$(BIN)/python -m bench.webhook_bench
+	$(BIN)/python -m bench.search_bench
+	$(BIN)/python -m bench.export_bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
