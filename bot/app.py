@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from bot.channels.registry import webhook_channels
 from bot.routes import router as routes
 from bot.service import Service
 
@@ -29,6 +30,7 @@ def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
     app = FastAPI(title="Loa Số", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.service = service
+    app.state.webhooks = webhook_channels(service.settings, service.channels)
     app.state.run_sender = run_sender
     app.include_router(routes)
     return app

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from bot.channels.base import WebhookRejected
-from bot.channels.registry import webhook_channels
 from bot.service import Service
 from db import migrations
 from db import outbox as outbox_queries
@@ -33,7 +32,7 @@ async def read_body(request: Request) -> bytes:
 async def webhook(channel_name: str, request: Request) -> Response:
     """Accept one platform event: 200 once it is stored (or known), 4xx if refused."""
     service: Service = request.app.state.service
-    channel = webhook_channels(service.settings, service.channels).get(channel_name)
+    channel = request.app.state.webhooks.get(channel_name)
     if channel is None:
         return JSONResponse({"detail": "channel not enabled"}, status_code=404)
     try:
