@@ -89,7 +89,7 @@ class InboundProcessor:
                     session.add(stored)
                 stored.state, stored.data, stored.options = turn.state, turn.data, turn.options
                 stored.updated_at = now
-            self._enqueue(session, inbound, user_id, replies, now)
+            await self._enqueue(session, inbound, user_id, replies, now)
         self.wake_sender()
         return Outcome.HANDLED
 
@@ -105,8 +105,8 @@ class InboundProcessor:
             return None
         return turn.replies
 
-    def _enqueue(self, session, inbound: Inbound, user_id: int, replies: list[Reply],
-                 now: datetime) -> None:
+    async def _enqueue(self, session, inbound: Inbound, user_id: int, replies: list[Reply],
+                       now: datetime) -> None:
         channel = self.channels[inbound.channel]
         rows = []
         if inbound.button_ack:
@@ -119,5 +119,5 @@ class InboundProcessor:
                 rows.append(outbox_queries.new_message(
                     channel=inbound.channel, recipient=inbound.address, payload=payload,
                     priority=Priority.REPLY, now=now, user_id=user_id))
-        session.add_all(rows)
+        await outbox_queries.enqueue(session, rows)
         self.metrics.replies.labels(inbound.channel).inc(len(rows))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import is_postgresql
@@ -34,6 +34,18 @@ def new_message(*, channel: str, recipient: str, payload: dict[str, Any], priori
                          priority=priority, user_id=user_id, dedupe_key=dedupe_key,
                          status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=now,
                          created_at=now)
+
+
+async def enqueue(session: AsyncSession, messages: list[OutboxMessage]) -> None:
+    """Insert rows without reading their ids back (the ORM would ask for them: a round trip
+    per statement on the webhook's hot path)."""
+    if not messages:
+        return
+    columns = ("channel", "recipient", "payload", "priority", "user_id", "dedupe_key",
+               "status", "attempts", "next_attempt_at", "created_at")
+    await session.execute(insert(OutboxMessage),
+                          [{name: getattr(message, name) for name in columns}
+                           for message in messages])
 
 
 async def claim(session: AsyncSession, *, channels: list[str], limit: int, now: datetime,

@@ -22,9 +22,9 @@ async def record_event(session: AsyncSession, *, channel: str, event_id: str,
         insert_for(session, InboundEvent)
         .values(channel=channel, event_id=event_id, received_at=now)
         .on_conflict_do_nothing(index_elements=["channel", "event_id"])
-        .returning(InboundEvent.id)
     )
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+    # rowcount, not RETURNING: one round trip less to the database on every update
+    return (await session.execute(statement)).rowcount == 1
 
 
 async def get_or_create_user(session: AsyncSession, *, channel: str, address: str,
