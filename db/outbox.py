@@ -109,11 +109,3 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     counts = {status.value: 0 for status in OutboxStatus}
     counts.update({status: count for status, count in rows.all()})
     return counts
-
-
-async def next_due(session: AsyncSession, *, channels: list[str]) -> datetime | None:
-    """When the earliest queued row becomes due, so an idle sender knows when to look."""
-    return (await session.execute(
-        select(func.min(OutboxMessage.next_attempt_at))
-        .where(OutboxMessage.status == OutboxStatus.QUEUED, OutboxMessage.channel.in_(channels))
-    )).scalar_one_or_none()

@@ -38,7 +38,6 @@ CONSENT_WITHDRAWN = (
     "Loa Số đã ghi nhận bạn rút lại sự đồng ý. Từ nay Loa Số không lưu thêm thông tin "
     "cá nhân nào của bạn."
 )
-CONSENT_REPROMPT = "Bạn chọn “Đồng ý” hoặc “Không đồng ý” giúp Loa Số nhé."
 CONSENT_STATUS_GIVEN = "Trạng thái: bạn đã đồng ý từ {when} (phiên bản {version})."
 CONSENT_STATUS_NONE = "Trạng thái: bạn chưa đồng ý, Loa Số không lưu thông tin cá nhân của bạn."
 
