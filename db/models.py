@@ -85,6 +85,9 @@ class User(Base):
     consent_evidence: Mapped[str | None] = mapped_column(String(64))  # the event id of the tap
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    hamlet_id: Mapped[str | None] = mapped_column(String(40))  # chosen when subscribing
+    # Set only when the resident chose to appear on the quiz leaderboard (a first name).
+    leaderboard_name: Mapped[str | None] = mapped_column(String(40))
 
 
 class ConversationState(Base):
@@ -157,6 +160,8 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What fanned this row out ("announcement:12", "bulletin:34"), for status counts and stops.
+    batch: Mapped[str | None] = mapped_column(String(80), index=True)
 
 
 class PhaseOverride(Base):
@@ -252,4 +257,152 @@ class AppSecret(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Subscription(Base):
+    """A resident's wish to receive bulletins: a topic, a group's news, or everything."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "ref"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # topic, group, all
+    ref: Mapped[str] = mapped_column(String(40))  # the topic or group id; "*" for all
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Role(StrEnum):
+    LEADER = "leader"  # chi bộ secretary, head of a mass organisation: own groups and areas
+    STAFF = "staff"  # approves announcements, reviews comments
+    ADMIN = "admin"  # everything staff can, plus roles
+
+
+class RoleGrant(Base):
+    """A role held by a resident, limited to groups and hamlets; revoked rows stay as history."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(8))
+    groups: Mapped[list[str]] = mapped_column(Json, default=list)
+    areas: Mapped[list[str]] = mapped_column(Json, default=list)  # hamlet ids
+    invite_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("invites.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class Invite(Base):
+    """A one-time code that grants a role. Only a hash of the code is kept."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(8))
+    groups: Mapped[list[str]] = mapped_column(Json, default=list)
+    areas: Mapped[list[str]] = mapped_column(Json, default=list)
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used_by: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class AnnouncementStatus(StrEnum):
+    PENDING = "pending"  # waiting for staff approval
+    SCHEDULED = "scheduled"  # approved (or needs none), waiting for its time
+    SENDING = "sending"  # fanned out; rows in the outbox
+    DONE = "done"  # every row finished
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"  # by staff before it went out
+    STOPPED = "stopped"  # by staff while it was going out: remaining rows cancelled
+
+
+class Announcement(Base):
+    """A leader's or staff member's message to an audience, through approval to fan-out."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_status_send_at", "status", "send_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    author_user_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(100))  # "staff (CLI)", or the leader's role label
+    text: Mapped[str] = mapped_column(Text)
+    # {"everyone": bool, "areas": [hamlet ids], "groups": [group ids], "topics": [topic ids]}
+    audience: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    status: Mapped[str] = mapped_column(String(16))
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: as soon as allowed
+    recipients: Mapped[int | None] = mapped_column(Integer)  # counted at fan-out
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BulletinOccurrence(Base):
+    """One firing of a pack bulletin. Unique per (bulletin, time): fanned out once, ever."""
+
+    __tablename__ = "bulletin_occurrences"
+    __table_args__ = (UniqueConstraint("bulletin_id", "scheduled_for"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    bulletin_id: Mapped[str] = mapped_column(String(60))
+    scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime())
+    recipients: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChannelToken(Base):
+    """Rotating platform credentials (Zalo OA's single-use refresh token), one row per channel."""
+
+    __tablename__ = "channel_tokens"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    access_token: Mapped[str | None] = mapped_column(Text)
+    refresh_token: Mapped[str | None] = mapped_column(Text)
+    access_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    refresh_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    generation: Mapped[int] = mapped_column(Integer, default=0)  # bumped on every rotation
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class QuizRound(Base):
+    """One play of the quiz: the questions drawn, the answers given, the score."""
+
+    __tablename__ = "quiz_rounds"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(12), unique=True)  # in button payloads
+    questions: Mapped[list[str]] = mapped_column(Json, default=list)  # question ids, in order
+    answers: Mapped[list[int]] = mapped_column(Json, default=list)  # chosen option per question
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DataRequest(Base):
+    """The log of data-rights requests and retention runs: when, where, what. No person."""
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # erase, retention
+    via: Mapped[str] = mapped_column(String(16))  # the channel, "cli" or "scheduler"
+    actions: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # counts of what was done
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -25,6 +25,8 @@ BACKEND = os.environ.get("LOASO_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get("LOASO_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 PG_TEST_DB = f"loaso_test_{os.getpid()}"
 TABLES = ["outbox", "conversation_states", "inbound_events", "comments", "export_audit",
+          "subscriptions", "role_grants", "invites", "announcements", "bulletin_occurrences",
+          "channel_tokens", "quiz_rounds", "data_requests",
           "app_secrets", "users", "phase_overrides"]
 WEBHOOK_SECRET = "test-secret_0123456789"
 

@@ -7,6 +7,7 @@ stop the recipient) is decided once, in scheduler/sender.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
@@ -19,6 +20,9 @@ class Capabilities:
     max_text_length: int
     max_buttons: int = 8
     max_button_payload_bytes: int = 64
+    # Zalo OA may only message a resident within this long of their last message; bulk
+    # outside it is skipped, not attempted. None: no such window.
+    reply_window: timedelta | None = None
 
 
 class SendError(StrEnum):
