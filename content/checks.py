@@ -6,8 +6,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from content.models import PLACEHOLDER_PATTERN, Article, Draft, FaqEntry
+from content.models import (
+    PLACEHOLDER_PATTERN,
+    Article,
+    Bulletin,
+    Draft,
+    FaqEntry,
+    QuizQuestion,
+)
 from content.pack import Pack
+from content.text import fold
 
 _PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 
@@ -137,3 +145,59 @@ def _check_draft(pack: Pack, draft: Draft, src, report) -> None:
     walk(draft.sections, ("sections",))
     if draft.sample:
         report.warn(src.name, src.line("sample"), f"dự thảo '{draft.id}' là bản mẫu để dùng thử")
+
+
+def check_bulletins(pack: Pack, bulletins: list[tuple[Bulletin, Any]], report) -> None:
+    """Every reference resolves and every cron line parses, so the scheduler never guesses."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    _unique(report, None, [(bulletin.id, (src.name, src.line(index, "id")))
+                           for bulletin, (src, index) in bulletins], "bulletins")
+    stages = {stage.id for phase in pack.campaign.phases for stage in phase.stages}
+    periods = {phase.id for phase in pack.campaign.phases} | stages
+    known = {"topics": set(pack.topics), "groups": {g.id for g in pack.campaign.groups},
+             "hamlets": {h.id for h in pack.campaign.hamlets}}
+    for bulletin, (src, index) in bulletins:
+        def error(message: str, *path: Any) -> None:
+            report.error(src.name, src.line(index, *path), f"{bulletin.id}: {message}")
+
+        if bulletin.phase and pack.window(bulletin.phase) is None:
+            error(f"đợt '{bulletin.phase}' không tồn tại", "phase")
+        if bulletin.stage and bulletin.stage not in stages:
+            error(f"giai đoạn '{bulletin.stage}' không tồn tại", "stage")
+        if bulletin.article and bulletin.article not in pack.article_by_id:
+            error(f"bài '{bulletin.article}' không tồn tại", "article")
+        schedule = bulletin.schedule
+        if schedule.phase_start and schedule.phase_start not in periods:
+            error(f"đợt/giai đoạn '{schedule.phase_start}' không tồn tại",
+                  "schedule", "phase_start")
+        if schedule.cron:
+            try:
+                CronTrigger.from_crontab(schedule.cron)
+            except ValueError as problem:
+                error(f"lịch cron '{schedule.cron}' không đọc được ({problem})",
+                      "schedule", "cron")
+        for dimension, ids in known.items():
+            for position, item in enumerate(getattr(bulletin.audience, dimension)):
+                if item not in ids:
+                    error(f"'{item}' không có trong {dimension} của campaign.yaml",
+                          "audience", dimension, position)
+
+
+def check_quiz(pack: Pack, questions: list[tuple[QuizQuestion, Any]], report) -> None:
+    """Ids unique across files; four different options; topics that exist."""
+    _unique(report, None, [(question.id, (src.name, src.line(index, "id")))
+                           for question, (src, index) in questions], "quiz")
+    for question, (src, index) in questions:
+        folded: dict[str, int] = {}
+        for position, option in enumerate(question.options):
+            key = fold(option)
+            if key in folded:
+                report.error(src.name, src.line(index, "options", position),
+                             f"{question.id}: phương án {position + 1} trùng với phương án "
+                             f"{folded[key] + 1}")
+            else:
+                folded[key] = position
+        if question.topic and question.topic not in pack.topics:
+            report.error(src.name, src.line(index, "topic"),
+                         f"{question.id}: chủ đề '{question.topic}' không tồn tại")

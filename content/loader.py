@@ -14,8 +14,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from content.models import Article, Campaign, Draft, FaqEntry, Slogan
-from content.checks import check_pack
+from content.checks import check_bulletins, check_pack, check_quiz
+from content.models import Article, Bulletin, Campaign, Draft, FaqEntry, QuizQuestion, Slogan
 from content.pack import Pack
 
 
@@ -144,12 +144,18 @@ def load_pack(directory: Path) -> tuple[Pack | None, Report]:
                 if (article := _load_article(path, directory, report)) is not None]
     drafts = [draft for path in sorted((directory / "drafts").glob("*.yaml"))
               if (draft := _load_model(path, directory, Draft, report)) is not None]
+    bulletins = _load_list(directory / "bulletins.yaml", directory, Bulletin, report)
+    quiz = [question for path in sorted((directory / "quiz").glob("*.yaml"))
+            for question in _load_list(path, directory, QuizQuestion, report)]
     if campaign is None:
         return None, report
     campaign_model, campaign_source = campaign
     pack = Pack.build(campaign_model, [a for a, _ in articles], [f for f, _ in faq],
-                      [s for s, _ in slogans], [d for d, _ in drafts])
+                      [s for s, _ in slogans], [d for d, _ in drafts],
+                      bulletins=[b for b, _ in bulletins], quiz=[q for q, _ in quiz])
     check_pack(pack, campaign_source, articles, faq, drafts, report)
+    check_bulletins(pack, bulletins, report)
+    check_quiz(pack, quiz, report)
     return (pack if report.ok else None), report
 
 

@@ -100,6 +100,14 @@ class Topic(Strict):
 
 
 
+class Reminders(Strict):
+    """Bulletins the pack gets without writing them: anniversaries and phase starts."""
+
+    anniversaries: bool = True  # on the day of every event of kind "anniversary"
+    phase_starts: bool = True  # on the first day of every phase and stage
+    time: dt.time = dt.time(7, 0)  # campaign time of day they go out
+
+
 class Campaign(Strict):
     organisation: Organisation
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -108,6 +116,9 @@ class Campaign(Strict):
     hamlets: tuple[Hamlet, ...] = ()
     groups: tuple[Group, ...] = ()
     topics: tuple[Topic, ...] = Field(min_length=1)
+    reminders: Reminders = Reminders()
+    # Leaders' announcements wait for staff approval unless the commune turns this off.
+    announcements_need_approval: bool = True
 
 
 class Source(Strict):
@@ -177,3 +188,64 @@ class Draft(Strict):
         if self.closes <= self.opens:
             raise ValueError(f"closes ({self.closes}) phải sau opens ({self.opens})")
         return self
+
+
+class Audience(Strict):
+    """Who a bulletin goes to. Empty lists mean no restriction on that dimension."""
+
+    everyone: bool = False  # every subscriber, whatever they chose
+    topics: tuple[str, ...] = ()  # subscribers of any of these topics
+    groups: tuple[str, ...] = ()  # subscribers of any of these groups' news
+    hamlets: tuple[str, ...] = ()  # only subscribers living in these hamlets
+
+    @model_validator(mode="after")
+    def _someone(self) -> Audience:
+        if not (self.everyone or self.topics or self.groups or self.hamlets):
+            raise ValueError("cần ít nhất một trong everyone, topics, groups, hamlets")
+        return self
+
+
+class Schedule(Strict):
+    """Exactly one of: a cron line, a list of times, or the start of a phase or stage."""
+
+    cron: str | None = None  # five fields, in the campaign's time zone
+    at: tuple[dt.datetime, ...] = ()  # campaign time unless an offset is given
+    phase_start: str | None = None  # a phase or stage id
+    time: dt.time = dt.time(7, 0)  # for phase_start: the time of day
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Schedule:
+        given = [bool(self.cron), bool(self.at), bool(self.phase_start)]
+        if sum(given) != 1:
+            raise ValueError("cần đúng một trong cron, at, phase_start")
+        return self
+
+
+class Bulletin(Strict):
+    """A message the scheduler pushes to subscribers: an article's summary or a text."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    phase: str | None = None  # only while this phase (or stage) is current
+    stage: str | None = None
+    schedule: Schedule
+    audience: Audience
+    article: str | None = None
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _content(self) -> Bulletin:
+        if bool(self.article) == bool(self.text):
+            raise ValueError("cần đúng một trong article, text")
+        return self
+
+
+class QuizQuestion(Strict):
+    """One multiple-choice question of the knowledge quiz, with its explanation and source."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    question: Text
+    options: tuple[Text, ...] = Field(min_length=4, max_length=4)
+    answer: int = Field(ge=1, le=4)  # the number of the correct option
+    explanation: Text
+    source: Source
+    topic: str | None = None

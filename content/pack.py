@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 from content.models import (
     Article,
     Boundary,
+    Bulletin,
     Campaign,
     Draft,
     Event,
     FaqEntry,
     Phase,
+    QuizQuestion,
     Section,
     Slogan,
     Stage,
@@ -73,11 +75,14 @@ class Pack:
     topics: dict[str, Topic] = field(default_factory=dict)
     article_by_id: dict[str, Article] = field(default_factory=dict)
     windows: list[Window] = field(default_factory=list)
+    bulletins: list[Bulletin] = field(default_factory=list)
+    quiz: list[QuizQuestion] = field(default_factory=list)
 
     @classmethod
     def build(cls, campaign: Campaign, articles: list[Article], faq: list[FaqEntry],
-              slogans: list[Slogan], drafts: list[Draft] = ()) -> Pack:
-        pack = cls(campaign, articles, faq, slogans)
+              slogans: list[Slogan], drafts: list[Draft] = (), *,
+              bulletins: list[Bulletin] = (), quiz: list[QuizQuestion] = ()) -> Pack:
+        pack = cls(campaign, articles, faq, slogans, bulletins=list(bulletins), quiz=list(quiz))
         pack.drafts = {draft.id: draft for draft in drafts}
         pack.sections = {draft.id: flatten(draft.sections) for draft in drafts}
         pack.events = {event.id: event for event in campaign.events}
