@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     outbox_lease_seconds: int = Field(60, ge=5)
     sender_poll_seconds: float = Field(1.0, gt=0)
     run_sender: bool = True
+    # A scheduled bulletin missed while the service was down still goes out within this long.
+    bulletin_grace_minutes: int = Field(60, ge=0)
+    # Personal data is anonymised this many days after the resident's last activity, and
+    # comments lose their link to the person this many days after their consultation closes.
+    retention_days: int = Field(365, ge=1, le=3650)
+    quiz_round_size: int = Field(10, ge=1, le=50)
 
     @field_validator("database_url")
     @classmethod
