@@ -42,7 +42,7 @@ class InboundProcessor:
                  metrics: Metrics, *, wake_sender: Callable[[], None] = lambda: None,
                  clock: Callable[[], datetime] = utcnow,
                  as_of: datetime | None = None, zone: tzinfo = UTC,
-                 content: Callable[[], Any] = lambda: None) -> None:
+                 content: Callable[[], Any] = lambda: None, settings: Any = None) -> None:
         self.database = database
         self.channels = channels
         self.router = router
@@ -52,6 +52,7 @@ class InboundProcessor:
         self.as_of = as_of
         self.zone = zone
         self.content = content
+        self.settings = settings
 
     async def handle(self, inbound: Inbound) -> Outcome:
         if inbound.kind == InboundKind.IGNORED or inbound.address is None:
@@ -78,7 +79,8 @@ class InboundProcessor:
             before = ((stored.state, stored.data or {}, stored.options or []) if stored
                       else (None, {}, []))
             turn = Turn(inbound=inbound, user=user, session=session, now=now, as_of=self.as_of,
-                        zone=self.zone, content=self.content(), state=before[0],
+                        zone=self.zone, content=self.content(), settings=self.settings,
+                        state=before[0],
                         data=dict(before[1]), options=list(before[2]))
             replies = await self._run(turn)
             if replies is None:

@@ -47,7 +47,8 @@ class Service:
         self.processor = InboundProcessor(self.database, self.channels, router, self.metrics,
                                           wake_sender=self.sender.wake, clock=clock,
                                           as_of=as_of, zone=settings.zone,
-                                          content=lambda: self.content.current)
+                                          content=lambda: self.content.current,
+                                          settings=settings)
         self._tasks: list[asyncio.Task] = []
         self._reloads: set[asyncio.Task] = set()
         self._pid_file = None

@@ -31,6 +31,7 @@ class Turn:
     as_of: datetime | None = None  # the campaign date to show; `loaso chat --as-of` previews
     zone: tzinfo = UTC  # the campaign's time zone, for every date a resident reads
     content: Any = None  # content.store.Content snapshot: the pack and its search index
+    settings: Any = None  # bot.settings.Settings: the few knobs flows need (retention, quiz)
     state: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     options: list[str] = field(default_factory=list)  # payloads shown last, for numbers
