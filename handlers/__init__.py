@@ -9,6 +9,7 @@ from handlers import (  # noqa: F401  (importing registers the flows)
     my_comments,
     news,
     search,
+    subscriptions,
 )
 from handlers.router import Router, Turn, router
 

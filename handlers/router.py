@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import User
-from handlers.types import Inbound, InboundKind, Option, Reply
+from handlers.types import Inbound, InboundKind, Option, Reply, fold
 
 Step = Callable[["Turn"], Awaitable[None]]
 
@@ -82,6 +82,7 @@ class Router:
         self.on_unknown_command: Step | None = None
         self.on_stale_button: Step | None = None
         self.on_text: Step | None = None  # plain text outside any flow
+        self.keywords: dict[str, Step] = {}  # whole typed words outside a flow, folded
 
     # -- registration ----------------------------------------------------------------------
 
@@ -102,6 +103,14 @@ class Router:
         def register(step: Step) -> Step:
             for name in names:
                 self.states[name] = step
+            return step
+        return register
+
+    def keyword(self, *words: str) -> Callable[[Step], Step]:
+        """Plain words ("dừng", "stop") that mean a command when typed outside a flow."""
+        def register(step: Step) -> Step:
+            for word in words:
+                self.keywords[fold(word)] = step
             return step
         return register
 
@@ -126,7 +135,8 @@ class Router:
             turn.goto(None)  # a command always leaves the current flow
             await (step or self.on_unknown_command)(turn)
         elif kind == InboundKind.TEXT:
-            step = self.states.get(turn.state or "") or self.on_text
+            step = (self.states.get(turn.state or "")
+                    or self.keywords.get(fold(inbound.text).strip(" !.")) or self.on_text)
             await step(turn)
         elif kind == InboundKind.FOLLOW and self.on_follow:
             await self.on_follow(turn)

@@ -45,7 +45,7 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
                    "channel_post", "edited_channel_post"]
 # Bot API: message text is 1-4096 characters; callback_data is 1-64 bytes.
-CAPABILITIES = Capabilities(buttons=True, max_text_length=4096, max_buttons=8,
+CAPABILITIES = Capabilities(buttons=True, max_text_length=4096, max_buttons=16,
                             max_button_payload_bytes=64)
 
 
