@@ -39,8 +39,10 @@ async def webhook(channel_name: str, request: Request) -> Response:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             raise WebhookRejected(413, "body too large")
-        channel.verify(request.headers, b"")
-        events = channel.parse(await read_body(request))
+        # The whole body first: Zalo OA's signature is computed over it.
+        body = await read_body(request)
+        channel.verify(request.headers, body)
+        events = channel.parse(body)
     except WebhookRejected as rejected:
         service.metrics.rejected.labels(channel_name, str(rejected.status)).inc()
         log.info("webhook %s refused: %d %s", channel_name, rejected.status, rejected.reason)
@@ -65,9 +67,9 @@ async def healthz(request: Request) -> JSONResponse:
         checks["migrations"] = "unknown"
     if not request.app.state.run_sender:
         checks["sender"] = "disabled"
-    else:
-        checks["sender"] = "ok" if service.sender_running else "stopped"
-    healthy = all(value in ("ok", "disabled") for value in checks.values())
+    else:  # "standby": another worker holds the lock, and this one is ready to take over
+        checks["sender"] = service.sender_health
+    healthy = all(value in ("ok", "disabled", "standby") for value in checks.values())
     return JSONResponse({"status": "ok" if healthy else "fail", "checks": checks},
                         status_code=200 if healthy else 503)
 

@@ -18,6 +18,8 @@ from content.store import ContentStore
 from db import migrations
 from db.engine import Database
 from handlers import router
+from scheduler.jobs import CampaignScheduler
+from scheduler.leader import Leadership, LeadershipLost
 from scheduler.ratelimit import ChannelLimiter
 from scheduler.sender import OutboxSender, SenderPolicy
 
@@ -34,7 +36,8 @@ class Service:
         self.settings = settings
         self.metrics = Metrics()
         self.database = Database(settings.database_url)
-        self.channels = build_channels(settings) if channels is None else channels
+        self.channels = (build_channels(settings, self.database) if channels is None
+                         else channels)
         self.limiters = {name: self._limiter(name) for name in self.channels}
         self.sender = OutboxSender(
             self.database, self.channels, self.limiters, self.metrics,
@@ -49,6 +52,12 @@ class Service:
                                           as_of=as_of, zone=settings.zone,
                                           content=lambda: self.content.current,
                                           settings=settings)
+        self.scheduler = CampaignScheduler(
+            self.database, lambda: self.content.current.pack,
+            grace=timedelta(minutes=settings.bulletin_grace_minutes),
+            retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock)
+        self.leadership = Leadership(self.database)
+        self.role = "off"  # off (this process does not send), standby, active
         self._tasks: list[asyncio.Task] = []
         self._reloads: set[asyncio.Task] = set()
         self._pid_file = None
@@ -59,6 +68,12 @@ class Service:
             return ChannelLimiter(rate=settings.telegram_rate_limit,
                                   chat_rate=settings.telegram_chat_rate_limit,
                                   chat_burst=settings.telegram_chat_burst)
+        if channel == "zalo-oa":  # no per-chat limit is documented for either Zalo API
+            return ChannelLimiter(rate=settings.zalo_oa_rate_limit, chat_rate=1000,
+                                  chat_burst=1000)
+        if channel == "zalo-bot":
+            return ChannelLimiter(rate=settings.zalo_bot_rate_limit, chat_rate=1000,
+                                  chat_burst=1000)
         return ChannelLimiter(rate=0, chat_rate=1000, chat_burst=1000)
 
     async def check_migrated(self) -> None:
@@ -69,6 +84,8 @@ class Service:
     async def reload_content(self) -> bool:
         """Swap in the pack on disk if valid (file reads off the event loop)."""
         report = await asyncio.to_thread(self.content.reload)
+        if report.ok:
+            self.scheduler.plan()
         return report.ok
 
     def announce(self, role: str) -> None:
@@ -102,20 +119,54 @@ class Service:
     def start_background(self, *, sender: bool = True, polling: bool = False) -> None:
         self._tasks.append(asyncio.create_task(self.watch_phase(), name="phase-watch"))
         if sender:
-            self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+            self.role = "standby"
+            self._tasks.append(asyncio.create_task(self._run_active(), name="active"))
         if polling and "telegram" in self.channels:
             from bot.polling import poll_telegram
 
             self._tasks.append(asyncio.create_task(
                 poll_telegram(self.channels["telegram"], self.processor), name="telegram-poll"))
+        if self.settings.zalo_bot_mode == "polling" and "zalo-bot" in self.channels:
+            from bot.polling import poll_zalo_bot
+
+            self._tasks.append(asyncio.create_task(
+                poll_zalo_bot(self.channels["zalo-bot"], self.processor), name="zalo-bot-poll"))
+
+    async def _run_active(self) -> None:
+        """Once this process is the active worker: the sender and the timed jobs."""
+        await self.leadership.acquire()
+        self.role = "active"
+        self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        await self.scheduler.start()
+        try:
+            await self.leadership.watch()
+        except LeadershipLost as lost:
+            # Another worker may take over now; two senders would share the bot's rate
+            # limit badly, so stop at once and let the supervisor restart us as a standby.
+            log.critical("lost the active-worker lock (%s): stopping sender and scheduler", lost)
+            self.role = "off"
+            await self.scheduler.stop()
+            await self.sender.stop()
+            signal.raise_signal(signal.SIGTERM)
 
     @property
     def sender_running(self) -> bool:
         return any(task.get_name() == "sender" and not task.done() for task in self._tasks)
 
+    @property
+    def sender_health(self) -> str:
+        """For /healthz: ok, standby (another worker is active), or stopped."""
+        active = next((task for task in self._tasks if task.get_name() == "active"), None)
+        if active is None or active.done() and self.role != "active":
+            return "stopped"
+        if self.role == "standby":
+            return "standby"
+        return "ok" if self.sender_running else "stopped"
+
     async def close(self) -> None:
         if self._pid_file is not None:
             runfiles.unregister(self._pid_file)
+        await self.scheduler.stop()
         await self.sender.stop()
         for task in self._tasks:
             if task.get_name() != "sender":
@@ -124,4 +175,5 @@ class Service:
             await asyncio.wait(self._tasks, timeout=15)
         for channel in self.channels.values():
             await channel.close()
+        await self.leadership.release()
         await self.database.dispose()

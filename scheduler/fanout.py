@@ -20,7 +20,7 @@ from bot.channels.render import render_reply
 from db.dialect import insert_for
 from db.engine import Database
 from db.models import OutboxMessage, OutboxStatus, Priority, Subscription, User, UserStatus
-from handlers.types import Reply
+from handlers.types import Option, Reply
 
 CHUNK = 1000
 
@@ -81,8 +81,9 @@ async def count_recipients(session: AsyncSession, audience: Audience) -> int:
 
 
 async def fan_out(database: Database, *, batch: str, audience: Audience, text: str,
-                  now: datetime, priority: int = Priority.BULK) -> FanOutResult:
-    """Queue `text` for everyone in the audience; safe to run again for the same batch."""
+                  now: datetime, priority: int = Priority.BULK,
+                  options: tuple[Option, ...] = ()) -> FanOutResult:
+    """Queue `text` (with `options`) for everyone in the audience; safe to run again."""
     result = FanOutResult()
     if audience.empty:
         return result
@@ -100,7 +101,7 @@ async def fan_out(database: Database, *, batch: str, audience: Audience, text: s
             for user_id, channel, address, last_seen in users:
                 capabilities = capabilities_of(channel)
                 if channel not in rendered:
-                    rendered[channel] = render_reply(Reply(text), capabilities)
+                    rendered[channel] = render_reply(Reply(text, options), capabilities)
                 window = capabilities.reply_window
                 outside = window is not None and last_seen is not None and now - last_seen > window
                 if outside:

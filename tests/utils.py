@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import uuid
@@ -24,6 +25,10 @@ async def running_app(settings: Settings, *, run_sender: bool = True):
     service = Service(settings)
     app = create_app(service, run_sender=run_sender)
     async with LifespanManager(app) as manager:
+        for _ in range(250):  # the active-worker lock is taken in the background
+            if not run_sender or service.role == "active":
+                break
+            await asyncio.sleep(0.02)
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://loaso.test") as client:
             yield client, service
