@@ -14,6 +14,7 @@ from content.models import (
     FaqEntry,
     QuizQuestion,
 )
+from content.cron import cron_trigger
 from content.pack import Pack
 from content.text import fold
 
@@ -147,10 +148,11 @@ def _check_draft(pack: Pack, draft: Draft, src, report) -> None:
         report.warn(src.name, src.line("sample"), f"dự thảo '{draft.id}' là bản mẫu để dùng thử")
 
 
+IMPLIED_PREFIXES = ("nhac-", "bat-dau-")  # ids of the reminders a pack implies
+
+
 def check_bulletins(pack: Pack, bulletins: list[tuple[Bulletin, Any]], report) -> None:
     """Every reference resolves and every cron line parses, so the scheduler never guesses."""
-    from apscheduler.triggers.cron import CronTrigger
-
     _unique(report, None, [(bulletin.id, (src.name, src.line(index, "id")))
                            for bulletin, (src, index) in bulletins], "bulletins")
     stages = {stage.id for phase in pack.campaign.phases for stage in phase.stages}
@@ -161,6 +163,8 @@ def check_bulletins(pack: Pack, bulletins: list[tuple[Bulletin, Any]], report) -
         def error(message: str, *path: Any) -> None:
             report.error(src.name, src.line(index, *path), f"{bulletin.id}: {message}")
 
+        if bulletin.id.startswith(IMPLIED_PREFIXES):
+            error("mã bắt đầu bằng 'nhac-' hoặc 'bat-dau-' dành cho lời nhắc tự động", "id")
         if bulletin.phase and pack.window(bulletin.phase) is None:
             error(f"đợt '{bulletin.phase}' không tồn tại", "phase")
         if bulletin.stage and bulletin.stage not in stages:
@@ -173,7 +177,7 @@ def check_bulletins(pack: Pack, bulletins: list[tuple[Bulletin, Any]], report) -
                   "schedule", "phase_start")
         if schedule.cron:
             try:
-                CronTrigger.from_crontab(schedule.cron)
+                cron_trigger(schedule.cron)
             except ValueError as problem:
                 error(f"lịch cron '{schedule.cron}' không đọc được ({problem})",
                       "schedule", "cron")

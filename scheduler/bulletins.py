@@ -14,9 +14,9 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select, update
 
+from content.cron import cron_trigger
 from content.models import Audience as PackAudience
 from content.models import Bulletin
 from content.pack import Pack
@@ -81,7 +81,7 @@ def occurrences(pack: Pack, start: dt.datetime, end: dt.datetime) -> Iterator[Du
     for bulletin in all_bulletins(pack):
         schedule = bulletin.schedule
         if schedule.cron:
-            trigger = CronTrigger.from_crontab(schedule.cron, timezone=zone)
+            trigger = cron_trigger(schedule.cron, zone)
             moment = trigger.get_next_fire_time(None, start)
             while moment is not None and moment < end:
                 yield Due(bulletin, moment.astimezone(dt.UTC))
