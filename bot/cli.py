@@ -16,6 +16,7 @@ from bot import cli_exports  # noqa: F401  (registers export and report commands
 from bot.cli_comments import comments_app
 from bot.cli_content import content_app, phase_app
 from bot.cli_drafts import drafts_app
+from bot.cli_outbox import outbox_app
 
 app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
                   no_args_is_help=True, add_completion=False)
@@ -25,6 +26,7 @@ app.add_typer(content_app, name="content")
 app.add_typer(phase_app, name="phase")
 app.add_typer(comments_app, name="comments")
 app.add_typer(drafts_app, name="drafts")
+app.add_typer(outbox_app, name="outbox")
 
 
 @app.command()

@@ -29,6 +29,8 @@ from scheduler.fanout import Audience, fan_out
 
 log = logging.getLogger(__name__)
 
+# A fan-out unfinished for this long was abandoned by a process that died.
+STALE_CLAIM = dt.timedelta(minutes=2)
 READ_MORE = "Đọc toàn bài"
 ANNIVERSARY = "Hôm nay, {date}: {name}.\n\nGõ /tin để đọc các bài tuyên truyền của đợt này."
 PHASE_START = ("Loa Số xin thông báo: từ hôm nay ({date}) bắt đầu {name}{title}.\n\n"
@@ -110,16 +112,9 @@ async def fire(database: Database, pack: Pack, due: Due, *, now: dt.datetime) ->
                                             or period.stage.id != bulletin.stage)):
                 log.info("bulletin %s not sent: the campaign is in %s", due.key, period.label())
                 return None
-        await session.execute(
-            insert_for(session, BulletinOccurrence)
-            .values(bulletin_id=bulletin.id, scheduled_for=due.at, created_at=now)
-            .on_conflict_do_nothing(index_elements=["bulletin_id", "scheduled_for"]))
-        occurrence_id, recipients = (await session.execute(
-            select(BulletinOccurrence.id, BulletinOccurrence.recipients).where(
-                BulletinOccurrence.bulletin_id == bulletin.id,
-                BulletinOccurrence.scheduled_for == due.at))).one()
-    if recipients is not None:
-        return None  # fanned out before (by this process earlier, or another one)
+        occurrence_id = await _claim(session, bulletin.id, due.at, now)
+    if occurrence_id is None:
+        return None  # fanned out before, or another scheduler is doing it right now
     text, options = _content(pack, bulletin)
     result = await fan_out(database, batch=f"bulletin:{occurrence_id}",
                            audience=Audience(everyone=bulletin.audience.everyone,
@@ -134,6 +129,42 @@ async def fire(database: Database, pack: Pack, due: Due, *, now: dt.datetime) ->
     log.info("bulletin %s fanned out to %d residents (%d skipped)", due.key,
              result.recipients, result.skipped)
     return result.recipients
+
+
+async def _claim(session, bulletin_id: str, at: dt.datetime, now: dt.datetime) -> int | None:
+    """The occurrence's id if this scheduler is to fan it out: it created the row, or the
+    fan-out that did stopped half-way long enough ago (the process died) to take over."""
+    inserted = await session.execute(
+        insert_for(session, BulletinOccurrence)
+        .values(bulletin_id=bulletin_id, scheduled_for=at, created_at=now)
+        .on_conflict_do_nothing(index_elements=["bulletin_id", "scheduled_for"]))
+    occurrence_id, recipients, claimed_at = (await session.execute(
+        select(BulletinOccurrence.id, BulletinOccurrence.recipients,
+               BulletinOccurrence.created_at).where(
+            BulletinOccurrence.bulletin_id == bulletin_id,
+            BulletinOccurrence.scheduled_for == at))).one()
+    if inserted.rowcount == 1:
+        return occurrence_id
+    if recipients is not None or now - claimed_at < STALE_CLAIM:
+        return None
+    taken = await session.execute(  # guarded: of two schedulers taking over, one wins
+        update(BulletinOccurrence).where(BulletinOccurrence.id == occurrence_id,
+                                         BulletinOccurrence.created_at == claimed_at)
+        .values(created_at=now))
+    log.warning("bulletin %s@%s: finishing a fan-out that stopped half-way", bulletin_id,
+                at.isoformat())
+    return occurrence_id if taken.rowcount == 1 else None
+
+
+async def unfinished(database: Database, pack: Pack, now: dt.datetime) -> list[Due]:
+    """Occurrences whose fan-out stopped half-way (a crash), ready to be taken over."""
+    async with database.read() as session:
+        rows = (await session.execute(
+            select(BulletinOccurrence.bulletin_id, BulletinOccurrence.scheduled_for)
+            .where(BulletinOccurrence.recipients.is_(None),
+                   BulletinOccurrence.created_at < now - STALE_CLAIM))).all()
+    by_id = {bulletin.id: bulletin for bulletin in all_bulletins(pack)}
+    return [Due(by_id[bulletin_id], at) for bulletin_id, at in rows if bulletin_id in by_id]
 
 
 def _content(pack: Pack, bulletin: Bulletin) -> tuple[str, tuple[Option, ...]]:

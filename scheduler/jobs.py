@@ -21,7 +21,7 @@ from sqlalchemy import select
 from content.pack import Pack
 from db.engine import Database
 from db.models import BulletinOccurrence
-from scheduler.bulletins import Due, fire, occurrences
+from scheduler.bulletins import Due, fire, occurrences, unfinished
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ class CampaignScheduler:
         self.scheduler.add_job(self.plan, "interval", hours=1, id="plan")
         self.scheduler.add_job(self.release_announcements, "interval",
                                seconds=ANNOUNCEMENT_SECONDS, id="announcements",
+                               max_instances=1, coalesce=True)
+        self.scheduler.add_job(self.resume, "interval", minutes=1, id="resume",
                                max_instances=1, coalesce=True)
         self.scheduler.add_job(self.retention, CronTrigger(hour=2, minute=30, timezone=pack.zone),
                                id="retention", max_instances=1, coalesce=True,
@@ -92,6 +94,11 @@ class CampaignScheduler:
             return
         if recipients:
             self.wake_sender()
+
+    async def resume(self) -> None:
+        """Finish fan-outs a dead process left half-way (fan-out is idempotent per batch)."""
+        for due in await unfinished(self.database, self.pack(), self.clock()):
+            await self.fire(due)
 
     async def catch_up(self) -> list[str]:
         """Fire what was missed within the grace window; log what is older and never sent."""

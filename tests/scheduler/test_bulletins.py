@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from content.loader import load_pack
 from content.models import Bulletin
 from db.models import BulletinOccurrence, OutboxMessage, Subscription, User
-from scheduler.bulletins import all_bulletins, fire, occurrences
+from scheduler.bulletins import all_bulletins, fire, occurrences, unfinished
 from scheduler.jobs import CampaignScheduler
 from tests.conftest import MINI_PACK, SHIPPED_PACK, count_rows
 
@@ -102,7 +102,12 @@ async def test_an_interrupted_fan_out_is_completed_without_duplicates(database):
     async with database.transaction() as session:  # a crash after the occurrence row
         session.add(BulletinOccurrence(bulletin_id=due.bulletin.id, scheduled_for=due.at,
                                        created_at=due.at))
-    await fire(database, pack, due, now=due.at)
+    assert await fire(database, pack, due, now=due.at) is None  # maybe still in progress
+    assert await count_rows(database, "outbox") == 0
+    later = due.at + dt.timedelta(minutes=5)  # the process that claimed it is gone
+    found = await unfinished(database, pack, later)
+    assert [item.key for item in found] == [due.key]
+    assert await fire(database, pack, due, now=later) == 12
     async with database.read() as session:
         keys = (await session.execute(select(OutboxMessage.dedupe_key))).scalars().all()
     assert len(keys) == len(set(keys)) == 12
