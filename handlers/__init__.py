@@ -7,6 +7,7 @@ from handlers import (  # noqa: F401  (importing registers the flows)
     faq,
     menu,
     my_comments,
+    my_data,
     news,
     search,
     subscriptions,

@@ -17,13 +17,25 @@ class ConsentState(StrEnum):
 CONSENT_OPTIONS = (Option(texts.CONSENT_YES, "consent:yes"), Option(texts.CONSENT_NO, "consent:no"))
 
 
+# LOASO_RETENTION_DAYS' default, for turns without settings (handlers never import bot/;
+# a test keeps the two equal).
+DEFAULT_RETENTION_DAYS = 365
+
+
+def retention_days(turn: Turn) -> int:
+    """The retention period the notice promises: the configured one, else the default."""
+    days = getattr(turn.settings, "retention_days", None)
+    return days if days is not None else DEFAULT_RETENTION_DAYS
+
+
 def ask_consent(turn: Turn, *, resume: str | None = None, **keep) -> None:
     """Show the notice with the two buttons and wait for a tap (or a typed answer).
 
     `resume` is the button payload to carry on with once the resident agrees, so a flow
     that needs consent (commenting, subscribing) continues where the resident was.
     """
-    turn.say(texts.PRIVACY_NOTICE.format(version=texts.PRIVACY_NOTICE_VERSION), CONSENT_OPTIONS)
+    turn.say(texts.PRIVACY_NOTICE.format(version=texts.PRIVACY_NOTICE_VERSION,
+                                         days=retention_days(turn)), CONSENT_OPTIONS)
     turn.goto(ConsentState.ASKED, **({"resume": resume} if resume else {}), **keep)
 
 

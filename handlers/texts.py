@@ -18,9 +18,13 @@ PRIVACY_NOTICE = (
     "nhận tin; các góp ý bạn gửi (bạn có thể góp ý ẩn danh); kết quả thi tìm hiểu. "
     "Mục đích: gửi tin Đại hội đến bạn và tiếp nhận góp ý của bạn cho dự thảo văn kiện.\n\n"
     "Góp ý là ý kiến về văn kiện, được tổng hợp theo văn kiện và theo mục, không dùng "
-    "để đánh giá hay lập danh sách người dân. Bạn có quyền xem dữ liệu của mình, rút lại "
-    "sự đồng ý và yêu cầu xóa dữ liệu bất cứ lúc nào (theo Luật Bảo vệ dữ liệu cá nhân "
-    "số 91/2025/QH15).\n\n"
+    "để đánh giá hay lập danh sách người dân.\n\n"
+    "Thời hạn lưu: nếu bạn không nhắn tin cho Loa Số trong {days} ngày, Loa Số tự xóa "
+    "thông tin của bạn, góp ý chỉ còn được giữ dưới dạng ẩn danh. Góp ý cũng được tách khỏi "
+    "bạn (xóa tên và mọi liên kết với bạn, chỉ giữ nội dung, mục góp ý và thôn) {days} ngày "
+    "sau khi dự thảo hết hạn lấy ý kiến.\n\n"
+    "Bạn có quyền xem dữ liệu của mình (/dulieu), rút lại sự đồng ý và yêu cầu xóa dữ liệu "
+    "(/xoadulieu) bất cứ lúc nào (theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15).\n\n"
     "Bạn có đồng ý để Loa Số lưu các thông tin trên không?"
 )
 

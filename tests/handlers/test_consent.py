@@ -89,9 +89,9 @@ async def test_menu_lists_only_features_that_exist(make_settings):
     async with dialog(make_settings()) as talk:
         (menu,) = await talk("/menu")
     labels = [line.partition(". ")[2] for line in menu.splitlines() if line[:1].isdigit()]
-    assert labels == ["Tin Đại hội", "Văn kiện & Góp ý", "Hỏi đáp", "Lịch sự kiện", "Trợ giúp",
+    assert labels == ["Tin Đại hội", "Văn kiện & Góp ý", "Đăng ký nhận tin", "Hỏi đáp",
+                      "Lịch sự kiện", "Trợ giúp", "Dữ liệu của tôi",
                       "Quyền riêng tư"]
-    assert "Thi tìm hiểu" not in menu  # not built yet, so not offered
 
 
 async def test_help_lists_commands(make_settings):
@@ -135,3 +135,19 @@ async def test_consent_time_is_shown_in_the_campaign_time_zone(make_settings):
 
     local_hour = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).strftime("%H:")
     assert local_hour in status
+
+
+async def test_the_notice_states_the_configured_retention_period(make_settings):
+    async with dialog(make_settings()) as talk:
+        _, notice = await talk("/start")
+    assert "trong 365 ngày" in notice and "/xoadulieu" in notice
+    async with dialog(make_settings(retention_days=180), user="resident-2") as talk:
+        _, notice = await talk("/start")
+    assert "trong 180 ngày" in notice and "{days}" not in notice
+
+
+def test_the_handlers_fallback_period_is_the_settings_default():
+    from bot.settings import Settings
+    from handlers.consent import DEFAULT_RETENTION_DAYS
+
+    assert DEFAULT_RETENTION_DAYS == Settings.model_fields["retention_days"].default
