@@ -17,6 +17,7 @@ from bot.cli_comments import comments_app
 from bot.cli_content import content_app, phase_app
 from bot.cli_drafts import drafts_app
 from bot.cli_outbox import outbox_app
+from bot.cli_quiz import quiz_app
 from bot.cli_residents import residents_app
 
 app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
@@ -28,6 +29,7 @@ app.add_typer(phase_app, name="phase")
 app.add_typer(comments_app, name="comments")
 app.add_typer(drafts_app, name="drafts")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(quiz_app, name="quiz")
 app.add_typer(residents_app, name="residents")
 
 

@@ -9,6 +9,7 @@ from handlers import (  # noqa: F401  (importing registers the flows)
     my_comments,
     my_data,
     news,
+    quiz,
     search,
     subscriptions,
 )
