@@ -31,7 +31,8 @@ def content_check(directory: Annotated[Path | None, typer.Argument(
     if pack is None:
         raise typer.Exit(1)
     typer.echo(f"Gói nội dung hợp lệ: {len(pack.articles)} bài viết, {len(pack.drafts)} dự thảo, "
-               f"{len(pack.faq)} câu hỏi, "
+               f"{len(pack.faq)} câu hỏi đáp, {len(pack.quiz)} câu hỏi thi, "
+               f"{len(pack.bulletins)} bản tin theo lịch, "
                f"{len(pack.campaign.events)} sự kiện, {len(pack.campaign.phases)} đợt.")
 
 

@@ -212,8 +212,22 @@ def _vietnamese(item: dict) -> str:
         return "ngày không hợp lệ (cần dạng YYYY-MM-DD)"
     if kind == "string_pattern_mismatch":
         return "mã không hợp lệ (chỉ chữ thường a-z, số và dấu -, không quá 40 ký tự)"
-    if kind == "too_short":
-        return "danh sách không được để trống"
+    if kind in ("too_short", "too_long"):
+        context = item.get("ctx", {})
+        least, most = context.get("min_length"), context.get("max_length")
+        if kind == "too_short" and least in (None, 1):
+            return "danh sách không được để trống"
+        if least is not None and least == most:
+            return f"cần đúng {least} mục, có {context.get('actual_length', '?')}"
+        bound = f"ít nhất {least}" if kind == "too_short" else f"nhiều nhất {most}"
+        return f"cần {bound} mục, có {context.get('actual_length', '?')}"
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        context = item.get("ctx", {})
+        bounds = {"less_than_equal": ("không được lớn hơn", "le"),
+                  "greater_than_equal": ("không được nhỏ hơn", "ge"),
+                  "less_than": ("phải nhỏ hơn", "lt"), "greater_than": ("phải lớn hơn", "gt")}
+        words, key = bounds[kind]
+        return f"giá trị {words} {context.get(key)}"
     if kind == "literal_error":
         return f"giá trị không hợp lệ, cần một trong: {item['ctx']['expected']}"
     return item["msg"].removeprefix("Value error, ")

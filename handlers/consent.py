@@ -28,15 +28,18 @@ def retention_days(turn: Turn) -> int:
     return days if days is not None else DEFAULT_RETENTION_DAYS
 
 
-def ask_consent(turn: Turn, *, resume: str | None = None, **keep) -> None:
+def ask_consent(turn: Turn, *, resume: str | None = None, refused: str | None = None,
+                **keep) -> None:
     """Show the notice with the two buttons and wait for a tap (or a typed answer).
 
     `resume` is the button payload to carry on with once the resident agrees, so a flow
-    that needs consent (commenting, subscribing) continues where the resident was.
+    that needs consent (commenting, subscribing) continues where the resident was;
+    `refused` is what that flow says when the resident does not agree.
     """
     turn.say(texts.PRIVACY_NOTICE.format(version=texts.PRIVACY_NOTICE_VERSION,
                                          days=retention_days(turn)), CONSENT_OPTIONS)
-    turn.goto(ConsentState.ASKED, **({"resume": resume} if resume else {}), **keep)
+    turn.goto(ConsentState.ASKED, **({"resume": resume} if resume else {}),
+              **({"refused": refused} if refused else {}), **keep)
 
 
 @router.command("start")
@@ -56,8 +59,10 @@ router.on_follow = start
 async def consent_answer(turn: Turn) -> None:
     """Record "Đồng ý" with the notice version and time, or respect "Không đồng ý"."""
     user = turn.user
-    keep = {key: value for key, value in turn.data.items() if key != "resume"}
-    resume = turn.data.get("resume") if turn.state == ConsentState.ASKED else None
+    keep = {key: value for key, value in turn.data.items() if key not in ("resume", "refused")}
+    asked = turn.state == ConsentState.ASKED
+    resume = turn.data.get("resume") if asked else None
+    refused = turn.data.get("refused") if asked else None
     turn.goto(None, **keep)
     if turn.value == "yes":
         if user.consent_at is not None and user.consent_version == texts.PRIVACY_NOTICE_VERSION:
@@ -71,7 +76,7 @@ async def consent_answer(turn: Turn) -> None:
             await router.press(turn, resume)
             return
     elif resume:
-        show_menu(turn, texts.GY_CONSENT_REFUSED)
+        show_menu(turn, refused or texts.CONSENT_DECLINED)
         return
     elif user.consent_at is not None:
         user.consent_version = user.consent_at = user.consent_evidence = None

@@ -153,7 +153,8 @@ async def start_comment(turn: Turn, section_id: str) -> None:
         return
     if not turn.has_consent:
         turn.say(texts.GY_NEEDS_CONSENT)
-        ask_consent(turn, resume=f"gy:c:{section_id}", draft=draft.id)
+        ask_consent(turn, resume=f"gy:c:{section_id}", refused=texts.GY_CONSENT_REFUSED,
+                    draft=draft.id)
         return
     flat = None if section_id == "-" else turn.content.pack.section(draft.id, section_id)
     turn.goto(None, draft=draft.id, page=turn.data.get("page", 0), section=section_id,

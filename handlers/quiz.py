@@ -39,6 +39,8 @@ CANCEL = "Hủy"
 NO_QUESTIONS = "Bộ câu hỏi thi tìm hiểu đang được chuẩn bị. Mời bạn quay lại sau."
 NEEDS_CONSENT = ("Kết quả thi được lưu lại để bạn xem lại (và để xếp hạng, nếu bạn muốn), "
                  "nên Loa Số cần bạn đồng ý trước khi bắt đầu.")
+CONSENT_REFUSED = ("Không có sự đồng ý thì Loa Số không thể lưu kết quả thi. Bạn vẫn đọc được "
+                   "mọi tin bằng /tin.")
 QUESTION = "Câu {number}/{total}\n\n{question}"
 RIGHT = "✅ Chính xác!"
 WRONG = "❌ Chưa đúng. Đáp án đúng là phương án {number}: {answer}."
@@ -165,7 +167,7 @@ async def new_round(turn: Turn) -> None:
         return
     if not turn.has_consent:
         turn.say(NEEDS_CONSENT)
-        ask_consent(turn, resume="quiz:new")
+        ask_consent(turn, resume="quiz:new", refused=CONSENT_REFUSED)
         return
     chosen = random.sample(turn.content.pack.quiz, round_size(turn))
     round_ = await queries.start_round(turn.session, user_id=turn.user.id,
@@ -241,7 +243,7 @@ async def answer(turn: Turn) -> None:
         return
     if not turn.has_consent:  # withdrawn mid-round: store nothing more until given again
         turn.say(NEEDS_CONSENT)
-        ask_consent(turn, resume=f"qz:{turn.value}")
+        ask_consent(turn, resume=f"qz:{turn.value}", refused=CONSENT_REFUSED)
         return
     question = bank(turn).get(round_.questions[number])
     round_.answers = [*round_.answers, choice]
@@ -282,7 +284,7 @@ async def show_board(turn: Turn) -> None:
 
 async def join(turn: Turn) -> None:
     if not turn.has_consent:  # the name is kept, so the same consent as playing
-        ask_consent(turn, resume="quiz:join")
+        ask_consent(turn, resume="quiz:join", refused=CONSENT_REFUSED)
         return
     turn.say(ASK_NAME, [Option(CANCEL, "quiz:cancel")])
     turn.goto(QuizState.NAME)

@@ -37,6 +37,8 @@ UNSUBSCRIBED = ("Đã hủy mọi đăng ký nhận tin: Loa Số sẽ không g�
                 "Muốn nhận lại, gõ /dangky.")
 NOT_SUBSCRIBED = "Bạn chưa đăng ký nhận tin nào. Muốn nhận bản tin, gõ /dangky."
 CHOOSE_WITH_BUTTONS = "Hãy chọn một mục ở trên (bấm nút hoặc gõ số), hoặc gõ /huy để thôi."
+CONSENT_REFUSED = ("Không có sự đồng ý thì Loa Số không thể lưu đăng ký nhận tin. Bạn vẫn "
+                   "đọc được mọi tin bằng /tin.")
 FLOW_CANCELLED = "Đã dừng việc đăng ký; chưa có gì thay đổi."
 STOP_WORDS = ("dừng", "hủy", "huỷ", "stop", "dung lai", "dừng lại", "hủy đăng ký")
 
@@ -73,7 +75,7 @@ async def subscribe_button(turn: Turn) -> None:
 
 async def start(turn: Turn) -> None:
     if not turn.has_consent:
-        ask_consent(turn, resume="sub:start")
+        ask_consent(turn, resume="sub:start", refused=CONSENT_REFUSED)
         return
     current = await queries.subscriptions_of(turn.session, turn.user.id)
     if current:

@@ -79,3 +79,21 @@ def test_the_shipped_bank_has_at_least_30_sourced_questions():
     # Correct answers are spread over the positions, so "always pick 1" does not win.
     positions = {question.answer for question in pack.quiz}
     assert positions == {1, 2, 3, 4}
+
+
+def test_wrong_number_of_options_and_answer_out_of_range_are_explained_in_vietnamese(tmp_path):
+    import shutil
+
+    from content.loader import load_pack
+    from tests.conftest import MINI_PACK
+
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(MINI_PACK, pack_dir)
+    (pack_dir / "quiz" / "hong.yaml").write_text(
+        "- id: ba-phuong-an\n  question: Câu hỏi?\n  options: [A, B, C]\n  answer: 5\n"
+        "  explanation: Giải thích.\n  source: {title: Nguồn}\n", encoding="utf-8")
+    pack, report = load_pack(pack_dir)
+    rendered = report.render()
+    assert pack is None
+    assert "quiz/hong.yaml:3" in rendered and "cần ít nhất 4 mục, có 3" in rendered
+    assert "quiz/hong.yaml:4" in rendered and "không được lớn hơn 4" in rendered

@@ -161,3 +161,13 @@ async def test_withdrawn_consent_means_no_bulletins(make_settings):
             user = (await session.execute(select(User))).scalar_one()
             user.consent_at = None
         assert await reach(talk.service.database, Audience(everyone=True)) == 0
+
+
+async def test_refusing_consent_explains_what_subscribing_needs(make_settings):
+    async with dialog(make_settings()) as talk:
+        await talk("/dangky")
+        replies = await talk.choose("Không đồng ý")
+        assert "không thể lưu đăng ký nhận tin" in replies[0]
+        assert await count_rows(talk.service.database, "subscriptions") == 0
+        async with talk.service.database.read() as session:
+            assert (await session.execute(select(User.consent_at))).scalar_one() is None
