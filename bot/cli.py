@@ -16,6 +16,8 @@ from bot import cli_exports  # noqa: F401  (registers export and report commands
 from bot.cli_comments import comments_app
 from bot.cli_content import content_app, phase_app
 from bot.cli_drafts import drafts_app
+from bot.cli_announcements import announcements_app, broadcast
+from bot.cli_roles import invites_app, roles_app
 from bot.cli_outbox import outbox_app
 from bot.cli_quiz import quiz_app
 from bot.cli_residents import residents_app
@@ -28,6 +30,10 @@ app.add_typer(content_app, name="content")
 app.add_typer(phase_app, name="phase")
 app.add_typer(comments_app, name="comments")
 app.add_typer(drafts_app, name="drafts")
+app.add_typer(invites_app, name="invites")
+app.add_typer(roles_app, name="roles")
+app.add_typer(announcements_app, name="announcements")
+app.command("broadcast")(broadcast)
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(quiz_app, name="quiz")
 app.add_typer(residents_app, name="residents")

@@ -1,6 +1,7 @@
 """Conversation flows. They see only neutral types (handlers.types) and the database."""
 
 from handlers import (  # noqa: F401  (importing registers the flows)
+    announcements,
     calendar,
     consent,
     consultation,
@@ -10,6 +11,7 @@ from handlers import (  # noqa: F401  (importing registers the flows)
     my_data,
     news,
     quiz,
+    roles,
     search,
     subscriptions,
 )
