@@ -28,6 +28,14 @@ async def reach(database, audience: Audience) -> int:
         return await count_recipients(session, audience)
 
 
+async def subscribed_to_everything(talk, hamlet: str = "Thôn 1") -> None:
+    await talk("/start")
+    await talk.choose("Đồng ý")
+    await talk("/dangky")
+    await talk.choose(hamlet)
+    await talk.choose("Tất cả các tin")
+
+
 async def test_subscribe_to_everything_asks_consent_first(make_settings):
     async with dialog(make_settings()) as talk:
         replies = await talk("/dangky")
@@ -84,11 +92,7 @@ async def test_choosing_nothing_is_refused_and_nothing_is_stored(make_settings):
 
 async def test_resubscribing_replaces_the_previous_choice(make_settings):
     async with dialog(make_settings()) as talk:
-        await talk("/start")
-        await talk.choose("Đồng ý")
-        await talk("/dangky")
-        await talk.choose("Thôn 1")
-        await talk.choose("Tất cả các tin")
+        await subscribed_to_everything(talk)
         replies = await talk("/dangky")
         assert "Bạn đang nhận: tất cả các tin (Thôn 1)" in replies[0]
         await talk.choose("Thôn 2")
@@ -103,11 +107,7 @@ async def test_resubscribing_replaces_the_previous_choice(make_settings):
 @pytest.mark.parametrize("stop", ["/huy", "dừng", "Hủy", "STOP", "huy", "dừng!"])
 async def test_one_word_unsubscribes_from_everything(make_settings, stop):
     async with dialog(make_settings()) as talk:
-        await talk("/start")
-        await talk.choose("Đồng ý")
-        await talk("/dangky")
-        await talk.choose("Thôn 1")
-        await talk.choose("Tất cả các tin")
+        await subscribed_to_everything(talk)
         replies = await talk(stop)
         assert "Đã hủy mọi đăng ký" in replies[0]
         assert await count_rows(talk.service.database, "subscriptions") == 0
@@ -138,11 +138,7 @@ async def test_stray_text_in_the_flow_shows_the_choices_again(make_settings):
 
 async def test_blocked_resident_is_not_reached(make_settings):
     async with dialog(make_settings()) as talk:
-        await talk("/start")
-        await talk.choose("Đồng ý")
-        await talk("/dangky")
-        await talk.choose("Thôn 1")
-        await talk.choose("Tất cả các tin")
+        await subscribed_to_everything(talk)
         database = talk.service.database
         async with database.transaction() as session:
             user = (await session.execute(select(User))).scalar_one()
@@ -152,11 +148,7 @@ async def test_blocked_resident_is_not_reached(make_settings):
 
 async def test_withdrawn_consent_means_no_bulletins(make_settings):
     async with dialog(make_settings()) as talk:
-        await talk("/start")
-        await talk.choose("Đồng ý")
-        await talk("/dangky")
-        await talk.choose("Thôn 1")
-        await talk.choose("Tất cả các tin")
+        await subscribed_to_everything(talk)
         async with talk.service.database.transaction() as session:
             user = (await session.execute(select(User))).scalar_one()
             user.consent_at = None
