@@ -2,6 +2,7 @@
 
 from handlers import (  # noqa: F401  (importing registers the flows)
     announcements,
+    approvals,
     calendar,
     consent,
     consultation,

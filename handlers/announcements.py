@@ -1,10 +1,9 @@
-"""Leaders' announcements (/thongbao) and staff approval in chat (/duyet).
+"""Leaders' announcements (/thongbao); staff approve them with /duyet (handlers/approvals.py).
 
 /thongbao: text → an audience among the leader's own groups and hamlets → preview with the
 number of recipients → "Gửi ngay" or "Hẹn giờ" (suggested times, or `dd/mm hh:mm` typed in
 the campaign's time zone) → pending for staff, or scheduled. The role is read again at every
 step and at the moment of sending, so a role revoked mid-flow sends nothing.
-/duyet: staff see pending announcements one at a time and approve or reject them.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from content.text import words
 from db import roles
@@ -27,7 +26,6 @@ from handlers.router import Turn, router
 from handlers.types import Option
 
 MAX_LENGTH = 2000  # Zalo's limit, the smallest of the channels: one message everywhere
-REASON_LENGTH = 500
 MINE_SHOWN = 5
 
 NOT_FOR_YOU = "Chức năng này không dành cho bạn."
@@ -91,26 +89,6 @@ TB_MINE_BUTTON = "Thông báo đã gửi"
 TB_REFRESH = "Làm mới"
 TB_NEW = "Soạn thông báo mới"
 
-DY_NONE = "Không có thông báo nào chờ duyệt."
-DY_ITEM = (
-    "🗳 Chờ duyệt: {count} thông báo. Thông báo #{id}:\n\n"
-    "Người viết: {author}\nGửi tới: {audience} (hiện có {recipients} người nhận)\n"
-    "Thời gian: {when}\nViết lúc: {created}\n\n{text}"
-)
-DY_APPROVE = "Duyệt #{id}"
-DY_REJECT = "Từ chối #{id}"
-DY_NEXT = "Thông báo tiếp theo"
-DY_APPROVED = "Đã duyệt thông báo #{id}. Người viết đã được báo."
-DY_REJECTED = "Đã từ chối thông báo #{id}. Người viết đã được báo."
-DY_ALREADY = "Thông báo #{id} đã được xử lý trước đó (hiện: {status})."
-DY_ASK_REASON = (
-    "Mời bạn gõ lý do từ chối thông báo #{id} (người viết sẽ đọc được), hoặc chọn "
-    "“Từ chối, không ghi lý do”."
-)
-DY_NO_REASON = "Từ chối, không ghi lý do"
-DY_BACK = "Quay lại"
-DY_REASON_TOO_LONG = "Lý do dài {count} ký tự, tối đa {limit}. Mời bạn gõ ngắn hơn."
-
 _TYPED_TIME = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?\s+(\d{1,2})\s*[:hg]\s*(\d{2})$", re.IGNORECASE)
 SUGGESTED_HOURS = (7, 19)  # morning and evening, when residents read their phones
@@ -121,10 +99,9 @@ class Step(StrEnum):
 
     TEXT = "thongbao.text"
     TIME = "thongbao.time"
-    REASON = "duyet.reason"
 
 
-def _service():
+def announcement_service():
     """scheduler.announcements, imported when first needed: it renders through bot.channels,
     whose base module imports handlers.types, so importing it while handlers load is circular."""
     from scheduler import announcements
@@ -132,15 +109,15 @@ def _service():
     return announcements
 
 
-def _number(count: int) -> str:
+def vn_number(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
 
-def _by(turn: Turn) -> str:
+def actor(turn: Turn) -> str:
     return f"cán bộ #{turn.user.id} ({turn.inbound.channel})"
 
 
-async def _role_or_refuse(turn: Turn, *, staff: bool = False) -> roles.ActiveRole | None:
+async def role_or_refuse(turn: Turn, *, staff: bool = False) -> roles.ActiveRole | None:
     """The resident's role now, or None after a refusal.
 
     Residents get the plain refusal with no details; someone who was writing an
@@ -170,7 +147,7 @@ def _choices(turn: Turn, role: roles.ActiveRole) -> list[Option]:
 
 def _audience(code: str):
     """The audience a choice names ("all", "g:<group>", "h:<hamlet>"), or None."""
-    fanout = _service().fanout
+    fanout = announcement_service().fanout
     kind, _, ref = code.partition(":")
     if code == "all":
         return fanout.Audience(everyone=True)
@@ -202,7 +179,7 @@ async def announcements(turn: Turn) -> None:
     if step_function is None:
         stale(turn)
         return
-    role = await _role_or_refuse(turn)
+    role = await role_or_refuse(turn)
     if role is not None:
         await step_function(turn, role, args)
 
@@ -213,19 +190,19 @@ async def start(turn: Turn, role: roles.ActiveRole, args: str = "") -> None:
         show_menu(turn, TB_NO_SCOPE)
         return
     scope = ", ".join(option.label for option in choices[:6]) + ("…" if len(choices) > 6 else "")
-    turn.say(TB_START.format(scope=scope, limit=_number(MAX_LENGTH)),
+    turn.say(TB_START.format(scope=scope, limit=vn_number(MAX_LENGTH)),
              [Option(TB_MINE_BUTTON, "tb:mine"), Option(TB_CANCEL, "tb:cancel")])
     turn.goto(Step.TEXT, tb_key=secrets.token_hex(6))
 
 
 @router.state(Step.TEXT)
 async def typed_text(turn: Turn) -> None:
-    role = await _role_or_refuse(turn)
+    role = await role_or_refuse(turn)
     if role is None:
         return
     text = turn.inbound.text.strip()
     if len(text) > MAX_LENGTH:
-        turn.say(TB_TOO_LONG.format(count=_number(len(text)), limit=_number(MAX_LENGTH)),
+        turn.say(TB_TOO_LONG.format(count=vn_number(len(text)), limit=vn_number(MAX_LENGTH)),
                  [Option(TB_CANCEL, "tb:cancel")])
         return
     if not words(text):
@@ -269,14 +246,14 @@ async def choose_audience(turn: Turn, role: roles.ActiveRole, code: str) -> None
 
 
 async def preview(turn: Turn, role: roles.ActiveRole) -> None:
-    service = _service()
+    service = announcement_service()
     pack = turn.content.pack
     audience = _audience(turn.data["tb_audience"])
     count = await service.fanout.count_recipients(turn.session, audience)
     message = service.HEADER.format(author=service.author_label(pack, role, audience),
                                     text=turn.data["tb_text"])
     lines = [TB_PREVIEW.format(message=message, audience=service.audience_label(pack, audience),
-                               count=_number(count))]
+                               count=vn_number(count))]
     if count == 0:
         lines.append(TB_NOBODY_YET)
     if _needs_approval(turn, role):
@@ -293,7 +270,7 @@ async def edit(turn: Turn, role: roles.ActiveRole, args: str = "") -> None:
     if not _composing(turn):
         return
     turn.say(TB_START.format(scope=", ".join(o.label for o in _choices(turn, role)[:6]),
-                             limit=_number(MAX_LENGTH)), [Option(TB_CANCEL, "tb:cancel")])
+                             limit=vn_number(MAX_LENGTH)), [Option(TB_CANCEL, "tb:cancel")])
     turn.goto(Step.TEXT, tb_key=turn.data["tb_key"])
 
 
@@ -375,7 +352,7 @@ async def _schedule(turn: Turn, role: roles.ActiveRole, moment: datetime) -> Non
 
 @router.state(Step.TIME)
 async def typed_time(turn: Turn) -> None:
-    role = await _role_or_refuse(turn)
+    role = await role_or_refuse(turn)
     if role is None or not _composing(turn):
         return
     moment = parse_time(turn.inbound.text, now=turn.now, zone=turn.zone)
@@ -404,7 +381,7 @@ async def send_now(turn: Turn, role: roles.ActiveRole, args: str = "") -> None:
 
 async def submit(turn: Turn, role: roles.ActiveRole, send_at: datetime | None) -> None:
     """Store the announcement if the role, read for this very event, allows the audience."""
-    service = _service()
+    service = announcement_service()
     code = turn.data.get("tb_audience", "")
     if _audience(code) is None:
         stale(turn)
@@ -430,7 +407,7 @@ async def submit(turn: Turn, role: roles.ActiveRole, send_at: datetime | None) -
 
 async def mine(turn: Turn, role: roles.ActiveRole, args: str = "") -> None:
     """The leader's latest announcements with their state and delivery counts."""
-    service = _service()
+    service = announcement_service()
     rows = list((await turn.session.execute(
         select(Announcement).where(Announcement.author_user_id == turn.user.id)
         .order_by(Announcement.id.desc()).limit(MINE_SHOWN))).scalars())
@@ -454,117 +431,3 @@ async def mine(turn: Turn, role: roles.ActiveRole, args: str = "") -> None:
             item += "\n" + TB_MINE_NOTE.format(note=announcement.decision_note)
         items.append(item)
     turn.say(TB_MINE + "\n\n" + "\n\n".join(items), options)
-
-
-# -- /duyet -----------------------------------------------------------------------------------
-
-@router.command("duyet")
-@router.button("dy")
-async def review(turn: Turn) -> None:
-    """Dispatch dy:<step>:<id>; /duyet shows the oldest pending announcement."""
-    step, _, args = turn.value.partition(":")
-    if turn.inbound.command == "duyet":
-        step, args = "", ""
-    steps = {"": show_pending, "list": show_pending, "n": show_pending, "ok": approve,
-             "no": ask_reason, "nr": reject_without_reason}
-    step_function = steps.get(step)
-    if step_function is None or (args and not args.isdigit()):
-        stale(turn)
-        return
-    if await _role_or_refuse(turn, staff=True) is not None:
-        await step_function(turn, int(args) if args else 0)
-
-
-async def show_pending(turn: Turn, after: int = 0, lead: str | None = None) -> None:
-    service = _service()
-    pending = Announcement.status == AnnouncementStatus.PENDING
-    total = (await turn.session.execute(
-        select(func.count()).select_from(Announcement).where(pending))).scalar_one()
-    announcement = (await turn.session.execute(
-        select(Announcement).where(pending, Announcement.id > after)
-        .order_by(Announcement.id).limit(1))).scalar_one_or_none()
-    if announcement is None and after:  # past the last one: start again from the oldest
-        announcement = (await turn.session.execute(
-            select(Announcement).where(pending).order_by(Announcement.id).limit(1))
-        ).scalar_one_or_none()
-    turn.goto(None)
-    if announcement is None:
-        show_menu(turn, f"{lead}\n\n{DY_NONE}" if lead else DY_NONE)
-        return
-    pack = turn.content.pack
-    audience = service.audience_of(announcement)
-    text = DY_ITEM.format(
-        count=total, id=announcement.id, author=announcement.author,
-        audience=service.audience_label(pack, audience),
-        recipients=_number(await service.fanout.count_recipients(turn.session, audience)),
-        when=(TB_WHEN_AT.format(when=turn.local(announcement.send_at))
-              if announcement.send_at else TB_WHEN_NOW),
-        created=turn.local(announcement.created_at), text=announcement.text)
-    options = [Option(DY_APPROVE.format(id=announcement.id), f"dy:ok:{announcement.id}"),
-               Option(DY_REJECT.format(id=announcement.id), f"dy:no:{announcement.id}")]
-    if total > 1:
-        options.append(Option(DY_NEXT, f"dy:n:{announcement.id}"))
-    options.append(Option(texts.MENU, "menu:show"))
-    turn.say(f"{lead}\n\n{text}" if lead else text, options)
-
-
-async def _already(turn: Turn, announcement_id: int) -> bool:
-    """Say so if the announcement is no longer pending (another staff member was faster)."""
-    announcement = await turn.session.get(Announcement, announcement_id)
-    if announcement is None:
-        stale(turn)
-        return True
-    if announcement.status != AnnouncementStatus.PENDING:
-        await show_pending(turn, 0, DY_ALREADY.format(
-            id=announcement_id, status=_service().STATUS_NAMES[announcement.status]))
-        return True
-    return False
-
-
-async def approve(turn: Turn, announcement_id: int) -> None:
-    if await _already(turn, announcement_id):
-        return
-    change = await _service().approve(turn.session, turn.content.pack, announcement_id,
-                                      by=_by(turn), now=turn.now)
-    lead = DY_APPROVED if change.done else DY_ALREADY
-    await show_pending(turn, 0, lead.format(
-        id=announcement_id, status=_service().STATUS_NAMES[change.announcement.status]))
-
-
-async def ask_reason(turn: Turn, announcement_id: int) -> None:
-    if await _already(turn, announcement_id):
-        return
-    turn.say(DY_ASK_REASON.format(id=announcement_id),
-             [Option(DY_NO_REASON, f"dy:nr:{announcement_id}"), Option(DY_BACK, "dy:list")])
-    turn.goto(Step.REASON, announcement=announcement_id)
-
-
-async def _reject(turn: Turn, announcement_id: int, reason: str | None) -> None:
-    if await _already(turn, announcement_id):
-        return
-    change = await _service().reject(turn.session, announcement_id, by=_by(turn),
-                                     reason=reason, now=turn.now)
-    lead = DY_REJECTED if change.done else DY_ALREADY
-    await show_pending(turn, 0, lead.format(
-        id=announcement_id, status=_service().STATUS_NAMES[change.announcement.status]))
-
-
-async def reject_without_reason(turn: Turn, announcement_id: int) -> None:
-    await _reject(turn, announcement_id, None)
-
-
-@router.state(Step.REASON)
-async def typed_reason(turn: Turn) -> None:
-    if await _role_or_refuse(turn, staff=True) is None:
-        return
-    announcement_id = turn.data.get("announcement")
-    if not isinstance(announcement_id, int):
-        stale(turn)
-        return
-    reason = " ".join(turn.inbound.text.split())
-    if len(reason) > REASON_LENGTH:
-        turn.say(DY_REASON_TOO_LONG.format(count=_number(len(reason)),
-                                           limit=_number(REASON_LENGTH)),
-                 [Option(DY_NO_REASON, f"dy:nr:{announcement_id}"), Option(DY_BACK, "dy:list")])
-        return
-    await _reject(turn, announcement_id, reason or None)
