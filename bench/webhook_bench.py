@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.webhook_bench                      # defaults, about 3-4 minutes
     .venv/bin/python -m bench.webhook_bench --updates 500 --rounds 1 --light-seconds 5
+    .venv/bin/python -m bench.webhook_bench --channel zalo-oa   # or zalo-bot: Loa Số only
 
 One process holds the fake Bot API (tests/fakes/telegram_api.py, served by uvicorn in this
 event loop) and the load driver (httpx). Each bot runs as a subprocess on its own loopback
@@ -44,6 +45,8 @@ import httpx
 import psutil
 
 from tests.fakes.telegram_api import FakeTelegram, running
+from tests.fakes.zalo_bot_api import FakeZaloBot
+from tests.fakes.zalo_oa_api import FakeZaloOA
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -164,9 +167,62 @@ def text_update(chat_id: int) -> bytes:
     return json.dumps(update, ensure_ascii=False).encode("utf-8")
 
 
-def new_batch(count: int) -> list[tuple[int, bytes]]:
-    """`count` updates from `count` chats no run has used before."""
-    return [(chat_id, text_update(chat_id)) for chat_id in itertools.islice(_chat_ids, count)]
+@dataclass
+class Route:
+    """The webhook under test (--channel): its fake platform, events and Loa Số settings.
+
+    Telegram is compared with the echo bot; the Zalo routes have no echo bot (PTB speaks only
+    Telegram), so they are measured on their own, against the same phases.
+    """
+
+    name: str  # telegram | zalo-oa | zalo-bot
+    fake: Any
+
+    def key(self, chat_id: int) -> Any:
+        """How the fake reports the recipient: Telegram ids are numbers, Zalo ids strings."""
+        return chat_id if self.name == "telegram" else str(chat_id)
+
+    def update(self, chat_id: int) -> tuple[bytes, dict[str, str]]:
+        if self.name == "telegram":
+            return text_update(chat_id), {SECRET_HEADER: SECRET}
+        if self.name == "zalo-oa":  # signed now: Loa Số refuses events over 5 minutes old
+            event = {"event_name": "user_send_text", "app_id": self.fake.app_id,
+                     "sender": {"id": str(chat_id)}, "recipient": {"id": self.fake.oa_id},
+                     "message": {"text": TEXT, "msg_id": f"{next(_update_ids):020x}"},
+                     "user_id_by_app": str(chat_id)}
+            return self.fake.webhook(event)
+        update = {"event_name": "message.text.received", "message": {
+            "message_id": f"{next(_update_ids):020x}", "text": TEXT,
+            "chat": {"id": str(chat_id), "chat_type": "PRIVATE"},
+            "from": {"id": str(chat_id), "display_name": "Lan", "is_bot": False},
+            "date": int(time.time() * 1000)}}
+        return json.dumps(update, ensure_ascii=False).encode(), {ZALO_BOT_HEADER: SECRET}
+
+    def env(self, api_base: str) -> dict[str, str]:
+        if self.name == "telegram":
+            return {"LOASO_TELEGRAM_TOKEN": TOKEN, "LOASO_TELEGRAM_WEBHOOK_SECRET": SECRET,
+                    "LOASO_TELEGRAM_API_BASE": api_base,
+                    "LOASO_TELEGRAM_RATE_LIMIT": "0"}  # unlimited: the echo bot has no limiter
+        if self.name == "zalo-oa":
+            fake = self.fake
+            return {"LOASO_ZALO_OA_APP_ID": fake.app_id, "LOASO_ZALO_OA_APP_SECRET": fake.app_secret,
+                    "LOASO_ZALO_OA_SECRET_KEY": fake.secret_key,
+                    "LOASO_ZALO_OA_API_BASE": api_base, "LOASO_ZALO_OA_OAUTH_BASE": api_base,
+                    # each run has a fresh database: seed it with the token the fake holds now
+                    "LOASO_ZALO_OA_REFRESH_TOKEN": fake.refresh_token,
+                    "LOASO_ZALO_OA_RATE_LIMIT": "0"}
+        return {"LOASO_ZALO_BOT_TOKEN": self.fake.token, "LOASO_ZALO_BOT_WEBHOOK_SECRET": SECRET,
+                "LOASO_ZALO_BOT_API_BASE": api_base, "LOASO_ZALO_BOT_RATE_LIMIT": "0"}
+
+
+ROUTE = Route("telegram", None)  # replaced in main() by --channel
+ZALO_BOT_HEADER = "X-Bot-Api-Secret-Token"
+
+
+def new_batch(count: int) -> list[tuple[Any, bytes, dict[str, str]]]:
+    """`count` updates from `count` chats no run has used before: (chat key, body, headers)."""
+    return [(ROUTE.key(chat_id), *ROUTE.update(chat_id))
+            for chat_id in itertools.islice(_chat_ids, count)]
 
 
 class Replies:
@@ -211,11 +267,12 @@ class Load:
     errors: list[str] = field(default_factory=list)
     retried: list[str] = field(default_factory=list)
 
-    async def post(self, client: httpx.AsyncClient, url: str, chat_id: int, body: bytes) -> None:
+    async def post(self, client: httpx.AsyncClient, url: str, chat_id: Any, body: bytes,
+                   auth: dict[str, str]) -> None:
         """POST one update; like Telegram, deliver once more if the connection failed."""
         begin = time.monotonic()
         self.started[chat_id] = begin
-        headers = {"content-type": "application/json", SECRET_HEADER: SECRET}
+        headers = {"content-type": "application/json", **auth}
         for attempt in (1, 2):
             try:
                 response = await client.post(url, content=body, headers=headers)
@@ -292,10 +349,7 @@ class BotSpec:
             env.update(self.extra_env)
             env.update({
                 "LOASO_DATABASE_URL": self.database_url or "",
-                "LOASO_TELEGRAM_TOKEN": TOKEN,
-                "LOASO_TELEGRAM_WEBHOOK_SECRET": SECRET,
-                "LOASO_TELEGRAM_API_BASE": api_base,
-                "LOASO_TELEGRAM_RATE_LIMIT": "0",  # unlimited: the echo bot has no limiter
+                **ROUTE.env(api_base),
                 "LOASO_LOG_LEVEL": "WARNING",
                 "LOASO_RUN_DIR": str(self.workdir / "run"),  # pid files stay in the temp dir
             })
@@ -440,15 +494,15 @@ async def pg_reachable(admin_url: str) -> str | None:
 # -- phases --------------------------------------------------------------------------------
 
 async def closed_loop(client: httpx.AsyncClient, url: str, replies: Replies,
-                      batch: list[tuple[int, bytes]], concurrency: int,
+                      batch: list[tuple[Any, bytes, dict]], concurrency: int,
                       timeout: float) -> tuple[Load, float, float | None, bool]:
     """Post `batch` with `concurrency` in flight; wait for every reply (bounded)."""
     load = Load()
     queue = iter(batch)
 
     async def worker() -> None:
-        for chat_id, body in queue:  # shared iterator: each update is posted once
-            await load.post(client, url, chat_id, body)
+        for chat_id, body, auth in queue:  # shared iterator: each update is posted once
+            await load.post(client, url, chat_id, body, auth)
 
     begin = time.monotonic()
     workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
@@ -459,14 +513,14 @@ async def closed_loop(client: httpx.AsyncClient, url: str, replies: Replies,
     finally:
         await _cancel_all(workers)
     remaining = max(5.0, timeout - (time.monotonic() - begin))
-    complete = await replies.wait_for([chat for chat, _ in batch], remaining)
-    arrivals = [replies.first[chat] for chat, _ in batch if chat in replies.first]
+    complete = await replies.wait_for([chat for chat, _, _ in batch], remaining)
+    arrivals = [replies.first[chat] for chat, _, _ in batch if chat in replies.first]
     last = max(arrivals) if arrivals else None
     return load, begin, last, complete
 
 
 async def open_loop(client: httpx.AsyncClient, url: str, replies: Replies,
-                    batch: list[tuple[int, bytes]], rate: float,
+                    batch: list[tuple[Any, bytes, dict]], rate: float,
                     timeout: float) -> tuple[Load, float]:
     """Post one update every 1/rate seconds whatever the answers do; wait for the replies."""
     load = Load()
@@ -474,19 +528,19 @@ async def open_loop(client: httpx.AsyncClient, url: str, replies: Replies,
     begin = time.monotonic()
     worst_lag = 0.0
     try:
-        for index, (chat_id, body) in enumerate(batch):
+        for index, (chat_id, body, auth) in enumerate(batch):
             due = begin + index / rate
             delay = due - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             else:
                 worst_lag = max(worst_lag, -delay)
-            tasks.append(asyncio.create_task(load.post(client, url, chat_id, body)))
+            tasks.append(asyncio.create_task(load.post(client, url, chat_id, body, auth)))
         _, pending = await asyncio.wait(tasks, timeout=timeout)
         load.errors.extend("driver timeout" for _ in pending)
     finally:
         await _cancel_all(tasks)
-    await replies.wait_for([chat for chat, _ in batch], timeout)
+    await replies.wait_for([chat for chat, _, _ in batch], timeout)
     return load, worst_lag
 
 
@@ -498,7 +552,7 @@ async def _cancel_all(tasks: list[asyncio.Task]) -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeTelegram,
+async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: Any,
                   replies: Replies, client: httpx.AsyncClient, logdir: Path) -> dict[str, Any]:
     """One bot, one run: spawn, healthy, idle RSS, warm-up, throughput, light load, RSS."""
     await spec.prepare(api_base)
@@ -527,7 +581,7 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
             result["launcher"] = spec.launcher
             await asyncio.sleep(args.settle)
             result["rss_idle_after_start_mb"] = round(bot.rss() / MB, 1)
-            webhook = f"{bot.url}/webhook/telegram"
+            webhook = f"{bot.url}/webhook/{ROUTE.name}"
 
             if args.warmup:
                 warm = new_batch(args.warmup)
@@ -563,7 +617,7 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: FakeT
                 # was neither the bot, nor this process, nor PostgreSQL (other tenants)
                 **cpu.figures(),
                 "messages_per_update": round((replies.messages - messages_before) / len(batch), 3),
-                "fake_errors": dict(fake.errors),
+                "fake_errors": dict(getattr(fake, "errors", {})),
             })
             throughput["noisy"] = noisy(throughput, elapsed)
             result["throughput"] = throughput
@@ -928,7 +982,10 @@ async def main(args) -> int:
     else:
         report["postgresql_skipped"] = "--pg off"
 
-    fake = FakeTelegram(token=TOKEN)
+    global ROUTE
+    fake = {"telegram": lambda: FakeTelegram(token=TOKEN), "zalo-oa": FakeZaloOA,
+            "zalo-bot": FakeZaloBot}[args.channel]()
+    ROUTE = Route(args.channel, fake)
     replies = Replies()
     fake.on_send = replies
     started = time.monotonic()
@@ -937,7 +994,7 @@ async def main(args) -> int:
     try:
         async with running(fake) as api_base, httpx.AsyncClient(
                 limits=limits, timeout=httpx.Timeout(30.0)) as client:
-            print(f"fake Bot API at {api_base}; bot logs in {logdir}", flush=True)
+            print(f"fake {args.channel} API at {api_base}; bot logs in {logdir}", flush=True)
 
             startup: dict[str, list[float]] = {}
             if args.startup_repeats:
@@ -1031,6 +1088,10 @@ def parse_args(argv: list[str] | None = None):
                         help="which bots to run; each round runs them in the order echo, "
                              "loaso-sqlite, loaso-pg (default: all three; loaso-pg only if "
                              "PostgreSQL is reachable)")
+    parser.add_argument("--channel", choices=["telegram", "zalo-oa", "zalo-bot"],
+                        default="telegram",
+                        help="webhook route to load: /webhook/<channel> against that platform's "
+                             "fake (default telegram; the Zalo routes run without the echo bot)")
     parser.add_argument("--profile", action="store_true",
                         help="sample each bot with py-spy during the throughput phase; "
                              "collapsed stacks go next to the JSON file")
@@ -1051,6 +1112,8 @@ def parse_args(argv: list[str] | None = None):
         extra[key] = value
     args.loaso_env = extra
     args.bots = [name.strip() for name in args.bots.split(",") if name.strip()]
+    if args.channel != "telegram":
+        args.bots = [name for name in args.bots if name != "echo"]  # the echo bot is PTB
     unknown = set(args.bots) - {"echo", "loaso-sqlite", "loaso-pg"}
     if unknown or not args.bots:
         parser.error(f"--bots: unknown {', '.join(sorted(unknown)) or '(empty)'}")

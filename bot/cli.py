@@ -21,6 +21,7 @@ from bot.cli_roles import invites_app, roles_app
 from bot.cli_outbox import outbox_app
 from bot.cli_quiz import quiz_app
 from bot.cli_residents import residents_app
+from bot.cli_zalo import set_zalo_bot_webhook, zalo_app
 
 app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
                   no_args_is_help=True, add_completion=False)
@@ -37,6 +38,7 @@ app.command("broadcast")(broadcast)
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(quiz_app, name="quiz")
 app.add_typer(residents_app, name="residents")
+app.add_typer(zalo_app, name="zalo")
 
 
 @app.command()
@@ -142,12 +144,16 @@ def chat(user: Annotated[str, typer.Option("--user", help="Mã người dân gi�
 
 
 @webhook_app.command("set")
-def webhook_set(channel: Annotated[str, typer.Option(help="Kênh: telegram.")] = "telegram",
+def webhook_set(channel: Annotated[str, typer.Option(help="Kênh: telegram hoặc zalo-bot.")] = "telegram",
                 ) -> None:
     """Đăng ký địa chỉ webhook (LOASO_PUBLIC_URL) và mã bí mật với Telegram."""
     settings = settings_or_exit()
+    if channel == "zalo-bot":
+        set_zalo_bot_webhook(settings)
+        return
     if channel != "telegram":
-        fail(f"Kênh '{channel}' chưa hỗ trợ đăng ký webhook.")
+        fail(f"Kênh '{channel}' chưa hỗ trợ đăng ký webhook (Zalo OA khai báo webhook "
+             "trong trang quản lý ứng dụng Zalo).")
     if settings.telegram_token is None:
         fail("Chưa đặt LOASO_TELEGRAM_TOKEN.")
     if settings.public_url is None:

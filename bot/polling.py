@@ -7,7 +7,9 @@ import logging
 
 from telegram.error import Conflict, TelegramError
 
+from bot.channels.base import WebhookRejected
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel, classify
+from bot.channels.zalo_bot import ZaloBotChannel, ZaloBotError
 from bot.pipeline import InboundProcessor
 
 log = logging.getLogger(__name__)
@@ -45,3 +47,37 @@ async def poll_telegram(channel: TelegramChannel, processor: InboundProcessor,
                 await asyncio.sleep(2)
                 break
             offset = update.update_id + 1
+
+
+async def poll_zalo_bot(channel: ZaloBotChannel, processor: InboundProcessor,
+                        *, timeout: int = 25) -> None:
+    """Long-poll the Zalo Bot API forever, through the same processor as its webhook.
+
+    Zalo's getUpdates has no offset: an update is handed out once, so one that cannot be
+    stored is lost after its log line (a redelivered one is still deduplicated).
+    """
+    await channel.delete_webhook()  # getUpdates does not answer while a webhook is set
+    failures = 0
+    log.info("zalo-bot polling started")
+    while True:
+        try:
+            updates = await channel.get_updates(timeout)
+            failures = 0
+        except ZaloBotError as error:
+            failures += 1
+            delay = min(60, 2 ** failures)
+            log.warning("zalo-bot getUpdates failed (%s); retrying in %ss",
+                        error.result.reason, delay)
+            await asyncio.sleep(delay)
+            continue
+        for update in updates:
+            try:
+                event = channel.parse_update(update)
+            except WebhookRejected as rejected:
+                log.info("zalo-bot update skipped: %s", rejected.reason)
+                continue
+            try:
+                await processor.handle(event)
+            except Exception:
+                log.exception("could not store zalo-bot update %s", event.event_id)
+                await asyncio.sleep(2)

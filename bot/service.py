@@ -36,7 +36,8 @@ class Service:
         self.settings = settings
         self.metrics = Metrics()
         self.database = Database(settings.database_url)
-        self.channels = build_channels(settings) if channels is None else channels
+        self.channels = (build_channels(settings, self.database) if channels is None
+                         else channels)
         self.limiters = {name: self._limiter(name) for name in self.channels}
         self.sender = OutboxSender(
             self.database, self.channels, self.limiters, self.metrics,
@@ -67,6 +68,12 @@ class Service:
             return ChannelLimiter(rate=settings.telegram_rate_limit,
                                   chat_rate=settings.telegram_chat_rate_limit,
                                   chat_burst=settings.telegram_chat_burst)
+        if channel == "zalo-oa":  # no per-chat limit is documented for either Zalo API
+            return ChannelLimiter(rate=settings.zalo_oa_rate_limit, chat_rate=1000,
+                                  chat_burst=1000)
+        if channel == "zalo-bot":
+            return ChannelLimiter(rate=settings.zalo_bot_rate_limit, chat_rate=1000,
+                                  chat_burst=1000)
         return ChannelLimiter(rate=0, chat_rate=1000, chat_burst=1000)
 
     async def check_migrated(self) -> None:
@@ -119,6 +126,11 @@ class Service:
 
             self._tasks.append(asyncio.create_task(
                 poll_telegram(self.channels["telegram"], self.processor), name="telegram-poll"))
+        if self.settings.zalo_bot_mode == "polling" and "zalo-bot" in self.channels:
+            from bot.polling import poll_zalo_bot
+
+            self._tasks.append(asyncio.create_task(
+                poll_zalo_bot(self.channels["zalo-bot"], self.processor), name="zalo-bot-poll"))
 
     async def _run_active(self) -> None:
         """Once this process is the active worker: the sender and the timed jobs."""

@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     zalo_bot_token: SecretStr | None = None
     zalo_bot_webhook_secret: SecretStr | None = None
     zalo_bot_api_base: str = "https://bot-api.zaloplatforms.com"
+    # Sources disagree on the X-ZEvent-Signature inputs (reference/zalo.md A3): which id comes
+    # first and which key closes it. A mismatch logs the variant that would have matched.
+    zalo_oa_signature: Literal["app_id/secret_key", "oa_id/secret_key", "app_id/app_secret",
+                               "oa_id/app_secret"] = "app_id/secret_key"
+    zalo_oa_rate_limit: float = Field(10.0, ge=0)
+    zalo_bot_mode: Literal["webhook", "polling"] = "webhook"
+    zalo_bot_rate_limit: float = Field(30.0, ge=0)
 
     send_max_attempts: int = Field(5, ge=1, le=50)
     send_concurrency: int = Field(64, ge=1, le=256)
@@ -113,6 +120,20 @@ class Settings(BaseSettings):
                 and self.telegram_webhook_secret is None):
             raise ValueError("LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng "
                              "LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)")
+        return self
+
+    @model_validator(mode="after")
+    def _zalo_channels_complete(self) -> Settings:
+        if self.zalo_oa_app_id is not None:
+            for name in ("zalo_oa_app_secret", "zalo_oa_secret_key"):
+                if getattr(self, name) is None:
+                    raise ValueError(f"LOASO_{name.upper()}: cần đặt khi dùng "
+                                     "LOASO_ZALO_OA_APP_ID (lấy trong trang quản lý ứng dụng Zalo)")
+        if self.zalo_bot_token is not None and self.zalo_bot_mode == "webhook":
+            secret = self.zalo_bot_webhook_secret
+            if secret is None or not 8 <= len(secret.get_secret_value()) <= 256:
+                raise ValueError("LOASO_ZALO_BOT_WEBHOOK_SECRET: cần 8–256 ký tự khi dùng "
+                                 "LOASO_ZALO_BOT_MODE=webhook (hoặc chọn polling)")
         return self
 
     @property
