@@ -120,8 +120,13 @@ class Service:
         self._tasks.append(asyncio.create_task(self.watch_phase(), name="phase-watch"))
         if sender:
             self.role = "standby"
-            self._tasks.append(asyncio.create_task(self._run_active(), name="active"))
-        if polling and "telegram" in self.channels:
+            self._tasks.append(asyncio.create_task(self._run_active(polling), name="active"))
+        else:
+            self._start_polling(polling)
+
+    def _start_polling(self, telegram: bool) -> None:
+        """Platforms hand each update to one poller only: polling belongs to one process."""
+        if telegram and "telegram" in self.channels:
             from bot.polling import poll_telegram
 
             self._tasks.append(asyncio.create_task(
@@ -132,11 +137,12 @@ class Service:
             self._tasks.append(asyncio.create_task(
                 poll_zalo_bot(self.channels["zalo-bot"], self.processor), name="zalo-bot-poll"))
 
-    async def _run_active(self) -> None:
-        """Once this process is the active worker: the sender and the timed jobs."""
+    async def _run_active(self, polling: bool) -> None:
+        """Once this process is the active worker: the sender, the timed jobs, polling."""
         await self.leadership.acquire()
         self.role = "active"
         self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        self._start_polling(polling)
         await self.scheduler.start()
         try:
             await self.leadership.watch()
