@@ -11,6 +11,7 @@ from db.models import Role
 from handlers.consent import ask_consent
 from handlers.menu import show_menu
 from handlers.router import Turn, router
+from handlers.types import Option
 
 ROLE_NAMES = {
     Role.LEADER: "Người phụ trách (bí thư chi bộ, người đứng đầu đoàn thể)",
@@ -22,6 +23,9 @@ VT_HOW = (
     "(chữ hoa hay thường, có dấu gạch hay không đều được)."
 )
 VT_CURRENT = "Vai trò hiện tại của bạn:\n{roles}"
+VT_WRITE = "Soạn thông báo"
+VT_SENT = "Thông báo đã gửi"
+VT_REVIEW = "Duyệt thông báo"
 VT_CURRENT_LINE = "• {role}{scope}"
 VT_SCOPE = " — phụ trách: {names}"
 VT_NEEDS_CONSENT = (
@@ -79,7 +83,12 @@ async def explain(turn: Turn) -> None:
         lines = [VT_CURRENT_LINE.format(role=ROLE_NAMES.get(grant.role, grant.role),
                                         scope=scope_names(turn, grant.groups, grant.areas))
                  for grant in grants]
-        turn.say(VT_CURRENT.format(roles="\n".join(lines)))
+        # the leaders' and staff's commands get their buttons here, not in everyone's menu
+        options = [Option(VT_WRITE, "tb:new"), Option(VT_SENT, "tb:mine")]
+        if any(grant.role in (Role.STAFF, Role.ADMIN) for grant in grants):
+            options.append(Option(VT_REVIEW, "dy:list"))
+        turn.say(VT_CURRENT.format(roles="\n".join(lines)), options)
+        return
     show_menu(turn, VT_HOW)
 
 

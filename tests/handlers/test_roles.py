@@ -73,7 +73,10 @@ async def test_lower_case_without_dash_works_for_a_consenting_resident(make_sett
         assert replies[0] == "✅ Bạn đã nhận vai trò: Cán bộ xã."
         assert replies[1].startswith(role_texts.VT_NEXT_STAFF)
         shown = await talk("/vaitro")
-    assert shown[0] == "Vai trò hiện tại của bạn:\n• Cán bộ xã"
+        assert shown[0].startswith("Vai trò hiện tại của bạn:\n• Cán bộ xã\n\n1. Soạn thông báo")
+        assert "3. Duyệt thông báo" in shown[0]  # staff get the /duyet button too
+        reviewed = await talk.choose("Duyệt thông báo")
+    assert "Không có thông báo nào chờ duyệt." in reviewed[0]
     assert len(await grants(database)) == 1
 
 
