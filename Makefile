@@ -41,6 +41,8 @@ bench: install
 	$(BIN)/python -m bench.webhook_bench
 	$(BIN)/python -m bench.search_bench
 	$(BIN)/python -m bench.export_bench
+	$(BIN)/python -m bench.broadcast_bench
+	$(BIN)/python -m bench.kill_bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

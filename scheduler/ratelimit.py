@@ -1,10 +1,28 @@
-"""Token buckets for the platforms' limits: per bot, per chat, and a pause after a 429."""
+"""Token buckets for the platforms' limits: per bot, per chat, and a pause after a 429.
+
+The bot-wide limit is handed out by a pacer rather than by reservations in arrival order:
+with reservations, a reply that arrived behind a window of bulk messages waited for all of
+them (64 at 30/s is two seconds); the pacer gives the next slot to the most urgent waiter.
+
+The pacer also never lets more than `rate` messages touch any one second, counting a
+message from the moment it is let go until a second after its answer came back. The
+platform counted it somewhere in between, so however late a busy machine delivers the
+requests, a platform that counts over a sliding second never sees more than `rate`; with a
+plain token bucket, a few milliseconds of jitter at 97% of the limit already meant 429s,
+and each costs the whole bot a second.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+# The bot bucket saves up this many seconds' worth of messages beyond one, to make up for
+# a timer that fires a little late (the per-second window keeps that from overshooting).
+BOT_BURST_SECONDS = 0.02
 
 
 class TokenBucket:
@@ -17,13 +35,29 @@ class TokenBucket:
         self.tokens = burst
         self.updated = clock()
 
-    def reserve(self) -> float:
-        """Take one token now (possibly going into debt); return seconds until it is ours."""
+    def _refill(self) -> None:
         now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
+
+    def reserve(self) -> float:
+        """Take one token now (possibly going into debt); return seconds until it is ours."""
+        self._refill()
         self.tokens -= 1
         return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+    def take(self) -> bool:
+        """Take one token if a whole one is there now; never go into debt."""
+        self._refill()
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    def until_next(self) -> float:
+        """Seconds until a whole token is there."""
+        self._refill()
+        return max(0.0, (1 - self.tokens) / self.rate)
 
     def refund(self) -> None:
         self.tokens = min(self.burst, self.tokens + 1)
@@ -36,14 +70,23 @@ class ChannelLimiter:
     """
 
     def __init__(self, *, rate: float, chat_rate: float, chat_burst: int,
-                 clock: Callable[[], float] = time.monotonic, max_chats: int = 50_000) -> None:
+                 clock: Callable[[], float] = time.monotonic, max_chats: int = 50_000,
+                 burst: float | None = None) -> None:
         self.clock = clock
-        self.bot = TokenBucket(rate, max(1.0, rate), clock) if rate > 0 else None
+        if burst is None:
+            burst = 1.0 + rate * BOT_BURST_SECONDS
+        self.bot = TokenBucket(rate, burst, clock) if rate > 0 else None
         self.chat_rate = chat_rate
         self.chat_burst = chat_burst
         self.chats: OrderedDict[str, TokenBucket] = OrderedDict()
         self.max_chats = max_chats
         self.paused_until = 0.0
+        self.per_second = max(1, int(rate)) if rate > 0 else 0
+        self._answered: deque[float] = deque()  # when sends of the last second finished
+        self._out = 0  # let go by the pacer, not finished yet
+        self._waiting: tuple[deque, deque] = (deque(), deque())  # urgent, bulk futures
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_due = 0.0
 
     def pause(self, seconds: float) -> None:
         """A 429 blocks the whole bot, not one chat (Bot API behaviour)."""
@@ -70,3 +113,94 @@ class ChannelLimiter:
 
     def bot_delay(self) -> float:
         return self.bot.reserve() if self.bot else 0.0
+
+    # -- the pacer -------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def slot(self, *, urgent: bool) -> AsyncIterator[None]:
+        """Hold one of the bot's slots for one platform call (wait for it first)."""
+        await self.acquire(urgent=urgent)
+        try:
+            yield
+        finally:
+            self.finished()
+
+    async def acquire(self, *, urgent: bool) -> None:
+        """Wait for the bot's next slot and out any 429 pause; urgent callers go first.
+
+        Slots go one at a time, when they are due, to the longest-waiting urgent caller,
+        else the longest-waiting bulk one: a reply never queues behind bulk. Every acquire
+        must be matched by `finished()` once the call is answered (`slot()` does both).
+        """
+        if not any(self._waiting) and self._take():
+            return
+        future = asyncio.get_running_loop().create_future()
+        self._waiting[0 if urgent else 1].append(future)
+        self._schedule(0.0)
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.finished()  # granted just as we were cancelled
+            raise
+
+    def finished(self) -> None:
+        if self.bot is None:
+            return
+        self._out -= 1
+        self._answered.append(self.clock())
+        if self._next_waiter() is not None:
+            self._schedule(self._until_slot())
+
+    def _in_window(self, now: float) -> int:
+        while self._answered and self._answered[0] <= now - 1.0:
+            self._answered.popleft()
+        return len(self._answered) + self._out
+
+    def _take(self) -> bool:
+        if self.pause_remaining() > 0:
+            return False
+        if self.bot is None:
+            return True
+        if self._in_window(self.clock()) >= self.per_second or not self.bot.take():
+            return False
+        self._out += 1
+        return True
+
+    def _until_slot(self) -> float:
+        wait = self.pause_remaining()
+        if wait == 0 and self.bot is not None:
+            wait = self.bot.until_next()
+            now = self.clock()
+            if self._in_window(now) >= self.per_second:
+                # The oldest answer leaves the window then; if every slot is still out,
+                # the next `finished()` reschedules us.
+                wait = max(wait, self._answered[0] + 1.0 - now if self._answered else 1.0)
+        return max(wait, 0.0)
+
+    def _next_waiter(self) -> asyncio.Future | None:
+        for queue in self._waiting:
+            while queue and queue[0].done():  # cancelled while waiting
+                queue.popleft()
+            if queue:
+                return queue[0]
+        return None
+
+    def _release(self) -> None:
+        self._timer = None
+        while (future := self._next_waiter()) is not None and self._take():
+            (self._waiting[0] if self._waiting[0] and self._waiting[0][0] is future
+             else self._waiting[1]).popleft()
+            future.set_result(None)
+        if self._next_waiter() is not None:
+            self._schedule(self._until_slot())
+
+    def _schedule(self, delay: float) -> None:
+        """Run the release at most `delay` from now (sooner than a timer already set)."""
+        loop = asyncio.get_running_loop()
+        due = loop.time() + delay
+        if self._timer is not None:
+            if self._timer_due <= due:
+                return
+            self._timer.cancel()  # (uvloop's handles cannot say when they are due)
+        self._timer, self._timer_due = loop.call_later(delay, self._release), due

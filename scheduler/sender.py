@@ -1,14 +1,19 @@
 """The outbox sender: claim due rows, respect the platforms' limits, send, record outcomes.
 
 Loop shape: one transaction writes the outcomes of finished sends *and* claims the next
-rows; no transaction is open while a platform call is in flight. Replies outrank bulk
-because the claim orders by priority. A row whose lease expires (the process died
-mid-send) is handed back by the sweeper, which is the only way a message can go twice.
+rows; no transaction is open while a platform call is in flight. During a broadcast the
+sender tops up its window when a quarter of it is free (not after every send), so outcomes
+are written a batch at a time; a reply wakes it at once. Replies outrank bulk twice: the
+claim orders by priority, and the rate limiter gives its next slot to a reply before any
+bulk message already waiting. A row whose lease expires (the process died mid-send) is
+handed back by the sweeper, which is the only way a message can go twice; a live sender
+never sends a row it has held for more than half its lease.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable
@@ -21,7 +26,7 @@ from bot.metrics import Metrics
 from db import outbox as outbox_queries
 from db import residents
 from db.engine import Database
-from db.models import OutboxStatus
+from db.models import OutboxStatus, Priority
 from scheduler.ratelimit import ChannelLimiter
 
 log = logging.getLogger(__name__)
@@ -39,6 +44,16 @@ class SenderPolicy:
     sweep_seconds: float = 15.0
     backoff_base: float = 1.0
     config_retry_seconds: float = 60.0
+
+    @property
+    def refill(self) -> int:
+        """Free slots worth a claim while bulk is flowing."""
+        return max(1, self.concurrency // 4)
+
+    @property
+    def sweep_every(self) -> float:
+        """Often enough that a dead sender's rows come back within 1.5 leases."""
+        return min(self.sweep_seconds, self.lease.total_seconds() / 2)
 
     def backoff(self, attempts: int) -> float:
         """2, 4, 8… seconds, capped at five minutes, with jitter so retries do not align."""
@@ -61,15 +76,18 @@ class OutboxSender:
         self.policy = policy
         self.clock = clock
         self._wakeup = asyncio.Event()
+        self._wanted = False  # a reply was queued: claim as soon as one slot is free
         self._stopping = False
         self._inflight: set[asyncio.Task] = set()
         self._outcomes: list[dict[str, Any]] = []
         self._stopped_recipients: list[tuple[str, str, str]] = []
         self._last_sweep = 0.0
+        self._asked = 0  # slots the last claim tried to fill
         self.heartbeat: datetime | None = None  # last loop turn, for /healthz
 
     def wake(self) -> None:
         """Look for due rows now (called right after a commit that queued replies)."""
+        self._wanted = True
         self._wakeup.set()
 
     # -- loop ------------------------------------------------------------------------------
@@ -78,12 +96,11 @@ class OutboxSender:
         log.info("sender started for %s", ", ".join(self.channels) or "no channels")
         while not self._stopping:
             self._wakeup.clear()
+            if self._free() > 0:
+                self._wanted = False  # this step claims whatever woke us
             claimed = await self._step()
-            if claimed:
-                continue
-            if self._inflight and len(self._inflight) >= self.policy.concurrency:
-                await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
-                continue
+            if claimed and claimed == self._asked:
+                continue  # the window is full or more rows may be due
             try:
                 await asyncio.wait_for(self._wakeup.wait(), self.policy.poll_seconds)
             except TimeoutError:
@@ -113,14 +130,25 @@ class OutboxSender:
         await self._flush_outcomes()
         log.info("sender stopped")
 
+    def _free(self) -> int:
+        return self.policy.concurrency - len(self._inflight)
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._inflight.discard(task)
+        free = self._free()
+        if free >= self.policy.refill or (self._wanted and free > 0):
+            self._wakeup.set()
+
     async def _step(self, recipient: str | None = None) -> int:
         """Record finished sends, sweep if it is time, and start sending newly claimed rows."""
         now = self.clock()
         self.heartbeat = now
-        free = self.policy.concurrency - len(self._inflight)
+        started = asyncio.get_running_loop().time()  # the lease runs from about now
+        free = self._free()
+        self._asked = 0
         if free <= 0 and not self._outcomes and not self._stopped_recipients:
             return 0
-        sweep = asyncio.get_running_loop().time() - self._last_sweep >= self.policy.sweep_seconds
+        sweep = asyncio.get_running_loop().time() - self._last_sweep >= self.policy.sweep_every
         async with self.database.transaction() as session:
             await self._write_outcomes(session)
             if sweep:
@@ -131,13 +159,14 @@ class OutboxSender:
                     log.warning("returned %d outbox rows whose lease expired", released)
             claimed = []
             if free > 0 and not self._stopping:
+                self._asked = free
                 claimed = await outbox_queries.claim(
                     session, channels=list(self.channels), limit=free, now=now,
                     lease=self.policy.lease, recipient=recipient)
         for row in claimed:
-            task = asyncio.create_task(self._send(row))
+            task = asyncio.create_task(self._send(row, started))
             self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
+            task.add_done_callback(self._done)
         return len(claimed)
 
     async def _flush_outcomes(self) -> None:
@@ -156,31 +185,41 @@ class OutboxSender:
 
     # -- one message -----------------------------------------------------------------------
 
-    async def _send(self, row: outbox_queries.Claimed) -> None:
-        # No wake-up when done: outcomes ride along with the next claim (or the next poll),
-        # so a busy sender writes them in batches instead of one transaction per message.
-        if row.payload.get("type") == "message" and not await self._wait_turn(row):
+    async def _send(self, row: outbox_queries.Claimed, claimed_at: float) -> None:
+        # Outcomes ride along with the next claim (or the next poll), so a busy sender
+        # writes them in batches instead of one transaction per message.
+        limited = row.payload.get("type") == "message"  # button acks are not messages
+        if limited and not await self._wait_chat(row):
             return
-        try:
-            result = await self.channels[row.channel].send(row.recipient, row.payload)
-        except Exception as error:  # an adapter bug must not kill the sender
-            log.exception("channel %s raised while sending outbox row %d", row.channel, row.id)
-            result = SendResult(SendError.TRANSIENT, reason=f"{type(error).__name__}")
+        limiter = self.limiters[row.channel]
+        # Waits out any 429 pause too; the next free slot goes to a reply before bulk.
+        async with (limiter.slot(urgent=row.priority > Priority.BULK) if limited
+                    else contextlib.nullcontext()):
+            held = asyncio.get_running_loop().time() - claimed_at
+            if held > self.policy.lease.total_seconds() / 2:
+                # The sweeper may hand this row to a sender soon (even to us): do not race.
+                self._requeue(row, delay=0, reason=None)
+                return
+            try:
+                result = await self.channels[row.channel].send(row.recipient, row.payload)
+            except Exception as error:  # an adapter bug must not kill the sender
+                log.exception("channel %s raised while sending outbox row %d", row.channel,
+                              row.id)
+                result = SendResult(SendError.TRANSIENT, reason=f"{type(error).__name__}")
         self._record(row, result)
 
-    async def _wait_turn(self, row: outbox_queries.Claimed) -> bool:
-        """Wait for the chat's and the bot's slot; False if the row was put back instead."""
+    async def _wait_chat(self, row: outbox_queries.Claimed) -> bool:
+        """Wait for the chat's slot; False if the row was put back instead."""
         limiter = self.limiters[row.channel]
         chat_wait = limiter.chat_delay(row.recipient)
-        if chat_wait > MAX_INLINE_WAIT:
+        paused = limiter.pause_remaining()
+        if chat_wait > MAX_INLINE_WAIT or paused > MAX_INLINE_WAIT:
+            # Do not hold a sending slot (and the row's lease) through a long wait.
             limiter.release_chat(row.recipient)
-            self._requeue(row, delay=chat_wait, reason=None)
+            self._requeue(row, delay=max(chat_wait, paused), reason=None)
             return False
-        wait = max(chat_wait, limiter.pause_remaining(), limiter.bot_delay())
-        if wait > 0:
-            await asyncio.sleep(wait)
-        while (paused := limiter.pause_remaining()) > 0:  # a 429 arrived while we waited
-            await asyncio.sleep(paused)
+        if chat_wait > 0:
+            await asyncio.sleep(chat_wait)
         return True
 
     def _record(self, row: outbox_queries.Claimed, result: SendResult) -> None:

@@ -4,7 +4,9 @@ It answers like the real one (https://core.telegram.org/bots/api): `{"ok": true,
 "result": ...}` envelopes, real Message shapes, form or JSON parameters, and the real
 error bodies for 401, 404, 400, 403 "bot was blocked by the user", 429 with
 `parameters.retry_after`, and 5xx. Faults are switchable: scripted per call, random by
-rate (seeded), per-second throttling, and latency.
+rate (seeded), per-second throttling (a fixed window, or a sliding second like the real
+API's 429 behaviour), and latency. Every delivered message is tallied per chat, so a
+benchmark or test can count what was lost and what arrived twice.
 
 Run standalone (benchmarks): `python -m tests.fakes.telegram_api --port 8081`; the
 `/_fake/*` routes read and change its state over HTTP.
@@ -18,7 +20,7 @@ import json
 import random
 import socket
 import time
-from collections import deque
+from collections import Counter, deque
 import threading
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +29,7 @@ from urllib.parse import parse_qsl
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -42,6 +44,9 @@ class FakeTelegram:
     rate_429: float = 0.0
     retry_after: int = 1
     throttle_per_second: int | None = None  # above this many sends per second: 429
+    # At most this many messages delivered over any sliding second; beyond it a 429 with
+    # parameters.retry_after, as the real API answers a bot that outruns its limit.
+    throttle_sliding: int | None = None
     blocked: set[int] = field(default_factory=set)
     script: deque = field(default_factory=deque)  # ("429", n) | ("500",) | ("403",) per call
     seed: int = 7
@@ -58,11 +63,25 @@ class FakeTelegram:
         self._message_ids = 0
         self._window_second = 0
         self._window_count = 0
+        self._delivered_at: deque[float] = deque()  # for throttle_sliding
+        self.per_chat: Counter[int] = Counter()  # sendMessage deliveries per chat
 
     # -- state helpers for tests -----------------------------------------------------------
 
     def texts_to(self, chat_id: int) -> list[str]:
         return [message["text"] for message in self.sent if message["chat_id"] == chat_id]
+
+    def tally(self, expected_chats, text: str | None = None) -> dict[str, int]:
+        """Against the chats that should have had exactly one message each (the one with
+        `text`, if given): how many had none (lost), how many extra copies arrived
+        (duplicates), and in how many chats."""
+        expected = set(expected_chats)
+        counts = self.per_chat if text is None else Counter(
+            message["chat_id"] for message in self.sent if message["text"] == text)
+        lost = sum(1 for chat in expected if counts[chat] == 0)
+        extra = {chat: counts[chat] - 1 for chat in expected if counts[chat] > 1}
+        return {"expected": len(expected), "lost": lost, "duplicates": sum(extra.values()),
+                "duplicated_chats": len(extra)}
 
     def reset(self) -> None:
         self.sent.clear()
@@ -70,6 +89,8 @@ class FakeTelegram:
         self.calls.clear()
         self.errors.clear()
         self.script.clear()
+        self.per_chat.clear()
+        self._delivered_at.clear()
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -87,25 +108,34 @@ class FakeTelegram:
         self.calls.append((time.monotonic(), method))
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
-        params = await _parameters(request)
+        try:
+            params = await _parameters(request)
+        except ClientDisconnect:  # a sender killed mid-request (kill -9 tests): nothing arrived
+            return _error(400, "Bad Request: client went away")
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, "Not Found")
         if method in ("sendMessage", "answerCallbackQuery"):
-            fault = self._fault(params)
+            fault = self._fault(params, method)
             if fault is not None:
                 self.errors[str(fault.status_code)] = self.errors.get(str(fault.status_code), 0) + 1
                 return fault
         result = handler(params)
         return await result if asyncio.iscoroutine(result) else result
 
-    def _fault(self, params: dict[str, Any]) -> JSONResponse | None:
+    def _fault(self, params: dict[str, Any], method: str = "sendMessage") -> JSONResponse | None:
         if self.script:
             kind, *args = self.script.popleft()
             return _scripted(kind, args, self.retry_after)
         chat_id = _int(params.get("chat_id"))
         if chat_id in self.blocked:
             return _error(403, BLOCKED)
+        if self.throttle_sliding is not None and method == "sendMessage":
+            now = time.monotonic()
+            while self._delivered_at and self._delivered_at[0] <= now - 1.0:
+                self._delivered_at.popleft()
+            if len(self._delivered_at) >= self.throttle_sliding:
+                return _too_many(self.retry_after)
         if self.throttle_per_second is not None:
             second = int(time.monotonic())
             if second != self._window_second:
@@ -152,6 +182,9 @@ class FakeTelegram:
             message["reply_markup"] = markup
         self.sent.append({"chat_id": chat_id, "text": text, "reply_markup": markup,
                           "at": time.monotonic()})
+        self.per_chat[chat_id] += 1
+        if self.throttle_sliding is not None:
+            self._delivered_at.append(time.monotonic())
         if self.on_send is not None:
             self.on_send(chat_id, text, time.monotonic())
         return _ok(message)
@@ -191,7 +224,9 @@ class FakeTelegram:
 
     async def _stats(self, request: Request) -> JSONResponse:
         return JSONResponse({"sent": len(self.sent), "errors": self.errors,
-                             "callbacks": len(self.answered_callbacks)})
+                             "callbacks": len(self.answered_callbacks),
+                             "chats": len(self.per_chat),
+                             "duplicates": sum(n - 1 for n in self.per_chat.values() if n > 1)})
 
     async def _configure(self, request: Request) -> JSONResponse:
         for key, value in (await request.json()).items():
