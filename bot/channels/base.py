@@ -6,6 +6,8 @@ stop the recipient) is decided once, in scheduler/sender.py.
 
 from __future__ import annotations
 
+import hmac
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -52,6 +54,25 @@ class WebhookRejected(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
+
+
+def check_secret_header(headers, name: str, secret: bytes | None) -> None:
+    """The shared-secret check of Telegram and Zalo Bot webhooks, in constant time."""
+    if secret is None:
+        raise WebhookRejected(403, "webhook secret not configured")
+    given = headers.get(name)
+    if not given:
+        raise WebhookRejected(401, "missing secret header")
+    if not hmac.compare_digest(given.encode(), secret):
+        raise WebhookRejected(403, "wrong secret header")
+
+
+def load_json(body: bytes) -> Any:
+    """The body as JSON, or a 400 that says it is not."""
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise WebhookRejected(400, "body is not JSON") from None
 
 
 @runtime_checkable

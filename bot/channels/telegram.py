@@ -7,8 +7,6 @@ the terminal share them. Bot API reference: https://core.telegram.org/bots/api
 
 from __future__ import annotations
 
-import hmac
-import json
 import logging
 import os
 import warnings
@@ -29,7 +27,14 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot.channels.base import Capabilities, SendError, SendResult, WebhookRejected
+from bot.channels.base import (
+    Capabilities,
+    SendError,
+    SendResult,
+    WebhookRejected,
+    check_secret_header,
+    load_json,
+)
 from handlers.types import Inbound, InboundKind, text_event
 
 log = logging.getLogger(__name__)
@@ -64,20 +69,10 @@ class TelegramChannel:
     # -- receiving -------------------------------------------------------------------------
 
     def verify(self, headers: dict[str, str], body: bytes) -> None:
-        if self._secret is None:
-            raise WebhookRejected(403, "webhook secret not configured")
-        given = headers.get(SECRET_HEADER)
-        if not given:
-            raise WebhookRejected(401, "missing secret header")
-        if not hmac.compare_digest(given.encode(), self._secret):
-            raise WebhookRejected(403, "wrong secret header")
+        check_secret_header(headers, SECRET_HEADER, self._secret)
 
     def parse(self, body: bytes) -> list[Inbound]:
-        try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, ValueError):
-            raise WebhookRejected(400, "body is not JSON") from None
-        return [self.parse_update(data)]
+        return [self.parse_update(load_json(body))]
 
     def parse_update(self, data: Any) -> Inbound:
         if not isinstance(data, dict) or type(data.get("update_id")) is not int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -20,7 +19,13 @@ from typing import Any
 
 import httpx
 
-from bot.channels.base import Capabilities, SendError, SendResult, WebhookRejected
+from bot.channels.base import (
+    Capabilities,
+    SendError,
+    SendResult,
+    WebhookRejected,
+    load_json,
+)
 from db import channel_tokens
 from db.channel_tokens import Grant, NoRefreshToken
 from db.engine import Database
@@ -302,10 +307,7 @@ def classify_error(code: int, message: str) -> SendResult:
 
 
 def _load(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
-        raise WebhookRejected(400, "body is not JSON") from None
+    data = load_json(body)
     if not isinstance(data, dict):
         raise WebhookRejected(400, "not a Zalo OA event")
     return data
