@@ -11,6 +11,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from db import sqlite_inline
+
 
 def _prepare_sqlite_file(url: str) -> None:
     database = make_url(url).database
@@ -28,7 +30,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # No busy_timeout: the connection runs on the event loop (db/sqlite_inline.py), which
+        # waits for another process's write lock by retrying between asyncio sleeps instead.
+        cursor.execute("PRAGMA busy_timeout=0")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -48,9 +52,11 @@ class Database:
         if self.is_sqlite:
             _prepare_sqlite_file(url)
             # Every session ends in commit or rollback, so the pool's own reset-on-return
-            # rollback is a wasted round trip through aiosqlite's thread.
+            # rollback is a wasted call. SQLite runs inline on the event loop rather than in
+            # aiosqlite's thread: the hand-offs cost more than SQLite (see sqlite_inline).
             self.engine = create_async_engine(url, echo=echo, pool_size=8, max_overflow=8,
-                                              pool_reset_on_return=None)
+                                              pool_reset_on_return=None,
+                                              async_creator=sqlite_inline.creator_for(url))
             _configure_sqlite(self.engine)
         else:
             self.engine = create_async_engine(
