@@ -8,7 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 def insert_for(session: AsyncSession, table):
     """INSERT with ON CONFLICT support in the session's dialect."""
-    if session.bind.dialect.name == "postgresql":
+    return insert_in(session.bind.dialect.name, table)
+
+
+def insert_in(dialect: str, table):
+    """INSERT with ON CONFLICT support in the named dialect ("sqlite", "postgresql")."""
+    if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 

@@ -13,6 +13,8 @@ from db.dialect import is_postgresql
 from db.models import OutboxMessage, OutboxStatus
 
 outbox = OutboxMessage.__table__
+# Core, not the ORM's bulk-insert machinery; built once, so its cache key is computed once.
+_insert_outbox = insert(outbox)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ async def enqueue(session: AsyncSession, messages: list[OutboxMessage]) -> None:
         return
     columns = ("channel", "recipient", "payload", "priority", "user_id", "dedupe_key",
                "status", "attempts", "next_attempt_at", "created_at")
-    await session.execute(insert(OutboxMessage),
+    await session.execute(_insert_outbox,
                           [{name: getattr(message, name) for name in columns}
                            for message in messages])
 
