@@ -2,7 +2,7 @@
 
 from db.models import CommentStatus, Stance
 
-PRIVACY_NOTICE_VERSION = "2026-11-26"
+PRIVACY_NOTICE_VERSION = "2026-11-26.2"  # .2: states the retention period and /dulieu, /xoadulieu
 
 GREETING = (
     "Xin chào! Đây là Loa Số — kênh thông tin của Đảng ủy xã về Đại hội Đảng các cấp "

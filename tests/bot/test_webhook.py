@@ -7,6 +7,7 @@ import asyncio
 from sqlalchemy import select
 
 from db.models import OutboxMessage, User
+from handlers import texts
 from tests.conftest import count_rows, wait_until
 from tests.utils import running_app, secret_headers, telegram_update
 
@@ -42,7 +43,7 @@ async def test_consent_tap_is_recorded_with_version_and_acknowledged(telegram_se
         await wait_until(lambda: any("ghi nhận" in m["text"] for m in fake_telegram.sent))
     async with database.read() as session:
         user = (await session.execute(select(User))).scalar_one()
-    assert user.consent_version == "2026-11-26" and user.consent_at is not None
+    assert user.consent_version == texts.PRIVACY_NOTICE_VERSION and user.consent_at is not None
     assert fake_telegram.answered_callbacks == ["4382153287493152187"]
 
 
