@@ -9,6 +9,7 @@ logs.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,44 @@ class ChannelDriver(Protocol):
 
     def inject(self, faults: tuple[Any, ...]) -> None:
         """Make the platform answer the next calls with these faults."""
+
+
+class WebhookDriver:
+    """What the drivers of webhook channels share: post a raw event to the channel's real
+    route and record the neutral events the processor was handed. A channel's driver says
+    how a body is encoded and authenticated (`encode`) and what its fake platform received."""
+
+    channel_name: str
+
+    def __init__(self, client, service, fake) -> None:
+        self.client, self.service, self.fake = client, service, fake
+        self.channel = service.channels[self.channel_name]
+        self.database = service.database
+        self.seen: list[Inbound] = []
+        handle = service.processor.handle
+
+        async def recording(event):
+            self.seen.append(event)
+            return await handle(event)
+
+        service.processor.handle = recording
+
+    def encode(self, body: Any) -> tuple[bytes, dict[str, str]]:
+        """The bytes to post and the headers a genuine platform request would carry."""
+        return (body if isinstance(body, bytes) else json.dumps(body).encode()), {}
+
+    async def deliver(self, body: Any, headers: dict[str, str] | None
+                      ) -> tuple[int, list[Inbound]]:
+        self.seen = []
+        content, genuine = self.encode(body)
+        response = await self.client.post(
+            f"/webhook/{self.channel_name}", content=content,
+            headers={"content-type": "application/json",
+                     **(genuine if headers is None else headers)})
+        return response.status_code, list(self.seen)
+
+    def inject(self, faults: tuple[Any, ...]) -> None:
+        self.fake.script.extend(faults)
 
 
 async def run_incoming(driver: ChannelDriver, case: IncomingCase, logs: str | Callable) -> None:
@@ -159,6 +198,22 @@ def _expect_plain(messages: list[dict[str, Any]], channel: Channel) -> None:
 
 OPTIONS = (Option("Đồng ý", "consent:yes"), Option("Không đồng ý", "consent:no"))
 LONG_TEXT = "\n\n".join(f"Đoạn {index}: " + "tuyên truyền Đại hội " * 40 for index in range(40))
+
+
+def http_status_cases() -> list[OutgoingCase]:
+    """Send failures of platforms that answer with HTTP-style codes (Telegram, Zalo Bot)."""
+    return [
+        OutgoingCase("429 carries retry_after", Reply("x"), faults=(("429", 7),),
+                     error=SendError.THROTTLED, retry_after=7.0),
+        OutgoingCase("403 blocked stops the recipient", Reply("x"), faults=(("403",),),
+                     error=SendError.STOPPED),
+        OutgoingCase("500 is transient", Reply("x"), faults=(("500",),),
+                     error=SendError.TRANSIENT),
+        OutgoingCase("400 is permanent", Reply("x"), faults=(("400",),),
+                     error=SendError.PERMANENT),
+        OutgoingCase("401 is a configuration error", Reply("x"), faults=(("401",),),
+                     error=SendError.CONFIG),
+    ]
 
 
 def send_cases() -> list[OutgoingCase]:

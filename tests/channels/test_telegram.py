@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 import pytest_asyncio
@@ -13,6 +12,8 @@ from tests.channels.harness import (
     Expect,
     IncomingCase,
     OutgoingCase,
+    WebhookDriver,
+    http_status_cases,
     run_incoming,
     run_outgoing,
     send_cases,
@@ -24,32 +25,16 @@ from tests.utils import running_app, telegram_update
 CHAT = "5512345678"
 
 
-class TelegramDriver:
+class TelegramDriver(WebhookDriver):
+    channel_name = "telegram"
+
     def __init__(self, client, service, fake) -> None:
-        self.client = client
-        self.service = service
-        self.fake = fake
-        self.channel = service.channels["telegram"]
-        self.database = service.database
+        super().__init__(client, service, fake)
         self.secrets = [fake.token, WEBHOOK_SECRET]
-        self.seen: list = []
-        handle = service.processor.handle
 
-        async def recording(event):
-            self.seen.append(event)
-            return await handle(event)
-
-        service.processor.handle = recording
-
-    async def deliver(self, body, headers):
-        self.seen = []
-        content = body if isinstance(body, bytes) else json.dumps(body).encode()
-        response = await self.client.post(
-            "/webhook/telegram", content=content,
-            headers={"content-type": "application/json",
-                     **({"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-                        if headers is None else headers)})
-        return response.status_code, list(self.seen)
+    def encode(self, body):
+        content, _ = super().encode(body)
+        return content, {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
 
     def platform_messages(self):
         return [{"text": message["text"],
@@ -57,8 +42,6 @@ class TelegramDriver:
                  if message["reply_markup"] else None}
                 for message in self.fake.sent]
 
-    def inject(self, faults):
-        self.fake.script.extend(faults)
 
 
 @pytest_asyncio.fixture
@@ -105,17 +88,8 @@ async def test_incoming(driver, case, caplog):
     await run_incoming(driver, case, lambda: caplog.text)
 
 
-OUTGOING = send_cases() + [
-    OutgoingCase("429 carries retry_after", Reply("x"), faults=(("429", 7),),
-                 error=SendError.THROTTLED, retry_after=7.0),
-    OutgoingCase("403 blocked stops the recipient", Reply("x"), faults=(("403",),),
-                 error=SendError.STOPPED),
-    OutgoingCase("500 is transient", Reply("x"), faults=(("500",),), error=SendError.TRANSIENT),
+OUTGOING = send_cases() + http_status_cases() + [
     OutgoingCase("502 is transient", Reply("x"), faults=(("502",),), error=SendError.TRANSIENT),
-    OutgoingCase("400 chat not found is permanent", Reply("x"), faults=(("400",),),
-                 error=SendError.PERMANENT),
-    OutgoingCase("401 is a configuration error", Reply("x"), faults=(("401",),),
-                 error=SendError.CONFIG),
 ]
 
 

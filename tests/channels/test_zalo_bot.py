@@ -12,12 +12,13 @@ import pytest_asyncio
 
 from bot.channels.base import SendError
 from bot.channels.registry import build_channels, webhook_channels
-from handlers.types import InboundKind, Reply
+from handlers.types import InboundKind
 from tests.channels.conftest import ZALO_BOT_SECRET
 from tests.channels.harness import (
     Expect,
     IncomingCase,
-    OutgoingCase,
+    WebhookDriver,
+    http_status_cases,
     run_incoming,
     run_outgoing,
     send_cases,
@@ -45,35 +46,20 @@ def text_body(text: str) -> dict:
     return bot_update("text", text=text)
 
 
-class ZaloBotDriver:
+class ZaloBotDriver(WebhookDriver):
+    channel_name = "zalo-bot"
+
     def __init__(self, client, service, fake) -> None:
-        self.client, self.service, self.fake = client, service, fake
-        self.channel = service.channels["zalo-bot"]
-        self.database = service.database
+        super().__init__(client, service, fake)
         self.secrets = [fake.token, ZALO_BOT_SECRET]
-        self.seen: list = []
-        handle = service.processor.handle
 
-        async def recording(event):
-            self.seen.append(event)
-            return await handle(event)
-
-        service.processor.handle = recording
-
-    async def deliver(self, body, headers):
-        self.seen = []
-        content = body if isinstance(body, bytes) else json.dumps(body).encode()
-        response = await self.client.post(
-            "/webhook/zalo-bot", content=content,
-            headers={"content-type": "application/json",
-                     **({HEADER: ZALO_BOT_SECRET} if headers is None else headers)})
-        return response.status_code, list(self.seen)
+    def encode(self, body):
+        content, _ = super().encode(body)
+        return content, {HEADER: ZALO_BOT_SECRET}
 
     def platform_messages(self):
         return [{"text": message["text"], "buttons": None} for message in self.fake.sent]
 
-    def inject(self, faults):
-        self.fake.script.extend(faults)
 
 
 @pytest_asyncio.fixture
@@ -122,16 +108,7 @@ async def test_incoming(driver, case, caplog):
     await run_incoming(driver, case, lambda: caplog.text)
 
 
-OUTGOING = send_cases() + [
-    OutgoingCase("429 carries retry_after", Reply("x"), faults=(("429", 7),),
-                 error=SendError.THROTTLED, retry_after=7.0),
-    OutgoingCase("403 stops the recipient", Reply("x"), faults=(("403",),),
-                 error=SendError.STOPPED),
-    OutgoingCase("500 is transient", Reply("x"), faults=(("500",),), error=SendError.TRANSIENT),
-    OutgoingCase("400 is permanent", Reply("x"), faults=(("400",),), error=SendError.PERMANENT),
-    OutgoingCase("401 is a configuration error", Reply("x"), faults=(("401",),),
-                 error=SendError.CONFIG),
-]
+OUTGOING = send_cases() + http_status_cases()
 
 
 @pytest.mark.parametrize("case", OUTGOING, ids=lambda case: case.label)
