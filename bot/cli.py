@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import MIGRATE_HINT, build_service, fail, settings_or_exit
+from bot.cli_common import MIGRATE_HINT, build_service, fail, require, settings_or_exit
 from bot import cli_exports  # noqa: F401  (registers export and report commands)
 from bot.cli_comments import comments_app
 from bot.cli_content import content_app, phase_app
@@ -154,12 +154,7 @@ def webhook_set(channel: Annotated[str, typer.Option(help="Kênh: telegram hoặ
     if channel != "telegram":
         fail(f"Kênh '{channel}' chưa hỗ trợ đăng ký webhook (Zalo OA khai báo webhook "
              "trong trang quản lý ứng dụng Zalo).")
-    if settings.telegram_token is None:
-        fail("Chưa đặt LOASO_TELEGRAM_TOKEN.")
-    if settings.public_url is None:
-        fail("Chưa đặt LOASO_PUBLIC_URL (địa chỉ HTTPS công khai của máy chủ).")
-    if settings.telegram_webhook_secret is None:
-        fail("Chưa đặt LOASO_TELEGRAM_WEBHOOK_SECRET.")
+    require(settings, "telegram_token", "public_url", "telegram_webhook_secret")
     from bot.channels.registry import build_channels
     from bot.channels.telegram import ALLOWED_UPDATES
 

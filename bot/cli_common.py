@@ -24,6 +24,17 @@ def settings_or_exit() -> Settings:
     return settings
 
 
+SETTING_HINTS = {"public_url": " (địa chỉ HTTPS công khai của máy chủ)"}
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Exit naming the first of these settings that is not set (webhook registration needs
+    a token, a public address and a secret, whatever the channel)."""
+    for name in names:
+        if getattr(settings, name) is None:
+            fail(f"Chưa đặt LOASO_{name.upper()}{SETTING_HINTS.get(name, '')}.")
+
+
 INVALID_PACK = "Gói nội dung có lỗi (xem trên); sửa rồi chạy lại. Kiểm tra bằng: loaso content check"
 
 

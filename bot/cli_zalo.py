@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import typer
 
-from bot.cli_common import MIGRATE_HINT, fail, settings_or_exit
+from bot.cli_common import MIGRATE_HINT, fail, require, settings_or_exit
 from bot.settings import Settings
 
 zalo_app = typer.Typer(help="Kênh Zalo: cấp quyền cho Official Account.", no_args_is_help=True)
@@ -103,12 +103,7 @@ async def _exchange_and_store(settings: Settings, code: str, verifier: str) -> s
 
 def set_zalo_bot_webhook(settings: Settings) -> None:
     """`loaso webhook set --channel zalo-bot`: register LOASO_PUBLIC_URL/webhook/zalo-bot."""
-    if settings.zalo_bot_token is None:
-        fail("Chưa đặt LOASO_ZALO_BOT_TOKEN.")
-    if settings.public_url is None:
-        fail("Chưa đặt LOASO_PUBLIC_URL (địa chỉ HTTPS công khai của máy chủ).")
-    if settings.zalo_bot_webhook_secret is None:
-        fail("Chưa đặt LOASO_ZALO_BOT_WEBHOOK_SECRET.")
+    require(settings, "zalo_bot_token", "public_url", "zalo_bot_webhook_secret")
     from bot.channels.zalo_bot import ZaloBotChannel, ZaloBotError
 
     url = f"{settings.public_url}/webhook/zalo-bot"

@@ -229,14 +229,18 @@ class FakeTelegram:
                              "duplicates": sum(n - 1 for n in self.per_chat.values() if n > 1)})
 
     async def _configure(self, request: Request) -> JSONResponse:
-        for key, value in (await request.json()).items():
-            if key == "reset":
-                self.reset()
-            elif key == "blocked":
-                self.blocked = set(value)
-            elif hasattr(self, key):
-                setattr(self, key, value)
-        return JSONResponse({"ok": True})
+        return await configure(self, request)
+
+
+async def configure(fake: Any, request: Request) -> JSONResponse:
+    """POST /_fake/config for every fake: {"reset": true} or attribute values to set (a list
+    given for a set attribute, like `blocked`, becomes a set)."""
+    for key, value in (await request.json()).items():
+        if key == "reset":
+            fake.reset()
+        elif hasattr(fake, key):
+            setattr(fake, key, set(value) if isinstance(getattr(fake, key), set) else value)
+    return JSONResponse({"ok": True})
 
 
 def _ok(result: Any, description: str | None = None) -> JSONResponse:

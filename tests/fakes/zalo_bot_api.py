@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.fakes.telegram_api import running, running_in_thread  # noqa: F401  (same servers)
+from tests.fakes.telegram_api import configure, running, running_in_thread  # noqa: F401
 
 DESCRIPTIONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
                 404: "Not Found", 408: "Request timeout", 429: "Too Many Requests",
@@ -128,12 +128,7 @@ class FakeZaloBot:
         return JSONResponse({"sent": len(self.sent)})
 
     async def _configure(self, request: Request) -> JSONResponse:
-        for key, value in (await request.json()).items():
-            if key == "reset":
-                self.reset()
-            elif hasattr(self, key):
-                setattr(self, key, value)
-        return JSONResponse({"ok": True})
+        return await configure(self, request)
 
 
 def _ok(result: Any) -> JSONResponse:

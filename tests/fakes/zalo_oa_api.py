@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from tests.fakes.telegram_api import running, running_in_thread  # noqa: F401  (same servers)
+from tests.fakes.telegram_api import configure, running, running_in_thread  # noqa: F401
 
 MESSAGES = {
     -32: "Your application reached limit call api",
@@ -198,12 +198,7 @@ class FakeZaloOA:
         return JSONResponse({"sent": len(self.sent), "refreshes": self.refreshes})
 
     async def _configure(self, request: Request) -> JSONResponse:
-        for key, value in (await request.json()).items():
-            if key == "reset":
-                self.reset()
-            elif hasattr(self, key):
-                setattr(self, key, value)
-        return JSONResponse({"ok": True})
+        return await configure(self, request)
 
 
 def _error(code: int) -> JSONResponse:
