@@ -3,10 +3,21 @@
 The reply rows are written in the same transaction as the dedupe row and whatever the
 handler changed, so a resident is answered exactly when their action is stored. After the
 commit the in-process sender is woken, so replies never wait for a poll.
+
+Group commit: events that arrive while a transaction is running wait for it, then go
+together in the next one. The dedupe rows, the residents and their conversation states of a
+whole group are each one statement, and the group shares one BEGIN and one COMMIT, so the
+cost per event falls as load rises, while a lone event still goes at once.
+
+Failures cost only their own event. A flow step that raises rolls the group back, and the
+group is stored again with that event answered by an apology instead of its step (rather
+than a savepoint per event: failures are rare, savepoints are not free). If the group's
+transaction fails for another reason, each event is tried again alone.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
@@ -19,7 +30,7 @@ from bot.metrics import Metrics
 from db import outbox as outbox_queries
 from db import residents
 from db.engine import Database
-from db.models import ConversationState, Priority, UserStatus
+from db.models import ConversationState, OutboxMessage, Priority, User, UserStatus
 from handlers import texts
 from handlers.router import Router, Turn
 from handlers.types import Inbound, InboundKind, Reply
@@ -37,12 +48,24 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+Waiting = tuple[Inbound, asyncio.Future]
+
+
+class StepFailed(Exception):
+    """A flow step raised: its group's transaction is rolled back and stored again."""
+
+    def __init__(self, key: tuple[str, str]) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 class InboundProcessor:
     def __init__(self, database: Database, channels: dict[str, Channel], router: Router,
                  metrics: Metrics, *, wake_sender: Callable[[], None] = lambda: None,
                  clock: Callable[[], datetime] = utcnow,
                  as_of: datetime | None = None, zone: tzinfo = UTC,
-                 content: Callable[[], Any] = lambda: None, settings: Any = None) -> None:
+                 content: Callable[[], Any] = lambda: None, settings: Any = None,
+                 max_group: int = 64) -> None:
         self.database = database
         self.channels = channels
         self.router = router
@@ -53,62 +76,136 @@ class InboundProcessor:
         self.zone = zone
         self.content = content
         self.settings = settings
+        self.max_group = max_group
+        self._waiting: list[Waiting] = []
+        self._turn: asyncio.Lock | None = None
+        self._turn_loop: asyncio.AbstractEventLoop | None = None
 
     async def handle(self, inbound: Inbound) -> Outcome:
+        """Store the event's effects and its replies; return once they are committed."""
         if inbound.kind == InboundKind.IGNORED or inbound.address is None:
             log.debug("ignored %s event %s", inbound.channel, inbound.event_id)
             return Outcome.IGNORED
-        now = self.clock()
-        async with self.database.transaction() as session:
-            if not await residents.record_event(session, channel=inbound.channel,
-                                                event_id=inbound.event_id, now=now):
-                self.metrics.duplicates.labels(inbound.channel).inc()
-                return Outcome.DUPLICATE
-            self.metrics.updates.labels(inbound.channel, inbound.kind.value).inc()
-            user = await residents.get_or_create_user(
-                session, channel=inbound.channel, address=inbound.address, now=now)
-            if inbound.kind == InboundKind.STOPPED:
-                user.status, user.stopped_reason = UserStatus.STOPPED, "blocked or unfollowed"
-                return Outcome.HANDLED
-            if user.status != UserStatus.ACTIVE:  # any sign of life: reachable again
-                user.status, user.stopped_reason = UserStatus.ACTIVE, None
-            if inbound.kind == InboundKind.RESUMED:
-                return Outcome.HANDLED
-            user_id = user.id  # read now: a failed step's rollback expires the instance
-            stored = await residents.load_state(session, user_id)
-            before = ((stored.state, stored.data or {}, stored.options or []) if stored
-                      else (None, {}, []))
-            turn = Turn(inbound=inbound, user=user, session=session, now=now, as_of=self.as_of,
-                        zone=self.zone, content=self.content(), settings=self.settings,
-                        state=before[0],
-                        data=dict(before[1]), options=list(before[2]))
-            replies = await self._run(turn)
-            if replies is None:
-                replies = [Reply(texts.APOLOGY)]  # state stays where it was
-            elif (turn.state, turn.data, turn.options) != before:
-                if stored is None:  # first time this resident's conversation has a position
-                    stored = ConversationState(user_id=user_id)
-                    session.add(stored)
-                stored.state, stored.data, stored.options = turn.state, turn.data, turn.options
-                stored.updated_at = now
-            await self._enqueue(session, inbound, user_id, replies, now)
-        self.wake_sender()
-        return Outcome.HANDLED
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting.append((inbound, waiter))
+        async with self._writer_turn():  # FIFO: whoever holds it commits everyone waiting
+            if not waiter.done():
+                group, self._waiting = (self._waiting[:self.max_group],
+                                        self._waiting[self.max_group:])
+                # Shielded: the group's other events must not be lost if this request is
+                # cancelled (the client hung up); the commit finishes for all of them.
+                await asyncio.shield(self._commit(group))
+        return waiter.result()
 
-    async def _run(self, turn: Turn) -> list[Reply] | None:
-        """Run the flow step inside a savepoint; on error undo its writes and return None."""
+    def _writer_turn(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._turn_loop is not loop:  # a lock belongs to one event loop (tests use many)
+            self._turn, self._turn_loop = asyncio.Lock(), loop
+        return self._turn
+
+    async def _commit(self, group: list[Waiting]) -> None:
+        """One transaction for the group, or, if it fails, one per event."""
+        events, failed = [inbound for inbound, _ in group], set()
         try:
-            async with turn.session.begin_nested():
-                await self.router.dispatch(turn)
+            while True:
+                try:
+                    outcomes = await self._process(events, failed)
+                    break
+                except StepFailed as step:  # rolled back: again, answering that one with
+                    failed.add(step.key)     # an apology instead of running its step
+        except Exception as error:
+            if len(group) == 1:
+                group[0][1].set_exception(error)
+                return
+            log.warning("a group of %d events failed to commit (%s); storing each alone",
+                        len(group), type(error).__name__)
+            for waiting in group:
+                await self._commit([waiting])
+            return
+        for (_, waiter), outcome in zip(group, outcomes, strict=True):
+            waiter.set_result(outcome)
+        if Outcome.HANDLED in outcomes:
+            self.wake_sender()
+
+    async def _process(self, events: list[Inbound], failed: set[tuple[str, str]]
+                       ) -> list[Outcome]:
+        now = self.clock()
+        keys = list(dict.fromkeys((event.channel, event.event_id) for event in events))
+        async with self.database.transaction() as session:
+            new = await residents.record_events(session, keys, now)
+            outcomes, accepted = [], []
+            for event in events:
+                key = (event.channel, event.event_id)
+                if key in new:
+                    new.discard(key)  # a second copy in the same group is a duplicate too
+                    outcomes.append(Outcome.HANDLED)
+                    accepted.append(event)
+                else:
+                    outcomes.append(Outcome.DUPLICATE)
+            users = await residents.get_or_create_users(
+                session, list(dict.fromkeys((event.channel, event.address)
+                                            for event in accepted)), now)
+            states = await residents.load_states(
+                session, [user.id for user in users.values()])
+            rows: list[OutboxMessage] = []
+            for event in accepted:
+                rows += await self._step(session, event, users[event.channel, event.address],
+                                         states, now, failed)
+            await outbox_queries.enqueue(session, rows)
+        # Counted once committed, so a group stored again event by event is counted once.
+        for event, outcome in zip(events, outcomes, strict=True):
+            if outcome == Outcome.HANDLED:
+                self.metrics.updates.labels(event.channel, event.kind.value).inc()
+            else:
+                self.metrics.duplicates.labels(event.channel).inc()
+        for row in rows:
+            self.metrics.replies.labels(row.channel).inc()
+        return outcomes
+
+    async def _step(self, session, inbound: Inbound, user: User,
+                    states: dict[int, ConversationState], now: datetime,
+                    failed: set[tuple[str, str]]) -> list[OutboxMessage]:
+        """One event's flow step; its replies as outbox rows."""
+        if inbound.kind == InboundKind.STOPPED:
+            user.status, user.stopped_reason = UserStatus.STOPPED, "blocked or unfollowed"
+            return []
+        if user.status != UserStatus.ACTIVE:  # any sign of life: reachable again
+            user.status, user.stopped_reason = UserStatus.ACTIVE, None
+        if inbound.kind == InboundKind.RESUMED:
+            return []
+        user_id = user.id
+        stored = states.get(user_id)
+        before = ((stored.state, stored.data or {}, stored.options or []) if stored
+                  else (None, {}, []))
+        turn = Turn(inbound=inbound, user=user, session=session, now=now, as_of=self.as_of,
+                    zone=self.zone, content=self.content(), settings=self.settings,
+                    state=before[0], data=dict(before[1]), options=list(before[2]))
+        if (inbound.channel, inbound.event_id) in failed:
+            # the state stays where it was
+            return self._reply_rows(inbound, user_id, [Reply(texts.APOLOGY)], now)
+        if not await self._run(turn):
+            raise StepFailed((inbound.channel, inbound.event_id))
+        if (turn.state, turn.data, turn.options) != before:
+            if stored is None:  # first time this resident's conversation has a position
+                stored = states[user_id] = ConversationState(user_id=user_id)
+                session.add(stored)
+            stored.state, stored.data, stored.options = turn.state, turn.data, turn.options
+            stored.updated_at = now
+        return self._reply_rows(inbound, user_id, turn.replies, now)
+
+    async def _run(self, turn: Turn) -> bool:
+        """Run the flow step; False (logged) if it raised."""
+        try:
+            await self.router.dispatch(turn)
         except Exception:
             self.metrics.handler_errors.labels(turn.inbound.channel).inc()
             log.exception("handler failed for %s event %s (%s)", turn.inbound.channel,
                           turn.inbound.event_id, turn.inbound.what)
-            return None
-        return turn.replies
+            return False
+        return True
 
-    async def _enqueue(self, session, inbound: Inbound, user_id: int, replies: list[Reply],
-                       now: datetime) -> None:
+    def _reply_rows(self, inbound: Inbound, user_id: int, replies: list[Reply],
+                    now: datetime) -> list[OutboxMessage]:
         channel = self.channels[inbound.channel]
         rows = []
         if inbound.button_ack:
@@ -121,5 +218,4 @@ class InboundProcessor:
                 rows.append(outbox_queries.new_message(
                     channel=inbound.channel, recipient=inbound.address, payload=payload,
                     priority=Priority.REPLY, now=now, user_id=user_id))
-        await outbox_queries.enqueue(session, rows)
-        self.metrics.replies.labels(inbound.channel).inc(len(rows))
+        return rows

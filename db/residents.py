@@ -12,56 +12,66 @@ from db.dialect import insert_in
 from db.models import ConversationState, InboundEvent, User, UserStatus
 
 
-# The two statements on every update are built once per dialect, with bind parameters: a
-# statement object that is reused keeps its cache key, so SQLAlchemy neither rebuilds the
-# INSERT nor recomputes the key to find the compiled form.
+# The statements on every update are built once per dialect: a statement object that is
+# reused keeps its cache key, so SQLAlchemy neither rebuilds it nor recomputes the key. Each
+# takes a whole group of events (bot/pipeline.py), as one multi-row statement.
 @cache
-def _record_event_statement(dialect: str):
-    table = InboundEvent.__table__  # Core, not the mapped class: skips the ORM's bulk insert
-    return (
-        insert_in(dialect, table)
-        .values(channel=bindparam("channel", type_=table.c.channel.type),
-                event_id=bindparam("event_id", type_=table.c.event_id.type),
-                received_at=bindparam("now", type_=table.c.received_at.type))
-        .on_conflict_do_nothing(index_elements=["channel", "event_id"])
-    )
+def _record_events_statement(dialect: str):
+    table = InboundEvent.__table__
+    return (insert_in(dialect, table)
+            .on_conflict_do_nothing(index_elements=["channel", "event_id"])
+            .returning(table.c.channel, table.c.event_id))
 
 
 @cache
-def _upsert_user_statement(dialect: str):
-    columns = User.__table__.c
-    now = bindparam("now", type_=columns.last_seen_at.type)
-    statement = insert_in(dialect, User).values(
-        channel=bindparam("channel", type_=columns.channel.type),
-        address=bindparam("address", type_=columns.address.type),
-        status=UserStatus.ACTIVE, created_at=now, last_seen_at=now)
+def _upsert_users_statement(dialect: str):
+    statement = insert_in(dialect, User)
     return statement.on_conflict_do_update(
         index_elements=["channel", "address"],
         set_={"last_seen_at": statement.excluded.last_seen_at},
     ).returning(User)
 
 
-async def record_event(session: AsyncSession, *, channel: str, event_id: str,
-                       now: datetime) -> bool:
-    """Insert the dedupe row; False when this platform event was already accepted.
+_states_of = select(ConversationState).where(
+    ConversationState.user_id.in_(bindparam("user_ids", expanding=True)))
 
-    On PostgreSQL a concurrent insert of the same key waits for the other transaction and
-    then conflicts, so exactly one of 20 simultaneous deliveries gets True.
+
+async def record_events(session: AsyncSession, keys: list[tuple[str, str]],
+                        now: datetime) -> set[tuple[str, str]]:
+    """Insert the dedupe rows of many events in one statement; the keys that were new.
+
+    Keys must be distinct. On PostgreSQL a concurrent insert of the same key waits for the
+    other transaction and then conflicts, so only one delivery of an event is ever new.
     """
-    statement = _record_event_statement(session.bind.dialect.name)
-    # rowcount, not RETURNING: one round trip less to the database on every update
-    return (await session.execute(
-        statement, {"channel": channel, "event_id": event_id, "now": now})).rowcount == 1
+    if not keys:
+        return set()
+    statement = _record_events_statement(session.bind.dialect.name)
+    rows = await session.execute(statement, [
+        {"channel": channel, "event_id": event_id, "received_at": now}
+        for channel, event_id in keys])
+    return {(channel, event_id) for channel, event_id in rows}
 
 
-async def get_or_create_user(session: AsyncSession, *, channel: str, address: str,
-                             now: datetime) -> User:
-    """The resident for this address, created on first contact; one round trip either way."""
-    statement = _upsert_user_statement(session.bind.dialect.name)
-    return (await session.execute(statement, {"channel": channel, "address": address,
-                                              "now": now},
-                                  execution_options={"populate_existing": True})
-            ).scalar_one()
+async def get_or_create_users(session: AsyncSession, addresses: list[tuple[str, str]],
+                              now: datetime) -> dict[tuple[str, str], User]:
+    """The residents at these distinct (channel, address) pairs, created on first contact,
+    in one statement."""
+    if not addresses:
+        return {}
+    statement = _upsert_users_statement(session.bind.dialect.name)
+    users = await session.scalars(
+        statement, [{"channel": channel, "address": address, "status": UserStatus.ACTIVE,
+                     "created_at": now, "last_seen_at": now} for channel, address in addresses],
+        execution_options={"populate_existing": True})
+    return {(user.channel, user.address): user for user in users}
+
+
+async def load_states(session: AsyncSession,
+                      user_ids: list[int]) -> dict[int, ConversationState]:
+    if not user_ids:
+        return {}
+    states = await session.scalars(_states_of, {"user_ids": user_ids})
+    return {state.user_id: state for state in states}
 
 
 async def find_user(session: AsyncSession, *, channel: str, address: str) -> User | None:
@@ -85,6 +95,3 @@ async def stop_recipient(session: AsyncSession, *, channel: str, address: str,
         .values(status=UserStatus.STOPPED, stopped_reason=reason[:200])
     )
 
-
-async def load_state(session: AsyncSession, user_id: int) -> ConversationState | None:
-    return await session.get(ConversationState, user_id)

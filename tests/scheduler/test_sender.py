@@ -24,11 +24,12 @@ def now() -> datetime:
 async def queue(service: Service, chats: list[int], *, priority: int = Priority.BULK,
                 text: str = "Thông báo") -> None:
     async with service.database.transaction() as session:
+        users = await residents.get_or_create_users(
+            session, [("telegram", str(chat)) for chat in chats], now())
         for chat in chats:
-            user = await residents.get_or_create_user(session, channel="telegram",
-                                                      address=str(chat), now=now())
             session.add(outbox_queries.new_message(
-                channel="telegram", recipient=str(chat), user_id=user.id, priority=priority,
+                channel="telegram", recipient=str(chat), user_id=users["telegram", str(chat)].id,
+                priority=priority,
                 payload={"type": "message", "text": f"{text} {chat}"}, now=now()))
 
 

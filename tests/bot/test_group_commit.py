@@ -1,0 +1,143 @@
+"""Group commit: events that wait for the writer are stored together, each with its own effects."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.console import ConsoleChannel
+from bot.pipeline import Outcome
+from bot.service import Service
+from db import outbox as outbox_queries
+from db import residents
+from db.models import OutboxMessage, User
+from handlers import router
+from handlers.texts import PRIVACY_NOTICE_VERSION
+
+
+@pytest.fixture
+async def service(make_settings):
+    channel = ConsoleChannel(io.StringIO())
+    service = Service(make_settings(), channels={"console": channel})
+    service.groups = []  # sizes of the groups, as record_events saw them
+    original = residents.record_events
+
+    async def recording(session, keys, now):
+        service.groups.append([event_id for _, event_id in keys])
+        return await original(session, keys, now)
+
+    residents.record_events = recording
+    try:
+        yield service
+    finally:
+        residents.record_events = original
+        await service.close()
+
+
+def event(service: Service, address: str, line: str, event_id: str):
+    return service.channels["console"].event(address, line, session=event_id)
+
+
+async def replies_to(service: Service, address: str) -> list[str]:
+    async with service.database.read() as session:
+        rows = (await session.execute(
+            select(OutboxMessage.payload).where(OutboxMessage.recipient == address)
+            .order_by(OutboxMessage.id))).scalars().all()
+    return [payload["text"] for payload in rows if payload["type"] == "message"]
+
+
+async def test_waiting_events_share_one_transaction(service):
+    events = [event(service, f"r{index}", "/start", f"s{index}") for index in range(20)]
+    outcomes = await asyncio.gather(*(service.processor.handle(e) for e in events))
+    assert outcomes == [Outcome.HANDLED] * 20
+    assert sorted(sum(service.groups, [])) == sorted(e.event_id for e in events)
+    assert len(service.groups) < 20 and max(map(len, service.groups)) > 1
+    greeting = await replies_to(service, "r0")
+    assert len(greeting) == 2 and "Đồng ý" in greeting[-1]  # the greeting, then consent
+    for index in range(1, 20):
+        assert await replies_to(service, f"r{index}") == greeting
+    async with service.database.read() as session:
+        assert len((await session.execute(select(User))).scalars().all()) == 20
+
+
+async def test_one_resident_twice_in_a_group_reads_their_own_new_state(service):
+    # The first event goes alone; the next two wait for it and form one group, in order.
+    first = event(service, "other", "/start", "a")
+    start, agree = event(service, "r1", "/start", "b"), event(service, "r1", "1", "b")
+    await asyncio.gather(*(service.processor.handle(e) for e in (first, start, agree)))
+    assert [start.event_id, agree.event_id] in service.groups
+    async with service.database.read() as session:
+        user = (await session.execute(select(User).where(User.address == "r1"))).scalar_one()
+    assert user.consent_version == PRIVACY_NOTICE_VERSION  # "1" pressed the consent button
+
+
+async def test_a_copy_in_the_same_group_is_a_duplicate(service):
+    first = event(service, "other", "/start", "a")
+    once = event(service, "r1", "/start", "b")
+    outcomes = await asyncio.gather(*(service.processor.handle(e) for e in (first, once, once)))
+    assert outcomes == [Outcome.HANDLED, Outcome.HANDLED, Outcome.DUPLICATE]
+    assert len(await replies_to(service, "r1")) == 2  # the greeting and consent, once
+
+
+async def test_a_failing_step_costs_only_its_own_effects(service, monkeypatch, caplog):
+    async def broken(turn):
+        turn.user.consent_version = "written-before-the-crash"
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(router.commands, "menu", broken)
+    first = event(service, "other", "/start", "a")
+    bad, good = event(service, "r1", "/menu", "b"), event(service, "r2", "/start", "c")
+    again = event(service, "r1", "/start", "d")  # the same resident after the failure
+    await asyncio.gather(*(service.processor.handle(e) for e in (first, bad, good, again)))
+    assert [bad.event_id, good.event_id, again.event_id] in service.groups
+    r1 = await replies_to(service, "r1")
+    assert "Xin lỗi" in r1[0] and "Đồng ý" in r1[-1]
+    assert "Đồng ý" in (await replies_to(service, "r2"))[-1]
+    async with service.database.read() as session:
+        user = (await session.execute(select(User).where(User.address == "r1"))).scalar_one()
+    assert user.consent_version is None  # the failed step's write was rolled back
+    assert f"event {bad.event_id}" in caplog.text
+
+
+async def test_a_group_that_cannot_commit_is_stored_event_by_event(service, monkeypatch,
+                                                                   caplog):
+    original = outbox_queries.enqueue
+
+    async def refuses_groups(session, rows):
+        if len({row.recipient for row in rows}) > 1:
+            raise RuntimeError("simulated failure of the group's transaction")
+        await original(session, rows)
+
+    monkeypatch.setattr(outbox_queries, "enqueue", refuses_groups)
+    events = [event(service, f"r{index}", "/start", f"s{index}") for index in range(5)]
+    with caplog.at_level(logging.WARNING):
+        outcomes = await asyncio.gather(*(service.processor.handle(e) for e in events))
+    assert outcomes == [Outcome.HANDLED] * 5
+    assert "storing each alone" in caplog.text
+    for index in range(5):  # each answered exactly once, not once per attempt
+        assert len(await replies_to(service, f"r{index}")) == 2
+    assert service.metrics.updates.labels("console", "command")._value.get() == 5
+
+
+async def test_an_event_that_cannot_be_stored_fails_alone(service, monkeypatch):
+    original = outbox_queries.enqueue
+
+    async def refuses_r2(session, rows):
+        if any(row.recipient == "r2" for row in rows):
+            raise RuntimeError("simulated database failure")
+        await original(session, rows)
+
+    monkeypatch.setattr(outbox_queries, "enqueue", refuses_r2)
+    events = [event(service, f"r{index}", "/start", f"s{index}") for index in range(4)]
+    results = await asyncio.gather(*(service.processor.handle(e) for e in events),
+                                   return_exceptions=True)
+    assert isinstance(results[2], RuntimeError)  # the webhook answers 500: redelivered later
+    assert [results[i] for i in (0, 1, 3)] == [Outcome.HANDLED] * 3
+    assert await replies_to(service, "r2") == []
+    async with service.database.read() as session:
+        addresses = (await session.execute(select(User.address))).scalars().all()
+    assert "r2" not in addresses  # nothing of the failed event was written
