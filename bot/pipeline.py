@@ -30,7 +30,7 @@ from bot.metrics import Metrics
 from db import outbox as outbox_queries
 from db import residents
 from db.engine import Database
-from db.models import ConversationState, OutboxMessage, Priority, User, UserStatus
+from db.models import ConversationState, Priority, User, UserStatus
 from handlers import texts
 from handlers.router import Router, Turn
 from handlers.types import Inbound, InboundKind, Reply
@@ -147,7 +147,7 @@ class InboundProcessor:
                                             for event in accepted)), now)
             states = await residents.load_states(
                 session, [user.id for user in users.values()])
-            rows: list[OutboxMessage] = []
+            rows: list[dict[str, Any]] = []
             for event in accepted:
                 rows += await self._step(session, event, users[event.channel, event.address],
                                          states, now, failed)
@@ -159,12 +159,12 @@ class InboundProcessor:
             else:
                 self.metrics.duplicates.labels(event.channel).inc()
         for row in rows:
-            self.metrics.replies.labels(row.channel).inc()
+            self.metrics.replies.labels(row["channel"]).inc()
         return outcomes
 
     async def _step(self, session, inbound: Inbound, user: User,
                     states: dict[int, ConversationState], now: datetime,
-                    failed: set[tuple[str, str]]) -> list[OutboxMessage]:
+                    failed: set[tuple[str, str]]) -> list[dict[str, Any]]:
         """One event's flow step; its replies as outbox rows."""
         if inbound.kind == InboundKind.STOPPED:
             user.status, user.stopped_reason = UserStatus.STOPPED, "blocked or unfollowed"
@@ -205,17 +205,17 @@ class InboundProcessor:
         return True
 
     def _reply_rows(self, inbound: Inbound, user_id: int, replies: list[Reply],
-                    now: datetime) -> list[OutboxMessage]:
+                    now: datetime) -> list[dict[str, Any]]:
         channel = self.channels[inbound.channel]
         rows = []
         if inbound.button_ack:
-            rows.append(outbox_queries.new_message(
+            rows.append(outbox_queries.queued_row(
                 channel=inbound.channel, recipient=inbound.address,
                 payload=button_ack(inbound.button_ack), priority=Priority.ACK, now=now,
                 user_id=user_id))
         for reply in replies:
             for payload in render_reply(reply, channel.capabilities):
-                rows.append(outbox_queries.new_message(
+                rows.append(outbox_queries.queued_row(
                     channel=inbound.channel, recipient=inbound.address, payload=payload,
                     priority=Priority.REPLY, now=now, user_id=user_id))
         return rows

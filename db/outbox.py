@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import is_postgresql
@@ -29,63 +30,84 @@ class Claimed:
     priority: int
 
 
-def new_message(*, channel: str, recipient: str, payload: dict[str, Any], priority: int,
-                now: datetime, user_id: int | None = None,
-                dedupe_key: str | None = None) -> OutboxMessage:
-    return OutboxMessage(channel=channel, recipient=recipient, payload=payload,
-                         priority=priority, user_id=user_id, dedupe_key=dedupe_key,
-                         status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=now,
-                         created_at=now)
+def queued_row(*, channel: str, recipient: str, payload: dict[str, Any], priority: int,
+               now: datetime, user_id: int | None = None,
+               dedupe_key: str | None = None) -> dict[str, Any]:
+    """A new outbox row as plain values, for `enqueue` (no ORM object per reply)."""
+    return {"channel": channel, "recipient": recipient, "payload": payload,
+            "priority": priority, "user_id": user_id, "dedupe_key": dedupe_key,
+            "status": OutboxStatus.QUEUED, "attempts": 0, "next_attempt_at": now,
+            "created_at": now}
 
 
-async def enqueue(session: AsyncSession, messages: list[OutboxMessage]) -> None:
-    """Insert rows without reading their ids back (the ORM would ask for them: a round trip
-    per statement on the webhook's hot path)."""
-    if not messages:
-        return
-    columns = ("channel", "recipient", "payload", "priority", "user_id", "dedupe_key",
-               "status", "attempts", "next_attempt_at", "created_at")
-    await session.execute(_insert_outbox,
-                          [{name: getattr(message, name) for name in columns}
-                           for message in messages])
+def new_message(**values: Any) -> OutboxMessage:
+    """The same row as an ORM object, for code that adds it to a session."""
+    return OutboxMessage(**queued_row(**values))
+
+
+async def enqueue(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert rows from `queued_row` in one statement, without reading their ids back."""
+    if rows:
+        await session.execute(_insert_outbox, rows)
+
+
+@cache
+def _claim_statement(postgresql: bool, one_recipient: bool):
+    """Built once per shape with bind parameters: the sender claims after every commit that
+    queued replies, and building the statement anew each time cost more than running it."""
+    due = (
+        select(outbox.c.id)
+        .where(outbox.c.status == OutboxStatus.QUEUED,
+               outbox.c.next_attempt_at <= bindparam("now", type_=outbox.c.next_attempt_at.type),
+               outbox.c.channel.in_(bindparam("channels", expanding=True)))
+        .order_by(outbox.c.priority.desc(), outbox.c.id)
+        .limit(bindparam("limit"))
+    )
+    if one_recipient:
+        due = due.where(outbox.c.recipient == bindparam("recipient"))
+    if postgresql:
+        # Two senders never take the same row, and neither waits on the other's rows.
+        due = due.with_for_update(skip_locked=True)
+    return (
+        update(outbox)
+        .where(outbox.c.id.in_(due.scalar_subquery()))
+        .values(status=OutboxStatus.SENDING,
+                lease_until=bindparam("lease_until", type_=outbox.c.lease_until.type),
+                attempts=outbox.c.attempts + 1)
+        .returning(outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
+                   outbox.c.attempts, outbox.c.priority)
+    )
 
 
 async def claim(session: AsyncSession, *, channels: list[str], limit: int, now: datetime,
                 lease: timedelta, recipient: str | None = None) -> list[Claimed]:
     """Mark up to `limit` due rows as sending, highest priority first, and return them."""
-    due = (
-        select(outbox.c.id)
-        .where(outbox.c.status == OutboxStatus.QUEUED, outbox.c.next_attempt_at <= now,
-               outbox.c.channel.in_(channels))
-        .order_by(outbox.c.priority.desc(), outbox.c.id)
-        .limit(limit)
-    )
+    statement = _claim_statement(is_postgresql(session), recipient is not None)
+    parameters = {"now": now, "channels": channels, "limit": limit, "lease_until": now + lease}
     if recipient is not None:
-        due = due.where(outbox.c.recipient == recipient)
-    if is_postgresql(session):
-        # Two senders never take the same row, and neither waits on the other's rows.
-        due = due.with_for_update(skip_locked=True)
-    statement = (
-        update(outbox)
-        .where(outbox.c.id.in_(due.scalar_subquery()))
-        .values(status=OutboxStatus.SENDING, lease_until=now + lease,
-                attempts=outbox.c.attempts + 1)
-        .returning(outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
-                   outbox.c.attempts, outbox.c.priority)
-    )
-    rows = (await session.execute(statement)).all()
+        parameters["recipient"] = recipient
+    rows = (await session.execute(statement, parameters)).all()
     claimed = [Claimed(*row) for row in rows]
     claimed.sort(key=lambda row: (-row.priority, row.id))
     return claimed
+
+
+@cache
+def _update_statement(columns: tuple[str, ...]):
+    """UPDATE outbox SET <columns> WHERE id = :row_id, built once per set of columns."""
+    return (update(outbox).where(outbox.c.id == bindparam("row_id"))
+            .values({name: bindparam(name, type_=outbox.c[name].type) for name in columns}))
 
 
 async def apply_updates(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
     """Write many rows' outcomes at once: each dict has `id` plus the columns to set."""
     by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for change in changes:
-        by_shape.setdefault(tuple(sorted(change)), []).append(change)
-    for group in by_shape.values():
-        await session.execute(update(OutboxMessage), group)
+        values = dict(change)
+        values["row_id"] = values.pop("id")
+        by_shape.setdefault(tuple(sorted(change.keys() - {"id"})), []).append(values)
+    for columns, group in by_shape.items():
+        await session.execute(_update_statement(columns), group)
 
 
 async def release_expired_leases(session: AsyncSession, *, now: datetime,

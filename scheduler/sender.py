@@ -77,6 +77,7 @@ class OutboxSender:
         self.clock = clock
         self._wakeup = asyncio.Event()
         self._wanted = False  # a reply was queued: claim as soon as one slot is free
+        self._due = True  # rows may be due: something was queued, time passed, or a backlog
         self._stopping = False
         self._inflight: set[asyncio.Task] = set()
         self._outcomes: list[dict[str, Any]] = []
@@ -87,7 +88,7 @@ class OutboxSender:
 
     def wake(self) -> None:
         """Look for due rows now (called right after a commit that queued replies)."""
-        self._wanted = True
+        self._wanted = self._due = True
         self._wakeup.set()
 
     # -- loop ------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ class OutboxSender:
             try:
                 await asyncio.wait_for(self._wakeup.wait(), self.policy.poll_seconds)
             except TimeoutError:
-                pass
+                self._due = True  # retries and scheduled rows come due with time
         await self._finish()
 
     async def stop(self) -> None:
@@ -117,7 +118,7 @@ class OutboxSender:
         For the terminal chat and tests, where no background loop runs.
         """
         while True:
-            claimed = await self._step(recipient)
+            claimed = await self._step(recipient, claim=True)
             if not claimed and not self._inflight:
                 break
             if not claimed:
@@ -136,19 +137,26 @@ class OutboxSender:
     def _done(self, task: asyncio.Task) -> None:
         self._inflight.discard(task)
         free = self._free()
-        if free >= self.policy.refill or (self._wanted and free > 0):
+        if self._due and (free >= self.policy.refill or (self._wanted and free > 0)):
             self._wakeup.set()
+        elif len(self._outcomes) >= self.policy.refill or not self._inflight:
+            self._wakeup.set()  # only outcomes to write: in batches, or when all is quiet
 
-    async def _step(self, recipient: str | None = None) -> int:
-        """Record finished sends, sweep if it is time, and start sending newly claimed rows."""
+    async def _step(self, recipient: str | None = None, *, claim: bool = False) -> int:
+        """Record finished sends, sweep if it is time, and start sending newly claimed rows.
+
+        Claims only when rows may be due (or `claim`): a wake-up that only has outcomes to
+        write does not look for work, since most of them follow a reply that was just sent.
+        """
         now = self.clock()
         self.heartbeat = now
         started = asyncio.get_running_loop().time()  # the lease runs from about now
         free = self._free()
         self._asked = 0
-        if free <= 0 and not self._outcomes and not self._stopped_recipients:
-            return 0
+        claim = free > 0 and not self._stopping and (claim or self._due)
         sweep = asyncio.get_running_loop().time() - self._last_sweep >= self.policy.sweep_every
+        if not (claim or sweep or self._outcomes or self._stopped_recipients):
+            return 0
         async with self.database.transaction() as session:
             await self._write_outcomes(session)
             if sweep:
@@ -158,11 +166,13 @@ class OutboxSender:
                 if released:
                     log.warning("returned %d outbox rows whose lease expired", released)
             claimed = []
-            if free > 0 and not self._stopping:
-                self._asked = free
+            if claim:
+                self._asked, self._due = free, False  # a wake-up meanwhile sets it again
                 claimed = await outbox_queries.claim(
                     session, channels=list(self.channels), limit=free, now=now,
                     lease=self.policy.lease, recipient=recipient)
+                if len(claimed) == free:
+                    self._due = True  # a backlog: more rows are waiting
         for row in claimed:
             task = asyncio.create_task(self._send(row, started))
             self._inflight.add(task)

@@ -108,7 +108,7 @@ async def test_a_group_that_cannot_commit_is_stored_event_by_event(service, monk
     original = outbox_queries.enqueue
 
     async def refuses_groups(session, rows):
-        if len({row.recipient for row in rows}) > 1:
+        if len({row["recipient"] for row in rows}) > 1:
             raise RuntimeError("simulated failure of the group's transaction")
         await original(session, rows)
 
@@ -127,7 +127,7 @@ async def test_an_event_that_cannot_be_stored_fails_alone(service, monkeypatch):
     original = outbox_queries.enqueue
 
     async def refuses_r2(session, rows):
-        if any(row.recipient == "r2" for row in rows):
+        if any(row["recipient"] == "r2" for row in rows):
             raise RuntimeError("simulated database failure")
         await original(session, rows)
 
