@@ -58,13 +58,14 @@ def _claim_statement(postgresql: bool, one_recipient: bool):
     due = (
         select(outbox.c.id)
         .where(outbox.c.status == OutboxStatus.QUEUED,
-               outbox.c.next_attempt_at <= bindparam("now", type_=outbox.c.next_attempt_at.type),
+               outbox.c.next_attempt_at <= bindparam("due_by",
+                                                     type_=outbox.c.next_attempt_at.type),
                outbox.c.channel.in_(bindparam("channels", expanding=True)))
         .order_by(outbox.c.priority.desc(), outbox.c.id)
-        .limit(bindparam("limit"))
+        .limit(bindparam("batch_size"))
     )
     if one_recipient:
-        due = due.where(outbox.c.recipient == bindparam("recipient"))
+        due = due.where(outbox.c.recipient == bindparam("only_recipient"))
     if postgresql:
         # Two senders never take the same row, and neither waits on the other's rows.
         due = due.with_for_update(skip_locked=True)
@@ -72,7 +73,7 @@ def _claim_statement(postgresql: bool, one_recipient: bool):
         update(outbox)
         .where(outbox.c.id.in_(due.scalar_subquery()))
         .values(status=OutboxStatus.SENDING,
-                lease_until=bindparam("lease_until", type_=outbox.c.lease_until.type),
+                lease_until=bindparam("leased_until", type_=outbox.c.lease_until.type),
                 attempts=outbox.c.attempts + 1)
         .returning(outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
                    outbox.c.attempts, outbox.c.priority)
@@ -83,9 +84,10 @@ async def claim(session: AsyncSession, *, channels: list[str], limit: int, now: 
                 lease: timedelta, recipient: str | None = None) -> list[Claimed]:
     """Mark up to `limit` due rows as sending, highest priority first, and return them."""
     statement = _claim_statement(is_postgresql(session), recipient is not None)
-    parameters = {"now": now, "channels": channels, "limit": limit, "lease_until": now + lease}
+    parameters = {"due_by": now, "channels": channels, "batch_size": limit,
+                  "leased_until": now + lease}
     if recipient is not None:
-        parameters["recipient"] = recipient
+        parameters["only_recipient"] = recipient
     rows = (await session.execute(statement, parameters)).all()
     claimed = [Claimed(*row) for row in rows]
     claimed.sort(key=lambda row: (-row.priority, row.id))

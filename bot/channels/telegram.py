@@ -1,7 +1,8 @@
 """Telegram: verify the webhook secret, turn updates into neutral events, send through PTB.
 
-python-telegram-bot supplies the types (`Update.de_json`) and the HTTP client (`Bot`), but
-not the dispatcher: routing and state live in handlers/ and the database, so that Zalo and
+python-telegram-bot supplies the types (`Update.de_json`) and the Bot API client (`Bot`, over
+aiohttp through `AiohttpRequest`, which costs less CPU per send than PTB's httpx), but not
+the dispatcher: routing and state live in handlers/ and the database, so that Zalo and
 the terminal share them. Bot API reference: https://core.telegram.org/bots/api
 """
 
@@ -24,9 +25,9 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.base import (
     Capabilities,
     SendError,
@@ -61,10 +62,12 @@ class TelegramChannel:
     def __init__(self, token: str, *, webhook_secret: str | None, api_base: str,
                  pool_size: int = 32) -> None:
         self._secret = webhook_secret.encode() if webhook_secret else None
-        request = HTTPXRequest(connection_pool_size=pool_size, read_timeout=10.0,
-                               write_timeout=10.0, connect_timeout=5.0, pool_timeout=5.0)
+        request = AiohttpRequest(connection_pool_size=pool_size, read_timeout=10.0,
+                                 write_timeout=10.0, connect_timeout=5.0, pool_timeout=5.0)
+        updates = AiohttpRequest(read_timeout=40.0)
+        self._requests = (request, updates)
         self.bot = Bot(token, base_url=f"{api_base}/bot", base_file_url=f"{api_base}/file/bot",
-                       request=request, get_updates_request=HTTPXRequest(read_timeout=40.0))
+                       request=request, get_updates_request=updates)
 
     # -- receiving -------------------------------------------------------------------------
 
@@ -103,6 +106,8 @@ class TelegramChannel:
 
     async def close(self) -> None:
         await self.bot.shutdown()
+        for request in self._requests:  # Bot.shutdown() skips them: Bot.initialize() never ran
+            await request.shutdown()
 
 
 def classify_error(error: TelegramError) -> SendResult:
