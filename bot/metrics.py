@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 
 class Metrics:
@@ -25,6 +25,9 @@ class Metrics:
                             ["channel"], registry=self.registry)
         self.send_errors = Counter("loaso_send_errors_total", "Failed platform calls, by class",
                                    ["channel", "error_class"], registry=self.registry)
+        self.commit_groups = Histogram("loaso_commit_group_events",
+                                       "Inbound events stored per transaction (group commit)",
+                                       buckets=(1, 2, 4, 8, 16, 32, 64), registry=self.registry)
         self.outbox_depth = Gauge("loaso_outbox_messages", "Outbox rows by status",
                                   ["status"], registry=self.registry)
 

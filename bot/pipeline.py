@@ -1,8 +1,11 @@
 """Inbound events to committed effects: dedupe, handler, state and replies in one transaction.
 
 The reply rows are written in the same transaction as the dedupe row and whatever the
-handler changed, so a resident is answered exactly when their action is stored. After the
-commit the in-process sender is woken, so replies never wait for a poll.
+handler changed, so a resident is answered exactly when their action is stored. When this
+process runs the sender, the rows go in already claimed (leased to it) and are handed over
+right after the commit: no claim statement and no poll between a commit and its replies. If
+the process dies first, the sweeper returns them when the lease ends. Otherwise (the sender
+runs in another process) they are queued and the sender is woken to claim them.
 
 Group commit: events that arrive while a transaction is running wait for it, then go
 together in the next one. The dedupe rows, the residents and their conversation states of a
@@ -30,10 +33,11 @@ from bot.metrics import Metrics
 from db import outbox as outbox_queries
 from db import residents
 from db.engine import Database
-from db.models import ConversationState, Priority, User, UserStatus
+from db.models import Priority, User, UserStatus
 from handlers import texts
 from handlers.router import Router, Turn
 from handlers.types import Inbound, InboundKind, Reply
+from scheduler.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +65,7 @@ class StepFailed(Exception):
 
 class InboundProcessor:
     def __init__(self, database: Database, channels: dict[str, Channel], router: Router,
-                 metrics: Metrics, *, wake_sender: Callable[[], None] = lambda: None,
+                 metrics: Metrics, *, sender: OutboxSender | None = None,
                  clock: Callable[[], datetime] = utcnow,
                  as_of: datetime | None = None, zone: tzinfo = UTC,
                  content: Callable[[], Any] = lambda: None, settings: Any = None,
@@ -70,7 +74,7 @@ class InboundProcessor:
         self.channels = channels
         self.router = router
         self.metrics = metrics
-        self.wake_sender = wake_sender
+        self.sender = sender
         self.clock = clock
         self.as_of = as_of
         self.zone = zone
@@ -90,6 +94,9 @@ class InboundProcessor:
         self._waiting.append((inbound, waiter))
         async with self._writer_turn():  # FIFO: whoever holds it commits everyone waiting
             if not waiter.done():
+                # One turn of the event loop first, so that requests already read but not yet
+                # here join this group instead of waiting for the next one.
+                await asyncio.sleep(0)
                 group, self._waiting = (self._waiting[:self.max_group],
                                         self._waiting[self.max_group:])
                 # Shielded: the group's other events must not be lost if this request is
@@ -106,10 +113,11 @@ class InboundProcessor:
     async def _commit(self, group: list[Waiting]) -> None:
         """One transaction for the group, or, if it fails, one per event."""
         events, failed = [inbound for inbound, _ in group], set()
+        claimed_at = asyncio.get_running_loop().time()  # the replies' lease runs from about now
         try:
             while True:
                 try:
-                    outcomes = await self._process(events, failed)
+                    outcomes, claimed = await self._process(events, failed)
                     break
                 except StepFailed as step:  # rolled back: again, answering that one with
                     failed.add(step.key)     # an apology instead of running its step
@@ -122,14 +130,20 @@ class InboundProcessor:
             for waiting in group:
                 await self._commit([waiting])
             return
+        self.metrics.commit_groups.observe(len(group))
         for (_, waiter), outcome in zip(group, outcomes, strict=True):
             waiter.set_result(outcome)
-        if Outcome.HANDLED in outcomes:
-            self.wake_sender()
+        if claimed:
+            self.sender.take(claimed, claimed_at)
+        elif Outcome.HANDLED in outcomes and self.sender is not None:
+            self.sender.wake()  # the sender is elsewhere or not running: it claims them
 
     async def _process(self, events: list[Inbound], failed: set[tuple[str, str]]
-                       ) -> list[Outcome]:
+                       ) -> tuple[list[Outcome], list[outbox_queries.Claimed]]:
         now = self.clock()
+        # Replies go to this process's sender already claimed, when its sender runs here.
+        leased_until = (now + self.sender.policy.lease
+                        if self.sender is not None and self.sender.takes_rows else None)
         keys = list(dict.fromkeys((event.channel, event.event_id) for event in events))
         async with self.database.transaction() as session:
             new = await residents.record_events(session, keys, now)
@@ -148,10 +162,12 @@ class InboundProcessor:
             states = await residents.load_states(
                 session, [user.id for user in users.values()])
             rows: list[dict[str, Any]] = []
+            changed: dict[int, residents.Position] = {}
             for event in accepted:
                 rows += await self._step(session, event, users[event.channel, event.address],
-                                         states, now, failed)
-            await outbox_queries.enqueue(session, rows)
+                                         states, changed, now, failed)
+            await residents.save_states(session, changed, now)
+            claimed = await outbox_queries.enqueue(session, rows, leased_until=leased_until)
         # Counted once committed, so a group stored again event by event is counted once.
         for event, outcome in zip(events, outcomes, strict=True):
             if outcome == Outcome.HANDLED:
@@ -160,12 +176,12 @@ class InboundProcessor:
                 self.metrics.duplicates.labels(event.channel).inc()
         for row in rows:
             self.metrics.replies.labels(row["channel"]).inc()
-        return outcomes
+        return outcomes, claimed
 
     async def _step(self, session, inbound: Inbound, user: User,
-                    states: dict[int, ConversationState], now: datetime,
-                    failed: set[tuple[str, str]]) -> list[dict[str, Any]]:
-        """One event's flow step; its replies as outbox rows."""
+                    states: dict[int, residents.Position], changed: dict[int, residents.Position],
+                    now: datetime, failed: set[tuple[str, str]]) -> list[dict[str, Any]]:
+        """One event's flow step; its replies as outbox rows, its new position in `changed`."""
         if inbound.kind == InboundKind.STOPPED:
             user.status, user.stopped_reason = UserStatus.STOPPED, "blocked or unfollowed"
             return []
@@ -174,23 +190,18 @@ class InboundProcessor:
         if inbound.kind == InboundKind.RESUMED:
             return []
         user_id = user.id
-        stored = states.get(user_id)
-        before = ((stored.state, stored.data or {}, stored.options or []) if stored
-                  else (None, {}, []))
+        before = states.get(user_id, (None, {}, []))
         turn = Turn(inbound=inbound, user=user, session=session, now=now, as_of=self.as_of,
                     zone=self.zone, content=self.content(), settings=self.settings,
                     state=before[0], data=dict(before[1]), options=list(before[2]))
         if (inbound.channel, inbound.event_id) in failed:
-            # the state stays where it was
+            # the position stays where it was
             return self._reply_rows(inbound, user_id, [Reply(texts.APOLOGY)], now)
         if not await self._run(turn):
             raise StepFailed((inbound.channel, inbound.event_id))
-        if (turn.state, turn.data, turn.options) != before:
-            if stored is None:  # first time this resident's conversation has a position
-                stored = states[user_id] = ConversationState(user_id=user_id)
-                session.add(stored)
-            stored.state, stored.data, stored.options = turn.state, turn.data, turn.options
-            stored.updated_at = now
+        after = (turn.state, turn.data, turn.options)
+        if after != before:  # the resident's next event in this group reads it from here
+            states[user_id] = changed[user_id] = after
         return self._reply_rows(inbound, user_id, turn.replies, now)
 
     async def _run(self, turn: Turn) -> bool:

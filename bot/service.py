@@ -48,7 +48,7 @@ class Service:
             clock=clock)
         self.content = ContentStore.open(settings.content_path)
         self.processor = InboundProcessor(self.database, self.channels, router, self.metrics,
-                                          wake_sender=self.sender.wake, clock=clock,
+                                          sender=self.sender, clock=clock,
                                           as_of=as_of, zone=settings.zone,
                                           content=lambda: self.content.current,
                                           settings=settings)

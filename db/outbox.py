@@ -16,6 +16,9 @@ from db.models import OutboxMessage, OutboxStatus
 outbox = OutboxMessage.__table__
 # Core, not the ORM's bulk-insert machinery; built once, so its cache key is computed once.
 _insert_outbox = insert(outbox)
+_insert_claimed = insert(outbox).returning(outbox.c.id, outbox.c.channel, outbox.c.recipient,
+                                           outbox.c.payload, outbox.c.attempts,
+                                           outbox.c.priority)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +48,24 @@ def new_message(**values: Any) -> OutboxMessage:
     return OutboxMessage(**queued_row(**values))
 
 
-async def enqueue(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Insert rows from `queued_row` in one statement, without reading their ids back."""
-    if rows:
+async def enqueue(session: AsyncSession, rows: list[dict[str, Any]], *,
+                  leased_until: datetime | None = None) -> list[Claimed]:
+    """Insert rows from `queued_row` in one statement.
+
+    With `leased_until` the rows go in already claimed (status sending, first attempt) and
+    come back to be handed to the sender in this process: a reply needs no claim statement.
+    If the process dies before sending them, the sweeper returns them when the lease ends.
+    Without it the rows wait for a sender's claim, and their ids are not read back.
+    """
+    if not rows:
+        return []
+    if leased_until is None:
         await session.execute(_insert_outbox, rows)
+        return []
+    for row in rows:
+        row.update(status=OutboxStatus.SENDING, attempts=1, lease_until=leased_until)
+    result = await session.execute(_insert_claimed, rows)
+    return [Claimed(*row) for row in result]
 
 
 @cache

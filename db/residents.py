@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from functools import cache
 
 from sqlalchemy import bindparam, select, update
@@ -24,16 +25,40 @@ def _record_events_statement(dialect: str):
 
 
 @cache
+def _upsert_user_statement(dialect: str):
+    columns = User.__table__.c
+    now = bindparam("now", type_=columns.last_seen_at.type)
+    return _touching(insert_in(dialect, User).values(
+        channel=bindparam("channel", type_=columns.channel.type),
+        address=bindparam("address", type_=columns.address.type),
+        status=UserStatus.ACTIVE, created_at=now, last_seen_at=now))
+
+
+@cache
 def _upsert_users_statement(dialect: str):
-    statement = insert_in(dialect, User)
+    return _touching(insert_in(dialect, User))
+
+
+def _touching(statement):
+    """A resident already known is only marked as seen now, and returned either way."""
     return statement.on_conflict_do_update(
         index_elements=["channel", "address"],
         set_={"last_seen_at": statement.excluded.last_seen_at},
     ).returning(User)
 
 
-_states_of = select(ConversationState).where(
-    ConversationState.user_id.in_(bindparam("user_ids", expanding=True)))
+states = ConversationState.__table__
+_states_of = select(states.c.user_id, states.c.state, states.c.data, states.c.options).where(
+    states.c.user_id.in_(bindparam("user_ids", expanding=True)))
+
+
+@cache
+def _save_states_statement(dialect: str):
+    statement = insert_in(dialect, states)
+    return statement.on_conflict_do_update(
+        index_elements=["user_id"],
+        set_={name: statement.excluded[name]
+              for name in ("state", "data", "options", "updated_at")})
 
 
 async def record_events(session: AsyncSession, keys: list[tuple[str, str]],
@@ -58,6 +83,13 @@ async def get_or_create_users(session: AsyncSession, addresses: list[tuple[str, 
     in one statement."""
     if not addresses:
         return {}
+    if len(addresses) == 1:  # most groups: one statement costs less than the bulk form
+        (channel, address), = addresses
+        user = (await session.execute(
+            _upsert_user_statement(session.bind.dialect.name),
+            {"channel": channel, "address": address, "now": now},
+            execution_options={"populate_existing": True})).scalar_one()
+        return {(channel, address): user}
     statement = _upsert_users_statement(session.bind.dialect.name)
     users = await session.scalars(
         statement, [{"channel": channel, "address": address, "status": UserStatus.ACTIVE,
@@ -66,12 +98,26 @@ async def get_or_create_users(session: AsyncSession, addresses: list[tuple[str, 
     return {(user.channel, user.address): user for user in users}
 
 
-async def load_states(session: AsyncSession,
-                      user_ids: list[int]) -> dict[int, ConversationState]:
+# Where a resident is in a flow, as plain values: (state, data, options).
+Position = tuple[str | None, dict[str, Any], list[str]]
+
+
+async def load_states(session: AsyncSession, user_ids: list[int]) -> dict[int, Position]:
+    """The conversation positions of these residents; those never seen in a flow are absent."""
     if not user_ids:
         return {}
-    states = await session.scalars(_states_of, {"user_ids": user_ids})
-    return {state.user_id: state for state in states}
+    rows = await session.execute(_states_of, {"user_ids": user_ids})
+    return {user_id: (state, data or {}, options or [])
+            for user_id, state, data, options in rows}
+
+
+async def save_states(session: AsyncSession, positions: dict[int, Position],
+                      now: datetime) -> None:
+    """Write changed positions in one statement (insert or update per resident)."""
+    if positions:
+        await session.execute(_save_states_statement(session.bind.dialect.name), [
+            {"user_id": user_id, "state": state, "data": data, "options": options,
+             "updated_at": now} for user_id, (state, data, options) in positions.items()])
 
 
 async def find_user(session: AsyncSession, *, channel: str, address: str) -> User | None:

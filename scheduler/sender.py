@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 # Put a message back in the queue rather than hold a sending slot longer than this.
 MAX_INLINE_WAIT = 1.0
+# Outcomes of a trickle of sends are written together after at most this long: a row stays
+# "sending" a little longer, and the database sees one transaction instead of one per reply.
+OUTCOME_DELAY = 0.2
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,12 @@ class OutboxSender:
         self._wanted = False  # a reply was queued: claim as soon as one slot is free
         self._due = True  # rows may be due: something was queued, time passed, or a backlog
         self._stopping = False
+        self._running = False
         self._inflight: set[asyncio.Task] = set()
         self._outcomes: list[dict[str, Any]] = []
         self._stopped_recipients: list[tuple[str, str, str]] = []
         self._last_sweep = 0.0
+        self._flush_timer: asyncio.TimerHandle | None = None
         self._asked = 0  # slots the last claim tried to fill
         self.heartbeat: datetime | None = None  # last loop turn, for /healthz
 
@@ -93,8 +98,29 @@ class OutboxSender:
 
     # -- loop ------------------------------------------------------------------------------
 
+    @property
+    def takes_rows(self) -> bool:
+        """True while this sender's loop runs: replies may be handed over already claimed."""
+        return self._running and not self._stopping
+
+    def take(self, rows: list[outbox_queries.Claimed], claimed_at: float) -> None:
+        """Send rows that their own transaction claimed for us (replies, see enqueue): no
+        claim statement, and no wait for the loop. `claimed_at` is the event loop's time."""
+        if self._stopping:  # too late to start sending: back to the queue, untouched
+            for row in rows:
+                self._requeue(row, delay=0, reason=None)
+            return
+        self._start(rows, claimed_at)
+
     async def run(self) -> None:
         log.info("sender started for %s", ", ".join(self.channels) or "no channels")
+        self._running = True
+        try:
+            await self._loop()
+        finally:
+            self._running = False
+
+    async def _loop(self) -> None:
         while not self._stopping:
             self._wakeup.clear()
             if self._free() > 0:
@@ -139,8 +165,15 @@ class OutboxSender:
         free = self._free()
         if self._due and (free >= self.policy.refill or (self._wanted and free > 0)):
             self._wakeup.set()
-        elif len(self._outcomes) >= self.policy.refill or not self._inflight:
-            self._wakeup.set()  # only outcomes to write: in batches, or when all is quiet
+        elif len(self._outcomes) >= self.policy.refill:
+            self._wakeup.set()  # only outcomes to write: a batch is ready
+        elif (self._outcomes or self._stopped_recipients) and self._flush_timer is None:
+            self._flush_timer = asyncio.get_running_loop().call_later(
+                OUTCOME_DELAY, self._flush_soon)
+
+    def _flush_soon(self) -> None:
+        self._flush_timer = None
+        self._wakeup.set()
 
     async def _step(self, recipient: str | None = None, *, claim: bool = False) -> int:
         """Record finished sends, sweep if it is time, and start sending newly claimed rows.
@@ -173,11 +206,14 @@ class OutboxSender:
                     lease=self.policy.lease, recipient=recipient)
                 if len(claimed) == free:
                     self._due = True  # a backlog: more rows are waiting
-        for row in claimed:
-            task = asyncio.create_task(self._send(row, started))
+        self._start(claimed, started)
+        return len(claimed)
+
+    def _start(self, rows: list[outbox_queries.Claimed], claimed_at: float) -> None:
+        for row in sorted(rows, key=lambda row: (-row.priority, row.id)):
+            task = asyncio.create_task(self._send(row, claimed_at))
             self._inflight.add(task)
             task.add_done_callback(self._done)
-        return len(claimed)
 
     async def _flush_outcomes(self) -> None:
         if self._outcomes or self._stopped_recipients:
