@@ -39,8 +39,9 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL at INFO, and Bot API URLs carry the token.
-    for noisy in ("httpx", "httpcore", "telegram", "apscheduler", "aiosqlite", "asyncio",
-                  "alembic"):
+    # httpx logs every request URL at INFO, and Bot API URLs carry the token (aiohttp's
+    # client logs none today; quiet it too, in case a later version starts).
+    for noisy in ("httpx", "httpcore", "aiohttp", "telegram", "apscheduler", "aiosqlite",
+                  "asyncio", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
