@@ -27,6 +27,8 @@ from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from bot.channels.base import Channel
 from bot.channels.render import button_ack, render_reply
 from bot.metrics import Metrics
@@ -61,6 +63,32 @@ class StepFailed(Exception):
     def __init__(self, key: tuple[str, str]) -> None:
         super().__init__(key)
         self.key = key
+
+
+def _arrive(session: Session, events: list[Inbound], now: datetime):
+    """The group's dedupe rows, residents and positions: three statements, one greenlet."""
+    keys = list(dict.fromkeys((event.channel, event.event_id) for event in events))
+    new = residents.record_events(session, keys, now)
+    outcomes, accepted = [], []
+    for event in events:
+        key = (event.channel, event.event_id)
+        if key in new:
+            new.discard(key)  # a second copy in the same group is a duplicate too
+            outcomes.append(Outcome.HANDLED)
+            accepted.append(event)
+        else:
+            outcomes.append(Outcome.DUPLICATE)
+    users = residents.get_or_create_users(
+        session, list(dict.fromkeys((event.channel, event.address) for event in accepted)), now)
+    states = residents.load_states(session, [user.id for user in users.values()])
+    return outcomes, accepted, users, states
+
+
+def _leave(session: Session, changed: dict[int, residents.Position], rows: list[dict[str, Any]],
+           now: datetime, leased_until: datetime | None) -> list[outbox_queries.Claimed]:
+    """The group's new positions and reply rows: two statements, one greenlet."""
+    residents.save_states(session, changed, now)
+    return outbox_queries.enqueue(session, rows, leased_until=leased_until)
 
 
 class InboundProcessor:
@@ -144,30 +172,14 @@ class InboundProcessor:
         # Replies go to this process's sender already claimed, when its sender runs here.
         leased_until = (now + self.sender.policy.lease
                         if self.sender is not None and self.sender.takes_rows else None)
-        keys = list(dict.fromkeys((event.channel, event.event_id) for event in events))
         async with self.database.transaction() as session:
-            new = await residents.record_events(session, keys, now)
-            outcomes, accepted = [], []
-            for event in events:
-                key = (event.channel, event.event_id)
-                if key in new:
-                    new.discard(key)  # a second copy in the same group is a duplicate too
-                    outcomes.append(Outcome.HANDLED)
-                    accepted.append(event)
-                else:
-                    outcomes.append(Outcome.DUPLICATE)
-            users = await residents.get_or_create_users(
-                session, list(dict.fromkeys((event.channel, event.address)
-                                            for event in accepted)), now)
-            states = await residents.load_states(
-                session, [user.id for user in users.values()])
+            outcomes, accepted, users, states = await session.run_sync(_arrive, events, now)
             rows: list[dict[str, Any]] = []
             changed: dict[int, residents.Position] = {}
             for event in accepted:
                 rows += await self._step(session, event, users[event.channel, event.address],
                                          states, changed, now, failed)
-            await residents.save_states(session, changed, now)
-            claimed = await outbox_queries.enqueue(session, rows, leased_until=leased_until)
+            claimed = await session.run_sync(_leave, changed, rows, now, leased_until)
         # Counted once committed, so a group stored again event by event is counted once.
         for event, outcome in zip(events, outcomes, strict=True):
             if outcome == Outcome.HANDLED:

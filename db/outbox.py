@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.dialect import is_postgresql
 from db.models import OutboxMessage, OutboxStatus
@@ -48,9 +49,9 @@ def new_message(**values: Any) -> OutboxMessage:
     return OutboxMessage(**queued_row(**values))
 
 
-async def enqueue(session: AsyncSession, rows: list[dict[str, Any]], *,
-                  leased_until: datetime | None = None) -> list[Claimed]:
-    """Insert rows from `queued_row` in one statement.
+def enqueue(session: Session, rows: list[dict[str, Any]], *,
+            leased_until: datetime | None = None) -> list[Claimed]:
+    """Insert rows from `queued_row` in one statement (a synchronous Session: run_sync).
 
     With `leased_until` the rows go in already claimed (status sending, first attempt) and
     come back to be handed to the sender in this process: a reply needs no claim statement.
@@ -60,11 +61,11 @@ async def enqueue(session: AsyncSession, rows: list[dict[str, Any]], *,
     if not rows:
         return []
     if leased_until is None:
-        await session.execute(_insert_outbox, rows)
+        session.execute(_insert_outbox, rows)
         return []
     for row in rows:
         row.update(status=OutboxStatus.SENDING, attempts=1, lease_until=leased_until)
-    result = await session.execute(_insert_claimed, rows)
+    result = session.execute(_insert_claimed, rows)
     return [Claimed(*row) for row in result]
 
 

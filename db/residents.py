@@ -8,11 +8,14 @@ from functools import cache
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.dialect import insert_in
 from db.models import ConversationState, InboundEvent, User, UserStatus
 
 
+# The functions for every update take a synchronous Session: the pipeline runs them together
+# through one `AsyncSession.run_sync` (one greenlet switch, not one per statement).
 # The statements on every update are built once per dialect: a statement object that is
 # reused keeps its cache key, so SQLAlchemy neither rebuilds it nor recomputes the key. Each
 # takes a whole group of events (bot/pipeline.py), as one multi-row statement.
@@ -61,8 +64,8 @@ def _save_states_statement(dialect: str):
               for name in ("state", "data", "options", "updated_at")})
 
 
-async def record_events(session: AsyncSession, keys: list[tuple[str, str]],
-                        now: datetime) -> set[tuple[str, str]]:
+def record_events(session: Session, keys: list[tuple[str, str]],
+                  now: datetime) -> set[tuple[str, str]]:
     """Insert the dedupe rows of many events in one statement; the keys that were new.
 
     Keys must be distinct. On PostgreSQL a concurrent insert of the same key waits for the
@@ -71,27 +74,27 @@ async def record_events(session: AsyncSession, keys: list[tuple[str, str]],
     if not keys:
         return set()
     statement = _record_events_statement(session.bind.dialect.name)
-    rows = await session.execute(statement, [
+    rows = session.execute(statement, [
         {"channel": channel, "event_id": event_id, "received_at": now}
         for channel, event_id in keys])
     return {(channel, event_id) for channel, event_id in rows}
 
 
-async def get_or_create_users(session: AsyncSession, addresses: list[tuple[str, str]],
-                              now: datetime) -> dict[tuple[str, str], User]:
+def get_or_create_users(session: Session, addresses: list[tuple[str, str]],
+                        now: datetime) -> dict[tuple[str, str], User]:
     """The residents at these distinct (channel, address) pairs, created on first contact,
     in one statement."""
     if not addresses:
         return {}
     if len(addresses) == 1:  # most groups: one statement costs less than the bulk form
         (channel, address), = addresses
-        user = (await session.execute(
+        user = (session.execute(
             _upsert_user_statement(session.bind.dialect.name),
             {"channel": channel, "address": address, "now": now},
             execution_options={"populate_existing": True})).scalar_one()
         return {(channel, address): user}
     statement = _upsert_users_statement(session.bind.dialect.name)
-    users = await session.scalars(
+    users = session.scalars(
         statement, [{"channel": channel, "address": address, "status": UserStatus.ACTIVE,
                      "created_at": now, "last_seen_at": now} for channel, address in addresses],
         execution_options={"populate_existing": True})
@@ -102,20 +105,19 @@ async def get_or_create_users(session: AsyncSession, addresses: list[tuple[str, 
 Position = tuple[str | None, dict[str, Any], list[str]]
 
 
-async def load_states(session: AsyncSession, user_ids: list[int]) -> dict[int, Position]:
+def load_states(session: Session, user_ids: list[int]) -> dict[int, Position]:
     """The conversation positions of these residents; those never seen in a flow are absent."""
     if not user_ids:
         return {}
-    rows = await session.execute(_states_of, {"user_ids": user_ids})
+    rows = session.execute(_states_of, {"user_ids": user_ids})
     return {user_id: (state, data or {}, options or [])
             for user_id, state, data, options in rows}
 
 
-async def save_states(session: AsyncSession, positions: dict[int, Position],
-                      now: datetime) -> None:
+def save_states(session: Session, positions: dict[int, Position], now: datetime) -> None:
     """Write changed positions in one statement (insert or update per resident)."""
     if positions:
-        await session.execute(_save_states_statement(session.bind.dialect.name), [
+        session.execute(_save_states_statement(session.bind.dialect.name), [
             {"user_id": user_id, "state": state, "data": data, "options": options,
              "updated_at": now} for user_id, (state, data, options) in positions.items()])
 

@@ -26,9 +26,9 @@ async def service(make_settings):
     service.groups = []  # the event ids of each transaction, as record_events saw them
     original = residents.record_events
 
-    async def recording(session, keys, now):
+    def recording(session, keys, now):
         service.groups.append([event_id for _, event_id in keys])
-        return await original(session, keys, now)
+        return original(session, keys, now)
 
     residents.record_events = recording
     try:
@@ -112,10 +112,10 @@ async def test_a_group_that_cannot_commit_is_stored_event_by_event(service, monk
                                                                    caplog):
     original = outbox_queries.enqueue
 
-    async def refuses_groups(session, rows, **options):
+    def refuses_groups(session, rows, **options):
         if len({row["recipient"] for row in rows}) > 1:
             raise RuntimeError("simulated failure of the group's transaction")
-        return await original(session, rows, **options)
+        return original(session, rows, **options)
 
     monkeypatch.setattr(outbox_queries, "enqueue", refuses_groups)
     events = [event(service, f"r{index}", "/start", f"s{index}") for index in range(5)]
@@ -131,10 +131,10 @@ async def test_a_group_that_cannot_commit_is_stored_event_by_event(service, monk
 async def test_an_event_that_cannot_be_stored_fails_alone(service, monkeypatch):
     original = outbox_queries.enqueue
 
-    async def refuses_r2(session, rows, **options):
+    def refuses_r2(session, rows, **options):
         if any(row["recipient"] == "r2" for row in rows):
             raise RuntimeError("simulated database failure")
-        return await original(session, rows, **options)
+        return original(session, rows, **options)
 
     monkeypatch.setattr(outbox_queries, "enqueue", refuses_r2)
     events = [event(service, f"r{index}", "/start", f"s{index}") for index in range(4)]

@@ -88,9 +88,10 @@ async def test_rows_handed_over_while_the_sender_stops_go_back_to_the_queue(
                           headers=secret_headers())
         await wait_until(lambda: _all_sent(service))
         async with service.database.transaction() as session:
-            claimed = await outbox_queries.enqueue(session, [outbox_queries.queued_row(
-                channel="telegram", recipient="42", payload={"type": "message", "text": "x"},
-                priority=1, now=datetime.now(UTC))], leased_until=datetime.now(UTC))
+            claimed = await session.run_sync(
+                outbox_queries.enqueue, [outbox_queries.queued_row(
+                    channel="telegram", recipient="42", payload={"type": "message", "text": "x"},
+                    priority=1, now=datetime.now(UTC))], leased_until=datetime.now(UTC))
         await service.sender.stop()
         service.sender.take(claimed, 0.0)
     async with service.database.read() as session:

@@ -34,7 +34,7 @@ async def test_a_writer_waits_for_the_lock_and_the_loop_keeps_running(database, 
     asyncio.get_running_loop().call_later(0.3, other.commit)
     started = time.monotonic()
     async with database.transaction() as session:
-        assert await residents.record_events(session, [("telegram", "1")], NOW)
+        assert await session.run_sync(residents.record_events, [("telegram", "1")], NOW)
     assert time.monotonic() - started >= 0.25
     other.close()
     assert await count_rows(database, "inbound_events") == 1
@@ -46,9 +46,9 @@ async def test_the_wait_is_bounded(database, database_url, monkeypatch):
     try:
         with pytest.raises(exc.OperationalError, match="database is locked"):
             async with database.transaction() as session:
-                await residents.record_events(session, [("telegram", "1")], NOW)
+                await session.run_sync(residents.record_events, [("telegram", "1")], NOW)
     finally:
         other.rollback()
         other.close()
     async with database.transaction() as session:  # the connection is still usable
-        assert await residents.record_events(session, [("telegram", "1")], NOW)
+        assert await session.run_sync(residents.record_events, [("telegram", "1")], NOW)

@@ -24,8 +24,9 @@ def now() -> datetime:
 async def queue(service: Service, chats: list[int], *, priority: int = Priority.BULK,
                 text: str = "Thông báo") -> None:
     async with service.database.transaction() as session:
-        users = await residents.get_or_create_users(
-            session, list(dict.fromkeys(("telegram", str(chat)) for chat in chats)), now())
+        users = await session.run_sync(
+            residents.get_or_create_users,
+            list(dict.fromkeys(("telegram", str(chat)) for chat in chats)), now())
         for chat in chats:
             session.add(outbox_queries.new_message(
                 channel="telegram", recipient=str(chat), user_id=users["telegram", str(chat)].id,
