@@ -87,6 +87,7 @@ class OutboxSender:
         self._outcomes: list[dict[str, Any]] = []
         self._stopped_recipients: list[tuple[str, str, str]] = []
         self._last_sweep = 0.0
+        self._last_claim = 0.0
         self._flush_timer: asyncio.TimerHandle | None = None
         self._asked = 0  # slots the last claim tried to fill
         self.heartbeat: datetime | None = None  # last loop turn, for /healthz
@@ -186,7 +187,11 @@ class OutboxSender:
         started = asyncio.get_running_loop().time()  # the lease runs from about now
         free = self._free()
         self._asked = 0
-        claim = free > 0 and not self._stopping and (claim or self._due)
+        # Rows queued by another process (a CLI fan-out, a webhook-only process) wake no one
+        # here: look at least once a poll interval, however busy the loop is otherwise.
+        since_claim = asyncio.get_running_loop().time() - self._last_claim
+        claim = free > 0 and not self._stopping and (
+            claim or self._due or since_claim >= self.policy.poll_seconds)
         sweep = asyncio.get_running_loop().time() - self._last_sweep >= self.policy.sweep_every
         if not (claim or sweep or self._outcomes or self._stopped_recipients):
             return 0
@@ -201,6 +206,7 @@ class OutboxSender:
             claimed = []
             if claim:
                 self._asked, self._due = free, False  # a wake-up meanwhile sets it again
+                self._last_claim = asyncio.get_running_loop().time()
                 claimed = await outbox_queries.claim(
                     session, channels=list(self.channels), limit=free, now=now,
                     lease=self.policy.lease, recipient=recipient)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
 from db import outbox as outbox_queries
-from db.models import OutboxMessage, OutboxStatus
+from db.models import OutboxMessage, OutboxStatus, Priority
 from tests.conftest import wait_until
 from tests.utils import running_app, secret_headers, telegram_update
 
@@ -97,3 +98,34 @@ async def test_rows_handed_over_while_the_sender_stops_go_back_to_the_queue(
     async with service.database.read() as session:
         row = await session.get(OutboxMessage, claimed[0].id)
     assert (row.status, row.attempts, row.lease_until) == (OutboxStatus.QUEUED, 0, None)
+
+
+async def test_bulk_queued_by_another_process_goes_out_while_replies_keep_the_sender_busy(
+        telegram_settings, fake_telegram):
+    # Rows written elsewhere wake no one here, and a stream of replies keeps waking the loop,
+    # so a poll timeout never comes: the sender must still look for due rows once a poll.
+    async with running_app(telegram_settings(sender_poll_seconds=1.0)) as (client, service):
+        chatting = True
+
+        async def residents_chatting() -> None:
+            chat = 100
+            while chatting:
+                chat += 1
+                await client.post("/webhook/telegram", json=telegram_update("start", chat_id=chat),
+                                  headers=secret_headers())
+                await asyncio.sleep(0.03)
+
+        talk = asyncio.create_task(residents_chatting())
+        await asyncio.sleep(1.5)
+        async with service.database.transaction() as session:  # no wake: "another process"
+            await session.run_sync(outbox_queries.enqueue, [outbox_queries.queued_row(
+                channel="telegram", recipient=str(7000 + chat), priority=Priority.BULK,
+                payload={"type": "message", "text": "Thông báo"}, now=datetime.now(UTC))
+                for chat in range(50)])
+        try:
+            await wait_until(
+                lambda: sum(m["text"] == "Thông báo" for m in fake_telegram.sent) == 50,
+                timeout=4)
+        finally:
+            chatting = False
+            await talk
