@@ -39,6 +39,7 @@ chat: install
 
 bench: install
 	$(BIN)/python -m bench.webhook_bench
+	$(BIN)/python -m bench.send_bench
 	$(BIN)/python -m bench.search_bench
 	$(BIN)/python -m bench.export_bench
 	$(BIN)/python -m bench.broadcast_bench
