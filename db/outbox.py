@@ -61,11 +61,11 @@ def enqueue(session: Session, rows: list[dict[str, Any]], *,
     if not rows:
         return []
     if leased_until is None:
-        session.execute(_insert_outbox, rows)
+        session.connection().execute(_insert_outbox, rows)
         return []
     for row in rows:
         row.update(status=OutboxStatus.SENDING, attempts=1, lease_until=leased_until)
-    result = session.execute(_insert_claimed, rows)
+    result = session.connection().execute(_insert_claimed, rows)
     return [Claimed(*row) for row in result]
 
 

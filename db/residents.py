@@ -74,7 +74,7 @@ def record_events(session: Session, keys: list[tuple[str, str]],
     if not keys:
         return set()
     statement = _record_events_statement(session.bind.dialect.name)
-    rows = session.execute(statement, [
+    rows = session.connection().execute(statement, [
         {"channel": channel, "event_id": event_id, "received_at": now}
         for channel, event_id in keys])
     return {(channel, event_id) for channel, event_id in rows}
@@ -109,7 +109,7 @@ def load_states(session: Session, user_ids: list[int]) -> dict[int, Position]:
     """The conversation positions of these residents; those never seen in a flow are absent."""
     if not user_ids:
         return {}
-    rows = session.execute(_states_of, {"user_ids": user_ids})
+    rows = session.connection().execute(_states_of, {"user_ids": user_ids})
     return {user_id: (state, data or {}, options or [])
             for user_id, state, data, options in rows}
 
@@ -117,7 +117,7 @@ def load_states(session: Session, user_ids: list[int]) -> dict[int, Position]:
 def save_states(session: Session, positions: dict[int, Position], now: datetime) -> None:
     """Write changed positions in one statement (insert or update per resident)."""
     if positions:
-        session.execute(_save_states_statement(session.bind.dialect.name), [
+        session.connection().execute(_save_states_statement(session.bind.dialect.name), [
             {"user_id": user_id, "state": state, "data": data, "options": options,
              "updated_at": now} for user_id, (state, data, options) in positions.items()])
 
