@@ -50,14 +50,15 @@ def _touching(statement):
     ).returning(User)
 
 
-states = ConversationState.__table__
-_states_of = select(states.c.user_id, states.c.state, states.c.data, states.c.options).where(
-    states.c.user_id.in_(bindparam("user_ids", expanding=True)))
+_positions = ConversationState.__table__
+_states_of = select(_positions.c.user_id, _positions.c.state, _positions.c.data,
+                    _positions.c.options).where(
+    _positions.c.user_id.in_(bindparam("user_ids", expanding=True)))
 
 
 @cache
 def _save_states_statement(dialect: str):
-    statement = insert_in(dialect, states)
+    statement = insert_in(dialect, _positions)
     return statement.on_conflict_do_update(
         index_elements=["user_id"],
         set_={name: statement.excluded[name]

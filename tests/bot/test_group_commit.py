@@ -20,7 +20,7 @@ from handlers.texts import PRIVACY_NOTICE_VERSION
 
 
 @pytest.fixture
-async def service(make_settings):
+async def service(make_settings, monkeypatch):
     channel = ConsoleChannel(io.StringIO())
     service = Service(make_settings(), channels={"console": channel})
     service.groups = []  # the event ids of each transaction, as record_events saw them
@@ -30,12 +30,9 @@ async def service(make_settings):
         service.groups.append([event_id for _, event_id in keys])
         return original(session, keys, now)
 
-    residents.record_events = recording
-    try:
-        yield service
-    finally:
-        residents.record_events = original
-        await service.close()
+    monkeypatch.setattr(residents, "record_events", recording)
+    yield service
+    await service.close()
 
 
 def in_one_group(service: Service, *events) -> bool:
