@@ -12,14 +12,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from db.dialect import is_postgresql
+from db.direct import RowsStatement, row_values
 from db.models import OutboxMessage, OutboxStatus
 
 outbox = OutboxMessage.__table__
-# Core, not the ORM's bulk-insert machinery; built once, so its cache key is computed once.
-_insert_outbox = insert(outbox)
-_insert_claimed = insert(outbox).returning(outbox.c.id, outbox.c.channel, outbox.c.recipient,
-                                           outbox.c.payload, outbox.c.attempts,
-                                           outbox.c.priority)
+# The columns of a new row (`queued_row`), and of one inserted already claimed.
+_QUEUED = ("channel", "recipient", "payload", "priority", "user_id", "dedupe_key", "status",
+           "attempts", "next_attempt_at", "created_at")
+_CLAIMED = (*_QUEUED, "lease_until")
+# Run directly on the DB-API cursor (db/direct.py): every reply goes through here.
+_insert_queued = RowsStatement(
+    lambda _dialect, rows: insert(outbox).values(row_values(outbox, _QUEUED, rows)))
+_insert_claimed = RowsStatement(
+    lambda _dialect, rows: insert(outbox).values(row_values(outbox, _CLAIMED, rows)).returning(
+        outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
+        outbox.c.attempts, outbox.c.priority))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +68,11 @@ def enqueue(session: Session, rows: list[dict[str, Any]], *,
     if not rows:
         return []
     if leased_until is None:
-        session.connection().execute(_insert_outbox, rows)
+        _insert_queued.run(session.connection(), rows)
         return []
     for row in rows:
         row.update(status=OutboxStatus.SENDING, attempts=1, lease_until=leased_until)
-    result = session.connection().execute(_insert_claimed, rows)
-    return [Claimed(*row) for row in result]
+    return [Claimed(*row) for row in _insert_claimed.run(session.connection(), rows)]
 
 
 @cache

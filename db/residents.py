@@ -4,65 +4,63 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from functools import cache
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from db.dialect import insert_in
+from db.direct import RowsStatement, each, row_values
 from db.models import ConversationState, InboundEvent, User, UserStatus
 
 
 # The functions for every update take a synchronous Session: the pipeline runs them together
-# through one `AsyncSession.run_sync` (one greenlet switch, not one per statement).
-# The statements on every update are built once per dialect: a statement object that is
-# reused keeps its cache key, so SQLAlchemy neither rebuilds it nor recomputes the key. Each
-# takes a whole group of events (bot/pipeline.py), as one multi-row statement.
-@cache
-def _record_events_statement(dialect: str):
-    table = InboundEvent.__table__
-    return (insert_in(dialect, table)
+# through one `AsyncSession.run_sync` (one greenlet switch, not one per statement). Each takes
+# a whole group of events (bot/pipeline.py) as one multi-row statement, run directly on the
+# DB-API cursor (db/direct.py): on this path SQLAlchemy's execution layer cost more than the
+# statements themselves.
+_events = InboundEvent.__table__
+_users = User.__table__
+_positions = ConversationState.__table__
+
+
+def _record_events_statement(dialect: str, rows: int):
+    return (insert_in(dialect, _events)
+            .values(row_values(_events, ("channel", "event_id", "received_at"), rows))
             .on_conflict_do_nothing(index_elements=["channel", "event_id"])
-            .returning(table.c.channel, table.c.event_id))
+            .returning(_events.c.channel, _events.c.event_id))
 
 
-@cache
-def _upsert_user_statement(dialect: str):
-    columns = User.__table__.c
-    now = bindparam("now", type_=columns.last_seen_at.type)
-    return _touching(insert_in(dialect, User).values(
-        channel=bindparam("channel", type_=columns.channel.type),
-        address=bindparam("address", type_=columns.address.type),
-        status=UserStatus.ACTIVE, created_at=now, last_seen_at=now))
-
-
-@cache
-def _upsert_users_statement(dialect: str):
-    return _touching(insert_in(dialect, User))
-
-
-def _touching(statement):
+def _upsert_users_statement(dialect: str, rows: int):
     """A resident already known is only marked as seen now, and returned either way."""
+    statement = insert_in(dialect, _users).values(row_values(
+        _users, ("channel", "address", "status", "created_at", "last_seen_at"), rows))
     return statement.on_conflict_do_update(
         index_elements=["channel", "address"],
         set_={"last_seen_at": statement.excluded.last_seen_at},
-    ).returning(User)
+    ).returning(*_users.c)
 
 
-_positions = ConversationState.__table__
-_states_of = select(_positions.c.user_id, _positions.c.state, _positions.c.data,
-                    _positions.c.options).where(
-    _positions.c.user_id.in_(bindparam("user_ids", expanding=True)))
+def _states_statement(_dialect: str, rows: int):
+    return select(_positions.c.user_id, _positions.c.state, _positions.c.data,
+                  _positions.c.options).where(
+        _positions.c.user_id.in_([values["user_id"]
+                                  for values in row_values(_positions, ("user_id",), rows)]))
 
 
-@cache
-def _save_states_statement(dialect: str):
-    statement = insert_in(dialect, _positions)
+def _save_states_statement(dialect: str, rows: int):
+    statement = insert_in(dialect, _positions).values(row_values(
+        _positions, ("user_id", "state", "data", "options", "updated_at"), rows))
     return statement.on_conflict_do_update(
         index_elements=["user_id"],
         set_={name: statement.excluded[name]
               for name in ("state", "data", "options", "updated_at")})
+
+
+_record_events = RowsStatement(_record_events_statement)
+_upsert_users = RowsStatement(_upsert_users_statement)
+_load_states = RowsStatement(_states_statement)
+_save_states = RowsStatement(_save_states_statement)
 
 
 def record_events(session: Session, keys: list[tuple[str, str]],
@@ -74,8 +72,7 @@ def record_events(session: Session, keys: list[tuple[str, str]],
     """
     if not keys:
         return set()
-    statement = _record_events_statement(session.bind.dialect.name)
-    rows = session.connection().execute(statement, [
+    rows = _record_events.run(session.connection(), [
         {"channel": channel, "event_id": event_id, "received_at": now}
         for channel, event_id in keys])
     return {(channel, event_id) for channel, event_id in rows}
@@ -84,22 +81,20 @@ def record_events(session: Session, keys: list[tuple[str, str]],
 def get_or_create_users(session: Session, addresses: list[tuple[str, str]],
                         now: datetime) -> dict[tuple[str, str], User]:
     """The residents at these distinct (channel, address) pairs, created on first contact,
-    in one statement."""
+    in one statement. They join the session as if loaded by a query: a handler that changes
+    one has the change written at the next flush."""
     if not addresses:
         return {}
-    if len(addresses) == 1:  # most groups: one statement costs less than the bulk form
-        (channel, address), = addresses
-        user = (session.execute(
-            _upsert_user_statement(session.bind.dialect.name),
-            {"channel": channel, "address": address, "now": now},
-            execution_options={"populate_existing": True})).scalar_one()
-        return {(channel, address): user}
-    statement = _upsert_users_statement(session.bind.dialect.name)
-    users = session.scalars(
-        statement, [{"channel": channel, "address": address, "status": UserStatus.ACTIVE,
-                     "created_at": now, "last_seen_at": now} for channel, address in addresses],
-        execution_options={"populate_existing": True})
-    return {(user.channel, user.address): user for user in users}
+    rows = _upsert_users.run(session.connection(), [
+        {"channel": channel, "address": address, "status": UserStatus.ACTIVE,
+         "created_at": now, "last_seen_at": now} for channel, address in addresses])
+    users = {}
+    for values in rows:
+        user = User(**dict(zip(_users.c.keys(), values)))
+        make_transient_to_detached(user)  # persistent and unchanged once added: no INSERT
+        session.add(user)
+        users[user.channel, user.address] = user
+    return users
 
 
 # Where a resident is in a flow, as plain values: (state, data, options).
@@ -110,7 +105,7 @@ def load_states(session: Session, user_ids: list[int]) -> dict[int, Position]:
     """The conversation positions of these residents; those never seen in a flow are absent."""
     if not user_ids:
         return {}
-    rows = session.connection().execute(_states_of, {"user_ids": user_ids})
+    rows = _load_states.run(session.connection(), each("user_id", user_ids))
     return {user_id: (state, data or {}, options or [])
             for user_id, state, data, options in rows}
 
@@ -118,7 +113,7 @@ def load_states(session: Session, user_ids: list[int]) -> dict[int, Position]:
 def save_states(session: Session, positions: dict[int, Position], now: datetime) -> None:
     """Write changed positions in one statement (insert or update per resident)."""
     if positions:
-        session.connection().execute(_save_states_statement(session.bind.dialect.name), [
+        _save_states.run(session.connection(), [
             {"user_id": user_id, "state": state, "data": data, "options": options,
              "updated_at": now} for user_id, (state, data, options) in positions.items()])
 
