@@ -5,7 +5,7 @@
     .venv/bin/python -m bench.webhook_bench --channel zalo-oa   # or zalo-bot: Loa Số only
 
 One process holds the fake Bot API (tests/fakes/telegram_api.py, served by uvicorn in this
-event loop) and the load driver (httpx). Each bot runs as a subprocess on its own loopback
+event loop) and the load driver (bench/load_driver.py: aiohttp, or httpx with --driver). Each bot runs as a subprocess on its own loopback
 port. Every update comes from a different private chat, and a reply is timed from the start
 of its webhook POST to the moment the fake Bot API receives the first sendMessage for that
 chat. Runs alternate between the bots (echo, Loa Số, [Loa Số on PostgreSQL], echo, ...)
@@ -44,6 +44,7 @@ from typing import Any
 import httpx
 import psutil
 
+from bench.load_driver import DRIVERS, DriverError, LoadDriver
 from tests.fakes.telegram_api import FakeTelegram, running
 from tests.fakes.zalo_bot_api import FakeZaloBot
 from tests.fakes.zalo_oa_api import FakeZaloOA
@@ -267,7 +268,7 @@ class Load:
     errors: list[str] = field(default_factory=list)
     retried: list[str] = field(default_factory=list)
 
-    async def post(self, client: httpx.AsyncClient, url: str, chat_id: Any, body: bytes,
+    async def post(self, driver: LoadDriver, url: str, chat_id: Any, body: bytes,
                    auth: dict[str, str]) -> None:
         """POST one update; like Telegram, deliver once more if the connection failed."""
         begin = time.monotonic()
@@ -275,16 +276,16 @@ class Load:
         headers = {"content-type": "application/json", **auth}
         for attempt in (1, 2):
             try:
-                response = await client.post(url, content=body, headers=headers)
+                status = await driver.post(url, body, headers)
                 break
-            except httpx.TransportError as error:
-                if attempt == 2 or isinstance(error, httpx.TimeoutException):
-                    self.errors.append(f"{type(error).__name__}")
+            except DriverError as error:
+                if attempt == 2 or not error.retry:
+                    self.errors.append(error.kind)
                     return
-                self.retried.append(type(error).__name__)
+                self.retried.append(error.kind)
         self.acked[chat_id] = time.monotonic() - begin
-        if response.status_code != 200:
-            self.errors.append(f"HTTP {response.status_code}")
+        if status != 200:
+            self.errors.append(f"HTTP {status}")
 
     def latencies(self, replies: Replies) -> list[float]:
         return [replies.first[chat] - begin for chat, begin in self.started.items()
@@ -493,7 +494,7 @@ async def pg_reachable(admin_url: str) -> str | None:
 
 # -- phases --------------------------------------------------------------------------------
 
-async def closed_loop(client: httpx.AsyncClient, url: str, replies: Replies,
+async def closed_loop(driver: LoadDriver, url: str, replies: Replies,
                       batch: list[tuple[Any, bytes, dict]], concurrency: int,
                       timeout: float) -> tuple[Load, float, float | None, bool]:
     """Post `batch` with `concurrency` in flight; wait for every reply (bounded)."""
@@ -502,7 +503,7 @@ async def closed_loop(client: httpx.AsyncClient, url: str, replies: Replies,
 
     async def worker() -> None:
         for chat_id, body, auth in queue:  # shared iterator: each update is posted once
-            await load.post(client, url, chat_id, body, auth)
+            await load.post(driver, url, chat_id, body, auth)
 
     begin = time.monotonic()
     workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
@@ -519,7 +520,7 @@ async def closed_loop(client: httpx.AsyncClient, url: str, replies: Replies,
     return load, begin, last, complete
 
 
-async def open_loop(client: httpx.AsyncClient, url: str, replies: Replies,
+async def open_loop(driver: LoadDriver, url: str, replies: Replies,
                     batch: list[tuple[Any, bytes, dict]], rate: float,
                     timeout: float) -> tuple[Load, float]:
     """Post one update every 1/rate seconds whatever the answers do; wait for the replies."""
@@ -535,7 +536,7 @@ async def open_loop(client: httpx.AsyncClient, url: str, replies: Replies,
                 await asyncio.sleep(delay)
             else:
                 worst_lag = max(worst_lag, -delay)
-            tasks.append(asyncio.create_task(load.post(client, url, chat_id, body, auth)))
+            tasks.append(asyncio.create_task(load.post(driver, url, chat_id, body, auth)))
         _, pending = await asyncio.wait(tasks, timeout=timeout)
         load.errors.extend("driver timeout" for _ in pending)
     finally:
@@ -553,7 +554,8 @@ async def _cancel_all(tasks: list[asyncio.Task]) -> None:
 
 
 async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: Any,
-                  replies: Replies, client: httpx.AsyncClient, logdir: Path) -> dict[str, Any]:
+                  replies: Replies, client: httpx.AsyncClient, driver: LoadDriver,
+                  logdir: Path) -> dict[str, Any]:
     """One bot, one run: spawn, healthy, idle RSS, warm-up, throughput, light load, RSS."""
     await spec.prepare(api_base)
     result: dict[str, Any] = {"bot": spec.key, "label": spec.label, "round": round_no,
@@ -585,7 +587,7 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: Any,
 
             if args.warmup:
                 warm = new_batch(args.warmup)
-                load, _, _, complete = await closed_loop(client, webhook, replies, warm,
+                load, _, _, complete = await closed_loop(driver, webhook, replies, warm,
                                                          min(8, args.concurrency), 60)
                 result["warmup"] = {"updates": len(warm), "complete": complete,
                                     "errors": len(load.errors)}
@@ -600,7 +602,7 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: Any,
             try:
                 with CpuWindow(bot, spec) as cpu:
                     load, begin, last, complete = await closed_loop(
-                        client, webhook, replies, batch, args.concurrency, timeout)
+                        driver, webhook, replies, batch, args.concurrency, timeout)
             finally:
                 if profiler is not None:
                     result["profile"] = await stop_profiler(profiler)
@@ -625,7 +627,7 @@ async def run_bot(spec: BotSpec, round_no: int, args, api_base: str, fake: Any,
             await asyncio.sleep(1.0)  # let the sender record its outcomes before light load
             light_batch = new_batch(max(1, round(args.light_rate * args.light_seconds)))
             with CpuWindow(bot, spec) as cpu:
-                load, worst_lag = await open_loop(client, webhook, replies, light_batch,
+                load, worst_lag = await open_loop(driver, webhook, replies, light_batch,
                                                   args.light_rate, 30.0)
             light = summarize(load, replies, len(light_batch))
             first = min(load.started.values(), default=0.0)
@@ -867,7 +869,8 @@ def print_report(report: dict[str, Any]) -> None:
     a = report["args"]
     print(f"Load: {a['updates']} updates at concurrency {a['concurrency']} (throughput), "
           f"{a['light_rate']}/s for {a['light_seconds']} s (light), warm-up {a['warmup']}, "
-          f"{a['rounds']} round(s), PostgreSQL in {min(a['pg_rounds'], a['rounds'])}")
+          f"{a['rounds']} round(s), PostgreSQL in {min(a['pg_rounds'], a['rounds'])}, "
+          f"driver {a.get('driver', 'httpx')}")
     print()
     header = (f"{'run':<24}{'upd/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'ack95':>8}"
               f"{'cpu/upd':>8}{'miss':>6} |{'lt p50':>8}{'lt p95':>8} |"
@@ -989,11 +992,11 @@ async def main(args) -> int:
     replies = Replies()
     fake.on_send = replies
     started = time.monotonic()
-    limits = httpx.Limits(max_connections=max(256, args.concurrency * 2),
-                          max_keepalive_connections=max(256, args.concurrency * 2))
+    connections = max(256, args.concurrency * 2)
     try:
-        async with running(fake) as api_base, httpx.AsyncClient(
-                limits=limits, timeout=httpx.Timeout(30.0)) as client:
+        async with (running(fake) as api_base,
+                    httpx.AsyncClient(timeout=httpx.Timeout(30.0)) as client,
+                    LoadDriver(args.driver, connections) as driver):
             print(f"fake {args.channel} API at {api_base}; bot logs in {logdir}", flush=True)
 
             startup: dict[str, list[float]] = {}
@@ -1021,7 +1024,7 @@ async def main(args) -> int:
                     print(f"round {round_no}: {spec.label} ...", end=" ", flush=True)
                     try:
                         run = await run_bot(spec, round_no, args, api_base, fake, replies,
-                                            client, logdir)
+                                            client, driver, logdir)
                     except RuntimeError as error:
                         print(f"FAILED\n{error}", flush=True)
                         report["runs"].append({"bot": spec.key, "label": spec.label,
@@ -1092,6 +1095,9 @@ def parse_args(argv: list[str] | None = None):
                         default="telegram",
                         help="webhook route to load: /webhook/<channel> against that platform's "
                              "fake (default telegram; the Zalo routes run without the echo bot)")
+    parser.add_argument("--driver", choices=DRIVERS, default="aiohttp",
+                        help="HTTP client of the load phases (default aiohttp: the cheaper "
+                             "one, so the driver does not set the pace; httpx as before 11/26)")
     parser.add_argument("--profile", action="store_true",
                         help="sample each bot with py-spy during the throughput phase; "
                              "collapsed stacks go next to the JSON file")
