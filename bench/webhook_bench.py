@@ -1097,7 +1097,7 @@ def parse_args(argv: list[str] | None = None):
                              "fake (default telegram; the Zalo routes run without the echo bot)")
     parser.add_argument("--driver", choices=DRIVERS, default="aiohttp",
                         help="HTTP client of the load phases (default aiohttp: the cheaper "
-                             "one, so the driver does not set the pace; httpx as before 11/26)")
+                             "one, so the driver does not set the pace; httpx as before commit 51f6e14)")
     parser.add_argument("--profile", action="store_true",
                         help="sample each bot with py-spy during the throughput phase; "
                              "collapsed stacks go next to the JSON file")

@@ -1,0 +1,171 @@
+"""CPU per event in the inbound processor alone: this checkout beside an earlier commit.
+
+    .venv/bin/python -m bench.processor_bench --compare b820d9f        # SQLite and PostgreSQL
+    .venv/bin/python -m bench.processor_bench --backend sqlite --in-flight 1,2,32 --rounds 3
+
+No HTTP and no sending: each event is a new resident writing "xin chào" through the console
+channel into `InboundProcessor.handle` (dedupe row, resident, position, reply row, one
+transaction per group), with N events in flight. The figure is the process's CPU time
+(`time.process_time()`) over the measured events, after an unmeasured warm-up, on a freshly
+migrated database (a SQLite file, or a throw-away PostgreSQL database dropped afterwards).
+
+With `--compare REV` the same measurement also runs on REV, checked out into a temporary git
+worktree, and the runs alternate (REV, this checkout, REV, ...) so that machine noise hits
+both; the ratio is between medians. Each run is a child process of this script with the
+tree under test first on its import path, so REV needs no copy of this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+async def measure(tree: Path, backend: str, in_flight: int, events: int) -> dict:
+    """One run in this (child) process, importing the project from `tree`."""
+    from bot.channels.console import ConsoleChannel
+    from bot.service import Service
+    from bot.settings import Settings
+    from db import migrations
+
+    import bot
+    if tree.resolve() not in Path(bot.__file__).resolve().parents:
+        raise RuntimeError(f"imported {bot.__file__}, not the tree under test {tree}")
+    with tempfile.TemporaryDirectory() as scratch:
+        pg_name = f"loaso_bench_{uuid.uuid4().hex[:10]}"
+        if backend == "sqlite":
+            url = f"sqlite+aiosqlite:///{scratch}/bench.db"
+        else:
+            await _pg(f"CREATE DATABASE {pg_name}")
+            url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{pg_name}"
+        try:
+            settings = Settings(_env_file=None, database_url=url, run_dir=Path(scratch) / "run",
+                                content_dir=tree / "tests" / "content" / "fixtures" / "mini")
+            channel = ConsoleChannel(io.StringIO())
+            service = Service(settings, channels={"console": channel})
+            await migrations.upgrade(service.database)
+            numbers = iter(range(10 ** 9))
+
+            async def one() -> None:
+                number = next(numbers)
+                await service.processor.handle(
+                    channel.event(f"r{number}", "xin chào", session=f"e{number}"))
+
+            for _ in range(200):  # warm-up: caches, compiled statements, the pool
+                await one()
+            done, cpu, wall = 0, time.process_time(), time.perf_counter()
+            while done < events:
+                await asyncio.gather(*(one() for _ in range(in_flight)))
+                done += in_flight
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            await service.close()
+        finally:
+            if backend != "sqlite":
+                await _pg(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+    return {"cpu_ms_per_event": round(cpu * 1000 / done, 3),
+            "events_per_s": round(done / wall, 1)}
+
+
+async def _pg(statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(PG_ADMIN, timeout=5)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def run_child(tree: Path, backend: str, in_flight: int, events: int) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", str(tree), "--backend",
+         backend, "--in-flight", str(in_flight), "--events", str(events)],
+        cwd=tree, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"run on {tree} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def worktree(revision: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="loaso-bench-tree-"))
+    subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(path), revision],
+                   cwd=ROOT, check=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        print(json.dumps(asyncio.run(measure(Path(args.child), args.backend[0],
+                                             args.in_flight[0], args.events))))
+        return 0
+    trees = {"this checkout": ROOT}
+    if args.compare:
+        trees = {args.compare: worktree(args.compare), **trees}
+    results: dict[tuple, list[dict]] = {}
+    try:
+        for backend in args.backend:
+            for in_flight in args.in_flight:
+                for round_no in range(1, args.rounds + 1):
+                    for name, tree in trees.items():
+                        print(f"{backend}, {in_flight} in flight, {name}, round {round_no} ...",
+                              end=" ", flush=True)
+                        result = run_child(tree, backend, in_flight, args.events)
+                        print(f"{result['cpu_ms_per_event']} ms CPU/event, "
+                              f"{result['events_per_s']} events/s", flush=True)
+                        results.setdefault((backend, in_flight, name), []).append(result)
+    finally:
+        for name, tree in trees.items():
+            if tree != ROOT:
+                subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT,
+                               check=False)
+    print(f"\n{args.events} events per run, {args.rounds} round(s), medians; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    for backend in args.backend:
+        for in_flight in args.in_flight:
+            cpu = {name: statistics.median(r["cpu_ms_per_event"]
+                                           for r in results[backend, in_flight, name])
+                   for name in trees}
+            line = ", ".join(f"{name} {value:.3f}" for name, value in cpu.items())
+            ratio = (f"; {args.compare} / this checkout = "
+                     f"{cpu[args.compare] / cpu['this checkout']:.2f}x" if args.compare else "")
+            print(f"  {backend:<10} {in_flight:>3} in flight: ms CPU/event {line}{ratio}")
+    return 0
+
+
+def parse_args(argv: list[str] | None):
+    parser = argparse.ArgumentParser(prog="python -m bench.processor_bench",
+                                     description="CPU per event in the inbound processor")
+    parser.add_argument("--backend", default="sqlite,postgresql",
+                        type=lambda text: text.split(","),
+                        help="comma-separated: sqlite, postgresql (default both)")
+    parser.add_argument("--in-flight", default="1,32",
+                        type=lambda text: [int(part) for part in text.split(",")],
+                        help="events handled concurrently, comma-separated (default 1,32)")
+    parser.add_argument("--events", type=int, default=3000, help="measured events per run")
+    parser.add_argument("--rounds", type=int, default=2, help="runs per tree and setting")
+    parser.add_argument("--compare", metavar="REV", help="also measure this git revision")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    unknown = set(args.backend) - {"sqlite", "postgresql"}
+    if unknown:
+        parser.error(f"unknown backend {', '.join(sorted(unknown))}; use sqlite, postgresql")
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(main())
