@@ -113,6 +113,15 @@ async def seed_subscribers(url: str, count: int, *, chat_base: int = BULK_CHAT_B
     return chats
 
 
+def peak_rss() -> int:
+    """This process's peak RSS in bytes: VmHWM, which starts afresh at exec. (ru_maxrss does
+    not: a child forked from a large benchmark process would report the parent's size.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # not Linux: KiB
+
+
 def fan_out_child(url: str, batch: str) -> dict[str, Any]:
     """Run one fan-out in a child process: its own CPU and a clean peak-RSS reading."""
     completed = subprocess.run(
@@ -136,7 +145,7 @@ async def _fanout_main(url: str, batch: str) -> None:
                            now=datetime.now(UTC))
     seconds = time.perf_counter() - started
     await database.dispose()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    peak = peak_rss()
     print(json.dumps({"rows": result.rows, "seconds": round(seconds, 2),
                       "rss_before_mb": round(before / MB, 1),
                       "peak_rss_mb": round(peak / MB, 1)}))

@@ -67,7 +67,9 @@ class StepFailed(Exception):
 
 def _arrive(session: Session, events: list[Inbound], now: datetime):
     """The group's dedupe rows, residents and positions: three statements, one greenlet."""
-    keys = list(dict.fromkeys((event.channel, event.event_id) for event in events))
+    # Rows in key order: two processes' groups that share keys lock them in the same order,
+    # so on PostgreSQL one waits for the other instead of deadlocking.
+    keys = sorted({(event.channel, event.event_id) for event in events})
     new = residents.record_events(session, keys, now)
     outcomes, accepted = [], []
     for event in events:
@@ -79,7 +81,7 @@ def _arrive(session: Session, events: list[Inbound], now: datetime):
         else:
             outcomes.append(Outcome.DUPLICATE)
     users = residents.get_or_create_users(
-        session, list(dict.fromkeys((event.channel, event.address) for event in accepted)), now)
+        session, sorted({(event.channel, event.address) for event in accepted}), now)
     states = residents.load_states(session, [user.id for user in users.values()])
     return outcomes, accepted, users, states
 

@@ -60,14 +60,21 @@ class DirectStatement:
         values = [value if bind is None else bind(value)
                   for value, bind in zip((rows[row][key] for row, key in self.slots),
                                          self.binds)]
-        cursor = connection.connection.cursor()
+        cursor = None
         try:
+            cursor = connection.connection.cursor()
             cursor.execute(self.sql, values)
             fetched = cursor.fetchall() if self.results else ()
         except connection.dialect.loaded_dbapi.Error as error:
             raise _translated(connection, error, self.sql, values) from error
+        except BaseException as error:
+            if not isinstance(error, Exception) and not connection.invalidated:
+                # cancelled mid-statement: the connection's state is unknown (as SQLAlchemy)
+                connection.invalidate(error)
+            raise
         finally:
-            cursor.close()
+            if cursor is not None:
+                cursor.close()
         results = self.results
         if not any(results):
             return [tuple(row) for row in fetched]
@@ -94,12 +101,20 @@ def _translated(connection: Connection, error: Exception, sql: str, values: list
     """The DB-API error as SQLAlchemy raises it; a lost connection is invalidated first."""
     dialect = connection.dialect
     disconnect = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
-    if disconnect and not connection.invalidated:
+    # asyncpg: a statement prepared before a schema change fails on this connection until it
+    # is replaced (SQLAlchemy's own path resets the dialect's statement cache instead).
+    stale = isinstance(error, getattr(dialect.loaded_dbapi, "InvalidCachedStatementError", ()))
+    if (disconnect or stale) and not connection.invalidated:
         connection.invalidate(error)
     # Parameters hidden: they hold message texts, which never go to a log.
     return exc.DBAPIError.instance(sql, values, error, dialect.loaded_dbapi.Error,
                                    hide_parameters=True, connection_invalidated=disconnect,
                                    dialect=dialect)
+
+
+# Bind parameters per statement, below both SQLite's default limit (32,766) and asyncpg's
+# (32,767); more rows than that go in several statements.
+MAX_PARAMETERS = 32_000
 
 
 class RowsStatement:
@@ -114,13 +129,21 @@ class RowsStatement:
         self._compiled: dict[tuple[str, str, int], DirectStatement] = {}
 
     def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple]:
-        dialect = connection.dialect
-        key = (dialect.name, dialect.driver, len(rows))
+        per_row = max(1, len(self._statement(connection.dialect, 1).slots))
+        step = max(1, MAX_PARAMETERS // per_row)
+        returned: list[tuple] = []
+        for start in range(0, len(rows), step):
+            part = rows[start:start + step]
+            returned += self._statement(connection.dialect, len(part)).run(connection, part)
+        return returned
+
+    def _statement(self, dialect: Dialect, rows: int) -> DirectStatement:
+        key = (dialect.name, dialect.driver, rows)
         statement = self._compiled.get(key)
         if statement is None:
             statement = self._compiled[key] = DirectStatement.compile(
-                self._build(dialect.name, len(rows)), dialect)
-        return statement.run(connection, rows)
+                self._build(dialect.name, rows), dialect)
+        return statement
 
 
 def row_values(table, keys: Sequence[str], rows: int) -> list[dict[str, Any]]:

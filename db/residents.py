@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from db.dialect import insert_in
 from db.direct import RowsStatement, each, row_values
@@ -90,9 +92,15 @@ def get_or_create_users(session: Session, addresses: list[tuple[str, str]],
          "created_at": now, "last_seen_at": now} for channel, address in addresses])
     users = {}
     for values in rows:
-        user = User(**dict(zip(_users.c.keys(), values)))
-        make_transient_to_detached(user)  # persistent and unchanged once added: no INSERT
-        session.add(user)
+        columns = dict(zip(_users.c.keys(), values))
+        user = session.identity_map.get(identity_key(User, columns["id"]))
+        if user is not None:  # already in this session: brought up to date, as a query would
+            for name, value in columns.items():
+                set_committed_value(user, name, value)
+        else:
+            user = User(**columns)
+            make_transient_to_detached(user)  # persistent and unchanged once added: no INSERT
+            session.add(user)
         users[user.channel, user.address] = user
     return users
 

@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import bindparam, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from db import outbox as outbox_queries
 from db import residents
+from db import direct
 from db.direct import DirectStatement, RowsStatement, row_values
 from db.models import ConversationState, InboundEvent, OutboxMessage, OutboxStatus, User
 
@@ -161,3 +162,44 @@ async def test_one_compiled_statement_per_row_count(database):
                 for names in (["a"], ["b"], ["a", "b"], ["x"])]
     assert [sorted(rows) for rows in runs] == [[("a",)], [("b",)], [("a",), ("b",)], []]
     assert built == [1, 2]  # one row twice, then two rows: compiled once each
+
+
+async def test_a_resident_already_in_the_session_is_brought_up_to_date(database):
+    later = NOW + timedelta(minutes=5)
+    async with database.transaction() as session:
+        created = await session.run_sync(residents.get_or_create_users, [("telegram", "a")], NOW)
+    async with database.transaction() as session:
+        held = await session.get(User, created["telegram", "a"].id)
+        users = await session.run_sync(residents.get_or_create_users, [("telegram", "a")], later)
+        assert users["telegram", "a"] is held and held.last_seen_at == later
+        assert not session.dirty  # refreshed as loaded, not changed
+
+
+async def test_rows_beyond_the_parameter_limit_go_in_several_statements(database, monkeypatch):
+    monkeypatch.setattr(direct, "MAX_PARAMETERS", 25)  # 11 per claimed row: 2 rows a statement
+    rows = [reply_row(f"r{index}") for index in range(5)]
+    async with database.transaction() as session:
+        claimed = await session.run_sync(outbox_queries.enqueue, rows,
+                                         leased_until=NOW + timedelta(seconds=60))
+    assert sorted(c.recipient for c in claimed) == [f"r{index}" for index in range(5)]
+    assert await stored(database, "SELECT count(*) FROM outbox") == [(5,)]
+
+
+async def test_after_a_schema_change_a_stale_prepared_statement_costs_one_error(database):
+    """asyncpg keeps statements prepared per connection; after the table changes, one run
+    fails and its connection is replaced, and the next run prepares afresh."""
+    if database.is_sqlite:
+        pytest.skip("prepared statements are cached by asyncpg only")
+    lease = NOW + timedelta(seconds=60)
+    async with database.transaction() as session:
+        await session.run_sync(outbox_queries.enqueue, [reply_row("a")], leased_until=lease)
+    async with database.transaction() as session:
+        await session.execute(text("ALTER TABLE outbox ALTER COLUMN recipient TYPE TEXT"))
+    with pytest.raises(DBAPIError) as raised:
+        async with database.transaction() as session:
+            await session.run_sync(outbox_queries.enqueue, [reply_row("b")], leased_until=lease)
+    assert raised.value.connection_invalidated or "InvalidCachedStatement" in repr(raised.value)
+    async with database.transaction() as session:
+        claimed = await session.run_sync(outbox_queries.enqueue, [reply_row("c")],
+                                         leased_until=lease)
+    assert [c.recipient for c in claimed] == ["c"]

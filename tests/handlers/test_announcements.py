@@ -3,6 +3,7 @@ approval and reaches only its audience; every bad input is answered and nothing 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import shutil
 from datetime import UTC, datetime
@@ -274,3 +275,25 @@ async def user_id(session, address: str) -> int:
     from db.models import User
 
     return (await session.execute(select(User.id).where(User.address == address))).scalar_one()
+
+
+async def test_send_now_tapped_twice_at_once_in_two_processes_stores_one(make_settings,
+                                                                          database, people):
+    """Two `loaso serve` processes get the same tap from two deliveries at one instant. The
+    resident's row, locked by the upsert (PostgreSQL), or the single writer (SQLite) puts
+    them in order, and the second reads the position the first left: nothing to send."""
+    settings = make_settings()
+    async with (dialog(settings, user="leader", clock=clock) as first,
+                dialog(settings, user="leader", clock=clock) as second):
+        await write(first)
+        before = len(first.printed), len(second.printed)
+        taps = [Inbound("console", f"{talk.session}:tap", "leader", InboundKind.BUTTON,
+                        button="tb:now") for talk in (first, second)]
+        await asyncio.gather(*(talk.service.processor.handle(tap)
+                               for talk, tap in zip((first, second), taps)))
+        for talk in (first, second):
+            await talk.service.sender.drain()
+        # either sender may deliver either reply: read both consoles
+        answers = first.printed[before[0]:] + second.printed[before[1]:]
+    assert [item.status for item in await announcements(database)] == ["pending"]
+    assert sum(text.startswith("📨 Đã gửi thông báo #1") for text in answers) == 1, answers
