@@ -76,8 +76,7 @@ def oa_auth(redirect_uri: Annotated[str | None, typer.Option(
 
 
 async def _exchange_and_store(settings: Settings, code: str, verifier: str) -> str:
-    import httpx
-
+    from bot.channels.json_http import JsonHttp
     from bot.channels.zalo_oa import NAME, TokenUnavailable, exchange
     from db import channel_tokens, migrations
     from db.engine import Database
@@ -86,15 +85,17 @@ async def _exchange_and_store(settings: Settings, code: str, verifier: str) -> s
     try:
         if not await migrations.is_up_to_date(database):
             fail(MIGRATE_HINT)
-        async with httpx.AsyncClient(timeout=15.0) as http:
-            try:
-                grant = await exchange(http, settings.zalo_oa_oauth_base,
-                                       app_id=settings.zalo_oa_app_id,
-                                       app_secret=settings.zalo_oa_app_secret.get_secret_value(),
-                                       form={"code": code, "grant_type": "authorization_code",
-                                             "code_verifier": verifier})
-            except TokenUnavailable as error:
-                fail(f"Không đổi được mã code lấy token: {error.reason.split(';')[0]}")
+        http = JsonHttp(pool_size=1, timeout=15.0)
+        try:
+            grant = await exchange(http, settings.zalo_oa_oauth_base,
+                                   app_id=settings.zalo_oa_app_id,
+                                   app_secret=settings.zalo_oa_app_secret.get_secret_value(),
+                                   form={"code": code, "grant_type": "authorization_code",
+                                         "code_verifier": verifier})
+        except TokenUnavailable as error:
+            fail(f"Không đổi được mã code lấy token: {error.reason.split(';')[0]}")
+        finally:
+            await http.close()
         stored = await channel_tokens.save_grant(database, NAME, grant, now=datetime.now(UTC))
         return stored.access_expires_at.astimezone(settings.zone).strftime("%H:%M ngày %d/%m/%Y")
     finally:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import httpx
-
 from bot.channels.base import (
     Capabilities,
     SendError,
@@ -21,6 +19,7 @@ from bot.channels.base import (
     check_secret_header,
     load_json,
 )
+from bot.channels.json_http import JsonHttp, TransportFailed
 from handlers.types import Inbound, InboundKind, text_event
 
 log = logging.getLogger(__name__)
@@ -49,9 +48,7 @@ class ZaloBotChannel:
                  pool_size: int = 32) -> None:
         self._secret = webhook_secret.encode() if webhook_secret else None
         self._base = f"{api_base}/bot{token}"
-        self.http = httpx.AsyncClient(
-            timeout=httpx.Timeout(10.0, connect=5.0),
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size))
+        self.http = JsonHttp(pool_size=pool_size)
 
     # -- receiving -------------------------------------------------------------------------
 
@@ -98,22 +95,18 @@ class ZaloBotChannel:
     async def call(self, method: str, params: dict[str, Any] | None = None, *,
                    timeout: float | None = None) -> Any:
         """One Bot API call: its `result`, or ZaloBotError carrying the classified failure."""
-        options = {"timeout": timeout} if timeout is not None else {}
         try:
-            response = await self.http.post(f"{self._base}/{method}", json=params or {},
-                                            **options)
-        except httpx.HTTPError as error:
+            answer = await self.http.post(f"{self._base}/{method}", json=params or {},
+                                          timeout=timeout)
+        except TransportFailed as error:
             raise ZaloBotError(SendResult(SendError.TRANSIENT,
-                                          reason=f"network: {type(error).__name__}")) from None
-        try:
-            data = response.json()
-        except ValueError:
-            data = None
+                                          reason=f"network: {error.kind}")) from None
+        data = answer.data
         if isinstance(data, dict) and data.get("ok") is True:
             return data.get("result")
-        result = classify_error(response.status_code, data)
-        code = data.get("error_code") if isinstance(data, dict) else response.status_code
-        raise ZaloBotError(result, code if isinstance(code, int) else response.status_code)
+        result = classify_error(answer.status, data)
+        code = data.get("error_code") if isinstance(data, dict) else answer.status
+        raise ZaloBotError(result, code if isinstance(code, int) else answer.status)
 
     async def send(self, recipient: str, payload: dict[str, Any]) -> SendResult:
         if payload["type"] != "message":
@@ -146,7 +139,7 @@ class ZaloBotChannel:
         return [result] if result else []
 
     async def close(self) -> None:
-        await self.http.aclose()
+        await self.http.close()
 
 
 def classify_error(status: int, data: Any) -> SendResult:

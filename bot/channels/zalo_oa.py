@@ -17,8 +17,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
-
 from bot.channels.base import (
     Capabilities,
     SendError,
@@ -26,6 +24,7 @@ from bot.channels.base import (
     WebhookRejected,
     load_json,
 )
+from bot.channels.json_http import JsonHttp, TransportFailed
 from db import channel_tokens
 from db.channel_tokens import Grant, NoRefreshToken
 from db.engine import Database
@@ -90,23 +89,22 @@ def signature(body: bytes, timestamp: str, first: str, key: str) -> str:
     return hashlib.sha256(first.encode() + body + timestamp.encode() + key.encode()).hexdigest()
 
 
-async def exchange(http: httpx.AsyncClient, oauth_base: str, *, app_id: str, app_secret: str,
+async def exchange(http: JsonHttp, oauth_base: str, *, app_id: str, app_secret: str,
                    form: dict[str, str]) -> Grant:
     """POST /v4/oa/access_token (code or refresh grant); both answer shapes are accepted."""
     try:
-        response = await http.post(f"{oauth_base}/v4/oa/access_token",
-                                   headers={"secret_key": app_secret},
-                                   data={**form, "app_id": app_id})
-    except httpx.HTTPError as error:
-        raise TokenUnavailable(f"không gọi được máy chủ OAuth Zalo ({type(error).__name__})",
+        answer = await http.post(f"{oauth_base}/v4/oa/access_token",
+                                 headers={"secret_key": app_secret},
+                                 form={**form, "app_id": app_id})
+    except TransportFailed as error:
+        raise TokenUnavailable(f"không gọi được máy chủ OAuth Zalo ({error.kind})",
                                transient=True) from None
-    if response.status_code >= 500:
-        raise TokenUnavailable(f"máy chủ OAuth Zalo lỗi HTTP {response.status_code}",
+    if answer.status >= 500:
+        raise TokenUnavailable(f"máy chủ OAuth Zalo lỗi HTTP {answer.status}", transient=True)
+    data = answer.data
+    if not isinstance(data, dict):
+        raise TokenUnavailable("máy chủ OAuth Zalo trả lời không đúng định dạng JSON",
                                transient=True)
-    try:
-        data = response.json()
-    except ValueError:
-        raise TokenUnavailable("máy chủ OAuth Zalo trả lời không phải JSON", transient=True) from None
     tokens = data.get("data") if isinstance(data.get("data"), dict) else data
     if tokens.get("access_token") and tokens.get("refresh_token"):
         refresh_life = tokens.get("refresh_token_expires_in")
@@ -139,9 +137,7 @@ class ZaloOAChannel:
         self._owns_database = owns_database
         self._tokens: channel_tokens.StoredTokens | None = None
         self._token_lock = asyncio.Lock()  # one refresh per process; the row lock does the rest
-        self.http = httpx.AsyncClient(
-            timeout=httpx.Timeout(10.0, connect=5.0),
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size))
+        self.http = JsonHttp(pool_size=pool_size)
 
     # -- receiving -------------------------------------------------------------------------
 
@@ -235,19 +231,19 @@ class ZaloOAChannel:
 
     async def _post_cs(self, request: dict, token: str) -> tuple[SendResult, int | None]:
         try:
-            response = await self.http.post(f"{self.api_base}/v3.0/oa/message/cs", json=request,
-                                            headers={"access_token": token})
-        except httpx.HTTPError as error:
-            return SendResult(SendError.TRANSIENT, reason=f"network: {type(error).__name__}"), None
-        if response.status_code == 401:
+            answer = await self.http.post(f"{self.api_base}/v3.0/oa/message/cs", json=request,
+                                          headers={"access_token": token})
+        except TransportFailed as error:
+            return SendResult(SendError.TRANSIENT, reason=f"network: {error.kind}"), None
+        if answer.status == 401:
             return SendResult(SendError.CONFIG, reason="HTTP 401"), -216
-        if response.status_code == 429:
+        if answer.status == 429:
             return SendResult(SendError.THROTTLED, retry_after=THROTTLE_PAUSE,
                               reason="HTTP 429"), None
-        if response.status_code >= 500:
-            return SendResult(SendError.TRANSIENT, reason=f"HTTP {response.status_code}"), None
+        if answer.status >= 500:
+            return SendResult(SendError.TRANSIENT, reason=f"HTTP {answer.status}"), None
+        data = answer.data
         try:
-            data = response.json()
             code = int(data.get("error", 0))
         except (ValueError, TypeError, AttributeError):
             return SendResult(SendError.TRANSIENT, reason="Zalo answered without JSON"), None
@@ -294,7 +290,7 @@ class ZaloOAChannel:
                                     "grant_type": "refresh_token"})
 
     async def close(self) -> None:
-        await self.http.aclose()
+        await self.http.close()
         if self._owns_database:
             await self.database.dispose()
 
