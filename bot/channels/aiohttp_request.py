@@ -36,11 +36,12 @@ _POOL_TIMEOUT_MESSAGE: Final = (
     "sent to Telegram. Consider adjusting the connection pool size or the pool timeout.")
 
 
-def _client_timeout(read: float | None, connect: float | None) -> aiohttp.ClientTimeout:
-    """PTB's read and connect timeouts in aiohttp's terms. `connect` bounds getting a
-    connection (DNS and opening; the pool wait is ours, see do_request), `sock_connect` the
-    opening alone, `sock_read` the longest silence once the request is written. No `total`:
-    it would also cut off long but healthy uploads."""
+def client_timeout(read: float | None, connect: float | None) -> aiohttp.ClientTimeout:
+    """Read and connect timeouts as PTB and httpx mean them, in aiohttp's terms (also used
+    by json_http). `connect` bounds getting a connection (DNS and opening; here the pool wait
+    is ours, see do_request), `sock_connect` the opening alone, `sock_read` the longest
+    silence once the request is written. No `total`: it would also cut off long but healthy
+    uploads."""
     return aiohttp.ClientTimeout(total=None, connect=connect, sock_connect=connect,
                                  sock_read=read)
 
@@ -79,7 +80,7 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         # Built once: nearly every call uses the defaults, so no timeout object per request.
-        self._default_timeout = _client_timeout(read_timeout, connect_timeout)
+        self._default_timeout = client_timeout(read_timeout, connect_timeout)
         self._session: aiohttp.ClientSession | None = None
         # One slot per connection. aiohttp's connector can also queue requests, but only under
         # its connect timeout and with the same exception as a slow connect; waiting here
@@ -135,7 +136,7 @@ class AiohttpRequest(BaseRequest):
         if read_timeout is _DEFAULT and connect_timeout is _DEFAULT:
             timeout = self._default_timeout
         else:  # rare: getUpdates (read + long-poll timeout) or a caller's own timeouts
-            timeout = _client_timeout(_given(read_timeout, self._read_timeout),
+            timeout = client_timeout(_given(read_timeout, self._read_timeout),
                                       _given(connect_timeout, self._connect_timeout))
 
         data: bytes | aiohttp.FormData | None = None

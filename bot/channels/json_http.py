@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 
 import aiohttp
 
+from bot.channels.aiohttp_request import client_timeout
+
 _JSON = {"Content-Type": "application/json"}
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -37,18 +39,12 @@ class Answer:
     data: Any  # the parsed JSON body; None if it was not JSON
 
 
-def _timeout(read: float, connect: float) -> aiohttp.ClientTimeout:
-    # As httpx.Timeout(read, connect=connect): bounds on connecting and on each silence.
-    return aiohttp.ClientTimeout(total=None, connect=connect, sock_connect=connect,
-                                 sock_read=read)
-
-
 class JsonHttp:
     def __init__(self, *, pool_size: int = 32, timeout: float = 10.0,
                  connect_timeout: float = 5.0) -> None:
         self._pool_size = pool_size
         self._connect = connect_timeout
-        self._timeout = _timeout(timeout, connect_timeout)
+        self._timeout = client_timeout(timeout, connect_timeout)
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -73,7 +69,7 @@ class JsonHttp:
         else:
             body = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":")).encode()
             content = _JSON
-        options = {} if timeout is None else {"timeout": _timeout(timeout, self._connect)}
+        options = {} if timeout is None else {"timeout": client_timeout(timeout, self._connect)}
         try:
             async with self._open().post(url, data=body, headers={**content, **(headers or {})},
                                          allow_redirects=False, **options) as response:
