@@ -43,3 +43,14 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """Folded words with Roman numerals as digits: "Đại hội XIV" → ["dai", "hoi", "14"]."""
     return [_ROMAN.get(word, word) for word in _WORD.findall(fold(text))]
+
+
+_VIETNAMESE_MARKS = str.maketrans(",.", ".,")
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """A number as Vietnamese write it: "." between thousands, "," before the decimals
+    (12345 → "12.345", 87.5 with decimals=1 → "87,5")."""
+    text = (f"{value:,}" if decimals == 0 and isinstance(value, int)
+            else f"{value:,.{decimals}f}")
+    return text.translate(_VIETNAMESE_MARKS)

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from content.text import words
+from content.text import format_number, words
 from db import roles
 from db.models import Announcement, AnnouncementStatus
 from handlers import texts
@@ -110,7 +110,7 @@ def announcement_service():
 
 
 def vn_number(count: int) -> str:
-    return f"{count:,}".replace(",", ".")
+    return format_number(count)
 
 
 def actor(turn: Turn) -> str:

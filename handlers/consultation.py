@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from content.models import Draft
 from content.pack import FlatSection
-from content.text import words
+from content.text import format_number, words
 from db import comments as comment_queries
 from db.models import Comment, CommentStatus, Stance
 from handlers import texts
@@ -190,7 +190,7 @@ def ask_for_text(turn: Turn) -> None:
                                                Option(texts.GY_CANCEL, "gy:cancel")])
     else:
         turn.say(texts.GY_TYPE_REASONS.format(stance=texts.STANCES[stance]) + " "
-                 + texts.GY_TYPE_TEXT.format(limit=f"{MAX_LENGTH:,}".replace(",", ".")),
+                 + texts.GY_TYPE_TEXT.format(limit=format_number(MAX_LENGTH)),
                  [Option(texts.GY_CANCEL, "gy:cancel")])
     turn.goto(Compose.TEXT, **turn.data)
 
@@ -199,8 +199,8 @@ def text_problem(text: str, *, required: bool) -> str | None:
     """Why this comment text cannot be taken, in words for the resident; None if it can."""
     count = len(text)
     if count > MAX_LENGTH:
-        return texts.GY_TOO_LONG.format(count=f"{count:,}".replace(",", "."),
-                                        limit=f"{MAX_LENGTH:,}".replace(",", "."))
+        return texts.GY_TOO_LONG.format(count=format_number(count),
+                                        limit=format_number(MAX_LENGTH))
     if not text and not required:
         return None
     if not words(text):

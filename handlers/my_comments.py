@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from content.text import format_number
 from db import comments as comment_queries
 from db.models import Comment, CommentStatus
 from handlers import texts
@@ -65,7 +66,7 @@ async def my_comments(turn: Turn) -> None:
             show_menu(turn, texts.MY_LOCKED.format(receipt=comment.receipt, reason=reason))
         elif step == "e":
             turn.say(texts.MY_EDIT_PROMPT.format(receipt=comment.receipt,
-                                                 limit=f"{MAX_LENGTH:,}".replace(",", ".")),
+                                                 limit=format_number(MAX_LENGTH)),
                      [Option(texts.GY_CANCEL, f"my:c:{comment.receipt}")])
             turn.goto(MyComments.EDIT, receipt=comment.receipt)
         elif step == "w":

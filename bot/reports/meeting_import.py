@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.reports.cells import spreadsheet_text
 from content.pack import Pack
-from content.text import fold
+from content.text import fold, format_number
 from db.comments import unused_receipt
 from db.models import Comment, CommentStatus, Stance
 from handlers import texts
@@ -165,8 +165,8 @@ def _write_guide(sheet, bold, pack: Pack, draft_ids: list[str]) -> None:
         ("3. Mục (mã): chọn mã mục (xem trang “Mục”); để trống nếu là góp ý chung cho cả "
          "dự thảo.", None),
         (f"4. Ý kiến: một trong {stances}.", None),
-        (f"5. Nội dung: bắt buộc, trừ khi ý kiến là Tán thành; tối đa {MAX_TEXT:,} ký tự."
-         .replace(",", "."), None),
+        ("5. Nội dung: bắt buộc, trừ khi ý kiến là Tán thành; tối đa "
+         f"{format_number(MAX_TEXT)} ký tự.", None),
         ("6. Người góp ý: chỉ ghi khi người góp ý đồng ý nêu tên; để trống là ẩn danh.", None),
         ("7. Thôn và Tổ chức (chi bộ, đoàn thể): không bắt buộc; chọn mã trong danh sách "
          "(xem trang “Danh mục”).", None),

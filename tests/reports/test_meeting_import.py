@@ -82,6 +82,16 @@ def test_template_has_headers_dropdowns_instructions_and_section_list(tmp_path, 
     assert data.column_dimensions["H"].number_format == "@"  # dates stay as typed
 
 
+def test_the_guide_keeps_its_commas_and_writes_the_limit_the_vietnamese_way(tmp_path, pack):
+    path = tmp_path / "mau.xlsx"
+    mi.write_template(path, pack)
+    guide = [cell.value for (cell,) in openpyxl.load_workbook(path)[mi.HELP_SHEET].iter_rows(
+        max_col=1)]
+    assert "5. Nội dung: bắt buộc, trừ khi ý kiến là Tán thành; tối đa 4.000 ký tự." in guide
+    assert any(line.startswith("2. Dự thảo (mã): chọn trong danh sách. Các dự thảo: bao-cao (")
+               and "), da-dong (" in line for line in guide)
+
+
 def test_template_for_one_draft_offers_only_its_sections(tmp_path, pack):
     path = tmp_path / "mau.xlsx"
     mi.write_template(path, pack, "da-dong")
