@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TextIO
 
 from bot.channels.console import ConsoleChannel
-from bot.cli_common import build_service
+from bot.cli.common import build_service
 from bot.service import NotMigrated, Service
 from bot.settings import Settings
 from db import migrations

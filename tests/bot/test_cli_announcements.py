@@ -46,7 +46,7 @@ async def test_list_approve_then_status(env, database, pending):
     stored = await status_of(database, pending)
     assert (stored.status, stored.decided_by) == ("scheduled", "Cán bộ D")
     assert "đã được duyệt" in (await notices_to(database, "leader"))[0]
-    again = loaso(env, "announcements", "approve", "1")
+    again = loaso(env, "announcements", "approve", "1", "--by", "Cán bộ D")
     assert again.returncode == 2 and "đang ở trạng thái “đã lên lịch”" in again.stderr
     status = loaso(env, "announcements", "status", "1")
     assert "Thông báo #1: đã lên lịch" in status.stdout
@@ -54,7 +54,8 @@ async def test_list_approve_then_status(env, database, pending):
 
 
 async def test_reject_with_a_reason_reaches_the_leader(env, database, pending):
-    rejected = loaso(env, "announcements", "reject", "1", "--reason", "Trùng lịch của xã")
+    rejected = loaso(env, "announcements", "reject", "1", "--reason", "Trùng lịch của xã",
+                     "--by", "Cán bộ D")
     assert rejected.returncode == 0, rejected.stderr
     stored = await status_of(database, pending)
     assert (stored.status, stored.decision_note) == ("rejected", "Trùng lịch của xã")
@@ -62,36 +63,36 @@ async def test_reject_with_a_reason_reaches_the_leader(env, database, pending):
 
 
 async def test_cancel_pending_or_scheduled_but_not_sending(env, database, pending):
-    assert loaso(env, "announcements", "cancel", "1").returncode == 0
+    assert loaso(env, "announcements", "cancel", "1", "--by", "Cán bộ D").returncode == 0
     assert (await status_of(database, pending)).status == "cancelled"
     sending = await announcement(database, audience=Audience(everyone=True),
                                  status=AnnouncementStatus.SENDING)
-    refused = loaso(env, "announcements", "cancel", str(sending))
+    refused = loaso(env, "announcements", "cancel", str(sending), "--by", "Cán bộ D")
     assert refused.returncode == 2 and "đang gửi" in refused.stderr
     assert (await status_of(database, sending)).status == "sending"
 
 
 async def test_stop_cancels_the_remaining_rows(env, database, pending):
-    loaso(env, "announcements", "approve", "1")
+    loaso(env, "announcements", "approve", "1", "--by", "Cán bộ D")
     await service.release_due(database, mini_pack(), now=datetime.now(UTC))
     async with database.transaction() as session:
         await session.execute(update(OutboxMessage).where(OutboxMessage.recipient == "an")
                               .values(status=OutboxStatus.SENT))
-    stopped = loaso(env, "announcements", "stop", "1")
+    stopped = loaso(env, "announcements", "stop", "1", "--by", "Cán bộ D")
     assert stopped.returncode == 0, stopped.stderr
     assert [status for _, status, _ in await rows_of(database, pending)] == ["sent", "stopped"]
     status = loaso(env, "announcements", "status", "1")
     assert "Thông báo #1: đã dừng" in status.stdout
     assert "đã gửi 1, đang chờ 0, lỗi 0, đã dừng 1" in status.stdout
-    again = loaso(env, "announcements", "stop", "1")
+    again = loaso(env, "announcements", "stop", "1", "--by", "Cán bộ D")
     assert again.returncode == 2 and "không thể dừng" in again.stderr
 
 
 @pytest.mark.parametrize("args, words", [
     (["list", "--status", "xong"], "Trạng thái không hợp lệ: xong"),
-    (["approve", "9"], "Không có thông báo #9"),
-    (["reject", "1", "--reason", "x" * 501], "tối đa 500"),
-    (["stop", "1"], "đang ở trạng thái “chờ duyệt”, không thể dừng"),
+    (["approve", "9", "--by", "Cán bộ D"], "Không có thông báo #9"),
+    (["reject", "1", "--reason", "x" * 501, "--by", "Cán bộ D"], "tối đa 500"),
+    (["stop", "1", "--by", "Cán bộ D"], "đang ở trạng thái “chờ duyệt”, không thể dừng"),
     (["status", "9"], "Không có thông báo #9"),
 ])
 async def test_bad_staff_input_changes_nothing(env, database, pending, args, words):
@@ -116,7 +117,7 @@ async def test_broadcast_queues_a_staff_announcement_for_subscribers(env, databa
     async with database.read() as session:
         stored = (await session.execute(select(Announcement))).scalar_one()
     assert (stored.status, stored.recipients, stored.decided_by) == ("sending", 2, "Cán bộ D")
-    everyone = loaso(env, "broadcast", "--text", "Chúc mừng năm mới.", "--yes")
+    everyone = loaso(env, "broadcast", "--text", "Chúc mừng năm mới.", "--yes", "--by", "Cán bộ D")
     assert "tới mọi người đăng ký nhận tin: 3 người nhận" in everyone.stdout
 
 
@@ -131,7 +132,7 @@ async def test_broadcast_queues_a_staff_announcement_for_subscribers(env, databa
 ])
 async def test_bad_broadcasts_queue_nothing(env, database, args, words):
     await hamlets_fixture(database)
-    result = loaso(env, "broadcast", *args)
+    result = loaso(env, "broadcast", *args, "--by", "Cán bộ D")
     assert result.returncode == 2 and words in result.stderr, result.stderr
     assert await count_rows(database, "announcements") == 0
     assert await count_rows(database, "outbox") == 0

@@ -35,7 +35,7 @@ async def invites(database) -> list[Invite]:
 
 async def test_create_prints_the_code_once_and_keeps_only_its_hash(env, database):
     result = loaso(env, "invites", "create", "--role", "leader", "--group", "mttq", "--area",
-                   "thon-1", "--expires", "48h", "--note", "Chủ tịch MTTQ xã")
+                   "thon-1", "--expires", "48h", "--note", "Chủ tịch MTTQ xã", "--by", "Cán bộ D")
     assert result.returncode == 0, result.stderr
     code = CODE.search(result.stdout).group(1)
     assert f"/vaitro {code}" in result.stdout and "Mã mời #1" in result.stdout
@@ -43,6 +43,7 @@ async def test_create_prints_the_code_once_and_keeps_only_its_hash(env, database
     assert invite.code_hash == hashlib.sha256(code.replace("-", "").encode()).hexdigest()
     assert (invite.role, invite.groups, invite.areas, invite.note) == (
         "leader", ["mttq"], ["thon-1"], "Chủ tịch MTTQ xã")
+    assert invite.created_by == "Cán bộ D"
     hours = (invite.expires_at - invite.created_at).total_seconds() / 3600
     assert 47.9 < hours <= 48.1
     listed = loaso(env, "invites", "list")
@@ -61,7 +62,7 @@ async def test_create_prints_the_code_once_and_keeps_only_its_hash(env, database
     (["--role", "staff", "--expires", "400d"], "tối đa 365 ngày"),
 ])
 async def test_bad_invites_are_refused_and_nothing_is_written(env, database, args, words):
-    result = loaso(env, "invites", "create", *args)
+    result = loaso(env, "invites", "create", *args, "--by", "Cán bộ D")
     assert result.returncode == 2 and words in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert await count_rows(database, "invites") == 0
@@ -70,7 +71,8 @@ async def test_bad_invites_are_refused_and_nothing_is_written(env, database, arg
 async def test_an_expiry_date_is_valid_through_that_day(env, database):
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
     day = datetime.now(zone).date() + timedelta(days=30)
-    result = loaso(env, "invites", "create", "--role", "staff", "--expires", day.isoformat())
+    result = loaso(env, "invites", "create", "--role", "staff", "--expires", day.isoformat(),
+                   "--by", "Cán bộ D")
     assert result.returncode == 0, result.stderr
     next_day = day + timedelta(days=1)
     assert f"Hết hạn: 00:00 {next_day:%d/%m/%Y}" in result.stdout
@@ -79,12 +81,13 @@ async def test_an_expiry_date_is_valid_through_that_day(env, database):
 
 
 async def test_revoke_an_unused_invite_then_it_cannot_be_redeemed(env, database):
-    code = CODE.search(loaso(env, "invites", "create", "--role", "staff").stdout).group(1)
+    code = CODE.search(loaso(env, "invites", "create", "--role", "staff", "--by", "Cán bộ D")
+                       .stdout).group(1)
     revoked = loaso(env, "invites", "revoke", "1", "--by", "Cán bộ D")
     assert revoked.returncode == 0 and "Đã thu hồi mã mời #1" in revoked.stdout
-    again = loaso(env, "invites", "revoke", "1")
+    again = loaso(env, "invites", "revoke", "1", "--by", "Cán bộ D")
     assert again.returncode == 2 and "đã bị thu hồi trước đó" in again.stderr
-    missing = loaso(env, "invites", "revoke", "9")
+    missing = loaso(env, "invites", "revoke", "9", "--by", "Cán bộ D")
     assert missing.returncode == 2 and "Không có mã mời #9" in missing.stderr
     assert "đã thu hồi lúc" in loaso(env, "invites", "list").stdout
     user_id = await resident(database, "ai-do", subscriptions=())
@@ -96,11 +99,11 @@ async def test_revoke_an_unused_invite_then_it_cannot_be_redeemed(env, database)
 
 async def test_roles_list_and_revoke(env, database):
     code = CODE.search(loaso(env, "invites", "create", "--role", "leader", "--area", "thon-2",
-                             "--note", "Bí thư chi bộ thôn 2").stdout).group(1)
+                             "--note", "Bí thư chi bộ thôn 2", "--by", "Cán bộ D").stdout).group(1)
     user_id = await resident(database, "bi-thu", subscriptions=())
     async with database.transaction() as session:
         await roles.redeem(session, code=code, user_id=user_id, now=datetime.now(UTC))
-    used = loaso(env, "invites", "revoke", "1")
+    used = loaso(env, "invites", "revoke", "1", "--by", "Cán bộ D")
     assert used.returncode == 2 and "đã được dùng" in used.stderr
     listed = loaso(env, "roles", "list")
     assert listed.returncode == 0
@@ -114,7 +117,7 @@ async def test_roles_list_and_revoke(env, database):
         assert not await roles.active_role(session, user_id)
     assert "Chưa có vai trò nào" in loaso(env, "roles", "list").stdout
     assert "đã thu hồi lúc" in loaso(env, "roles", "list", "--all").stdout
-    again = loaso(env, "roles", "revoke", "1")
+    again = loaso(env, "roles", "revoke", "1", "--by", "Cán bộ D")
     assert again.returncode == 2 and "đã bị thu hồi trước đó" in again.stderr
-    missing = loaso(env, "roles", "revoke", "7")
+    missing = loaso(env, "roles", "revoke", "7", "--by", "Cán bộ D")
     assert missing.returncode == 2 and "Không có vai trò #7" in missing.stderr

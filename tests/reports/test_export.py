@@ -341,7 +341,7 @@ def test_export_command_refuses_an_unmigrated_database(tmp_path):
 
 
 def test_the_progress_bar_survives_without_a_terminal():
-    from bot.cli_exports import _Bar
+    from bot.cli.comments import _Bar
 
     bar = _Bar()
     bar.start(10)

@@ -238,7 +238,7 @@ async def test_rows_are_stored_with_the_draft_and_section_as_read(tmp_path, pack
 
 async def test_a_failure_while_storing_leaves_no_row(tmp_path, pack, database, database_url,
                                                      monkeypatch):
-    from bot import cli_drafts
+    from bot.cli import comments as cli_comments
 
     sheet = mi.read_sheet(workbook(tmp_path / "hn.xlsx", GOOD), pack, TODAY)
     calls = []
@@ -253,7 +253,7 @@ async def test_a_failure_while_storing_leaves_no_row(tmp_path, pack, database, d
     monkeypatch.setattr(mi, "unused_receipt", failing)
     settings = Settings(_env_file=None, database_url=database_url, content_dir=MINI_PACK)
     with pytest.raises(RuntimeError, match="disk full"):
-        await _in_thread(cli_drafts._import, settings, pack, sheet, "A", "hn.xlsx",
+        await _in_thread(cli_comments._import, settings, pack, sheet, "A", "hn.xlsx",
                          dt.datetime.now(dt.UTC))
     assert len(calls) == 3 and await count_rows(database, "comments") == 0
 

@@ -13,23 +13,21 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import MIGRATE_HINT, fail, in_transaction, pack_or_exit, settings_or_exit
+from bot.cli.common import (
+    MIGRATE_HINT,
+    Actor,
+    check_ids,
+    fail,
+    in_transaction,
+    pack_or_exit,
+    settings_or_exit,
+)
+from content.text import format_number
 
 announcements_app = typer.Typer(help="Thông báo của người phụ trách và cán bộ: duyệt, hủy, dừng.",
                                 no_args_is_help=True)
 
 MAX_LENGTH = 2000  # the smallest channel limit (Zalo), as in chat
-
-By = Annotated[str, typer.Option("--by", help="Cán bộ thực hiện.")]
-
-
-def _by(by: str) -> str:
-    return " ".join(by.split())[:100] or "CLI"
-
-
-def _number(count: int) -> str:
-    return f"{count:,}".replace(",", ".")
-
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -104,34 +102,34 @@ def _decide(action: str, announcement_id: int, done_text: str, **options) -> Non
 
 @announcements_app.command("approve")
 def approve(announcement_id: Annotated[int, typer.Argument(help="Số thông báo (#).")],
-            by: By = "CLI") -> None:
+            by: Actor = "") -> None:
     """Duyệt một thông báo đang chờ; người viết được báo."""
-    _decide("approve", announcement_id, "duyệt", by=_by(by))
+    _decide("approve", announcement_id, "duyệt", by=by)
 
 
 @announcements_app.command("reject")
 def reject(announcement_id: Annotated[int, typer.Argument(help="Số thông báo (#).")],
            reason: Annotated[str | None, typer.Option(help="Lý do (người viết đọc được).")]
-           = None, by: By = "CLI") -> None:
+           = None, by: Actor = "") -> None:
     """Từ chối một thông báo đang chờ; người viết được báo kèm lý do."""
     clean = " ".join((reason or "").split()) or None
     if clean is not None and len(clean) > 500:
         fail(f"Lý do dài {len(clean)} ký tự; tối đa 500.")
-    _decide("reject", announcement_id, "từ chối", by=_by(by), reason=clean)
+    _decide("reject", announcement_id, "từ chối", by=by, reason=clean)
 
 
 @announcements_app.command("cancel")
 def cancel(announcement_id: Annotated[int, typer.Argument(help="Số thông báo (#).")],
-           by: By = "CLI") -> None:
+           by: Actor = "") -> None:
     """Hủy một thông báo đang chờ duyệt hoặc đã lên lịch (chưa gửi)."""
-    _decide("cancel", announcement_id, "hủy", by=_by(by))
+    _decide("cancel", announcement_id, "hủy", by=by)
 
 
 @announcements_app.command("stop")
 def stop(announcement_id: Annotated[int, typer.Argument(help="Số thông báo (#).")],
-         by: By = "CLI") -> None:
+         by: Actor = "") -> None:
     """Dừng một thông báo đang gửi: các tin chưa gửi sẽ không gửi nữa."""
-    _decide("stop", announcement_id, "dừng", by=_by(by))
+    _decide("stop", announcement_id, "dừng", by=by)
 
 
 @announcements_app.command("status")
@@ -170,7 +168,7 @@ def broadcast(text: Annotated[str, typer.Option("--text", help="Nội dung thôn
               group: Annotated[list[str] | None, typer.Option(
                   "--group", help="Người nhận tin của nhóm này; lặp lại được.")] = None,
               yes: Annotated[bool, typer.Option("--yes", help="Xác nhận gửi.")] = False,
-              by: By = "CLI") -> None:
+              by: Actor = "") -> None:
     """Gửi ngay một thông báo của cán bộ tới người đăng ký (không cần duyệt).
 
     Không có --area/--topic/--group: gửi tới mọi người đăng ký nhận tin.
@@ -180,16 +178,15 @@ def broadcast(text: Annotated[str, typer.Option("--text", help="Nội dung thôn
     if not body:
         fail("Nội dung thông báo không được để trống.")
     if len(body) > MAX_LENGTH:
-        fail(f"Thông báo dài {_number(len(body))} ký tự, tối đa {_number(MAX_LENGTH)}.")
+        fail(f"Thông báo dài {format_number(len(body))} ký tự, "
+             f"tối đa {format_number(MAX_LENGTH)}.")
     pack = pack_or_exit(settings)
     areas, topics, groups = (list(dict.fromkeys(values or [])) for values in (area, topic, group))
-    from bot.cli_roles import check_ids
-
     check_ids("thôn", areas, {item.id: item.name for item in pack.campaign.hamlets})
     check_ids("chủ đề", topics, {item.id: item.name for item in pack.campaign.topics})
     check_ids("nhóm", groups, {item.id: item.name for item in pack.campaign.groups})
     asyncio.run(_broadcast(settings, pack, text=body, areas=areas, topics=topics,
-                           groups=groups, yes=yes, by=_by(by)))
+                           groups=groups, yes=yes, by=by))
 
 
 async def _broadcast(settings, pack, *, text: str, areas: list[str], topics: list[str],

@@ -11,7 +11,8 @@ import asyncio
 
 import typer
 
-from bot.cli_common import in_transaction, pack_or_exit, settings_or_exit
+from bot.cli.common import in_transaction, pack_or_exit, settings_or_exit
+from content.text import format_number
 
 quiz_app = typer.Typer(help="Thi tìm hiểu: thống kê tham gia.", no_args_is_help=True)
 
@@ -20,16 +21,12 @@ UNKNOWN_HAMLET = "Chưa rõ thôn"
 WITHHELD = "—"
 
 
-def _number(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
 def _row(label: str, stats) -> list[str]:
     if stats.players < MIN_PLAYERS or stats.average_score is None:
         average = share = WITHHELD
     else:
-        average = _number(stats.average_score)
-        share = f"{_number(stats.correct_share * 100)}%"
+        average = format_number(stats.average_score, 1)
+        share = f"{format_number(stats.correct_share * 100, 1)}%"
     return [label, str(stats.players), str(stats.rounds), str(stats.finished), average, share]
 
 

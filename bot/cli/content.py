@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from bot import runfiles
-from bot.cli_common import fail, in_transaction, pack_or_exit, settings_or_exit
+from bot.cli.common import Actor, fail, in_transaction, pack_or_exit, settings_or_exit
 from content.loader import load_pack
 from content.phases import period_on, pinned_period
 
@@ -72,7 +72,7 @@ def phase_show(as_of: Annotated[str | None, typer.Option(
 
 @phase_app.command("set")
 def phase_set(phase: Annotated[str, typer.Argument(help="Mã đợt, ví dụ dot-2.")],
-              by: Annotated[str, typer.Option("--by", help="Người thực hiện (ghi vào nhật ký).")],
+              by: Actor = "",
               stage: Annotated[str | None, typer.Option(help="Mã giai đoạn trong đợt.")] = None,
               ) -> None:
     """Ghim chiến dịch vào một đợt (và giai đoạn), bất kể ngày tháng."""
@@ -82,26 +82,24 @@ def phase_set(phase: Annotated[str, typer.Argument(help="Mã đợt, ví dụ do
         known = ", ".join(f"{w.id} ({', '.join(s.id for s in w.stages) or 'không có giai đoạn'})"
                           for w in pack.windows)
         fail(f"Không có đợt/giai đoạn '{phase}{'/' + stage if stage else ''}'. Có: {known}")
-    if not by.strip():
-        fail("Cần ghi tên người thực hiện (--by).")
     from db import campaign as campaign_queries
 
     now = dt.datetime.now(dt.UTC)
     asyncio.run(in_transaction(settings, lambda session: campaign_queries.set_override(
-        session, phase_id=phase, stage_id=stage, by=by.strip(), now=now)))
+        session, phase_id=phase, stage_id=stage, by=by, now=now)))
     log.info("phase pinned to %s/%s by staff", phase, stage or "-")
     typer.echo(f"Đã ghim: {pinned_period(pack, phase, stage).label()} (người thực hiện: {by}).")
 
 
 @phase_app.command("clear")
-def phase_clear(by: Annotated[str, typer.Option("--by", help="Người thực hiện.")]) -> None:
+def phase_clear(by: Actor = "") -> None:
     """Bỏ ghim: đợt lại được tính theo ngày tháng."""
     settings = settings_or_exit()
     from db import campaign as campaign_queries
 
     now = dt.datetime.now(dt.UTC)
     cleared = asyncio.run(in_transaction(settings, lambda session: campaign_queries.clear_override(
-        session, by=by.strip() or "?", now=now)))
+        session, by=by, now=now)))
     log.info("phase pin cleared by staff (%d rows)", cleared)
     typer.echo("Đã bỏ ghim; đợt được tính theo ngày." if cleared else "Không có đợt nào đang ghim.")
 

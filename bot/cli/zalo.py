@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import typer
 
-from bot.cli_common import MIGRATE_HINT, fail, require, settings_or_exit
+from bot.cli.common import MIGRATE_HINT, fail, require, settings_or_exit
 from bot.settings import Settings
 
 zalo_app = typer.Typer(help="Kênh Zalo: cấp quyền cho Official Account.", no_args_is_help=True)

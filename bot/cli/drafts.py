@@ -1,8 +1,7 @@
-"""`loaso drafts import` and `loaso comments template|import`: documents and meeting comments."""
+"""`loaso drafts import`: a draft document from Word into the content pack."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import unicodedata
 from pathlib import Path
@@ -10,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_comments import comments_app
-from bot.cli_common import fail, in_transaction, pack_or_exit, settings_or_exit
+from bot.cli.common import fail, settings_or_exit
 from content.loader import load_pack
 from content.text import fold
 
@@ -151,90 +149,3 @@ def _print_outline(file: Path, found) -> None:
 
 def _short(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-# ---------------------------------------------------------------- meeting comments
-
-
-@comments_app.command("template")
-def comments_template(
-        out: Annotated[Path, typer.Option("--out", help="Tệp mẫu sẽ tạo (.xlsx).")],
-        draft: Annotated[str | None, typer.Option(
-            "--draft", help="Chỉ cho một dự thảo (mặc định: mọi dự thảo trong gói).")] = None,
-        force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
-) -> None:
-    """Tạo tệp Excel mẫu để ghi góp ý thu được ở các hội nghị."""
-    from bot.reports.meeting_import import write_template
-
-    settings = settings_or_exit()
-    if out.suffix.lower() != ".xlsx":
-        fail(f"Tệp mẫu cần đuôi .xlsx: {out}")
-    if out.exists() and not force:
-        fail(f"Đã có tệp {out} (có thể đã ghi góp ý). Chọn tên khác hoặc thêm --force.")
-    pack = pack_or_exit(settings)
-    if draft is not None and draft not in pack.drafts:
-        fail(f"Không có dự thảo '{draft}'. Có: {', '.join(sorted(pack.drafts)) or '(chưa có)'}")
-    if not pack.drafts:
-        fail("Gói nội dung chưa có dự thảo nào. Nhập dự thảo bằng: loaso drafts import")
-    try:
-        offered = write_template(out, pack, draft)
-    except OSError as error:
-        fail(f"Không ghi được {out}: {error.strerror or error}")
-    typer.echo(f"Đã tạo {out} cho dự thảo: {', '.join(offered)}.")
-    typer.echo("Ghi góp ý ở trang “Góp ý” (đọc trang “Hướng dẫn”), rồi nhập bằng: "
-               f"loaso comments import {out.name} --by \"Tên cán bộ\"")
-
-
-@comments_app.command("import")
-def comments_import(
-        file: Annotated[Path, typer.Argument(help="Tệp Excel (.xlsx) theo mẫu.")],
-        by: Annotated[str, typer.Option("--by", help="Cán bộ nhập (ghi vào từng góp ý).")],
-) -> None:
-    """Nhập góp ý thu được ở hội nghị: kiểm tra mọi dòng, nhập tất cả hoặc không dòng nào."""
-    from bot.reports.meeting_import import MeetingImportError, read_sheet
-
-    settings = settings_or_exit()
-    name = " ".join(_nfc(by).split())
-    if not name:
-        fail("Cần ghi tên cán bộ nhập (--by).")
-    pack = pack_or_exit(settings)
-    now = dt.datetime.now(dt.UTC)
-    try:
-        sheet = read_sheet(file, pack, now.astimezone(pack.zone).date())
-    except MeetingImportError as error:
-        fail(str(error))
-    if sheet.errors:
-        for row, reasons in sheet.errors:
-            typer.echo(f"Dòng {row}: {reasons}")
-        fail(f"Không nhập dòng nào: {len(sheet.errors)} dòng có lỗi (trong "
-             f"{len(sheet.errors) + len(sheet.rows)} dòng). Sửa các dòng trên rồi nhập lại.",
-             code=1)
-    if not sheet.rows:
-        fail(f"Trang “{sheet.name}” của {file.name} không có dòng góp ý nào (ngoài dòng tiêu đề).",
-             code=1)
-    imported = _import(settings, pack, sheet, name[:100], file.name, now)
-    if imported.count == 0:
-        typer.echo(f"Tệp này đã được nhập trước đây ({imported.already} góp ý); "
-                   "không nhập lại, không có góp ý trùng.")
-        return
-    typer.echo(f"Đã nhập {imported.count} góp ý từ {file.name} (người nhập: {name}):")
-    for draft_id, count in sorted(imported.per_draft.items()):
-        typer.echo(f"  {draft_id} — {pack.drafts[draft_id].title}: {count}")
-    if imported.already:
-        typer.echo(f"Bỏ qua {imported.already} dòng đã nhập trước đây.")
-
-
-def _import(settings, pack, sheet, by: str, file_name: str, now: dt.datetime):
-    from sqlalchemy.exc import IntegrityError
-
-    from bot.reports.meeting_import import import_rows
-
-    try:
-        # one transaction: every row is stored, or (on any error) none is
-        return asyncio.run(in_transaction(settings, lambda session: import_rows(
-            session, pack, sheet, by=by, file_name=file_name, now=now)))
-    except IntegrityError:  # the same file imported at the same moment by someone else
-        fail("Tệp này đang được nhập cùng lúc ở nơi khác; không nhập dòng nào. "
-             "Chạy lại lệnh để kiểm tra.", code=1)
-    except OSError as error:
-        fail(f"Không kết nối được cơ sở dữ liệu: {error}")

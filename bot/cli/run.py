@@ -1,4 +1,4 @@
-"""The `loaso` command line. Texts are Vietnamese: commune staff run these commands."""
+"""`loaso serve`, `worker`, `chat` and `migrate`: running Loa Số and its database."""
 
 from __future__ import annotations
 
@@ -11,37 +11,9 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import MIGRATE_HINT, build_service, fail, require, settings_or_exit
-from bot import cli_exports  # noqa: F401  (registers export and report commands)
-from bot.cli_comments import comments_app
-from bot.cli_content import content_app, phase_app
-from bot.cli_drafts import drafts_app
-from bot.cli_announcements import announcements_app, broadcast
-from bot.cli_roles import invites_app, roles_app
-from bot.cli_outbox import outbox_app
-from bot.cli_quiz import quiz_app
-from bot.cli_residents import residents_app
-from bot.cli_zalo import set_zalo_bot_webhook, zalo_app
-
-app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
-                  no_args_is_help=True, add_completion=False)
-webhook_app = typer.Typer(help="Đăng ký webhook với nền tảng nhắn tin.", no_args_is_help=True)
-app.add_typer(webhook_app, name="webhook")
-app.add_typer(content_app, name="content")
-app.add_typer(phase_app, name="phase")
-app.add_typer(comments_app, name="comments")
-app.add_typer(drafts_app, name="drafts")
-app.add_typer(invites_app, name="invites")
-app.add_typer(roles_app, name="roles")
-app.add_typer(announcements_app, name="announcements")
-app.command("broadcast")(broadcast)
-app.add_typer(outbox_app, name="outbox")
-app.add_typer(quiz_app, name="quiz")
-app.add_typer(residents_app, name="residents")
-app.add_typer(zalo_app, name="zalo")
+from bot.cli.common import MIGRATE_HINT, build_service, fail, settings_or_exit
 
 
-@app.command()
 def migrate() -> None:
     """Tạo hoặc cập nhật cấu trúc cơ sở dữ liệu lên phiên bản mới nhất."""
     settings = settings_or_exit()
@@ -63,7 +35,6 @@ def migrate() -> None:
     typer.echo(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({revision}).")
 
 
-@app.command()
 def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="Cổng lắng nghe.")] = 8000,
           sender: Annotated[bool, typer.Option(
@@ -97,7 +68,6 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
                 server_header=False)
 
 
-@app.command()
 def worker() -> None:
     """Chỉ chạy bộ gửi tin (và bộ lập lịch), cho triển khai nhiều tiến trình."""
     settings = settings_or_exit()
@@ -124,7 +94,6 @@ def worker() -> None:
     asyncio.run(run())
 
 
-@app.command()
 def chat(user: Annotated[str, typer.Option("--user", help="Mã người dân giả lập.")] = "console",
          as_of: Annotated[str | None, typer.Option(
              "--as-of", help="Xem trước chiến dịch tại một ngày (YYYY-MM-DD).")] = None) -> None:
@@ -141,43 +110,3 @@ def chat(user: Annotated[str, typer.Option("--user", help="Mã người dân gi�
     code = asyncio.run(run_chat(settings, user=user, as_of=preview, stdin=sys.stdin,
                                 stdout=sys.stdout))
     raise typer.Exit(code)
-
-
-@webhook_app.command("set")
-def webhook_set(channel: Annotated[str, typer.Option(help="Kênh: telegram hoặc zalo-bot.")] = "telegram",
-                ) -> None:
-    """Đăng ký địa chỉ webhook (LOASO_PUBLIC_URL) và mã bí mật với Telegram."""
-    settings = settings_or_exit()
-    if channel == "zalo-bot":
-        set_zalo_bot_webhook(settings)
-        return
-    if channel != "telegram":
-        fail(f"Kênh '{channel}' chưa hỗ trợ đăng ký webhook (Zalo OA khai báo webhook "
-             "trong trang quản lý ứng dụng Zalo).")
-    require(settings, "telegram_token", "public_url", "telegram_webhook_secret")
-    from bot.channels.registry import build_channels
-    from bot.channels.telegram import ALLOWED_UPDATES
-
-    url = f"{settings.public_url}/webhook/telegram"
-
-    async def run() -> None:
-        telegram = build_channels(settings)["telegram"]
-        try:
-            await telegram.bot.set_webhook(
-                url=url, secret_token=settings.telegram_webhook_secret.get_secret_value(),
-                allowed_updates=ALLOWED_UPDATES, max_connections=40)
-        finally:
-            await telegram.close()
-
-    try:
-        asyncio.run(run())
-    except Exception as error:  # shown to the operator as one line, token redacted
-        from bot.logs import RedactSecrets
-
-        fail("Telegram từ chối đăng ký webhook: "
-             + RedactSecrets(settings.secret_values()).redact(str(error)))
-    typer.echo(f"Đã đăng ký webhook: {url}")
-
-
-def main() -> None:
-    app()

@@ -1,6 +1,10 @@
-"""What every `loaso` command shares: settings with one-line errors, and failing cleanly."""
+"""What every `loaso` command shares: settings with one-line errors, failing cleanly, and
+the one rule for who acted (`--by`)."""
 
 from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
 
 import typer
 
@@ -74,3 +78,39 @@ async def in_transaction(settings: Settings, work):
             return await work(session)
     finally:
         await database.dispose()
+
+
+def check_ids(kind: str, given: list[str], known: dict[str, str]) -> None:
+    """Exit naming the ids of this kind (thôn, nhóm, chủ đề) that the pack does not have."""
+    missing = [ref for ref in given if ref not in known]
+    if missing:
+        listed = ", ".join(f"{ref} ({name})" for ref, name in known.items()) or "(chưa có)"
+        fail(f"Không có {kind} mã {', '.join(missing)} trong gói nội dung. Có: {listed}")
+
+
+# --- who acted ------------------------------------------------------------------------------
+
+ACTOR_MAX_LENGTH = 100  # the audit columns (reviewed_by, decided_by, export_audit.actor…)
+ACTOR_MISSING = 'Cần ghi tên cán bộ thực hiện, ví dụ: --by "Nguyễn Văn A" (ghi vào nhật ký).'
+
+
+def actor(by: str | None) -> str:
+    """The name given with --by as it is recorded: NFC, trimmed, inner whitespace as single
+    spaces. A missing or blank name, a control character or more than ACTOR_MAX_LENGTH
+    characters exits before anything is written: a record of who acted must name someone."""
+    name = " ".join(unicodedata.normalize("NFC", by or "").split())
+    if not name:
+        fail(ACTOR_MISSING)
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        fail("Tên cán bộ thực hiện (--by) có ký tự điều khiển; hãy gõ lại tên.")
+    if len(name) > ACTOR_MAX_LENGTH:
+        fail(f"Tên cán bộ thực hiện (--by) dài {len(name)} ký tự; tối đa {ACTOR_MAX_LENGTH}.")
+    return name
+
+
+# Every command that records who acted takes `by: Actor = ""`. The callback applies `actor`
+# while the command line is parsed, so the command receives the clean name, and a missing
+# --by gets the same Vietnamese refusal as a blank one (not click's English "Missing option").
+Actor = Annotated[str, typer.Option(
+    "--by", help="Họ tên cán bộ thực hiện, ghi vào nhật ký (bắt buộc).", callback=actor,
+    show_default=False)]

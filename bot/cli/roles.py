@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import fail, in_transaction, pack_or_exit, settings_or_exit
+from bot.cli.common import Actor, check_ids, fail, in_transaction, pack_or_exit, settings_or_exit
 
 invites_app = typer.Typer(help="Mã mời nhận vai trò: tạo, xem, thu hồi.", no_args_is_help=True)
 roles_app = typer.Typer(help="Vai trò đã cấp: xem, thu hồi.", no_args_is_help=True)
@@ -43,13 +43,6 @@ def parse_expiry(text: str, *, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime
     return expires
 
 
-def check_ids(kind: str, given: list[str], known: dict[str, str]) -> None:
-    missing = [ref for ref in given if ref not in known]
-    if missing:
-        listed = ", ".join(f"{ref} ({name})" for ref, name in known.items()) or "(chưa có)"
-        fail(f"Không có {kind} mã {', '.join(missing)} trong gói nội dung. Có: {listed}")
-
-
 def _local(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M %d/%m/%Y") if moment else ""
 
@@ -71,7 +64,7 @@ def create(role: Annotated[str, typer.Option(help="leader, staff hoặc admin.")
                help="Hiệu lực: 7d, 48h hoặc đến hết ngày YYYY-MM-DD.")] = "7d",
            note: Annotated[str | None, typer.Option(
                help="Ghi chú: mã này cấp cho ai, ví dụ 'Bí thư chi bộ thôn 1'.")] = None,
-           by: Annotated[str, typer.Option("--by", help="Người tạo mã.")] = "CLI") -> None:
+           by: Actor = "") -> None:
     """Tạo mã mời; mã chỉ hiện một lần, người nhận gõ /vaitro <mã> trong Loa Số."""
     settings = settings_or_exit()
     if role not in ROLES:
@@ -85,14 +78,13 @@ def create(role: Annotated[str, typer.Option(help="leader, staff hoặc admin.")
     now = dt.datetime.now(dt.UTC)
     expires_at = parse_expiry(expires, now=now, zone=settings.zone)
     clean_note = " ".join((note or "").split())[:200] or None
-    creator = " ".join(by.split())[:100] or "CLI"
 
     async def work(session):
         from db import roles
 
         invite, code = await roles.create_invite(
             session, role=role, groups=groups, areas=areas, expires_at=expires_at,
-            note=clean_note, created_by=creator, now=now)
+            note=clean_note, created_by=by, now=now)
         return invite.id, code
 
     invite_id, code = asyncio.run(in_transaction(settings, work))
@@ -133,15 +125,14 @@ def list_invites() -> None:
 
 @invites_app.command("revoke")
 def revoke_invite(invite_id: Annotated[int, typer.Argument(help="Số của mã mời (#).")],
-                  by: Annotated[str, typer.Option("--by", help="Người thu hồi.")] = "CLI",
-                  ) -> None:
+                  by: Actor = "") -> None:
     """Thu hồi một mã mời chưa dùng."""
     settings = settings_or_exit()
     from db import roles
 
     now = dt.datetime.now(dt.UTC)
     invite, state = asyncio.run(in_transaction(settings, lambda session: roles.revoke_invite(
-        session, invite_id, by=" ".join(by.split())[:100] or "CLI", now=now)))
+        session, invite_id, by=by, now=now)))
     if invite is None:
         fail(f"Không có mã mời #{invite_id}.")
     if state == roles.InviteState.USED:
@@ -176,7 +167,7 @@ def list_roles(all_: Annotated[bool, typer.Option(
 
 @roles_app.command("revoke")
 def revoke_role(grant_id: Annotated[int, typer.Argument(help="Số của vai trò (#).")],
-                by: Annotated[str, typer.Option("--by", help="Người thu hồi.")] = "CLI") -> None:
+                by: Actor = "") -> None:
     """Thu hồi một vai trò; có hiệu lực ngay với thao tác tiếp theo của người đó."""
     settings = settings_or_exit()
     from db import roles
@@ -184,7 +175,7 @@ def revoke_role(grant_id: Annotated[int, typer.Argument(help="Số của vai tr�
     now = dt.datetime.now(dt.UTC)
 
     grant, revoked = asyncio.run(in_transaction(settings, lambda session: roles.revoke_grant(
-        session, grant_id, by=" ".join(by.split())[:100] or "CLI", now=now)))
+        session, grant_id, by=by, now=now)))
     if grant is None:
         fail(f"Không có vai trò #{grant_id}.")
     if not revoked:

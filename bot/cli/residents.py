@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_common import fail, in_transaction, settings_or_exit
+from bot.cli.common import fail, in_transaction, settings_or_exit
 
 residents_app = typer.Typer(help="Người dân: thực hiện quyền đối với dữ liệu cá nhân.",
                             no_args_is_help=True)

@@ -8,7 +8,8 @@ import datetime as dt
 import typer
 from sqlalchemy import case, func, select
 
-from bot.cli_common import in_transaction, settings_or_exit
+from bot.cli.common import in_transaction, settings_or_exit
+from content.text import format_number
 from db.models import OutboxMessage, Priority
 
 outbox_app = typer.Typer(help="Hàng đợi tin nhắn gửi đi.", no_args_is_help=True)
@@ -50,8 +51,8 @@ def status() -> None:
     for state, kind, count in report["counts"]:
         by_status.setdefault(state, {"reply": 0, "bulk": 0})[kind] = count
     for state, kinds in by_status.items():
-        table.add_row(STATUS_NAMES.get(state, state), f"{kinds['reply']:,}".replace(",", "."),
-                      f"{kinds['bulk']:,}".replace(",", "."))
+        table.add_row(STATUS_NAMES.get(state, state), format_number(kinds["reply"]),
+                      format_number(kinds["bulk"]))
     console = Console()
     console.print(table)
     if report["oldest"] is not None:
