@@ -253,17 +253,17 @@ def export(
 ) -> None:
     """Xuất góp ý ra CSV hoặc Excel (mỗi dự thảo một trang tính, kèm trang Tổng hợp)."""
     from bot.reports import export as exports
+    from bot.reports.export_filters import ExportError, build_filter, output_path
 
     settings = settings_or_exit()
     if out is None:
         fail("Cần chỉ định tệp kết quả: --out TỆP (ví dụ --out gop-y.xlsx).")
     pack = pack_or_exit(settings)
     try:
-        path, kind = exports.output_path(out, exports.FORMATS, format_)
-        where = exports.build_filter(pack, draft=draft, statuses=status, hamlet=hamlet,
-                                     source=source, day_from=day_from, day_to=day_to,
-                                     include_hidden=include_hidden)
-    except exports.ExportError as error:
+        path, kind = output_path(out, exports.FORMATS, format_)
+        where = build_filter(pack, draft=draft, statuses=status, hamlet=hamlet, source=source,
+                             day_from=day_from, day_to=day_to, include_hidden=include_hidden)
+    except ExportError as error:
         fail(str(error))
     bar = _Bar() if _Bar.wanted() else None
     try:
@@ -288,8 +288,8 @@ def report(
     by: Actor = "",
 ) -> None:
     """Lập báo cáo tổng hợp ý kiến góp ý cho một dự thảo (Word hoặc Excel có biểu đồ)."""
-    from bot.reports import export as exports
     from bot.reports import summary
+    from bot.reports.export_filters import ExportError, known_draft, output_path
 
     settings = settings_or_exit()
     if draft is None:
@@ -298,9 +298,9 @@ def report(
         fail("Cần chỉ định tệp kết quả: --out TỆP (ví dụ --out bao-cao.docx).")
     pack = pack_or_exit(settings)
     try:
-        path, kind = exports.output_path(out, summary.FORMATS, format_)
-        exports.known_draft(pack, draft)
-    except exports.ExportError as error:
+        path, kind = output_path(out, summary.FORMATS, format_)
+        known_draft(pack, draft)
+    except ExportError as error:
         fail(str(error))
     published = _run(settings, lambda database: summary.write_report(
         database, pack, out=path, kind=kind, draft_id=draft, actor=by))

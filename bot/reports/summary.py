@@ -24,24 +24,18 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from bot.reports.cells import spreadsheet_text, xml_text
-from bot.reports.export import (
+from bot.reports.export_filters import audit_filters, known_draft
+from bot.reports.export_rows import RowMaker, excel_serial
+from bot.reports.export_xlsx import add_styles, new_workbook, write_header
+from bot.reports.labels import (
     GENERAL,
     STANCE_LABELS,
-    Published,
-    RowMaker,
-    add_styles,
-    audit_filters,
-    excel_serial,
-    installation_key,
-    known_draft,
-    new_workbook,
     nfc,
-    publish,
     source_label,
     stance_label,
     status_label,
-    write_header,
 )
+from bot.reports.publish import Published, installation_key, publish
 from content.pack import Pack
 from db import comments as comment_queries
 from db.comments import CommentFilter

@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.reports import export as exports
-from bot.reports.export import ExportError, build_filter, export_comments, output_path
+from bot.reports import export_rows, export_xlsx
+from bot.reports.export import export_comments
+from bot.reports.export_filters import ExportError, build_filter, output_path
 from content.loader import load_pack
 from db.comments import CommentFilter
 from db.models import Comment, ExportAudit, User
@@ -119,7 +121,7 @@ async def test_csv_has_bom_vietnamese_headers_and_escaped_cells(database, pack, 
     raw = out.read_bytes()
     assert raw.startswith(codecs.BOM_UTF8) and b"\r\n" in raw
     rows = read_csv(out)
-    assert list(rows[0]) == list(exports.HEADERS)
+    assert list(rows[0]) == list(export_rows.HEADERS)
     assert published.rows == len(rows) == len(TRICKY) + 1
     assert EXPECTED_TEXT <= {row["Nội dung"] for row in rows}
     assert EXPECTED_NAMES <= {row["Người góp ý"] for row in rows}
@@ -154,7 +156,7 @@ async def test_xlsx_has_a_sheet_per_draft_a_summary_and_never_a_formula(database
     main = workbook[draft_sheets[0]]
     assert main.freeze_panes == "A2" and main["A1"].font.b
     assert main.auto_filter.ref == f"A1:M{len(TRICKY) + 2}"
-    assert [cell.value for cell in main[1]] == list(exports.HEADERS)
+    assert [cell.value for cell in main[1]] == list(export_rows.HEADERS)
     rows = xlsx_rows(main)
     assert EXPECTED_TEXT <= {row["Nội dung"] for row in rows}
     assert EXPECTED_NAMES <= {row["Người góp ý"] for row in rows}
@@ -239,7 +241,7 @@ async def test_an_empty_export_is_a_valid_file_and_is_audited(database, pack, tm
     published = await export(database, pack, out, where=build_filter(pack, draft="da-dong"))
     assert published.rows == 0
     workbook = openpyxl.load_workbook(out)
-    assert [cell.value for cell in workbook.worksheets[1][1]] == list(exports.HEADERS)
+    assert [cell.value for cell in workbook.worksheets[1][1]] == list(export_rows.HEADERS)
     assert (await audits(database))[0].row_count == 0
 
 
@@ -268,7 +270,7 @@ def test_bad_output_paths_are_refused(tmp_path):
 
 def test_sheet_names_are_short_clean_and_unique():
     taken = {"tổng hợp"}
-    names = [exports.sheet_name(title, taken) for title in (
+    names = [export_xlsx.sheet_name(title, taken) for title in (
         "Dự thảo Báo cáo chính trị [bản 2]: Đảng bộ xã / phường?",
         "Dự thảo Báo cáo chính trị [bản 2]: Đảng bộ xã / phường?", "Tổng hợp", "History")]
     assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in names)
@@ -277,10 +279,10 @@ def test_sheet_names_are_short_clean_and_unique():
 
 
 def test_a_huge_comment_is_cut_to_what_an_excel_cell_holds():
-    tail = exports.inline_tail("ý" * 40_000)
+    tail = export_xlsx.inline_tail("ý" * 40_000)
     text = tail.split("<t>")[1].split("</t>")[0]
-    assert exports.utf16_length(text) <= exports.EXCEL_MAX_CHARS
-    assert text.endswith(exports.TRUNCATED)
+    assert export_xlsx.utf16_length(text) <= export_xlsx.EXCEL_MAX_CHARS
+    assert text.endswith(export_xlsx.TRUNCATED)
 
 
 # --- the command as staff run it -----------------------------------------------------------
@@ -362,7 +364,7 @@ def test_local_times_match_the_zone_exactly_around_transitions(zone, start):
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(zone)
-    maker = exports.RowMaker(SimpleNamespace(zone=tz, campaign=SimpleNamespace(hamlets=()),
+    maker = export_rows.RowMaker(SimpleNamespace(zone=tz, campaign=SimpleNamespace(hamlets=()),
                                              drafts={}), b"key")
     for minutes in range(0, 6 * 60, 7):
         utc = start + dt.timedelta(minutes=minutes, seconds=13)
