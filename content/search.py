@@ -11,8 +11,10 @@ import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from content.models import Article, FaqEntry
-from content.pack import Pack
 from content.text import words
 
 TITLE, TAGS, SUMMARY, BODY = 8.0, 4.0, 3.0, 1.0
@@ -35,12 +37,19 @@ class SearchResult:
         return self.faq is None and not self.articles
 
 
+class Searchable(Protocol):
+    """A whole pack, or what residents may see on one day (content.view)."""
+
+    articles: Sequence[Article]
+    faq: Sequence[FaqEntry]
+
+
 class SearchIndex:
-    def __init__(self, pack: Pack) -> None:
-        self.articles = pack.articles
+    def __init__(self, source: Searchable) -> None:
+        self.articles = list(source.articles)
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
-        self.title_words = [" ".join(words(article.title)) for article in pack.articles]
-        for number, article in enumerate(pack.articles):
+        self.title_words = [" ".join(words(article.title)) for article in self.articles]
+        for number, article in enumerate(self.articles):
             # lowest weight first, so a word's best field overwrites the others
             weights = dict.fromkeys(words(article.body), BODY)
             weights.update(dict.fromkeys(words(article.summary), SUMMARY))
@@ -49,7 +58,7 @@ class SearchIndex:
             for word, weight in weights.items():
                 self.postings[word][number] = weight
         self.faq = [(entry, [set(words(question)) for question in entry.questions])
-                    for entry in pack.faq]
+                    for entry in source.faq]
 
     def search(self, query: str, limit: int = 5) -> SearchResult:
         query_words = words(query)[:MAX_QUERY_WORDS]
