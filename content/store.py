@@ -38,7 +38,7 @@ class Content:
         span = self._timeline.span(day)
         shared = self._spans.get(span)
         if shared is None:  # two threads may build the same span: harmless, one is kept
-            shared = self._spans.setdefault(span, Snapshot(self.pack, day))
+            shared = self._spans.setdefault(span, Snapshot(self.pack, day, self.index))
         return ContentView(self.pack, day, shared)
 
 

@@ -190,3 +190,26 @@ def test_earlier_periods_list_earlier_stages_then_earlier_phases(content):
     assert labels("2026-01-21") == ["Đợt II — Trước khai mạc Đại hội XIV",
                                     "Đợt II — Sau Đại hội Đảng bộ Thành phố", "Đợt I"]
     assert labels("2026-03-01") == ["Đợt II", "Đợt I"]
+
+
+@pytest.mark.parametrize("date", DATES)
+def test_the_days_index_ranks_as_an_index_of_only_that_days_content(content, date):
+    from dataclasses import dataclass
+
+    from content.search import SearchIndex
+
+    view = content.visible(day(date))
+
+    @dataclass
+    class Only:
+        articles: list
+        faq: list
+
+    alone = SearchIndex(Only(view.articles, view.faq))
+    queries = [a.title for a in content.pack.articles] + [
+        e.questions[-1] for e in content.pack.faq] + ["dai hoi xiv", "ĐẠI HỘI 14", "góp ý",
+                                                       "lịch sử Đảng", "Hải Phòng", "Tô Lâm"]
+    for query in queries:
+        restricted, separate = view.search(query, 8), alone.search(query, 8)
+        assert [a.id for a in restricted.articles] == [a.id for a in separate.articles], query
+        assert (restricted.faq and restricted.faq.id) == (separate.faq and separate.faq.id)
