@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from content.calendar import as_known_on, calendar_entries
+from content.calendar import as_known_on, calendar_entries, calendar_page
 from content.loader import load_pack
 from content.phases import period_on
 from tests.content.test_truth_checks import pack_with
@@ -22,8 +22,6 @@ def shipped():
 
 def page(pack, date: str, **limits):
     day = dt.date.fromisoformat(date)
-    from content.calendar import calendar_page
-
     return calendar_page(pack, period_on(pack, day), day, **limits)
 
 
@@ -84,8 +82,7 @@ def test_an_event_is_listed_only_from_its_from(tmp_path):
                                     "    announced:\n      - {until: 2025-09-10, when: tháng 9}\n"))
     pack, report = load_pack(pack_dir)
     assert pack is not None, report.render()
-    ids = lambda date: [e.event.id for e in calendar_entries(pack, dt.date.fromisoformat(date))]
-    assert "dai-hoi-tp" not in ids("2025-08-31")
+    assert "dai-hoi-tp" not in {e.event.id for e in calendar_entries(pack, dt.date(2025, 8, 31))}
     entries = {e.event.id: e for e in calendar_entries(pack, dt.date(2025, 9, 5))}
     assert entries["dai-hoi-tp"].when == "tháng 9"
     assert calendar_entries(pack, dt.date(2025, 9, 10))[-2].event.id == "dai-hoi-tp"
