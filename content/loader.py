@@ -15,7 +15,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from content.checks import check_bulletins, check_pack, check_quiz
-from content.models import Article, Bulletin, Campaign, Draft, FaqEntry, QuizQuestion, Slogan
+from content.checks_truth import check_truth
+from content.models import (
+    Article,
+    Bulletin,
+    Campaign,
+    Draft,
+    FaqEntry,
+    QuizQuestion,
+    Slogan,
+    SourcePolicy,
+)
 from content.pack import Pack
 
 
@@ -131,6 +141,9 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return _CONSTRUCT.construct_object(node)  # an explicit tag such as !!int
 
 
+SOURCES_FILE = "sources.yaml"
+
+
 def load_pack(directory: Path) -> tuple[Pack | None, Report]:
     report = Report()
     directory = Path(directory)
@@ -147,15 +160,21 @@ def load_pack(directory: Path) -> tuple[Pack | None, Report]:
     bulletins = _load_list(directory / "bulletins.yaml", directory, Bulletin, report)
     quiz = [question for path in sorted((directory / "quiz").glob("*.yaml"))
             for question in _load_list(path, directory, QuizQuestion, report)]
+    policy = (_load_model(directory / SOURCES_FILE, directory, SourcePolicy, report)
+              if (directory / SOURCES_FILE).is_file() else None)
     if campaign is None:
         return None, report
     campaign_model, campaign_source = campaign
     pack = Pack.build(campaign_model, [a for a, _ in articles], [f for f, _ in faq],
                       [s for s, _ in slogans], [d for d, _ in drafts],
-                      bulletins=[b for b, _ in bulletins], quiz=[q for q, _ in quiz])
+                      bulletins=[b for b, _ in bulletins], quiz=[q for q, _ in quiz],
+                      sources=policy[0] if policy else None)
     check_pack(pack, campaign_source, articles, faq, drafts, report)
     check_bulletins(pack, bulletins, report)
     check_quiz(pack, quiz, report)
+    check_truth(pack, report, campaign=campaign_source, articles=articles, faq=faq, quiz=quiz,
+                bulletins=bulletins, slogans=slogans,
+                policy_file=policy[1].name if policy else None)
     return (pack if report.ok else None), report
 
 

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
-PLACEHOLDER_PATTERN = r"\[\[CẦN BỔ SUNG:[^\]]*\]\]"
+# "[[CẦN BỔ SUNG: what is needed]]", or bare "[[CẦN BỔ SUNG]]": a fact only the commune can give.
+PLACEHOLDER_PATTERN = r"\[\[CẦN BỔ SUNG(?::[^\]]*)?\]\]"
 
 
 class Strict(BaseModel):
@@ -32,7 +33,56 @@ class Organisation(Strict):
 
 
 
+def _ordered_window(start: dt.date | None, until: dt.date | None, what: str) -> None:
+    if start is not None and until is not None and until <= start:
+        raise ValueError(f"until ({until}) phải sau {what} ({start})")
+
+
+class Refers(Strict):
+    """Events an item speaks of: `since` as begun, `after` as over (its results, decisions)."""
+
+    after: tuple[str, ...] = ()
+    since: tuple[str, ...] = ()
+
+
+class Dated(Refers):
+    """Shown to residents only while true: from `from` (required) up to, not including, `until`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> Dated:
+        _ordered_window(self.from_, self.until, "from")
+        return self
+
+    def visible_on(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.until is None or day < self.until)
+
+
+class Announced(Strict):
+    """How an event was known before `until`: earlier dates, or words instead of dates."""
+
+    until: dt.date
+    start: dt.date | None = None
+    end: dt.date | None = None
+    when: str = ""  # e.g. "đầu năm 2026" while no date was announced
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Announced:
+        if self.start is None and not self.when:
+            raise ValueError("cần start (ngày đã công bố khi đó) hoặc when (lời mô tả)")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"ngày kết thúc {self.end} trước ngày bắt đầu {self.start}")
+        return self
+
+
 class Event(Strict):
+    model_config = ConfigDict(populate_by_name=True)
+
     id: str = Field(pattern=ID_PATTERN)
     name: Text
     start: dt.date
@@ -40,17 +90,29 @@ class Event(Strict):
     confirmed: bool = True
     kind: Literal["congress", "anniversary", "consultation", "plan", "other"] = "other"
     source: str | None = None
-
+    from_: dt.date | None = Field(default=None, alias="from")  # in the calendar from this day
+    until: dt.date | None = None
+    announced: tuple[Announced, ...] = ()  # oldest first; the final dates apply after the last
 
     @model_validator(mode="after")
     def _ordered(self) -> Event:
         if self.end is not None and self.end < self.start:
             raise ValueError(f"ngày kết thúc {self.end} trước ngày bắt đầu {self.start}")
+        _ordered_window(self.from_, self.until, "from")
+        previous = None
+        for earlier in self.announced:
+            if previous is not None and earlier.until <= previous:
+                raise ValueError("announced: các mục phải theo thứ tự until tăng dần")
+            previous = earlier.until
         return self
 
     @property
     def last_day(self) -> dt.date:
         return self.end or self.start
+
+    def visible_on(self, day: dt.date) -> bool:
+        return (self.from_ is None or self.from_ <= day) and (
+            self.until is None or day < self.until)
 
 
 class Boundary(Strict):
@@ -83,14 +145,14 @@ class Phase(Stage):
 class Hamlet(Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: Text
-
+    confirmed: bool = True  # false: a stand-in name until the commune confirms the real one
 
 
 class Group(Strict):
     id: str = Field(pattern=ID_PATTERN)
     name: Text
     kind: Literal["chi-bo", "mttq", "doan", "hoi", "other"] = "other"
-
+    confirmed: bool = True  # false: a stand-in name until the commune confirms the real one
 
 
 class Topic(Strict):
@@ -126,7 +188,20 @@ class Source(Strict):
     url: str | None = None
 
 
-class Article(Strict):
+class AllowedOutlet(Strict):
+    """An outlet whose pages may be cited to residents; its subdomains are allowed too."""
+
+    domain: str = Field(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+    name: Text
+
+
+class SourcePolicy(Strict):
+    """sources.yaml: the outlets a pack may cite (see docs/content-pack.md)."""
+
+    allowed: tuple[AllowedOutlet, ...] = Field(min_length=1)
+
+
+class Article(Dated):
     id: str = Field(pattern=ID_PATTERN)
     title: Text
     phases: tuple[str, ...] = Field(min_length=1)
@@ -134,17 +209,30 @@ class Article(Strict):
     topic: str
     tags: tuple[str, ...] = ()
     summary: Text
-    published: dt.date
+    published: dt.date  # the date shown to residents; `from` when not given
     sources: tuple[Source, ...] = ()
     body: Text
 
+    @model_validator(mode="before")
+    @classmethod
+    def _published_defaults_to_from(cls, data):
+        if isinstance(data, dict) and data.get("published") is None:
+            start = data.get("from", data.get("from_"))
+            if start is not None:
+                data = {**data, "published": start}
+        return data
+
+    @model_validator(mode="after")
+    def _published_not_before_from(self) -> Article:
+        if self.published < self.from_:
+            raise ValueError(f"published ({self.published}) trước from ({self.from_})")
+        return self
 
 
-class FaqEntry(Strict):
+class FaqEntry(Dated):
     id: str = Field(pattern=ID_PATTERN)
     questions: tuple[str, ...] = Field(min_length=1)
     answer: Text
-
 
 
 class Slogan(Strict):
@@ -221,7 +309,7 @@ class Schedule(Strict):
         return self
 
 
-class Bulletin(Strict):
+class Bulletin(Refers):
     """A message the scheduler pushes to subscribers: an article's summary or a text."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -239,7 +327,7 @@ class Bulletin(Strict):
         return self
 
 
-class QuizQuestion(Strict):
+class QuizQuestion(Dated):
     """One multiple-choice question of the knowledge quiz, with its explanation and source."""
 
     id: str = Field(pattern=ID_PATTERN)

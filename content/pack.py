@@ -19,6 +19,7 @@ from content.models import (
     QuizQuestion,
     Section,
     Slogan,
+    SourcePolicy,
     Stage,
     Topic,
 )
@@ -77,12 +78,15 @@ class Pack:
     windows: list[Window] = field(default_factory=list)
     bulletins: list[Bulletin] = field(default_factory=list)
     quiz: list[QuizQuestion] = field(default_factory=list)
+    sources: SourcePolicy | None = None  # sources.yaml: the outlets residents may be shown
 
     @classmethod
     def build(cls, campaign: Campaign, articles: list[Article], faq: list[FaqEntry],
               slogans: list[Slogan], drafts: list[Draft] = (), *,
-              bulletins: list[Bulletin] = (), quiz: list[QuizQuestion] = ()) -> Pack:
-        pack = cls(campaign, articles, faq, slogans, bulletins=list(bulletins), quiz=list(quiz))
+              bulletins: list[Bulletin] = (), quiz: list[QuizQuestion] = (),
+              sources: SourcePolicy | None = None) -> Pack:
+        pack = cls(campaign, articles, faq, slogans, bulletins=list(bulletins), quiz=list(quiz),
+                   sources=sources)
         pack.drafts = {draft.id: draft for draft in drafts}
         pack.sections = {draft.id: flatten(draft.sections) for draft in drafts}
         pack.events = {event.id: event for event in campaign.events}

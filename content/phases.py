@@ -48,3 +48,20 @@ def earlier_phases(pack: Pack, period: Period) -> list[Window]:
         return []
     index = pack.windows.index(period.phase)
     return list(reversed(pack.windows[:index]))
+
+
+def earlier_periods(pack: Pack, period: Period, day: dt.date | None = None) -> list[Period]:
+    """What "Các đợt trước" lists, most recent first: the current phase's earlier stages,
+    then the earlier phases (each whole, with all its stages). With no current stage (a phase
+    pinned by staff, or a day between stages), `day` tells which stages are over."""
+    if period.phase is None:
+        return []
+    stages = list(period.phase.stages)
+    if period.stage is not None:
+        done = stages[:stages.index(period.stage)]
+    elif day is not None and not period.pinned:
+        done = [stage for stage in stages if stage.ends is not None and stage.ends <= day]
+    else:
+        done = []
+    return ([Period(period.phase, stage) for stage in reversed(done)]
+            + [Period(window) for window in earlier_phases(pack, period)])

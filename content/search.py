@@ -11,8 +11,11 @@ import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 
+from collections.abc import Set as AbstractSet
+from collections.abc import Sequence
+from typing import Protocol
+
 from content.models import Article, FaqEntry
-from content.pack import Pack
 from content.text import words
 
 TITLE, TAGS, SUMMARY, BODY = 8.0, 4.0, 3.0, 1.0
@@ -35,12 +38,19 @@ class SearchResult:
         return self.faq is None and not self.articles
 
 
+class Searchable(Protocol):
+    """A whole pack, or what residents may see on one day (content.view)."""
+
+    articles: Sequence[Article]
+    faq: Sequence[FaqEntry]
+
+
 class SearchIndex:
-    def __init__(self, pack: Pack) -> None:
-        self.articles = pack.articles
+    def __init__(self, source: Searchable) -> None:
+        self.articles = list(source.articles)
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
-        self.title_words = [" ".join(words(article.title)) for article in pack.articles]
-        for number, article in enumerate(pack.articles):
+        self.title_words = [" ".join(words(article.title)) for article in self.articles]
+        for number, article in enumerate(self.articles):
             # lowest weight first, so a word's best field overwrites the others
             weights = dict.fromkeys(words(article.body), BODY)
             weights.update(dict.fromkeys(words(article.summary), SUMMARY))
@@ -49,27 +59,35 @@ class SearchIndex:
             for word, weight in weights.items():
                 self.postings[word][number] = weight
         self.faq = [(entry, [set(words(question)) for question in entry.questions])
-                    for entry in pack.faq]
+                    for entry in source.faq]
 
-    def search(self, query: str, limit: int = 5) -> SearchResult:
+    def search(self, query: str, limit: int = 5, *, articles: AbstractSet[int] | None = None,
+               faq: AbstractSet[str] | None = None) -> SearchResult:
+        """The FAQ answer and the best articles for `query`. `articles` (numbers in
+        `self.articles`) and `faq` (ids) restrict the answer to what a day's view holds, with
+        the same ranking an index of only those would give."""
         query_words = words(query)[:MAX_QUERY_WORDS]
         content_words = [word for word in query_words if word not in STOPWORDS] or query_words
-        return SearchResult(self._best_faq(query_words), self._rank(content_words, limit),
-                            query_words)
+        return SearchResult(self._best_faq(query_words, faq),
+                            self._rank(content_words, limit, articles), query_words)
 
-    def _rank(self, query_words: list[str], limit: int) -> list[Article]:
+    def _rank(self, query_words: list[str], limit: int,
+              within: AbstractSet[int] | None = None) -> list[Article]:
         if not query_words:
             return []
         postings = [self.postings.get(word, {}) for word in dict.fromkeys(query_words)]
         smallest_first = sorted(postings, key=len)
         matching = smallest_first[0].keys()
+        if within is not None:
+            matching = matching & within
         for posting in smallest_first[1:]:
             matching = matching & posting.keys()
         if not matching:  # no article has every word: fall back to most of them
             counts: dict[int, int] = defaultdict(int)
             for posting in postings:
                 for number in posting:
-                    counts[number] += 1
+                    if within is None or number in within:
+                        counts[number] += 1
             needed = max(1, (len(postings) + 1) // 2)
             matching = {number for number, count in counts.items() if count >= needed}
         phrase = " ".join(query_words)
@@ -83,12 +101,15 @@ class SearchIndex:
         ranked = heapq.nsmallest(limit, matching, key=score)
         return [self.articles[number] for number in ranked]
 
-    def _best_faq(self, query_words: list[str]) -> FaqEntry | None:
+    def _best_faq(self, query_words: list[str],
+                  within: AbstractSet[str] | None = None) -> FaqEntry | None:
         query = set(query_words)
         if not query:
             return None
         best, best_score = None, 0.0
         for entry, variants in self.faq:
+            if within is not None and entry.id not in within:
+                continue
             for variant in variants:
                 union = query | variant
                 score = len(query & variant) / len(union) if union else 0.0

@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from content.loader import Report, load_pack
 from content.pack import Pack
 from content.search import SearchIndex
+from content.view import ContentView, Snapshot, Timeline
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Content:
-    """One consistent snapshot: handlers take it once per event."""
+    """One consistent snapshot: handlers take it once per event.
+
+    `pack` and `index` hold everything, whatever its date (staff tools, reports); what a
+    resident sees comes from `visible(day)`.
+    """
 
     pack: Pack
     index: SearchIndex
+    _timeline: Timeline = field(init=False, repr=False, compare=False)
+    _spans: dict[int, Snapshot] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_timeline", Timeline(self.pack))
+        object.__setattr__(self, "_spans", {})
+
+    def visible(self, day: dt.date) -> ContentView:
+        """What residents may see on `day` (campaign time zone), with its own search index;
+        built once per span of days with the same content, then shared."""
+        span = self._timeline.span(day)
+        shared = self._spans.get(span)
+        if shared is None:  # two threads may build the same span: harmless, one is kept
+            shared = self._spans.setdefault(span, Snapshot(self.pack, day, self.index))
+        return ContentView(self.pack, day, shared)
 
 
 class InvalidPack(Exception):

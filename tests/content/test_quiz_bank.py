@@ -40,17 +40,17 @@ def test_content_check_fails_on_duplicate_options(tmp_path):
                        "    - đồng ý, phản đối, trung lập")
     result = run(["content", "check", str(pack)])
     assert result.returncode == 1
-    assert f"LỖI {BANK}:29: ba-lua-chon: phương án 4 trùng với phương án 1" in result.stdout
+    assert f"LỖI {BANK}:34: ba-lua-chon: phương án 4 trùng với phương án 1" in result.stdout
 
 
 @pytest.mark.parametrize("old, new, where", [
-    ("  answer: 3\n", "  answer: 5\n", f"{BANK}:19: 2.answer"),
-    ("  answer: 3\n", "  answer: ba\n", f"{BANK}:19: 2.answer"),
+    ("  answer: 3\n", "  answer: 5\n", f"{BANK}:23: 2.answer"),
+    ("  answer: 3\n", "  answer: ba\n", f"{BANK}:23: 2.answer"),
     ("options: [3/2/1930, 2/9/1945, 19/8/1945, 6/1/1946]", "options: [3/2/1930, 2/9/1945]",
-     f"{BANK}:4: 0.options"),
-    ("  explanation: Ba đợt, theo các mốc đại hội.\n", "", f"{BANK}:33: 4.explanation"),
-    ("  source: {title: CafeF}\n", "", f"{BANK}:23: 3.source"),
-    ("  topic: lich-su\n", "  topic: khong-co\n", f"{BANK}:8: thanh-lap-dang: chủ đề 'khong-co'"),
+     f"{BANK}:5: 0.options"),
+    ("  explanation: Ba đợt, theo các mốc đại hội.\n", "", f"{BANK}:38: 4.explanation"),
+    ("  source: {title: Hướng dẫn góp ý trên ứng dụng VNeID}\n", "", f"{BANK}:27: 3.source"),
+    ("  topic: lich-su\n", "  topic: khong-co\n", f"{BANK}:9: thanh-lap-dang: chủ đề 'khong-co'"),
 ])
 def test_each_broken_question_is_reported_with_file_and_line(tmp_path, old, new, where):
     pack, report = load_pack(broken_bank(tmp_path, old, new))
@@ -59,8 +59,8 @@ def test_each_broken_question_is_reported_with_file_and_line(tmp_path, old, new,
 
 
 def test_a_question_id_used_twice_across_files_is_reported(tmp_path):
-    again = ("- id: so-dot\n  question: Lặp mã?\n  options: [a, b, c, d]\n  answer: 1\n"
-             "  explanation: x\n  source: {title: y}\n")
+    again = ("- id: so-dot\n  from: 2025-07-22\n  question: Lặp mã?\n  options: [a, b, c, d]\n"
+             "  answer: 1\n  explanation: x\n  source: {title: Nguồn thử nghiệm}\n")
     pack, report = load_pack(broken_bank(tmp_path, "# A small", "# A small", extra=again))
     assert pack is None
     assert any("so-dot" in problem.message and "trùng" in problem.message

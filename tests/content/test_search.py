@@ -46,7 +46,7 @@ def test_title_outranks_summary_outranks_body():
 
     def article(id_, title, summary, body):
         return Article(id=id_, title=title, phases=("dot-1",), topic="lich-su", summary=summary,
-                       body=body, published=dt.date(2025, 8, 1))
+                       body=body, from_=dt.date(2025, 8, 1))
 
     articles = [article("in-body", "Một", "Hai", "Loa truyền thanh"),
                 article("in-title", "Loa truyền thanh thôn", "Ba", "Bốn"),
