@@ -1,0 +1,241 @@
+"""The reading rules: each a pattern (patterns.py) and what to say for a match.
+
+Rules run one after another over the whole text, in the order of `Reader.rules`: codes and
+telephone numbers before dates (they contain slashes and hyphens), dates before ranges
+(19–25/1 is one date), ranges before times and numbers (7h30–11h), and the plain numbers
+last. Each rule's output has no digits left, so no later rule reads it twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from content.speech import numbers
+from content.speech import patterns as p
+from content.speech.model import SpeechOptions
+
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
+_OPENING = "([“\"'‘«–—-/"
+
+
+def _word_before(text: str, start: int) -> str:
+    match = p.WORD_BEFORE.search(text, max(0, start - 24), start)
+    return match.group(1).casefold() if match else ""
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end], without that part."""
+    left = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start)) + 1
+    stops = [index for index in (text.find("\n", end), text.find(". ", end)) if index >= 0]
+    return f"{text[left:start]} {text[end:min(stops, default=len(text))]}"
+
+
+def _abbreviation_pattern(abbreviations: Mapping[str, str]) -> re.Pattern[str] | None:
+    """Longest first; a key ending in a letter or digit must end a word ("TW", not "TWO")."""
+    if not abbreviations:
+        return None
+    keys = sorted(abbreviations, key=len, reverse=True)
+    alternatives = [re.escape(key) + (r"(?!\w)" if key[-1].isalnum() else "") for key in keys]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})")
+
+
+class Reader:
+    """Rules bound to one abbreviation table and one set of reading options."""
+
+    def __init__(self, abbreviations: Mapping[str, str], options: SpeechOptions) -> None:
+        self.abbreviations = dict(abbreviations)
+        self.options = options
+        self.rules: list[Rule] = [
+            (p.DOCUMENT, self.document),
+            (p.PHONE_AFTER_CUE, self.phone_after_cue),
+            (p.PHONE, lambda match: self.phone(match.group("number"))),
+        ]
+        abbreviation = _abbreviation_pattern(self.abbreviations)
+        if abbreviation is not None:
+            self.rules.append((abbreviation, self.abbreviation))
+        self.rules += [
+            (p.NUMBERED, self.numbered),
+            (p.DATE, self.date),
+            (p.DATE_DOTTED, self.date),
+            (p.DATE_ISO, self.date),
+            (p.MONTH_YEAR, self.month_year),
+            (p.MONTH_WORD, lambda match: f"{match['word']} {numbers.month(int(match['m']))}"),
+            (p.DAY_WORD, self.day_word),
+            (p.RANGE, lambda match: f"{match['first']} đến "),
+            (p.TIME, self.time),
+            (p.TIME_COLON, self.time),
+            (p.RATIO, self.ratio),
+            (p.LETTER_DASH_DIGIT, lambda match: " "),
+            (p.BEFORE_NUMBER, lambda match: "khoảng " if match.group(0)[0] in "~≈" else "số "),
+            (p.NUMBER, self.number),
+            (p.SYMBOL, lambda match: p.SYMBOLS[match.group(0)]),
+            (p.RATE_SLASH, lambda match: " mỗi "),
+            (p.SLASH, lambda match: ", "),
+        ]
+
+    def apply(self, text: str) -> str:
+        for pattern, handler in self.rules:
+            text = pattern.sub(handler, text)
+        return text
+
+    # Numbers ----------------------------------------------------------------------------
+
+    def cardinal(self, value: int | str) -> str:
+        return numbers.cardinal(int(value), self.options.zero_tens, self.options.thousand)
+
+    def integer(self, written: str) -> str:
+        """A plain digit string: "05" is five (documents pad counts), long or 0-led ones are
+        codes or telephone numbers read digit by digit."""
+        if len(written) >= 8 or (written[0] == "0" and len(written) >= 4):
+            return numbers.digits(written)
+        return self.cardinal(written)
+
+    def number(self, match: re.Match[str]) -> str:
+        if match["grouped"]:
+            spoken = self._with_fraction(int(match["grouped"].replace(".", "")), match["gfrac"])
+        elif match["english"]:
+            spoken = self.cardinal(match["english"].replace(",", ""))
+        elif match["dotted"]:
+            spoken = " chấm ".join(self.integer(part) for part in match["dotted"].split("."))
+        elif match["frac"]:
+            spoken = self._with_fraction(int(match["plain"]), match["frac"])
+        else:
+            spoken = self.integer(match["plain"])
+        if match["unit"]:
+            spoken += " " + p.UNITS[match["unit"]]
+        text, start, end = match.string, match.start(), match.end()
+        if start and not (text[start - 1].isspace() or text[start - 1] in _OPENING):
+            spoken = " " + spoken  # "QH15", "§5": a word of its own
+        if end < len(text) and (text[end].isalpha() or text[end] in "§#@$€£¥"):
+            spoken += " "
+        return spoken
+
+    def _with_fraction(self, integer: int, fraction: str | None) -> str:
+        if fraction is None:
+            return self.cardinal(integer)
+        return numbers.decimal(integer, fraction, self.options.zero_tens, self.options.thousand)
+
+    def phone(self, written: str) -> str:
+        groups = [group for group in re.split(r"[ .-]", written.lstrip("+")) if group]
+        spoken = ", ".join(numbers.digits(group) for group in groups)
+        return f"cộng {spoken}" if written.startswith("+") else spoken
+
+    def phone_after_cue(self, match: re.Match[str]) -> str:
+        return match["cue"] + self.phone(match["number"])
+
+    # Words with numbers -------------------------------------------------------------------
+
+    def abbreviation(self, match: re.Match[str]) -> str:
+        spoken = self.abbreviations[match.group(0)]
+        end = match.end()
+        if not match.group(0)[-1].isalnum() and end < len(match.string) and match.string[end].isalnum():
+            spoken += " "  # "TP.HCM": the dot was the only separator
+        return spoken
+
+    def numbered(self, match: re.Match[str]) -> str:
+        word = match["word"]
+        kind = word.casefold()
+        if match["roman"]:
+            value = numbers.roman(match["roman"])
+        elif kind in p.ORDINAL_WORDS or kind in p.RANK_WORDS or match["year"]:
+            value = int(match["arabic"])
+        else:  # "khóa 2020–2025", "mục 3": the plain number rules read these
+            return match.group(0)
+        if kind in p.ORDINAL_WORDS:
+            spoken = numbers.ordinal(value, self.options.zero_tens)
+        elif kind in p.RANK_WORDS:
+            spoken = numbers.rank(value, self.options.zero_tens)
+        else:
+            spoken = self.cardinal(value)
+        year = f" năm {self.cardinal(match['year'])}" if match["year"] else ""
+        return f"{word} {spoken}{year}"
+
+    def document(self, match: re.Match[str]) -> str:
+        """"Kế hoạch 04-KH/ĐU" → "Kế hoạch không bốn của Đảng ủy": the kind of document when
+        the text has not just said it, the number as its name is said (04 "không bốn"), and
+        the issuer unless the sentence already names it."""
+        text, start, end = match.string, match.start(), match.end()
+        first, second, term = match["first"], match["second"], match["term"]
+        kind, issuer = (first, second) if second else ((None, first) if term else (first, None))
+        words: list[str] = []
+        before = text[max(0, start - 40):start].casefold().rstrip(" :")
+        before = before[:-3].rstrip() if before.endswith(" số") else before
+        if kind and not any(before.endswith(name) for name in p.DOCUMENT_KINDS):
+            words.append(self.abbreviations.get(kind, kind))
+        number = match["number"]
+        words.append(numbers.digits(number) if number.startswith("0") and len(number) > 1
+                     else self.cardinal(number))
+        if match["year"]:
+            words.append(f"năm {self.cardinal(match['year'])}")
+        if issuer:
+            name = self.abbreviations.get(issuer, issuer)
+            sentence = _sentence_around(text, start, end)
+            named = name.casefold() in sentence.casefold() or re.search(
+                rf"(?<!\w){re.escape(issuer)}(?!\w)", sentence)
+            if not named:
+                words.append(f"của {name}" + (f" khóa {self.cardinal(term)}" if term else ""))
+        return " ".join(words)
+
+    # Dates and times ----------------------------------------------------------------------
+
+    def _day(self, value: str, with_mong: bool = True) -> str:
+        small_day = self.options.small_day if with_mong else ""
+        return numbers.day(int(value), small_day, self.options.zero_tens)
+
+    def _day_month_year(self, day: str, month: str, year: str | None, with_mong: bool) -> str:
+        spoken = f"{self._day(day, with_mong)} tháng {numbers.month(int(month))}"
+        return f"{spoken} năm {self.cardinal(year)}" if year else spoken
+
+    def date(self, match: re.Match[str]) -> str:
+        text, start = match.string, match.start()
+        groups = match.groupdict()
+        before = _word_before(text, start)
+        if (groups.get("d2") is None and groups.get("d3") is None and groups["y1"] is None
+                and self._is_fraction(text, match)):
+            return self.ratio(match, numerator="d1", denominator="m1")
+        with_mong = before not in ("mồng", "mùng")
+        prefix = "" if before in p.NO_DAY_WORD else "ngày "
+        if groups.get("d2"):  # 19–25/1: one month, two days
+            first = self._day(groups["d1"], with_mong)
+            spoken = prefix + f"{first} đến {self._day_month_year(groups['d2'], groups['m1'], groups['y1'], True)}"
+        else:
+            spoken = prefix + self._day_month_year(groups["d1"], groups["m1"], groups["y1"], with_mong)
+        if groups.get("d3"):
+            spoken += " đến ngày " + self._day_month_year(groups["d3"], groups["m3"], groups["y3"], True)
+        return spoken
+
+    @staticmethod
+    def _is_fraction(text: str, match: re.Match[str]) -> bool:
+        """"hơn 2/3 số phiếu" is a fraction; "sáng 2/3" and "ngày 2/3" are dates."""
+        before = _word_before(text, match.start())
+        if before == "ngày":
+            return False
+        return before in p.FRACTION_BEFORE or bool(p.FRACTION_AFTER.match(text, match.end()))
+
+    def ratio(self, match: re.Match[str], numerator: str = "a", denominator: str = "b") -> str:
+        """"2/3" → "hai phần ba" when it reads as a fraction, "50/60" → "năm mươi trên sáu mươi"."""
+        top, bottom = int(match[numerator]), int(match[denominator])
+        word = "phần" if 0 < top < bottom <= 10 else "trên"
+        return f"{self.cardinal(top)} {word} {self.cardinal(bottom)}"
+
+    def month_year(self, match: re.Match[str]) -> str:
+        before = _word_before(match.string, match.start())
+        year = self.cardinal(match["y"])
+        if before == "số":  # "số 12/2025": a number of that year, not December
+            return f"{self.cardinal(match['m'])} năm {year}"
+        prefix = "" if before == "tháng" else "tháng "
+        return f"{prefix}{numbers.month(int(match['m']))} năm {year}"
+
+    def day_word(self, match: re.Match[str]) -> str:
+        with_mong = match["word"].casefold() == "ngày"
+        return f"{match['word']} {self._day(match['d'], with_mong)}"
+
+    def time(self, match: re.Match[str]) -> str:
+        spoken = f"{self.cardinal(match['h'])} giờ"
+        if match["m"] and int(match["m"]):
+            spoken += f" {self.cardinal(match['m'])} phút"
+        seconds = match.groupdict().get("s")
+        if seconds and int(seconds):
+            spoken += f" {self.cardinal(seconds)} giây"
+        return spoken
