@@ -40,11 +40,11 @@ class SpeechNormaliser:
         self.reader = Reader(abbreviations or {}, options or SpeechOptions())
 
     def __call__(self, text: str) -> SpeechText:
-        placeholders: list[str] = []
-        text = strip_markup(unicodedata.normalize("NFC", text), placeholders.append)
+        dropped: list[SpeechWarning] = []
+        text = strip_markup(unicodedata.normalize("NFC", text),
+                            lambda kind, token: dropped.append(SpeechWarning(kind, _shorten(token), "")))
         text = _tidy(self.reader.apply(text))
-        warnings = [SpeechWarning("placeholder", _shorten(token), "") for token in placeholders]
-        return SpeechText(text, tuple(_merge(warnings + _unknown(text))))
+        return SpeechText(text, tuple(_merge(dropped + _unknown(text))))
 
 
 def normalise_for_speech(text: str, abbreviations: Mapping[str, str] | None = None, *,
@@ -67,10 +67,13 @@ def _tidy(text: str) -> str:
     text = p.SPACES.sub(" ", text)
     text = p.REPEATED_COMMA.sub(",", text)
     text = p.COMMA_BEFORE_STOP.sub("", text)
+    text = p.COLON_BEFORE_STOP.sub("", text)
     text = p.SPACE_BEFORE_PUNCTUATION.sub("", text)
     text = p.SPACE_AFTER_OPENING.sub("", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
-    return p.BLANK_LINES.sub("\n\n", text).strip()
+    text = p.BLANK_LINES.sub("\n\n", text).strip()
+    # A sentence that began with a number ("40 năm đổi mới…") begins with a capital again.
+    return p.SENTENCE_START.sub(lambda match: match.group(0).upper(), text)
 
 
 def _shorten(token: str, limit: int = 80) -> str:

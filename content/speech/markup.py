@@ -10,9 +10,12 @@ import re
 from collections.abc import Callable
 
 _END_PUNCTUATION = ".!?:;…,"
+Notice = Callable[[str, str], None]
 
-# Editors' notes such as "[[CẦN BỔ SUNG: …]]" (content/models.py PLACEHOLDER_PATTERN is one kind).
+# Editors' notes such as "[[CẦN BỔ SUNG: …]]" (content/models.py PLACEHOLDER_PATTERN is one
+# kind), with the rest of their sentence: "Xã hình thành từ: [[…]]." says nothing without it.
 PLACEHOLDER = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")  # not the dot of "TP.HCM" or "dangcongsan.vn"
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]+>")
@@ -28,6 +31,7 @@ _RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE)
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}[-:| \t]*$", re.MULTILINE)
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?", re.MULTILINE)
 _HEADING_OR_ITEM = re.compile(r"^[ \t]*(?:#{1,6}|[-*+•▪►◦‣]|\d+[.)])[ \t]+(.*?)[ \t#]*$", re.MULTILINE)
+_STRONG_LINE = re.compile(r"^[ \t]*(\*\*|__)(?=\S)(.+?)(?<=\S)\1[ \t]*$", re.MULTILINE)
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*])")
 _CODE = re.compile(r"`+([^`\n]*)`+")
@@ -38,6 +42,12 @@ _EMOJI = re.compile(
 _INLINE_BULLET = re.compile(r"[ \t]*[•·‧∙][ \t]*")
 
 
+def _sentence(content: str) -> str:
+    if content and content[-1] not in _END_PUNCTUATION and not content.endswith(("”", '"', ")")):
+        content += "."
+    return content
+
+
 def _line(match: re.Match[str]) -> str:
     """A heading or list item becomes a sentence of its own, so the voice pauses after it."""
     content = match.group(1)
@@ -45,24 +55,39 @@ def _line(match: re.Match[str]) -> str:
     if marker.isdigit():  # "1. Mục đích" keeps its number; "1)" reads as "1."
         number = match.group(0).lstrip().split(None, 1)[0].rstrip(".)")
         content = f"{number}. {content}"
-    if content and content[-1] not in _END_PUNCTUATION and not content.endswith(("”", '"', ")")):
-        content += "."
-    return content
+    return _sentence(content)
 
 
-def strip_markup(text: str, on_placeholder: Callable[[str], None]) -> str:
-    """Plain sentences; each dropped placeholder's text goes to `on_placeholder`."""
+def _drop_placeholders(text: str, notice: Notice) -> str:
+    """Drop each placeholder with the sentence around it (to the sentence's end mark)."""
+    kept: list[str] = []
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        notice("placeholder", " ".join(match.group(1).split()))
+        start = position
+        for boundary in _SENTENCE_END.finditer(text, position, match.start()):
+            start = boundary.end()
+        following = _SENTENCE_END.search(text, match.end())
+        end = len(text) if following is None else following.end() - (following.group(0) == "\n")
+        kept.append(text[position:start])
+        position = max(position, end)
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+def strip_markup(text: str, notice: Notice) -> str:
+    """Plain sentences; what was dropped and may leave a sentence short goes to `notice`
+    ("placeholder" with the note's text, "address" with the URL, domain or e-mail)."""
     if "[[" in text:
-        def drop(match: re.Match[str]) -> str:
-            on_placeholder(" ".join(match.group(1).split()))
-            return ""
-        text = PLACEHOLDER.sub(drop, text)
+        text = _drop_placeholders(text, notice)
     text = _IMAGE.sub("", text)
     text = _LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub("", text)
-    text = _URL.sub("", text)
-    text = _EMAIL.sub("", text)
-    text = _DOMAIN.sub("", text)
+
+    def drop_address(match: re.Match[str]) -> str:
+        notice("address", match.group(0).strip("<>"))
+        return ""
+    for pattern in (_AUTOLINK, _URL, _EMAIL, _DOMAIN):
+        text = pattern.sub(drop_address, text)
     text = _HTML_TAG.sub(" ", text)
     text = _FOOTNOTE.sub("", text)
     text = _ESCAPE.sub(r"\1", text)
@@ -70,6 +95,7 @@ def strip_markup(text: str, on_placeholder: Callable[[str], None]) -> str:
     text = _TABLE_RULE.sub("", text)
     text = _QUOTE.sub("", text)
     text = _HEADING_OR_ITEM.sub(_line, text)
+    text = _STRONG_LINE.sub(lambda match: _sentence(match.group(2)), text)  # a bold line is a heading
     text = _STRONG.sub(r"\2", text)
     text = _EMPHASIS.sub(r"\2", text)
     text = _CODE.sub(r"\1", text)

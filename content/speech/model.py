@@ -9,7 +9,8 @@ _MESSAGES = {
     "symbol": "Ký hiệu “{token}” chưa biết cách đọc, đã giữ nguyên",
     "abbreviation": "Chữ viết tắt “{token}” chưa có trong bảng đọc (speech.yaml), đã giữ nguyên",
     "roman": "Số La Mã “{token}” không rõ cách đọc ở chỗ này, đã giữ nguyên",
-    "placeholder": "Đã bỏ đoạn chưa điền “{token}”",
+    "placeholder": "Đã bỏ câu có chỗ chưa điền “{token}”",
+    "address": "Đã bỏ địa chỉ “{token}”, nên đọc lại câu có địa chỉ này",
 }
 
 
@@ -38,7 +39,7 @@ class SpeechOptions:
 class SpeechWarning:
     """A token the normaliser kept as written (or dropped) that a person should check."""
 
-    kind: str       # "symbol", "abbreviation", "roman" or "placeholder"
+    kind: str       # "symbol", "abbreviation", "roman", "placeholder" or "address"
     token: str
     context: str    # a few words around the first occurrence, in the spoken text
     count: int = 1  # occurrences in the text

@@ -11,7 +11,7 @@ import re
 
 
 def _latin_letters(predicate) -> str:
-    ranges = ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00))
+    ranges = ((0x41, 0x5B), (0x61, 0x7B), (0xC0, 0x250), (0x1E00, 0x1F00))
     return "".join(chr(code) for start, end in ranges for code in range(start, end)
                    if predicate(chr(code)))
 
@@ -59,9 +59,9 @@ NUMBERED = re.compile(
     rf"(?<!\w)(?P<word>(?i:{'|'.join(ORDINAL_WORDS + RANK_WORDS + COUNTING_WORDS)}))\s+"
     rf"(?:(?P<roman>{_ROMAN})|(?P<arabic>\d+))(?:/(?P<year>\d{{4}}))?(?![\w/]|[.,]\d)")
 
-# Dates. DATE: 19/1, 19/1/2026, 19–25/1, 26–27/9/2025, 19/1–23/1/2026.
+# Dates. DATE: 19/1, 19/1/2026, 19–25/1, 26–27/9/2025, 19 đến 23/1, 19/1–23/1/2026.
 DATE = re.compile(
-    rf"{_START}(?P<d1>{_DAY})(?:{_DASH}(?P<d2>{_DAY}))?/(?P<m1>{_MONTH})(?:/(?P<y1>\d{{4}}))?"
+    rf"{_START}(?P<d1>{_DAY})(?:(?:{_DASH}|[ \t]+(?:đến|tới)[ \t]+)(?P<d2>{_DAY}))?/(?P<m1>{_MONTH})(?:/(?P<y1>\d{{4}}))?"
     rf"(?:{_DASH}(?P<d3>{_DAY})/(?P<m3>{_MONTH})(?:/(?P<y3>\d{{4}}))?)?{_END}")
 DATE_DOTTED = re.compile(  # 19-1-2026, 19.1.2026
     rf"(?<![\w/.,-])(?P<d1>{_DAY})(?P<sep>[.-])(?P<m1>{_MONTH})(?P=sep)(?P<y1>\d{{4}})"
@@ -81,6 +81,8 @@ FRACTION_BEFORE = frozenset({"hơn", "gần", "trên", "dưới", "khoảng", "c
 FRACTION_AFTER = re.compile(
     r"\s+(?:số|tổng|phiếu|điểm|đại biểu|dân số|diện tích|thành viên|cử tri)(?!\w)")
 WORD_BEFORE = re.compile(r"(\w+)[ \t]*$")
+# "… 04-KH/ĐU ngày 22/7/2025 của Ban Thường vụ …": the text names the issuer itself.
+ISSUER_FOLLOWS = re.compile(r"[ \t]*,?[ \t]*(?:ngày[ \t]+[\d/.–-]+[ \t]*,?[ \t]*)?của(?!\w)")
 
 # Ranges between numbers, times and percentages: 2025–2030, 7–9 giờ, 7h30–11h, 70–80%.
 RANGE = re.compile(r"(?<![\w.,/:])(?P<first>\d[\d.,:]*(?:[hg]\d{0,2})?%?)\s*[-–—]\s*(?=\d)")
@@ -115,7 +117,8 @@ SYMBOL = re.compile("|".join(re.escape(symbol) for symbol in SYMBOLS))
 RATE_SLASH = re.compile(
     r"[ \t]*/[ \t]*(?=(?:ngày|tuần|tháng|năm|quý|giờ|phút|người|hộ|lần|lượt|suất|khẩu|con|"
     r"ha|héc-ta|ki-lô-mét|ki-lô-gam|mét|kg|km|tấn|lít|sào|mẫu)(?!\w))")
-SLASH = re.compile(r"[ \t]*/[ \t]*")
+SLASH = re.compile(r"(?<=\w)[ \t]*/[ \t]*(?=\w)")
+COMMAND_SLASH = re.compile(r"(?<![\w/])/(?=[a-z])")  # "lệnh /gopy": a bot command
 
 # Tidying after the rules, and what is left that nobody knows how to read.
 EMPTY_BRACKETS = re.compile(r"\(\s*[,.;:]?\s*\)|\[\s*\]|“\s*”|\"\s*\"")
@@ -124,6 +127,8 @@ SPACE_BEFORE_PUNCTUATION = re.compile(r" +(?=[.,;:!?…)\]”])")
 SPACE_AFTER_OPENING = re.compile(r"(?<=[(\[“]) +")
 REPEATED_COMMA = re.compile(r"(?:\s*,){2,}")
 COMMA_BEFORE_STOP = re.compile(r",\s*(?=[.;:!?])")
+COLON_BEFORE_STOP = re.compile(r"[ \t]*:[ \t]*(?=[.;,!?]|$)", re.MULTILINE)  # "có trên: [link]."
+SENTENCE_START = re.compile(rf"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t][“\"(]))[{LOWER}]", re.MULTILINE)
 BLANK_LINES = re.compile(r"\n\s*\n\s*")
 UNKNOWN_SYMBOL = re.compile(r"[^\w\s.,;:!?…()\[\]“”\"'‘’«»–—-]")
 ACRONYM = re.compile(rf"(?<!\w)(?=[^\W\d_]*[{UPPER}][^\W\d_]*[{UPPER}])[^\W\d_]+(?!\w)")

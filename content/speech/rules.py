@@ -37,7 +37,9 @@ def _abbreviation_pattern(abbreviations: Mapping[str, str]) -> re.Pattern[str] |
         return None
     keys = sorted(abbreviations, key=len, reverse=True)
     alternatives = [re.escape(key) + (r"(?!\w)" if key[-1].isalnum() else "") for key in keys]
-    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})")
+    words = "|".join(re.escape(key) for key in keys if key.isalnum())
+    pair = rf"(?:{words})/(?:{words})(?![\w/])"
+    return re.compile(rf"(?<![\w/])(?:{pair}|{'|'.join(alternatives)})")
 
 
 class Reader:
@@ -71,6 +73,7 @@ class Reader:
             (p.NUMBER, self.number),
             (p.SYMBOL, lambda match: p.SYMBOLS[match.group(0)]),
             (p.RATE_SLASH, lambda match: " mỗi "),
+            (p.COMMAND_SLASH, lambda match: ""),
             (p.SLASH, lambda match: ", "),
         ]
 
@@ -127,7 +130,12 @@ class Reader:
     # Words with numbers -------------------------------------------------------------------
 
     def abbreviation(self, match: re.Match[str]) -> str:
-        spoken = self.abbreviations[match.group(0)]
+        written = match.group(0)
+        if written not in self.abbreviations:  # "KH/ĐU": a document's kind and its issuer
+            kind, issuer = (self.abbreviations[part] for part in written.split("/"))
+            joiner = " của " if kind.casefold() in p.DOCUMENT_KINDS else ", "
+            return kind + joiner + issuer
+        spoken = self.abbreviations[written]
         end = match.end()
         if not match.group(0)[-1].isalnum() and end < len(match.string) and match.string[end].isalnum():
             spoken += " "  # "TP.HCM": the dot was the only separator
@@ -171,8 +179,8 @@ class Reader:
         if issuer:
             name = self.abbreviations.get(issuer, issuer)
             sentence = _sentence_around(text, start, end)
-            named = name.casefold() in sentence.casefold() or re.search(
-                rf"(?<!\w){re.escape(issuer)}(?!\w)", sentence)
+            named = (p.ISSUER_FOLLOWS.match(text, end) or name.casefold() in sentence.casefold()
+                     or re.search(rf"(?<!\w){re.escape(issuer)}(?!\w)", sentence))
             if not named:
                 words.append(f"của {name}" + (f" khóa {self.cardinal(term)}" if term else ""))
         return " ".join(words)
@@ -216,8 +224,9 @@ class Reader:
     def ratio(self, match: re.Match[str], numerator: str = "a", denominator: str = "b") -> str:
         """"2/3" → "hai phần ba" when it reads as a fraction, "50/60" → "năm mươi trên sáu mươi"."""
         top, bottom = int(match[numerator]), int(match[denominator])
-        word = "phần" if 0 < top < bottom <= 10 else "trên"
-        return f"{self.cardinal(top)} {word} {self.cardinal(bottom)}"
+        if 0 < top < bottom <= 10:  # a fraction: "một phần tư", as 4 is said in "thứ tư"
+            return f"{self.cardinal(top)} phần {'tư' if bottom == 4 else self.cardinal(bottom)}"
+        return f"{self.cardinal(top)} trên {self.cardinal(bottom)}"
 
     def month_year(self, match: re.Match[str]) -> str:
         before = _word_before(match.string, match.start())
