@@ -43,6 +43,7 @@ class SpeechNormaliser:
         dropped: list[SpeechWarning] = []
         text = strip_markup(unicodedata.normalize("NFC", text),
                             lambda kind, token: dropped.append(SpeechWarning(kind, _shorten(token), "")))
+        text = p.SENTENCE_START.sub(p.SENTENCE_MARK, text)
         text = _tidy(self.reader.apply(text))
         return SpeechText(text, tuple(_merge(dropped + _unknown(text))))
 
@@ -71,9 +72,8 @@ def _tidy(text: str) -> str:
     text = p.SPACE_BEFORE_PUNCTUATION.sub("", text)
     text = p.SPACE_AFTER_OPENING.sub("", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
-    text = p.BLANK_LINES.sub("\n\n", text).strip()
-    # A sentence that began with a number ("40 năm đổi mới…") begins with a capital again.
-    return p.SENTENCE_START.sub(lambda match: match.group(0).upper(), text)
+    text = p.MARKED_START.sub(lambda match: match.group(1) + match.group(2).upper(), text)
+    return p.BLANK_LINES.sub("\n\n", text.replace(p.SENTENCE_MARK, "")).strip()
 
 
 def _shorten(token: str, limit: int = 80) -> str:

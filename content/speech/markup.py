@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from content.speech.patterns import UPPER
+
 _END_PUNCTUATION = ".!?:;…,"
 Notice = Callable[[str, str], None]
 
 # Editors' notes such as "[[CẦN BỔ SUNG: …]]" (content/models.py PLACEHOLDER_PATTERN is one
 # kind), with the rest of their sentence: "Xã hình thành từ: [[…]]." says nothing without it.
 PLACEHOLDER = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
+_NEW_SENTENCE = re.compile(rf"[ \t]*(?:$|\n|[{UPPER}])")
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")  # not the dot of "TP.HCM" or "dangcongsan.vn"
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
@@ -68,7 +71,10 @@ def _drop_placeholders(text: str, notice: Notice) -> str:
         for boundary in _SENTENCE_END.finditer(text, position, match.start()):
             start = boundary.end()
         following = _SENTENCE_END.search(text, match.end())
-        end = len(text) if following is None else following.end() - (following.group(0) == "\n")
+        if _NEW_SENTENCE.match(text, match.end()):  # "[[…]] Đại hội…": the note stood alone
+            end = match.end()
+        else:
+            end = len(text) if following is None else following.end() - (following.group(0) == "\n")
         kept.append(text[position:start])
         position = max(position, end)
     kept.append(text[position:])

@@ -128,7 +128,11 @@ SPACE_AFTER_OPENING = re.compile(r"(?<=[(\[“]) +")
 REPEATED_COMMA = re.compile(r"(?:\s*,){2,}")
 COMMA_BEFORE_STOP = re.compile(r",\s*(?=[.;:!?])")
 COLON_BEFORE_STOP = re.compile(r"[ \t]*:[ \t]*(?=[.;,!?]|$)", re.MULTILINE)  # "có trên: [link]."
-SENTENCE_START = re.compile(rf"(?:^|(?<=[.!?][ \t])|(?<=[.!?][ \t][“\"(]))[{LOWER}]", re.MULTILINE)
+# Sentences that start with something the rules rewrite ("40 năm…", "HTX…") are marked before
+# the rules run, and start with a capital again afterwards; others keep the writer's case.
+SENTENCE_MARK = "\x01"
+SENTENCE_START = re.compile(rf"(?:^|(?<=[.!?…][ \t]))(?=[\d~#{UPPER}])", re.MULTILINE)
+MARKED_START = re.compile(rf"{SENTENCE_MARK}(\W*?)(\w)")
 BLANK_LINES = re.compile(r"\n\s*\n\s*")
 UNKNOWN_SYMBOL = re.compile(r"[^\w\s.,;:!?…()\[\]“”\"'‘’«»–—-]")
 ACRONYM = re.compile(rf"(?<!\w)(?=[^\W\d_]*[{UPPER}][^\W\d_]*[{UPPER}])[^\W\d_]+(?!\w)")
