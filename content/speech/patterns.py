@@ -122,12 +122,12 @@ COMMAND_SLASH = re.compile(r"(?<![\w/])/(?=[a-z])")  # "lệnh /gopy": a bot com
 
 # Tidying after the rules, and what is left that nobody knows how to read.
 EMPTY_BRACKETS = re.compile(r"\(\s*[,.;:]?\s*\)|\[\s*\]|“\s*”|\"\s*\"")
-SPACES = re.compile(r"[ \t\u00A0\u2000-\u200B\u202F]+")
+SPACES = re.compile(r"[ \t\u00A0\u2000-\u200B\u202F]{2,}|[\t\u00A0\u2000-\u200B\u202F]")  # not each " "
 SPACE_BEFORE_PUNCTUATION = re.compile(r" +(?=[.,;:!?…)\]”])")
 SPACE_AFTER_OPENING = re.compile(r"(?<=[(\[“]) +")
-REPEATED_COMMA = re.compile(r"(?:\s*,){2,}")
+REPEATED_COMMA = re.compile(r",(?:\s*,)+")
 COMMA_BEFORE_STOP = re.compile(r",\s*(?=[.;:!?])")
-COLON_BEFORE_STOP = re.compile(r"[ \t]*:[ \t]*(?=[.;,!?]|$)", re.MULTILINE)  # "có trên: [link]."
+COLON_BEFORE_STOP = re.compile(r":[ \t]*(?=[.;,!?]|$)", re.MULTILINE)  # "có trên: [link]."
 # Sentences that start with something the rules rewrite ("40 năm…", "HTX…") are marked before
 # the rules run, and start with a capital again afterwards; others keep the writer's case.
 SENTENCE_MARK = "\x01"
@@ -135,7 +135,9 @@ SENTENCE_START = re.compile(rf"(?:^|(?<=[.!?…][ \t]))(?=[\d~#{UPPER}])", re.MU
 MARKED_START = re.compile(rf"{SENTENCE_MARK}(\W*?)(\w)")
 BLANK_LINES = re.compile(r"\n\s*\n\s*")
 UNKNOWN_SYMBOL = re.compile(r"[^\w\s.,;:!?…()\[\]“”\"'‘’«»–—-]")
-ACRONYM = re.compile(rf"(?<!\w)(?=[^\W\d_]*[{UPPER}][^\W\d_]*[{UPPER}])[^\W\d_]+(?!\w)")
+# A word with two capitals or more; the first letter is matched before the look-behind so that
+# the regex engine can skip to capitals instead of trying every position.
+ACRONYM = re.compile(rf"[{UPPER}](?<!\w[{UPPER}])(?=[^\W\d_]*[{UPPER}])[^\W\d_]*(?!\w)")
 ROMAN_ONLY = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _VOWELS = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ"
 SYLLABLE = re.compile(
