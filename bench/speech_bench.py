@@ -6,8 +6,9 @@ The text is the shipped pack's articles (title, summary, Markdown body), repeate
 reaches the size asked for, and normalised as one text (the worst case for the regex passes)
 and article by article (as the bulletin does). Baselines in the same run, over the same text
 (machines here are shared and noisy, so ratios matter): `str.split()`, and one regular
-expression that tokenises every word and symbol. `--per-rule` also times each rule alone over the whole text (without the skipping of
-lines that hold no digit, so the sum is more than the real run).
+expression that tokenises every word and symbol. `--per-rule` also times each rule alone
+over the whole text (without the skipping of lines that hold no digit, so the sum is more
+than the real run).
 Target: ≤ 1 s per megabyte. Figures go to bench/results/speech.json.
 """
 
