@@ -106,6 +106,7 @@ NUMBER = re.compile(
     r"|(?P<english>\d{1,3}(?:,\d{3}){2,})|(?P<dotted>\d+(?:\.\d+)+)"
     r"|(?P<plain>\d+)(?:,(?P<frac>\d+))?)(?!\d|[.,]\d)"
     rf"(?:[ \t]?(?P<unit>{_UNIT})(?![\w²³]))?")
+DIGITS = re.compile(r"\d+")
 LETTER_DASH_DIGIT = re.compile(rf"(?<=[{UPPER}{LOWER}])-(?=\d)")
 BEFORE_NUMBER = re.compile(r"[~≈]\s*(?=\d)|#\s*(?=\d)")
 
@@ -134,7 +135,10 @@ SENTENCE_MARK = "\x01"
 SENTENCE_START = re.compile(rf"(?:^|(?<=[.!?…][ \t]))(?=[\d~#{UPPER}])", re.MULTILINE)
 MARKED_START = re.compile(rf"{SENTENCE_MARK}(\W*?)(\w)")
 BLANK_LINES = re.compile(r"\n\s*\n\s*")
-UNKNOWN_SYMBOL = re.compile(r"[^\w\s.,;:!?…()\[\]“”\"'‘’«»–—-]")
+# Superscripts, fractions, Roman-numeral and circled-number characters count as letters to \w.
+UNKNOWN_SYMBOL = re.compile(
+    "[^\\w\\s.,;:!?…()\\[\\]“”\"'‘’«»–—-]|[\u00B2\u00B3\u00B9\u00BC-\u00BE\u2070-\u209F"
+    "\u2150-\u218F\u2460-\u24FF]")
 # A word with two capitals or more; the first letter is matched before the look-behind so that
 # the regex engine can skip to capitals instead of trying every position.
 ACRONYM = re.compile(rf"[{UPPER}](?<!\w[{UPPER}])(?=[^\W\d_]*[{UPPER}])[^\W\d_]*(?!\w)")

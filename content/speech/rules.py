@@ -80,6 +80,7 @@ class Reader:
             (p.LETTER_DASH_DIGIT, lambda match: " "),
             (p.BEFORE_NUMBER, lambda match: "khoảng " if match.group(0)[0] in "~≈" else "số "),
             (p.NUMBER, self.number),
+            (p.DIGITS, self.leftover),  # oddly written numbers ("x.13"): never leave a digit
         ], True))
         self.phases.append(([
             (p.SYMBOL, lambda match: p.SYMBOLS[match.group(0)]),
@@ -135,7 +136,13 @@ class Reader:
             spoken = self.integer(match["plain"])
         if match["unit"]:
             spoken += " " + p.UNITS[match["unit"]]
-        text, start, end = match.string, match.start(), match.end()
+        return self._spaced(spoken, match.string, match.start(), match.end())
+
+    def leftover(self, match: re.Match[str]) -> str:
+        return self._spaced(self.integer(match.group(0)), match.string, match.start(), match.end())
+
+    @staticmethod
+    def _spaced(spoken: str, text: str, start: int, end: int) -> str:
         if start and not (text[start - 1].isspace() or text[start - 1] in _OPENING):
             spoken = " " + spoken  # "QH15", "§5": a word of its own
         if end < len(text) and (text[end].isalpha() or text[end] in "§#@$€£¥"):
