@@ -1,9 +1,10 @@
 """The reading rules: each a pattern (patterns.py) and what to say for a match.
 
-Rules run one after another over the whole text, in the order of `Reader.rules`: codes and
-telephone numbers before dates (they contain slashes and hyphens), dates before ranges
-(19–25/1 is one date), ranges before times and numbers (7h30–11h), and the plain numbers
-last. Each rule's output has no digits left, so no later rule reads it twice.
+Rules run one after another, in the order of `Reader.phases` (those about numbers only over
+the lines that hold a digit): codes and telephone numbers before dates (they contain slashes
+and hyphens), abbreviations before Roman numerals ("ĐH XIV"), dates before ranges (19–25/1 is
+one date), ranges before times and numbers (7h30–11h), and the plain numbers last. Each
+rule's output has no digits left, so no later rule reads it twice.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def _abbreviation_pattern(abbreviations: Mapping[str, str]) -> re.Pattern[str] |
     keys = sorted(abbreviations, key=len, reverse=True)
     alternatives = [re.escape(key) + (r"(?!\w)" if key[-1].isalnum() else "") for key in keys]
     words = "|".join(re.escape(key) for key in keys if key.isalnum())
-    pair = rf"(?:{words})/(?:{words})(?![\w/])"
-    return re.compile(rf"(?<![\w/])(?:{pair}|{'|'.join(alternatives)})")
+    if words:  # "KH/ĐU" read from its parts
+        alternatives.insert(0, rf"(?:{words})/(?:{words})(?![\w/])")
+    return re.compile(rf"(?<![\w/])(?:{'|'.join(alternatives)})")
 
 
 def _apply(text: str, rules: list[Rule]) -> str:
