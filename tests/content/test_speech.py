@@ -192,3 +192,16 @@ def test_a_bad_table_is_refused_with_what_is_wrong(tmp_path: Path, text: str, pr
 def test_table_text_is_stored_nfc():
     table = parse_abbreviations("abbreviations:\n  HTX: ho\u031b\u0323p ta\u0301c xa\u0303\n")
     assert table == {"HTX": "hợp tác xã"}
+
+
+def test_any_table_works_even_without_plain_word_keys():
+    assert normalise_for_speech("ông / bà ở TP. Vinh", {"TP.": "Thành phố"}).text == (
+        "ông, bà ở Thành phố Vinh")
+    assert normalise_for_speech("theo KH/ĐU", {"KH/ĐU": "kế hoạch Đảng ủy"}).text == (
+        "theo kế hoạch Đảng ủy")
+
+
+def test_oddly_spaced_numbers_are_still_read():
+    spoken = READER("Hết năm 2025.13 người và.07:30 nữa")
+    assert not any(char.isdigit() for char in spoken.text), spoken.text
+    assert "mười ba" in spoken.text
