@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -306,7 +307,7 @@ def report(
     if layout not in LAYOUTS:
         fail(f"Thể thức '{layout}' không có: dùng --layout party (Đảng ủy) hoặc "
              f"--layout state (UBND xã).")
-    if number is not None and not number.strip().isalnum():
+    if number is not None and not re.fullmatch(r"[0-9A-Za-z]{1,10}", number.strip()):
         fail(f"Số văn bản '{number}' không hợp lệ: chỉ ghi con số, ví dụ --number 12.")
     pack = pack_or_exit(settings)
     try:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from bot.reports.layout.metrics import longest_word_cm, text_width_cm
 
 # Rounding in Word and LibreOffice (twips, points) and kerning differences: a measured line
-# gets 2 % and 0.05 cm more room than the font's advance widths add up to.
-SLACK_FACTOR = 1.02
+# gets 1 % and 0.05 cm more room than the font's advance widths add up to.
+SLACK_FACTOR = 1.01
 SLACK_CM = 0.05
 SHRINK_STEP = 0.5  # points
 

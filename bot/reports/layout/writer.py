@@ -45,9 +45,9 @@ FONT = "Times New Roman"
 PAGE_CM = (21.0, 29.7)
 TOP_CM, BOTTOM_CM, LEFT_CM, RIGHT_CM = 2.0, 2.0, 3.0, 1.5
 TEXT_WIDTH_CM = PAGE_CM[0] - LEFT_CM - RIGHT_CM
-# Printed letterheads customarily reach a little into the margins; half a centimetre keeps
-# the longest commune names on one line at the sizes the rules ask for.
-HEADER_WIDTH_CM = TEXT_WIDTH_CM + 0.5
+# Printed letterheads customarily reach a little into the margins; 0.35 cm on each side keeps
+# long commune names on one line at the sizes the rules ask for.
+HEADER_WIDTH_CM = TEXT_WIDTH_CM + 0.7
 HEADER_PADDING_CM = 0.1
 TABLE_PADDING_CM = 0.19  # Word's default left and right cell margin
 INDENT_CM = 1.0
