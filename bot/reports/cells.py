@@ -5,9 +5,10 @@ LibreOffice. A value that starts with a formula trigger would run as a formula t
 (CWE-1236), so every text value of a spreadsheet or CSV passes through `neutralise` first:
 a line that starts with = + - @ tab, CR or NUL — also after leading spaces, NBSP or
 zero-width characters, and on any line of a multi-line value, because spreadsheet importers
-split cells on line breaks — gets a single quote in front of it. The quote is the OWASP-recommended escape; it also
-keeps "+84…" phone numbers and "-1" as text instead of numbers. A Word document evaluates
-nothing, so its text (`docx_text`) keeps what the resident wrote, quote-free.
+split cells on line breaks — gets a single quote in front of it. The quote is the
+OWASP-recommended escape; it also keeps "+84…" phone numbers and "-1" as text instead of
+numbers. A Word document evaluates nothing, so its text (`docx_text`) keeps what the
+resident wrote, quote-free.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from bot.reports.layout import (
 )
 from bot.reports.layout.fit import Line, fit_two_columns, roomy, table_widths
 from bot.reports.layout.metrics import text_width_cm
-from bot.reports.layout.writer import HEADER_PADDING_CM, HEADER_WIDTH_CM, TEXT_WIDTH_CM
+from bot.reports.layout.rules import HEADER_PADDING_CM, HEADER_WIDTH_CM, TEXT_WIDTH_CM
 from bot.settings import Settings
 from content.loader import load_pack
 from tests.conftest import MINI_PACK, SHIPPED_PACK

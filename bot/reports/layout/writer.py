@@ -1,96 +1,41 @@
-"""A `DocumentSpec` as a DOCX in the Party's layout (Hướng dẫn 36-HD/VPTW) or the state's
-(Nghị định 30/2020/NĐ-CP).
-
-Both rules: A4 portrait; margins 20–25 mm top and bottom, 30–35 mm left, 15–20 mm right;
-Times New Roman; the first line of a paragraph indented 1–1.27 cm, at least 6 pt between
-paragraphs; the page number centred at the top from the second page. Party documents put
-the body above the issuer and the issuer top left with a "*" under it, "ĐẢNG CỘNG SẢN
-VIỆT NAM" top right (15 pt, bold, a line under it), the number "Số 12-BC/ĐU" under the star
-and the place and date in italics under the heading; "Nơi nhận:" is underlined, its entries
-end with commas. State documents carry the national title and motto top right and the
-issuer top left with a short line under it, "Số: 12/BC-UBND", "Nơi nhận:" in bold italics,
-entries ending with semicolons. Sizes follow each rule's table (`PARTY`, `STATE`).
-"""
+"""A `DocumentSpec` as a DOCX: the page and styles the rules ask for, the frame
+(`frame.py`) and the body blocks (headings, paragraphs, tables kept together with their
+charts, pictures)."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from bot.reports.cells import docx_text
 from bot.reports.layout import ooxml
-from bot.reports.layout.fit import Line, fit_two_columns, table_widths
-from bot.reports.layout.letterhead import date_line, number_line
-from bot.reports.layout.spec import (
-    DocumentSpec,
-    Heading,
-    Image,
-    Letterhead,
-    Paragraph,
-    Percent,
-    Run,
-    Table,
+from bot.reports.layout.fit import table_widths
+from bot.reports.layout.frame import add_runs, tight, write_letterhead, write_signature, write_title
+from bot.reports.layout.rules import (
+    BOTTOM_CM,
+    FONT,
+    INDENT_CM,
+    LEFT_CM,
+    PAGE_CM,
+    RIGHT_CM,
+    TABLE_PADDING_CM,
+    TEXT_WIDTH_CM,
+    TOP_CM,
+    Sizes,
+    sizes_for,
 )
+from bot.reports.layout.spec import DocumentSpec, Heading, Image, Paragraph, Percent, Table
 from content.text import format_number
 
-FONT = "Times New Roman"
-PAGE_CM = (21.0, 29.7)
-TOP_CM, BOTTOM_CM, LEFT_CM, RIGHT_CM = 2.0, 2.0, 3.0, 1.5
-TEXT_WIDTH_CM = PAGE_CM[0] - LEFT_CM - RIGHT_CM
-# Printed letterheads customarily reach a little into the margins; 0.35 cm on each side keeps
-# long commune names on one line at the sizes the rules ask for.
-HEADER_WIDTH_CM = TEXT_WIDTH_CM + 0.7
-HEADER_PADDING_CM = 0.1
-TABLE_PADDING_CM = 0.19  # Word's default left and right cell margin
-INDENT_CM = 1.0
-PARTY_TITLE = "ĐẢNG CỘNG SẢN VIỆT NAM"
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-RECIPIENTS = "Nơi nhận:"
-SIGNATURE_LINES = 4  # room for the signature and the seal
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
-
-
-@dataclass(frozen=True)
-class Sizes:
-    """Point sizes of one rule's elements; `*_min` is the smallest the rule allows."""
-
-    title: float  # "ĐẢNG CỘNG SẢN VIỆT NAM" or the national title
-    title_min: float
-    motto: float
-    organisation: float  # the issuer and the body above it
-    organisation_min: float
-    number: float
-    date: float
-    date_min: float
-    type_name: float  # "BÁO CÁO"
-    subject: float
-    text: float
-    table: float
-    signer: float
-    recipients_head: float
-    recipients: float
-
-
-PARTY = Sizes(title=15, title_min=14, motto=0, organisation=14, organisation_min=13,
-              number=14, date=14, date_min=13, type_name=16, subject=14, text=14, table=13,
-              signer=14, recipients_head=14, recipients=12)
-STATE = Sizes(title=13, title_min=12, motto=14, organisation=13, organisation_min=12,
-              number=13, date=14, date_min=13, type_name=14, subject=14, text=14, table=13,
-              signer=14, recipients_head=12, recipients=11)
-
-
-def sizes_for(letterhead: Letterhead) -> Sizes:
-    return PARTY if letterhead.layout == "party" else STATE
 
 
 def percent_text(share: Percent) -> str:
@@ -168,115 +113,6 @@ def new_document(sizes: Sizes):
     ooxml.page_field(number)
     return document
 
-
-def tight(paragraph, align=WD_ALIGN_PARAGRAPH.CENTER):
-    """A paragraph inside a letterhead or table cell: single spacing, no indent, no gap."""
-    layout = paragraph.paragraph_format
-    layout.space_before = layout.space_after = Pt(0)
-    layout.line_spacing = 1.0
-    layout.first_line_indent = Cm(0)
-    paragraph.alignment = align
-    return paragraph
-
-
-def add_runs(paragraph, content: str | tuple[Run, ...], *, size: float | None = None,
-             bold: bool = False, italic: bool = False, underline: bool = False) -> None:
-    runs = (Run(content),) if isinstance(content, str) else content
-    for piece in runs:
-        if not piece.text:
-            continue
-        run = paragraph.add_run(docx_text(piece.text))
-        run.bold = (piece.bold or bold) or None
-        run.italic = (piece.italic or italic) or None
-        run.underline = underline or None
-        if size is not None:
-            run.font.size = Pt(size)
-
-
-def cell_lines(cell, lines: list[Line | None]) -> None:
-    """Centred lines in a cell; None is an empty line."""
-    first = cell.paragraphs[0]
-    for index, line in enumerate(lines):
-        paragraph = tight(first if index == 0 else cell.add_paragraph())
-        if line is not None:
-            add_runs(paragraph, line.text, size=line.pt, bold=line.bold, italic=line.italic,
-                     underline=line.underline)
-
-
-def rule(container, width_cm: float, column_cm: float, padding_cm: float = HEADER_PADDING_CM):
-    """A short centred line under the line above it (state issuer, state subject)."""
-    paragraph = tight(container.add_paragraph())
-    side = max((column_cm - width_cm) / 2 - padding_cm, 0)
-    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Cm(side)
-    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    paragraph.paragraph_format.line_spacing = Pt(3)
-    ooxml.bottom_border(paragraph)
-    return paragraph
-
-
-# --- the letterhead ---------------------------------------------------------------------
-
-def letterhead_lines(spec: DocumentSpec, sizes: Sizes):
-    """(issuer lines, number line, heading lines, date line) as measured `Line`s."""
-    head = spec.letterhead
-    issuer = []
-    if head.parent:
-        issuer.append(Line(head.parent.upper(), sizes.organisation, sizes.organisation_min))
-    issuer.append(Line(head.body.upper(), sizes.organisation, sizes.organisation_min,
-                       bold=True))
-    number = Line(number_line(head, spec.type_code, spec.number), sizes.number,
-                  sizes.organisation_min)
-    date = Line(date_line(head.place, spec.day), sizes.date, sizes.date_min, italic=True)
-    if head.layout == "party":
-        heading = [Line(PARTY_TITLE, sizes.title, sizes.title_min, bold=True, underline=True)]
-    else:
-        heading = [Line(NATION, sizes.title, sizes.title_min, bold=True),
-                   Line(MOTTO, sizes.motto, sizes.motto - 1, bold=True, underline=True)]
-    return issuer, number, heading, date
-
-
-def write_letterhead(document, spec: DocumentSpec, sizes: Sizes) -> None:
-    """Two borderless columns: issuer and number left, heading and date right, the number
-    and the date on the same line."""
-    issuer, number, heading, date = letterhead_lines(spec, sizes)
-    left, right = fit_two_columns([*issuer, number], [*heading, date], HEADER_WIDTH_CM,
-                                  HEADER_PADDING_CM)
-    table = document.add_table(rows=2, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    ooxml.no_borders(table)
-    ooxml.cell_margins(table, HEADER_PADDING_CM)
-    ooxml.fixed_widths(table, [left, right])
-    top_left, top_right = table.rows[0].cells
-    bottom_left, bottom_right = table.rows[1].cells
-    if spec.letterhead.layout == "party":
-        cell_lines(top_left, [*issuer, Line("*", issuer[-1].pt, issuer[-1].pt)])
-    else:
-        cell_lines(top_left, issuer)
-        rule(top_left, issuer[-1].width * 0.4, left)
-    cell_lines(top_right, heading)
-    cell_lines(bottom_left, [number])
-    cell_lines(bottom_right, [date])
-    for row in table.rows:
-        ooxml.keep_row_whole(row)
-
-
-def write_title(document, spec: DocumentSpec, sizes: Sizes) -> None:
-    name = tight(document.add_paragraph())
-    name.paragraph_format.space_before = Pt(18)
-    add_runs(name, spec.type_name.upper(), size=sizes.type_name, bold=True)
-    subject = tight(document.add_paragraph())
-    add_runs(subject, spec.subject, size=sizes.subject, bold=True)
-    for paragraph in (name, subject):
-        paragraph.paragraph_format.keep_with_next = True
-    if spec.letterhead.layout == "party":
-        dashes = tight(document.add_paragraph())
-        add_runs(dashes, "-----", size=sizes.subject)
-        dashes.paragraph_format.space_after = Pt(12)
-    else:
-        rule(document, TEXT_WIDTH_CM / 3, TEXT_WIDTH_CM, padding_cm=0).paragraph_format \
-            .space_after = Pt(12)
-
-
 # --- the body ---------------------------------------------------------------------------
 
 def write_paragraph(document, block: Paragraph, sizes: Sizes):
@@ -341,47 +177,6 @@ def write_table(document, block: Table, sizes: Sizes) -> None:
         write_image(document, block.chart, sizes)
     spacer = document.add_paragraph()  # the table's own gap before what follows
     spacer.paragraph_format.space_after = Pt(0)
-
-
-# --- the signature and the recipients ---------------------------------------------------
-
-def recipient_lines(head: Letterhead) -> list[str]:
-    """"- X," … "- Lưu: VPĐU." (Party) or "- X;" … "- Lưu: VT." (state)."""
-    separator = "," if head.layout == "party" else ";"
-    entries = [entry.rstrip(",;.") for entry in head.recipients]
-    return [f"- {entry}{'.' if index == len(entries) - 1 else separator}"
-            for index, entry in enumerate(entries)]
-
-
-def write_signature(document, head: Letterhead, sizes: Sizes) -> None:
-    """"Nơi nhận" bottom left, the signature block bottom right, as one unbreakable row."""
-    signer = [Line(head.authority.upper(), sizes.signer, sizes.signer, bold=True)]
-    if head.signer_title:
-        signer.append(Line(head.signer_title.upper(), sizes.signer, sizes.signer, bold=True))
-    name = Line(head.signer_name, sizes.signer, sizes.signer, bold=True) \
-        if head.signer_name else None
-    measured = [*signer, *([name] if name else [])]
-    right = max(max(line.width for line in measured) * 1.05 + 2 * TABLE_PADDING_CM,
-                TEXT_WIDTH_CM * 0.45)
-    table = document.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    ooxml.no_borders(table)
-    ooxml.fixed_widths(table, [TEXT_WIDTH_CM - right, right])
-    ooxml.keep_row_whole(table.rows[0])
-    left_cell, right_cell = table.rows[0].cells
-    cell_lines(right_cell, [*signer, *[None] * SIGNATURE_LINES, name])
-    lines = recipient_lines(head)
-    if not lines:
-        return
-    heading = tight(left_cell.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
-    if head.layout == "party":
-        add_runs(heading, RECIPIENTS, size=sizes.recipients_head, underline=True)
-    else:
-        add_runs(heading, RECIPIENTS, size=sizes.recipients_head, bold=True, italic=True)
-    for line in lines:
-        add_runs(tight(left_cell.add_paragraph(), WD_ALIGN_PARAGRAPH.LEFT), line,
-                 size=sizes.recipients)
-
 
 # --- the whole document -----------------------------------------------------------------
 
