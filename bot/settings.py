@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -70,6 +71,25 @@ class Settings(BaseSettings):
     retention_days: int = Field(365, ge=1, le=3650)
     quiz_round_size: int = Field(10, ge=1, le=50)
 
+    # The letterhead of reports (bot/reports/layout). Party documents (Hướng dẫn 36-HD/VPTW)
+    # go to the Party committee, state documents (Nghị định 30/2020/NĐ-CP) to the People's
+    # Committee. Empty organisation lines are derived from the pack's organisation; the
+    # signer's title and name are left blank for a hand signature until they are set.
+    report_party_parent: str | None = None
+    report_party_body: str | None = None
+    report_party_symbol: str = "ĐU"
+    report_signer_authority: str = "T/M BAN THƯỜNG VỤ"
+    report_signer_title: str | None = None
+    report_signer_name: str | None = None
+    report_recipients: Annotated[list[str], NoDecode] = ["Lưu: VPĐU"]
+    report_state_parent: str | None = None
+    report_state_body: str | None = None
+    report_state_symbol: str = "UBND"
+    report_state_signer_authority: str = "TM. ỦY BAN NHÂN DÂN"
+    report_state_signer_title: str | None = None
+    report_state_signer_name: str | None = None
+    report_state_recipients: Annotated[list[str], NoDecode] = ["Lưu: VT"]
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
@@ -106,6 +126,14 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError(f"cần một địa chỉ http(s)://, nhận được '{value}'")
         return value.rstrip("/")
+
+    @field_validator("report_recipients", "report_state_recipients", mode="before")
+    @classmethod
+    def _recipients_list(cls, value: str | list[str]) -> list[str]:
+        # One line of .env: "Ban Tuyên giáo và Dân vận Thành ủy; UBND xã; Lưu: VPĐU"
+        if isinstance(value, str):
+            value = value.split(";")
+        return [unicodedata.normalize("NFC", item.strip()) for item in value if item.strip()]
 
     @field_validator("telegram_webhook_secret")
     @classmethod

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -285,27 +286,45 @@ def report(
         "--out", help="Tệp kết quả, ví dụ bao-cao.docx.")] = None,
     format_: Annotated[str | None, typer.Option(
         "--format", help="docx hoặc xlsx (mặc định: theo đuôi tệp --out).")] = None,
+    layout: Annotated[str, typer.Option(
+        "--layout", help="Thể thức: party (văn bản của Đảng ủy, mặc định) hoặc state "
+                         "(văn bản của UBND xã).")] = "party",
+    number: Annotated[str | None, typer.Option(
+        "--number", help="Số văn bản, ví dụ 12 (để trống thì văn thư ghi tay khi vào "
+                         "sổ).")] = None,
     by: Actor = "",
 ) -> None:
     """Lập báo cáo tổng hợp ý kiến góp ý cho một dự thảo (Word hoặc Excel có biểu đồ)."""
     from bot.reports import summary
     from bot.reports.export_filters import ExportError, known_draft, output_path
+    from bot.reports.layout import LAYOUTS, letterhead
 
     settings = settings_or_exit()
     if draft is None:
         fail("Cần chọn dự thảo: --draft MÃ (xem mã bằng: loaso content check).")
     if out is None:
         fail("Cần chỉ định tệp kết quả: --out TỆP (ví dụ --out bao-cao.docx).")
+    if layout not in LAYOUTS:
+        fail(f"Thể thức '{layout}' không có: dùng --layout party (Đảng ủy) hoặc "
+             f"--layout state (UBND xã).")
+    if number is not None and not re.fullmatch(r"[0-9A-Za-z]{1,10}", number.strip()):
+        fail(f"Số văn bản '{number}' không hợp lệ: chỉ ghi con số, ví dụ --number 12.")
     pack = pack_or_exit(settings)
     try:
         path, kind = output_path(out, summary.FORMATS, format_)
         known_draft(pack, draft)
     except ExportError as error:
         fail(str(error))
+    head = letterhead(settings, pack, layout)
     published = _run(settings, lambda database: summary.write_report(
-        database, pack, out=path, kind=kind, draft_id=draft, actor=by))
+        database, pack, out=path, kind=kind, draft_id=draft, actor=by, head=head,
+        number=number))
     typer.echo(f"Đã lập báo cáo ({published.rows} ý kiến) ra {published.path}.")
     typer.echo(f"Đã ghi nhật ký xuất dữ liệu: người lập {by}, SHA-256 {published.sha256}.")
+    if head.signer_name is None:
+        setting = "LOASO_REPORT_SIGNER_NAME" if layout == "party" \
+            else "LOASO_REPORT_STATE_SIGNER_NAME"
+        typer.echo(f"Lưu ý: chưa đặt {setting} nên ô ký để trống họ tên người ký.")
 
 
 # --- meetings -------------------------------------------------------------------------------

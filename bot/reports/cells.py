@@ -2,11 +2,13 @@
 
 Residents type comments, names and meeting notes; staff open the exports in Excel or
 LibreOffice. A value that starts with a formula trigger would run as a formula there
-(CWE-1236), so every text value passes through `neutralise` first: a line that starts with
-= + - @ tab, CR or NUL — also after leading spaces, NBSP or zero-width characters, and on
-any line of a multi-line value, because spreadsheet importers split cells on line breaks —
-gets a single quote in front of it. The quote is the OWASP-recommended escape; it also
-keeps "+84…" phone numbers and "-1" as text instead of numbers.
+(CWE-1236), so every text value of a spreadsheet or CSV passes through `neutralise` first:
+a line that starts with = + - @ tab, CR or NUL — also after leading spaces, NBSP or
+zero-width characters, and on any line of a multi-line value, because spreadsheet importers
+split cells on line breaks — gets a single quote in front of it. The quote is the
+OWASP-recommended escape; it also keeps "+84…" phone numbers and "-1" as text instead of
+numbers. A Word document evaluates nothing, so its text (`docx_text`) keeps what the
+resident wrote, quote-free.
 """
 
 from __future__ import annotations
@@ -61,11 +63,6 @@ def is_dangerous(value: str) -> bool:
     return bool(value) and _DANGER.search(value) is not None
 
 
-def xml_text(value: str) -> str:
-    """Neutralised, and with characters XML forbids shown as U+FFFD (python-docx refuses them)."""
-    return _XML_ILLEGAL.sub("\ufffd", neutralise(value))
-
-
 def spreadsheet_text(value: str) -> str:
     """Neutralised for a cell that xlsxwriter writes itself (headers, report sheets).
 
@@ -77,3 +74,16 @@ def spreadsheet_text(value: str) -> str:
     if value.startswith("<r>") and value.endswith("</r>"):
         return QUOTE + value
     return value
+
+
+def docx_text(value: str) -> str:
+    """Text for a Word document: NFC, and characters XML forbids shown as U+FFFD.
+
+    No formula escape: Word does not evaluate text, so a comment "=1+1" is printed as the
+    resident wrote it. The leading quote belongs to spreadsheets and CSV only.
+    """
+    if not value:
+        return ""
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return _XML_ILLEGAL.sub("\ufffd", value)

@@ -6,7 +6,13 @@ import unicodedata
 
 import pytest
 
-from bot.reports.cells import cell_text, is_dangerous, neutralise, spreadsheet_text, xml_text
+from bot.reports.cells import (
+    cell_text,
+    docx_text,
+    is_dangerous,
+    neutralise,
+    spreadsheet_text,
+)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -50,10 +56,13 @@ def test_cell_text_normalises_to_nfc_and_neutralises():
     assert cell_text(None) == ""
 
 
-def test_xml_text_replaces_what_xml_cannot_carry():
-    assert xml_text("a\x01b\x0bc") == "a\ufffdb\ufffdc"
-    assert xml_text("\0=x") == "'\ufffd=x"
-    assert xml_text("dòng\tmột\ndòng hai") == "dòng\tmột\ndòng hai"
+def test_docx_text_replaces_what_xml_cannot_carry_and_adds_no_quote():
+    assert docx_text("a\x01b\x0bc") == "a\ufffdb\ufffdc"
+    assert docx_text("\0=x") == "\ufffd=x"
+    assert docx_text("dòng\tmột\ndòng hai") == "dòng\tmột\ndòng hai"
+    for written in ("=HYPERLINK(\"http://x\")", "@lệnh", "+84912345678", "-1", " =x"):
+        assert docx_text(written) == written  # Word evaluates nothing: printed as written
+    assert docx_text("Nghi\u0303") == "Nghĩ"  # NFC
 
 
 def test_spreadsheet_text_defuses_xlsxwriter_rich_string_markup():

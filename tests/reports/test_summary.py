@@ -13,9 +13,12 @@ import pytest
 from docx.oxml.ns import qn
 
 from bot.reports import summary
+from bot.reports.layout import date_line, letterhead, place_name
+from bot.settings import Settings
 from content.loader import load_pack
 from tests.bot.test_cli import run
 from tests.conftest import MINI_PACK, SHIPPED_PACK, count_rows
+from tests.reports.office import needs_libreoffice, on_one_line, pdf_pages
 from tests.reports.test_export import add_comments, assert_no_formula, audits, cli_env
 
 CONSULTATION = [
@@ -40,9 +43,16 @@ def pack():
     return loaded
 
 
-async def make_report(database, pack, out, kind=None):
+SIGNER = {"report_party_parent": "Đảng bộ thành phố Thử", "report_signer_title": "Bí thư",
+          "report_signer_name": "Lê Văn Ký",
+          "report_recipients": "Ban Tuyên giáo và Dân vận Thành ủy; Lưu: VPĐU"}
+
+
+async def make_report(database, pack, out, kind=None, layout="party", actor="Nguyễn Văn Cán Bộ",
+                      **settings):
+    head = letterhead(Settings(_env_file=None, **(settings or SIGNER)), pack, layout)
     return await summary.write_report(database, pack, out=out, kind=kind or out.suffix[1:],
-                                      draft_id="bao-cao", actor="Nguyễn Văn Cán Bộ")
+                                      draft_id="bao-cao", actor=actor, head=head, number="7")
 
 
 def blocks(document) -> list[tuple[str, str]]:
@@ -79,7 +89,7 @@ async def test_docx_report_lists_every_comment_under_its_section(database, pack,
     assert economy[0].startswith("1. Không tán thành — mã GY-")
     assert "người góp ý: Trần Thị Bình" in economy[0] and "thôn: Thôn 1" in economy[0]
     assert "trạng thái: Mới" in economy[0]
-    assert economy[1] == "'=1+1 chưa đúng số liệu"
+    assert economy[1] == "=1+1 chưa đúng số liệu"  # Word prints it; no spreadsheet quote
     assert economy[2] == "Ghi chú của cán bộ: Chuyển tổ biên tập"
     assert economy[3].startswith("2. Tán thành")
     assert "nguồn: Hội nghị — Hội nghị thôn 1" in economy[3]
@@ -87,7 +97,7 @@ async def test_docx_report_lists_every_comment_under_its_section(database, pack,
     general = under(document, "Góp ý chung")
     pseudonym = re.search(r"người góp ý: (ND-[0-9A-F]{8})", general[0]).group(1)
     assert pseudonym in economy[3]  # the same resident, the same label
-    assert under(document, "Phần I. Đánh giá (")[1] == "'@lệnh"
+    assert under(document, "Phần I. Đánh giá (")[1] == "@lệnh"
     assert under(document, "Xã hội") == ["Chưa có ý kiến."]
     body = "\n".join(text for _, text in blocks(document))
     for hidden in ("ý kiến gửi hai lần", "quảng cáo bán hàng", "tôi đổi ý"):
@@ -97,23 +107,31 @@ async def test_docx_report_lists_every_comment_under_its_section(database, pack,
         assert b"111222333" not in archive.read("word/document.xml")
 
 
-async def test_docx_report_has_the_administrative_header_and_count_tables(database, pack,
-                                                                          tmp_path):
+def cell_lines(cell) -> list[str]:
+    return [paragraph.text for paragraph in cell.paragraphs]
+
+
+async def test_docx_report_has_the_party_layout_and_count_tables(database, pack, tmp_path):
     await add_comments(database, pack, *CONSULTATION)
     out = tmp_path / "bao-cao.docx"
     await make_report(database, pack, out)
     document = docx.Document(str(out))
 
-    header = document.tables[0].rows[0].cells
-    assert header[0].text.splitlines()[0] == "ĐẢNG ỦY XÃ THỬ NGHIỆM"
-    nation, motto, _, place = header[1].text.splitlines()
-    assert nation == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    assert motto == "Độc lập - Tự do - Hạnh phúc"
-    motto_run = header[1].paragraphs[1].runs[0]
-    assert motto_run.bold and motto_run.underline
+    header = document.tables[0]
+    assert cell_lines(header.cell(0, 0)) == ["ĐẢNG BỘ THÀNH PHỐ THỬ", "ĐẢNG ỦY XÃ THỬ NGHIỆM", "*"]
+    assert cell_lines(header.cell(1, 0)) == ["Số 7-BC/ĐU"]
+    assert cell_lines(header.cell(0, 1)) == ["ĐẢNG CỘNG SẢN VIỆT NAM"]
+    title_run = header.cell(0, 1).paragraphs[0].runs[0]
+    assert title_run.bold and title_run.underline
+    (place,) = cell_lines(header.cell(1, 1))
     assert re.fullmatch(r"Thử Nghiệm, ngày \d\d tháng \d{1,2} năm 20\d\d", place)
-    title = next(p for p in document.paragraphs if p.text == "BÁO CÁO TỔNG HỢP Ý KIẾN GÓP Ý")
-    assert title.runs[0].bold and title.alignment == 1  # centred
+    texts = [p.text for p in document.paragraphs]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in texts
+    name = next(p for p in document.paragraphs if p.text == "BÁO CÁO")
+    assert name.runs[0].bold and name.alignment == 1  # centred
+    assert texts[texts.index("BÁO CÁO") + 1] == ("Tổng hợp ý kiến góp ý vào Dự thảo Báo cáo chính "
+                                                 "trị (thử nghiệm) (phiên\u00a0bản\u00a02)")
+    assert any(text.endswith("Người lập báo cáo: Nguyễn Văn Cán Bộ.") for text in texts)
 
     sections, stances, sources = ([[cell.text for cell in row.cells] for row in table.rows]
                                   for table in document.tables[1:4])
@@ -129,13 +147,77 @@ async def test_docx_report_has_the_administrative_header_and_count_tables(databa
     assert sources[1:] == [["Telegram", "4", "80%"], ["Hội nghị", "1", "20%"],
                            ["Tổng cộng", "5", "100%"]]
 
+    sign = document.tables[-1]
+    assert cell_lines(sign.cell(0, 0)) == ["Nơi nhận:", "- Ban Tuyên giáo và Dân vận Thành ủy,",
+                                           "- Lưu: VPĐU."]
+    assert cell_lines(sign.cell(0, 1)) == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ", "", "", "", "",
+                                           "Lê Văn Ký"]
+
+
+async def test_docx_report_for_the_peoples_committee_keeps_the_state_motto(database, pack,
+                                                                         tmp_path):
+    out = tmp_path / "bao-cao.docx"
+    await make_report(database, pack, out, layout="state",
+                      report_state_signer_title="Chủ tịch", report_state_signer_name="Phạm Thị C")
+    document = docx.Document(str(out))
+    header = document.tables[0]
+    assert cell_lines(header.cell(0, 0))[0] == "UBND XÃ THỬ NGHIỆM"
+    assert cell_lines(header.cell(0, 1)) == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                                            "Độc lập - Tự do - Hạnh phúc"]
+    assert cell_lines(header.cell(1, 0)) == ["Số: 7/BC-UBND"]
+    sign = document.tables[-1]
+    assert cell_lines(sign.cell(0, 0)) == ["Nơi nhận:", "- Lưu: VT."]
+    assert cell_lines(sign.cell(0, 1)) == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "", "", "",
+                                           "Phạm Thị C"]
+
+
+async def test_signer_and_actor_are_escaped_in_the_xlsx_and_printed_as_written_in_the_docx(
+        database, pack, tmp_path):
+    await add_comments(database, pack, *CONSULTATION)
+    settings = {**SIGNER, "report_signer_name": "@Lê Văn Ký"}
+    sheet_out, word_out = tmp_path / "bao-cao.xlsx", tmp_path / "bao-cao.docx"
+    await make_report(database, pack, sheet_out, actor="=Cán bộ", **settings)
+    await make_report(database, pack, word_out, actor="=Cán bộ", **settings)
+    assert_no_formula(sheet_out)
+    cells = {cell.value for row in openpyxl.load_workbook(sheet_out)["Tổng hợp"].iter_rows()
+             for cell in row if isinstance(cell.value, str)}
+    assert {"'@Lê Văn Ký", "'=Cán bộ", "T/M BAN THƯỜNG VỤ, BÍ THƯ"} <= cells
+    assert "@Lê Văn Ký" not in cells and "=Cán bộ" not in cells
+    document = docx.Document(str(word_out))
+    assert cell_lines(document.tables[-1].cell(0, 1))[-1] == "@Lê Văn Ký"
+    with zipfile.ZipFile(word_out) as archive:
+        xml = archive.read("word/document.xml").decode()
+    assert "'@" not in xml and "'=" not in xml and ">'" not in xml
+
+
+@needs_libreoffice
+async def test_printed_report_keeps_header_lines_and_table_headings_on_one_line(
+        database, tmp_path):
+    shipped, _ = load_pack(SHIPPED_PACK)
+    await add_comments(database, shipped, *[{"draft": draft_id, "text": "Ý kiến thử."}
+                                            for draft_id in list(shipped.drafts)[:1]])
+    draft_id = next(iter(shipped.drafts))
+    out = tmp_path / "bao-cao.docx"
+    head = letterhead(Settings(_env_file=None, report_signer_title="Phó Bí thư Thường trực",
+                               report_signer_name="Ngô Xuân Phương"), shipped)
+    await summary.write_report(database, shipped, out=out, kind="docx", draft_id=draft_id,
+                               actor="Nguyễn Văn A", head=head, number="12")
+    pages = pdf_pages(out, tmp_path)
+    for line in ("ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG", "ĐẢNG ỦY XÃ NAM AN PHỤ", "Số 12-BC/ĐU",
+                 "ĐẢNG CỘNG SẢN VIỆT NAM", "BÁO CÁO", "T/M BAN THƯỜNG VỤ",
+                 "PHÓ BÍ THƯ THƯỜNG TRỰC"):
+        assert on_one_line(pages, line), (line, pages[0])
+    assert re.search(r"Nam An Phụ, ngày \d\d tháng \d{1,2} năm 20\d\d", pages[0])
+    assert on_one_line(pages, "STT", "Phần, mục", "Số ý kiến"), pages[0]  # not "ST / T"
+    assert on_one_line(pages, "Ý kiến", "Số ý kiến", "Tỷ lệ"), pages[0]
+
 
 async def test_docx_report_is_times_new_roman_throughout(database, pack, tmp_path):
     out = tmp_path / "bao-cao.docx"
     await make_report(database, pack, out)
     document = docx.Document(str(out))
     normal = document.styles["Normal"]
-    assert normal.font.name == "Times New Roman" and normal.font.size.pt == 13
+    assert normal.font.name == "Times New Roman" and normal.font.size.pt == 14
     fonts = normal.element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == fonts.get(qn("w:cs")) == "Times New Roman"
     for name in ("Heading 1", "Heading 2"):
@@ -155,15 +237,21 @@ async def test_xlsx_report_has_counts_a_native_chart_and_the_comments(database, 
     with zipfile.ZipFile(out) as archive:
         chart = archive.read("xl/charts/chart1.xml").decode()
     assert "<c:barChart>" in chart and '<c:barDir val="col"/>' in chart
-    assert "'Tổng hợp'!$A$7:$A$12" in chart and "'Tổng hợp'!$B$7:$B$12" in chart
+    assert "'Tổng hợp'!$A$10:$A$15" in chart and "'Tổng hợp'!$B$10:$B$15" in chart
 
     workbook = openpyxl.load_workbook(out)
     assert workbook.sheetnames == ["Tổng hợp", "Ý kiến theo mục"]
+    sheet = workbook["Tổng hợp"]
     counts = [[value for value in row if value is not None]
-              for row in workbook["Tổng hợp"].iter_rows(values_only=True)]
-    assert counts[0] == ["BÁO CÁO TỔNG HỢP Ý KIẾN GÓP Ý"]
-    assert ["Phần I. Đánh giá › Chương 2. Xã hội", 0, "0%"] in counts
-    assert ["Tán thành", 3, "60%"] in counts and ["Hội nghị", 1, "20%"] in counts
+              for row in sheet.iter_rows(values_only=True)]
+    assert counts[:2] == [["ĐẢNG ỦY XÃ THỬ NGHIỆM"], ["BÁO CÁO TỔNG HỢP Ý KIẾN GÓP Ý"]]
+    assert ["Người lập báo cáo", "Nguyễn Văn Cán Bộ"] in counts
+    assert ["T/M BAN THƯỜNG VỤ, BÍ THƯ", "Lê Văn Ký"] in counts
+    assert ["Phần I. Đánh giá › Chương 2. Xã hội", 0, 0] in counts
+    assert ["Tán thành", 3, 0.6] in counts and ["Hội nghị", 1, 0.2] in counts
+    shares = [row[2] for row in sheet.iter_rows() if isinstance(row[1].value, int)]
+    assert shares and all(cell.data_type == "n" and cell.number_format == "0.0%"
+                          for cell in shares)  # numbers Excel can sum, shown as percent
     listing = list(workbook["Ý kiến theo mục"].iter_rows(values_only=True))
     assert listing[0][:5] == ("Mục", "STT", "Mã biên nhận", "Ý kiến", "Nội dung")
     assert [row[0] for row in listing[1:]] == [
@@ -180,11 +268,12 @@ async def test_xlsx_report_has_counts_a_native_chart_and_the_comments(database, 
 
 
 def test_the_date_line_follows_administrative_custom(pack):
-    assert summary.date_line(pack, dt.date(2026, 2, 5)) == "Thử Nghiệm, ngày 05 tháng 02 năm 2026"
-    assert summary.date_line(pack, dt.date(2025, 11, 26)) == \
+    assert date_line(place_name(pack), dt.date(2026, 2, 5)) == \
+        "Thử Nghiệm, ngày 05 tháng 02 năm 2026"
+    assert date_line("Thử Nghiệm", dt.date(2025, 11, 26)) == \
         "Thử Nghiệm, ngày 26 tháng 11 năm 2025"
     shipped, _ = load_pack(SHIPPED_PACK)
-    assert summary.place_name(shipped) == "Nam An Phụ"
+    assert place_name(shipped) == "Nam An Phụ"
 
 
 async def test_report_command_writes_an_audited_docx(database, database_url, pack, tmp_path):
@@ -194,9 +283,33 @@ async def test_report_command_writes_an_audited_docx(database, database_url, pac
                   "--by", "Nguyễn Văn A"], env=cli_env(database_url))
     assert result.returncode == 0, result.stderr
     assert f"Đã lập báo cáo (5 ý kiến) ra {out}" in result.stdout
+    assert "Lưu ý: chưa đặt LOASO_REPORT_SIGNER_NAME" in result.stdout
     (audit,) = await audits(database)
     assert audit.kind == "report-docx" and audit.actor == "Nguyễn Văn A"
     assert audit.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
+    header = docx.Document(str(out)).tables[0]
+    assert cell_lines(header.cell(0, 1)) == ["ĐẢNG CỘNG SẢN VIỆT NAM"]  # the Party's by default
+
+
+async def test_report_command_takes_the_layout_number_and_signer_from_settings(
+        database, database_url, pack, tmp_path):
+    out = tmp_path / "bao-cao.docx"
+    env = {**cli_env(database_url), "LOASO_REPORT_STATE_BODY": "UBND xã Thử Nghiệm Mới",
+           "LOASO_REPORT_STATE_SIGNER_TITLE": "Chủ tịch",
+           "LOASO_REPORT_STATE_SIGNER_NAME": "Phạm Thị C",
+           "LOASO_REPORT_STATE_RECIPIENTS": "Thường trực Đảng ủy; Lưu: VT"}
+    result = run(["comments", "report", "--draft", "bao-cao", "--out", str(out), "--layout",
+                  "state", "--number", "12", "--by", "Nguyễn Văn A"], env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Lưu ý" not in result.stdout
+    document = docx.Document(str(out))
+    header, sign = document.tables[0], document.tables[-1]
+    assert cell_lines(header.cell(0, 0))[0] == "UBND XÃ THỬ NGHIỆM MỚI"
+    assert cell_lines(header.cell(0, 1))[1] == "Độc lập - Tự do - Hạnh phúc"
+    assert cell_lines(header.cell(1, 0)) == ["Số: 12/BC-UBND"]
+    assert cell_lines(sign.cell(0, 0)) == ["Nơi nhận:", "- Thường trực Đảng ủy;", "- Lưu: VT."]
+    assert cell_lines(sign.cell(0, 1)) == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "", "", "",
+                                           "Phạm Thị C"]
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -204,6 +317,10 @@ async def test_report_command_writes_an_audited_docx(database, database_url, pac
     (["--out", "{out}/a.docx"], "Cần chọn dự thảo"),
     (["--draft", "bao-cao", "--out", "{out}/a.csv"], "--format docx hoặc --format xlsx"),
     (["--draft", "bao-cao", "--out", "{out}/thieu/a.docx"], "không tồn tại"),
+    (["--draft", "bao-cao", "--out", "{out}/a.docx", "--layout", "ubnd"],
+     "Thể thức 'ubnd' không có: dùng --layout party (Đảng ủy) hoặc --layout state (UBND xã)"),
+    (["--draft", "bao-cao", "--out", "{out}/a.docx", "--number", "12-BC/ĐU"],
+     "Số văn bản '12-BC/ĐU' không hợp lệ: chỉ ghi con số, ví dụ --number 12"),
 ])
 async def test_report_command_refuses_bad_input_leaving_nothing(database, database_url,
                                                                 tmp_path, arguments, message):
