@@ -86,29 +86,32 @@ async def start(turn: Turn) -> None:
         ask_consent(turn)
 
 
-async def consent_answer(turn: Turn) -> None:
-    """Record "Đồng ý" with the notice version and time, or respect "Không đồng ý"."""
+async def agree(turn: Turn) -> None:
+    """consent:yes: record it with the notice version, time and event; carry on if a flow
+    asked."""
     user = turn.user
-    question = ConsentQuestion.load(turn.data) or ConsentQuestion()
-    asked = turn.state == ConsentState.ASKED
-    resume = question.resume if asked else None
-    refused = question.refused if asked else None
-    turn.goto(None, Kept.model_validate(question.keep) if question.keep else None)
-    if turn.value == "yes":
-        if user.consent_at is not None and user.consent_version == texts.PRIVACY_NOTICE_VERSION:
-            turn.say(texts.CONSENT_ALREADY.format(when=turn.local(user.consent_at)))
-        else:
-            user.consent_version = texts.PRIVACY_NOTICE_VERSION
-            user.consent_at = turn.now
-            user.consent_evidence = f"{turn.inbound.channel}:{turn.inbound.event_id}"
-            turn.say(texts.CONSENT_RECORDED.format(version=texts.PRIVACY_NOTICE_VERSION))
-        if resume:
-            await turn.press(resume)
-            return
-    elif resume:
+    resume, _ = _answered(turn)
+    if user.consent_at is not None and user.consent_version == texts.PRIVACY_NOTICE_VERSION:
+        turn.say(texts.CONSENT_ALREADY.format(when=turn.local(user.consent_at)))
+    else:
+        user.consent_version = texts.PRIVACY_NOTICE_VERSION
+        user.consent_at = turn.now
+        user.consent_evidence = f"{turn.inbound.channel}:{turn.inbound.event_id}"
+        turn.say(texts.CONSENT_RECORDED.format(version=texts.PRIVACY_NOTICE_VERSION))
+    if resume:
+        await turn.press(resume)
+    else:
+        show_menu(turn)
+
+
+async def decline(turn: Turn) -> None:
+    """consent:no: respected; a consent given before is withdrawn."""
+    user = turn.user
+    resume, refused = _answered(turn)
+    if resume:
         show_menu(turn, refused or texts.CONSENT_DECLINED)
         return
-    elif user.consent_at is not None:
+    if user.consent_at is not None:
         user.consent_version = user.consent_at = user.consent_evidence = None
         turn.say(texts.CONSENT_WITHDRAWN)
     else:
@@ -116,15 +119,22 @@ async def consent_answer(turn: Turn) -> None:
     show_menu(turn)
 
 
+def _answered(turn: Turn) -> tuple[str | None, str | None]:
+    """Leave the question, giving the asking flow its data back; (resume, refused) if the
+    answer is to the question just asked (an old button's answer resumes nothing)."""
+    question = ConsentQuestion.load(turn.data) or ConsentQuestion()
+    asked = turn.state == ConsentState.ASKED
+    turn.goto(None, Kept.model_validate(question.keep) if question.keep else None)
+    return (question.resume, question.refused) if asked else (None, None)
+
+
 async def consent_typed(turn: Turn) -> None:
     """Accept a typed answer, for residents who write instead of tapping."""
     answer = fold(turn.inbound.text)
     if answer in TYPED_YES:
-        turn.value = "yes"
-        await consent_answer(turn)
+        await agree(turn)
     elif answer in TYPED_NO:
-        turn.value = "no"
-        await consent_answer(turn)
+        await decline(turn)
     else:  # not an answer: reading needs no consent, so treat it as any other text
         turn.goto(None)
         await turn.read_as_text()
@@ -144,7 +154,7 @@ async def privacy(turn: Turn) -> None:
 def register(router: Router) -> None:
     router.command("start", step=start)
     router.fallbacks(follow=start)
-    router.button("consent", consent_answer)
+    router.steps("consent", {"yes": agree, "no": decline})
     router.state(ConsentState.ASKED, step=consent_typed)
     router.button("privacy", privacy)
     router.menu_item(texts.MENU_PRIVACY, "privacy:show", order=90)

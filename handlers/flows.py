@@ -35,10 +35,11 @@ FLOWS: tuple[ModuleType, ...] = (
 )
 
 
-def build_router(flows: Iterable[ModuleType] = FLOWS) -> Router:
-    """A Router with every flow's steps; refused if some event would have no answer."""
+def build_router(flows: Iterable[ModuleType] | None = None) -> Router:
+    """A Router with the steps of `flows` (default: FLOWS); refused if some event would
+    have no answer or two steps claim one name."""
     router = Router()
-    for flow in flows:
+    for flow in FLOWS if flows is None else flows:
         flow.register(router)
     router.check()
     return router

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from content.models import Article
+from content.models import PLACEHOLDER_PATTERN, Article
 from content.pack import Window
 from content.phases import earlier_phases
 from handlers import texts
@@ -19,7 +19,7 @@ from handlers.paging import int_or_zero, label, navigation, page_of
 from handlers.router import Router, Turn
 from handlers.types import Option
 
-_PLACEHOLDER = re.compile(r"\[\[CẦN BỔ SUNG:[^\]]*\]\]")
+_PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 
