@@ -28,6 +28,7 @@ from handlers.flow_data import FlowData
 from handlers.types import Inbound, InboundKind, Option, Reply, fold
 
 Step = Callable[["Turn"], Awaitable[None]]
+FALLBACKS = ("on_follow", "on_unsupported", "on_unknown_command", "on_stale_button", "on_text")
 
 
 @dataclass
@@ -148,9 +149,8 @@ class Router:
                   unknown_command: Step | None = None, stale_button: Step | None = None,
                   text: Step | None = None) -> None:
         """The answers for what no step claims; each is given by exactly one flow."""
-        for name, step in (("on_follow", follow), ("on_unsupported", unsupported),
-                           ("on_unknown_command", unknown_command),
-                           ("on_stale_button", stale_button), ("on_text", text)):
+        given = (follow, unsupported, unknown_command, stale_button, text)
+        for name, step in zip(FALLBACKS, given, strict=True):
             if step is not None:
                 if getattr(self, name) is not None:
                     raise ValueError(f"{name} is registered twice")
@@ -158,8 +158,7 @@ class Router:
 
     def check(self) -> None:
         """Refuse a router that would have no answer for some event."""
-        missing = [name for name in ("on_follow", "on_unsupported", "on_unknown_command",
-                                     "on_stale_button", "on_text") if getattr(self, name) is None]
+        missing = [name for name in FALLBACKS if getattr(self, name) is None]
         if missing:
             raise ValueError(f"no flow registered {', '.join(missing)}")
 
