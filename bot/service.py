@@ -17,7 +17,7 @@ from bot.settings import Settings
 from content.store import ContentStore
 from db import migrations
 from db.engine import Database
-from handlers import router
+from handlers.flows import build_router
 from scheduler.jobs import CampaignScheduler
 from scheduler.leader import Leadership, LeadershipLost
 from scheduler.ratelimit import ChannelLimiter
@@ -47,7 +47,7 @@ class Service:
                          poll_seconds=settings.sender_poll_seconds),
             clock=clock)
         self.content = ContentStore.open(settings.content_path)
-        self.processor = InboundProcessor(self.database, self.channels, router, self.metrics,
+        self.processor = InboundProcessor(self.database, self.channels, build_router(), self.metrics,
                                           sender=self.sender, clock=clock,
                                           as_of=as_of, zone=settings.zone,
                                           content=lambda: self.content.current,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import texts
 from handlers.campaign import campaign_day, vietnamese_range
 from handlers.paging import navigation
-from handlers.router import Turn, router
+from handlers.router import Router, Turn
 
 UPCOMING = 8
 RECENT = 5
@@ -16,8 +16,6 @@ def event_line(event) -> str:
     return line if event.confirmed else f"{line} {texts.CALENDAR_UNCONFIRMED}"
 
 
-@router.command("lich")
-@router.button("cal")
 async def calendar(turn: Turn) -> None:
     """List what is coming (or under way) and what happened lately."""
     today = campaign_day(turn)
@@ -32,4 +30,7 @@ async def calendar(turn: Turn) -> None:
     turn.say("\n".join(lines), navigation())
 
 
-router.menu_item(texts.MENU_CALENDAR, "cal:show", order=60)
+def register(router: Router) -> None:
+    router.command("lich", step=calendar)
+    router.button("cal", calendar)
+    router.menu_item(texts.MENU_CALENDAR, "cal:show", order=60)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from content.pack import Pack
 from content.phases import Period, period_on, pinned_period
 from db import campaign as campaign_queries
+from handlers import texts
 from handlers.router import Turn
 
 
@@ -34,12 +35,9 @@ async def current_period(turn: Turn) -> Period:
                                   use_pin=turn.as_of is None)
 
 
-WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
-
-
 def vietnamese_date(day: dt.date, *, weekday: bool = False) -> str:
     text = f"{day.day}/{day.month}/{day.year}"
-    return f"{WEEKDAYS[day.weekday()]}, {text}" if weekday else text
+    return f"{texts.WEEKDAYS[day.weekday()]}, {text}" if weekday else text
 
 
 def vietnamese_range(start: dt.date, end: dt.date | None) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any, Self
+
+from pydantic import ConfigDict
 
 from handlers import texts
+from handlers.flow_data import FlowData
 from handlers.menu import show_menu
-from handlers.router import Turn, router
+from handlers.router import Router, Turn
 from handlers.types import Option, fold
 
 
@@ -15,6 +20,36 @@ class ConsentState(StrEnum):
 
 
 CONSENT_OPTIONS = (Option(texts.CONSENT_YES, "consent:yes"), Option(texts.CONSENT_NO, "consent:no"))
+TYPED_YES = ("dong y", "co", "ok", "yes")
+TYPED_NO = ("khong dong y", "khong", "no")
+
+
+class ConsentQuestion(FlowData):
+    """The notice is on screen. `resume`: the button payload to carry on with once the
+    resident agrees; `refused`: what the asking flow says if they do not; `keep`: the asking
+    flow's own data, given back either way.
+
+    Stored flat, `keep`'s keys beside the other two, as every release has stored it."""
+
+    resume: str | None = None
+    refused: str | None = None
+    keep: dict[str, Any] = {}
+
+    @classmethod
+    def load(cls, data: Mapping[str, Any]) -> Self | None:
+        keep = {key: value for key, value in data.items() if key not in ("resume", "refused")}
+        return super().load({"resume": data.get("resume"), "refused": data.get("refused"),
+                             "keep": keep})
+
+    def dump(self) -> dict[str, Any]:
+        return {**self.keep, **({"resume": self.resume} if self.resume else {}),
+                **({"refused": self.refused} if self.refused else {})}
+
+
+class Kept(FlowData):
+    """Any flow's data, given back unchanged after the consent question."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
 
 
 # LOASO_RETENTION_DAYS' default, for turns without settings (handlers never import bot/;
@@ -29,20 +64,19 @@ def retention_days(turn: Turn) -> int:
 
 
 def ask_consent(turn: Turn, *, resume: str | None = None, refused: str | None = None,
-                **keep) -> None:
+                keep: FlowData | None = None) -> None:
     """Show the notice with the two buttons and wait for a tap (or a typed answer).
 
-    `resume` is the button payload to carry on with once the resident agrees, so a flow
-    that needs consent (commenting, subscribing) continues where the resident was;
-    `refused` is what that flow says when the resident does not agree.
+    A flow that needs consent (commenting, subscribing) passes `resume` so the resident
+    continues where they were, `refused` for what it says when they do not agree, and
+    `keep` for its data, which the step that `resume` names finds again.
     """
     turn.say(texts.PRIVACY_NOTICE.format(version=texts.PRIVACY_NOTICE_VERSION,
                                          days=retention_days(turn)), CONSENT_OPTIONS)
-    turn.goto(ConsentState.ASKED, **({"resume": resume} if resume else {}),
-              **({"refused": refused} if refused else {}), **keep)
+    turn.goto(ConsentState.ASKED, ConsentQuestion(
+        resume=resume, refused=refused, keep=keep.dump() if keep is not None else {}))
 
 
-@router.command("start")
 async def start(turn: Turn) -> None:
     """Greet; ask for consent unless it was given for the current notice."""
     turn.say(texts.GREETING)
@@ -52,33 +86,32 @@ async def start(turn: Turn) -> None:
         ask_consent(turn)
 
 
-router.on_follow = start
-
-
-@router.button("consent")
-async def consent_answer(turn: Turn) -> None:
-    """Record "Đồng ý" with the notice version and time, or respect "Không đồng ý"."""
+async def agree(turn: Turn) -> None:
+    """consent:yes: record it with the notice version, time and event; carry on if a flow
+    asked."""
     user = turn.user
-    keep = {key: value for key, value in turn.data.items() if key not in ("resume", "refused")}
-    asked = turn.state == ConsentState.ASKED
-    resume = turn.data.get("resume") if asked else None
-    refused = turn.data.get("refused") if asked else None
-    turn.goto(None, **keep)
-    if turn.value == "yes":
-        if user.consent_at is not None and user.consent_version == texts.PRIVACY_NOTICE_VERSION:
-            turn.say(texts.CONSENT_ALREADY.format(when=turn.local(user.consent_at)))
-        else:
-            user.consent_version = texts.PRIVACY_NOTICE_VERSION
-            user.consent_at = turn.now
-            user.consent_evidence = f"{turn.inbound.channel}:{turn.inbound.event_id}"
-            turn.say(texts.CONSENT_RECORDED.format(version=texts.PRIVACY_NOTICE_VERSION))
-        if resume:
-            await router.press(turn, resume)
-            return
-    elif resume:
+    resume, _ = _answered(turn)
+    if user.consent_at is not None and user.consent_version == texts.PRIVACY_NOTICE_VERSION:
+        turn.say(texts.CONSENT_ALREADY.format(when=turn.local(user.consent_at)))
+    else:
+        user.consent_version = texts.PRIVACY_NOTICE_VERSION
+        user.consent_at = turn.now
+        user.consent_evidence = f"{turn.inbound.channel}:{turn.inbound.event_id}"
+        turn.say(texts.CONSENT_RECORDED.format(version=texts.PRIVACY_NOTICE_VERSION))
+    if resume:
+        await turn.press(resume)
+    else:
+        show_menu(turn)
+
+
+async def decline(turn: Turn) -> None:
+    """consent:no: respected; a consent given before is withdrawn."""
+    user = turn.user
+    resume, refused = _answered(turn)
+    if resume:
         show_menu(turn, refused or texts.CONSENT_DECLINED)
         return
-    elif user.consent_at is not None:
+    if user.consent_at is not None:
         user.consent_version = user.consent_at = user.consent_evidence = None
         turn.say(texts.CONSENT_WITHDRAWN)
     else:
@@ -86,22 +119,27 @@ async def consent_answer(turn: Turn) -> None:
     show_menu(turn)
 
 
-@router.state(ConsentState.ASKED)
+def _answered(turn: Turn) -> tuple[str | None, str | None]:
+    """Leave the question, giving the asking flow its data back; (resume, refused) if the
+    answer is to the question just asked (an old button's answer resumes nothing)."""
+    question = ConsentQuestion.load(turn.data) or ConsentQuestion()
+    asked = turn.state == ConsentState.ASKED
+    turn.goto(None, Kept.model_validate(question.keep) if question.keep else None)
+    return (question.resume, question.refused) if asked else (None, None)
+
+
 async def consent_typed(turn: Turn) -> None:
     """Accept a typed answer, for residents who write instead of tapping."""
     answer = fold(turn.inbound.text)
-    if answer in ("dong y", "co", "ok", "yes"):
-        turn.value = "yes"
-        await consent_answer(turn)
-    elif answer in ("khong dong y", "khong", "no"):
-        turn.value = "no"
-        await consent_answer(turn)
+    if answer in TYPED_YES:
+        await agree(turn)
+    elif answer in TYPED_NO:
+        await decline(turn)
     else:  # not an answer: reading needs no consent, so treat it as any other text
         turn.goto(None)
-        await router.on_text(turn)
+        await turn.read_as_text()
 
 
-@router.button("privacy")
 async def privacy(turn: Turn) -> None:
     """Show the notice again with the resident's current consent status."""
     if turn.has_consent:
@@ -113,4 +151,10 @@ async def privacy(turn: Turn) -> None:
     ask_consent(turn)
 
 
-router.menu_item(texts.MENU_PRIVACY, "privacy:show", order=90)
+def register(router: Router) -> None:
+    router.command("start", step=start)
+    router.fallbacks(follow=start)
+    router.steps("consent", {"yes": agree, "no": decline})
+    router.state(ConsentState.ASKED, step=consent_typed)
+    router.button("privacy", privacy)
+    router.menu_item(texts.MENU_PRIVACY, "privacy:show", order=90)

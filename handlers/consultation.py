@@ -20,10 +20,10 @@ from db import comments as comment_queries
 from db.models import Comment, CommentStatus, Stance
 from handlers import texts
 from handlers.consent import ask_consent
-from handlers.menu import show_menu
-from handlers.news import stale
+from handlers.flow_data import FlowData
+from handlers.menu import show_menu, stale
 from handlers.paging import int_or_zero, label, navigation, page_of
-from handlers.router import Turn, router
+from handlers.router import Router, Turn
 from handlers.types import Option
 
 MIN_LENGTH = 10
@@ -37,6 +37,26 @@ class Compose(StrEnum):
 
     TEXT = "gopy.text"
     NAME = "gopy.name"
+
+
+class Reading(FlowData):
+    """The draft being read, and the page of its sections last shown."""
+
+    flow = "gy"
+    draft: str
+    page: int = 0
+
+
+class Writing(Reading):
+    """A comment being written on `section` ("-": the whole draft). `key` names this comment
+    from its first step to its receipt, so "Gửi" pressed twice makes one comment."""
+
+    section: str
+    key: str
+    stance: Stance | None = None
+    text: str | None = None  # None: not typed yet; "": skipped (only "Tán thành" may)
+    name: str | None = None  # None: anonymous
+    hamlet: str | None = None
 
 
 # -- when a draft takes comments --------------------------------------------------------------
@@ -63,7 +83,8 @@ def is_open(turn: Turn, draft: Draft) -> bool:
 
 
 def current_draft(turn: Turn) -> Draft | None:
-    return turn.content.pack.drafts.get(turn.data.get("draft", ""))
+    reading = Reading.load(turn.data)
+    return turn.content.pack.drafts.get(reading.draft) if reading else None
 
 
 def target_label(draft: Draft, section: FlatSection | None) -> str:
@@ -74,36 +95,23 @@ def target_label(draft: Draft, section: FlatSection | None) -> str:
 
 # -- reading ----------------------------------------------------------------------------------
 
-@router.command("gopy")
-@router.button("gy")
-async def consultation(turn: Turn) -> None:
-    """Dispatch gy:<step>:<args>; /gopy opens the list of drafts."""
-    step, _, args = turn.value.partition(":")
-    steps = {"": list_drafts, "list": list_drafts, "d": show_draft, "s": show_section,
-             "c": start_comment, "st": choose_stance, "skip": skip_text, "id": choose_identity,
-             "h": choose_hamlet, "send": send, "edit": edit, "cancel": cancel}
-    step_function = steps.get(step)
-    if step_function is None:
-        stale(turn)
-        return
-    await step_function(turn, args)
-
-
-async def list_drafts(turn: Turn, args: str = "") -> None:
+async def list_drafts(turn: Turn) -> None:
+    """/gopy, gy:list:<page>: the drafts, open ones first."""
     drafts = sorted(turn.content.pack.drafts.values(),
                     key=lambda draft: (not is_open(turn, draft), draft.title))
     if not drafts:
         show_menu(turn, texts.GY_NO_DRAFTS)
         return
-    shown, more = page_of(drafts, int_or_zero(args))
+    page = int_or_zero(turn.value)
+    shown, more = page_of(drafts, page)
     options = [Option(label(draft.title), f"gy:d:{draft.id}") for draft in shown]
-    turn.say(texts.GY_DRAFTS, options + navigation(
-        more=f"gy:list:{int_or_zero(args) + 1}" if more else None))
+    turn.say(texts.GY_DRAFTS, options + navigation(more=f"gy:list:{page + 1}" if more else None))
     turn.goto(None)
 
 
-async def show_draft(turn: Turn, args: str) -> None:
-    draft_id, _, page = args.partition(":")
+async def show_draft(turn: Turn) -> None:
+    """gy:d:<draft>:<page>: a draft's heading and a page of its sections."""
+    draft_id, _, page = turn.value.partition(":")
     draft = turn.content.pack.drafts.get(draft_id)
     if draft is None:
         stale(turn)
@@ -125,24 +133,29 @@ async def show_draft(turn: Turn, args: str) -> None:
         options.append(Option(texts.GY_GENERAL, "gy:c:-"))
     more_payload = f"gy:d:{draft.id}:{page_number + 1}" if more else None
     turn.say("\n\n".join(lines), options + navigation(more=more_payload, back="gy:list"))
-    turn.goto(None, draft=draft.id, page=page_number)
+    turn.goto(None, Reading(draft=draft.id, page=page_number))
 
 
-async def show_section(turn: Turn, section_id: str) -> None:
+async def show_section(turn: Turn) -> None:
+    """gy:s:<section>: a section of the draft being read (a comment being written stays)."""
+    reading = Reading.load(turn.data)
     draft = current_draft(turn)
-    flat = turn.content.pack.section(draft.id, section_id) if draft else None
+    flat = turn.content.pack.section(draft.id, turn.value) if draft and reading else None
     if flat is None:
         stale(turn)
         return
     body = flat.section.text.strip() or "…"
-    options = [Option(texts.GY_THIS_SECTION, f"gy:c:{section_id}")] if is_open(turn, draft) else []
-    back = f"gy:d:{draft.id}:{turn.data.get('page', 0)}"
-    turn.say(f"📌 {flat.label}\n\n{body}", options + navigation(back=back))
+    options = ([Option(texts.GY_THIS_SECTION, f"gy:c:{turn.value}")]
+               if is_open(turn, draft) else [])
+    back = f"gy:d:{draft.id}:{reading.page}"
+    turn.say(texts.GY_SECTION.format(label=flat.label, text=body), options + navigation(back=back))
 
 
 # -- composing --------------------------------------------------------------------------------
 
-async def start_comment(turn: Turn, section_id: str) -> None:
+async def start_comment(turn: Turn) -> None:
+    """gy:c:<section> ("-": the whole draft): consent if missing, then the stance."""
+    section_id = turn.value
     draft = current_draft(turn)
     if draft is None or (section_id != "-" and turn.content.pack.section(draft.id, section_id)
                          is None):
@@ -154,37 +167,40 @@ async def start_comment(turn: Turn, section_id: str) -> None:
     if not turn.has_consent:
         turn.say(texts.GY_NEEDS_CONSENT)
         ask_consent(turn, resume=f"gy:c:{section_id}", refused=texts.GY_CONSENT_REFUSED,
-                    draft=draft.id)
+                    keep=Reading(draft=draft.id))
         return
+    reading = Reading.load(turn.data)
     flat = None if section_id == "-" else turn.content.pack.section(draft.id, section_id)
-    turn.goto(None, draft=draft.id, page=turn.data.get("page", 0), section=section_id,
-              key=secrets.token_hex(6))
+    turn.goto(None, Writing(draft=draft.id, page=reading.page if reading else 0,
+                            section=section_id, key=secrets.token_hex(6)))
     stances = [Option(texts.STANCES[stance], f"gy:st:{stance}") for stance in Stance]
     turn.say(texts.GY_CHOOSE_STANCE.format(target=target_label(draft, flat)),
              stances + [Option(texts.GY_CANCEL, "gy:cancel")])
 
 
-def _composing(turn: Turn) -> Draft | None:
-    """The draft of the comment being written, or None (and a stale answer) if there is none."""
+def _composing(turn: Turn, *, needs: tuple[str, ...] = ()) -> tuple[Draft, Writing] | None:
+    """The draft and the comment being written, with the fields `needs` names filled in;
+    None (and the stale answer) if there is no such comment."""
     draft = current_draft(turn)
-    if draft is None or "key" not in turn.data:
+    comment = Writing.load(turn.data)
+    if draft is None or comment is None or any(getattr(comment, name) is None for name in needs):
         stale(turn)
         return None
-    return draft
+    return draft, comment
 
 
-async def choose_stance(turn: Turn, stance: str) -> None:
-    if _composing(turn) is None:
+async def choose_stance(turn: Turn) -> None:
+    """gy:st:<stance>."""
+    if (composing := _composing(turn)) is None:
         return
-    if stance not in texts.STANCES:
+    if turn.value not in texts.STANCES:
         stale(turn)
         return
-    turn.data["stance"] = stance
-    ask_for_text(turn)
+    ask_for_text(turn, composing[1].model_copy(update={"stance": Stance(turn.value)}))
 
 
-def ask_for_text(turn: Turn) -> None:
-    stance = turn.data["stance"]
+def ask_for_text(turn: Turn, comment: Writing) -> None:
+    stance = comment.stance
     if stance == Stance.AGREE:
         turn.say(texts.GY_TYPE_TEXT_OPTIONAL, [Option(texts.GY_SKIP, "gy:skip"),
                                                Option(texts.GY_CANCEL, "gy:cancel")])
@@ -192,7 +208,7 @@ def ask_for_text(turn: Turn) -> None:
         turn.say(texts.GY_TYPE_REASONS.format(stance=texts.STANCES[stance]) + " "
                  + texts.GY_TYPE_TEXT.format(limit=format_number(MAX_LENGTH)),
                  [Option(texts.GY_CANCEL, "gy:cancel")])
-    turn.goto(Compose.TEXT, **turn.data)
+    turn.goto(Compose.TEXT, comment)
 
 
 def text_problem(text: str, *, required: bool) -> str | None:
@@ -210,148 +226,164 @@ def text_problem(text: str, *, required: bool) -> str | None:
     return None
 
 
-@router.state(Compose.TEXT)
 async def typed_text(turn: Turn) -> None:
-    if _composing(turn) is None:
+    """The comment's text, typed in gopy.text."""
+    if (composing := _composing(turn, needs=("stance",))) is None:
         return
+    comment = composing[1]
     text = turn.inbound.text.strip()
-    problem = text_problem(text, required=turn.data["stance"] != Stance.AGREE)
+    problem = text_problem(text, required=comment.stance != Stance.AGREE)
     if problem:
         turn.say(problem, [Option(texts.GY_CANCEL, "gy:cancel")])
         return
-    turn.data["text"] = text
-    ask_identity(turn)
+    ask_identity(turn, comment.model_copy(update={"text": text}))
 
 
-async def skip_text(turn: Turn, args: str = "") -> None:
-    if _composing(turn) is None:
+async def skip_text(turn: Turn) -> None:
+    """gy:skip: no text, which only "Tán thành" allows."""
+    if (composing := _composing(turn, needs=("stance",))) is None:
         return
-    if turn.data.get("stance") != Stance.AGREE:
-        ask_for_text(turn)  # reasons are required for the other stances
+    comment = composing[1]
+    if comment.stance != Stance.AGREE:
+        ask_for_text(turn, comment)  # reasons are required for the other stances
         return
-    turn.data["text"] = ""
-    ask_identity(turn)
+    ask_identity(turn, comment.model_copy(update={"text": ""}))
 
 
-def ask_identity(turn: Turn) -> None:
+def ask_identity(turn: Turn, comment: Writing) -> None:
     turn.say(texts.GY_IDENTITY, [Option(texts.GY_ANONYMOUS, "gy:id:anon"),
                                  Option(texts.GY_SIGNED, "gy:id:name"),
                                  Option(texts.GY_CANCEL, "gy:cancel")])
-    turn.goto(None, **turn.data)
+    turn.goto(None, comment)
 
 
-async def choose_identity(turn: Turn, choice: str) -> None:
-    if _composing(turn) is None:
+async def choose_identity(turn: Turn) -> None:
+    """gy:id:anon, or gy:id:name (then the name is typed in gopy.name)."""
+    if (composing := _composing(turn, needs=("stance", "text"))) is None:
         return
-    if choice == "anon":
-        turn.data.update(name=None, hamlet=None)
-        preview(turn)
+    comment = composing[1]
+    if turn.value == "anon":
+        preview(turn, comment.model_copy(update={"name": None, "hamlet": None}))
     else:
         turn.say(texts.GY_TYPE_NAME, [Option(texts.GY_CANCEL, "gy:cancel")])
-        turn.goto(Compose.NAME, **turn.data)
+        turn.goto(Compose.NAME, comment)
 
 
-@router.state(Compose.NAME)
 async def typed_name(turn: Turn) -> None:
-    if _composing(turn) is None:
+    """The signer's name, typed in gopy.name; then their hamlet, if the pack has hamlets."""
+    if (composing := _composing(turn, needs=("stance", "text"))) is None:
         return
     name = " ".join(turn.inbound.text.split())
     if not words(name) or len(name) > 100:
         turn.say(texts.GY_BAD_NAME, [Option(texts.GY_CANCEL, "gy:cancel")])
         return
-    turn.data["name"] = name
+    comment = composing[1].model_copy(update={"name": name})
     hamlets = turn.content.pack.campaign.hamlets
     if not hamlets:
-        turn.data["hamlet"] = None
-        preview(turn)
+        preview(turn, comment.model_copy(update={"hamlet": None}))
         return
     options = [Option(label(hamlet.name), f"gy:h:{hamlet.id}") for hamlet in hamlets]
     turn.say(texts.GY_PICK_HAMLET, options + [Option(texts.GY_CANCEL, "gy:cancel")])
-    turn.goto(None, **turn.data)
+    turn.goto(None, comment)
 
 
-async def choose_hamlet(turn: Turn, hamlet_id: str) -> None:
-    if _composing(turn) is None:
+async def choose_hamlet(turn: Turn) -> None:
+    """gy:h:<hamlet>: the signer's hamlet."""
+    if (composing := _composing(turn, needs=("stance", "text"))) is None:
         return
-    if not any(hamlet.id == hamlet_id for hamlet in turn.content.pack.campaign.hamlets):
+    if not any(hamlet.id == turn.value for hamlet in turn.content.pack.campaign.hamlets):
         stale(turn)
         return
-    turn.data["hamlet"] = hamlet_id
-    preview(turn)
+    preview(turn, composing[1].model_copy(update={"hamlet": turn.value}))
 
 
-def _who(turn: Turn) -> str:
-    if not turn.data.get("name"):
+def _who(turn: Turn, comment: Writing) -> str:
+    if not comment.name:
         return texts.GY_ANONYMOUS
     hamlet = next((h.name for h in turn.content.pack.campaign.hamlets
-                   if h.id == turn.data.get("hamlet")), "")
-    return f"{turn.data['name']}, {hamlet}" if hamlet else turn.data["name"]
+                   if h.id == comment.hamlet), "")
+    return f"{comment.name}, {hamlet}" if hamlet else comment.name
 
 
-def preview(turn: Turn) -> None:
+def _section(turn: Turn, draft: Draft, comment: Writing) -> FlatSection | None:
+    return (None if comment.section == "-"
+            else turn.content.pack.section(draft.id, comment.section))
+
+
+def preview(turn: Turn, comment: Writing) -> None:
     draft = current_draft(turn)
-    section = turn.data["section"]
-    flat = None if section == "-" else turn.content.pack.section(draft.id, section)
     turn.say(texts.GY_PREVIEW.format(
-        draft=draft.title, target=target_label(draft, flat),
-        stance=texts.STANCES[turn.data["stance"]], text=turn.data["text"] or texts.GY_NO_TEXT,
-        who=_who(turn)),
-        [Option(texts.GY_SEND, f"gy:send:{turn.data['key']}"), Option(texts.GY_EDIT, "gy:edit"),
+        draft=draft.title, target=target_label(draft, _section(turn, draft, comment)),
+        stance=texts.STANCES[comment.stance], text=comment.text or texts.GY_NO_TEXT,
+        who=_who(turn, comment)),
+        [Option(texts.GY_SEND, f"gy:send:{comment.key}"), Option(texts.GY_EDIT, "gy:edit"),
          Option(texts.GY_CANCEL, "gy:cancel")])
-    turn.goto(None, **turn.data)
+    turn.goto(None, comment)
 
 
-async def edit(turn: Turn, args: str = "") -> None:
-    if _composing(turn) is None or "stance" not in turn.data:
-        return
-    ask_for_text(turn)
+async def edit(turn: Turn) -> None:
+    """gy:edit: type the text again."""
+    if (composing := _composing(turn, needs=("stance",))) is not None:
+        ask_for_text(turn, composing[1])
 
 
-async def cancel(turn: Turn, args: str = "") -> None:
+async def cancel(turn: Turn) -> None:
+    """gy:cancel."""
     show_menu(turn, texts.GY_CANCELLED)
     turn.goto(None)
 
 
-async def send(turn: Turn, key: str) -> None:
-    """Commit the comment, then (and only then) give the receipt. One comment per preview."""
+async def send(turn: Turn) -> None:
+    """gy:send:<key>: commit the comment, then (and only then) give the receipt. One comment
+    per preview."""
+    key = turn.value
     submission = f"{turn.user.id}:{key}"
     earlier = await comment_queries.find_by_submission(turn.session, submission)
     if earlier is not None:
         turn.say(texts.GY_ALREADY_SENT.format(receipt=earlier.receipt))
         return
     draft = current_draft(turn)
-    if draft is None or turn.data.get("key") != key or "text" not in turn.data:
+    comment = Writing.load(turn.data)
+    if (draft is None or comment is None or comment.key != key or comment.stance is None
+            or comment.text is None):
         stale(turn)
         return
     state, when = draft_window(turn, draft)
     if state != "open":
         show_menu(turn, texts.GY_CLOSED_WHILE_TYPING.format(
-            when=when, text=turn.data["text"] or texts.GY_NO_TEXT))
+            when=when, text=comment.text or texts.GY_NO_TEXT))
         turn.goto(None)
         return
-    section_id = turn.data["section"]
-    flat = None if section_id == "-" else turn.content.pack.section(draft.id, section_id)
-    comment = Comment(
+    flat = _section(turn, draft, comment)
+    row = Comment(
         receipt=await comment_queries.unused_receipt(turn.session), submission_key=submission,
         draft_id=draft.id, draft_version=draft.version,
         section_id=flat.section.id if flat else None,
         section_label=flat.label[:LABEL_LENGTH] if flat else "",
         section_order=flat.order if flat else -1,
         section_quote=(flat.section.text[:QUOTE_LENGTH] if flat else ""),
-        stance=turn.data["stance"], text=turn.data["text"], user_id=turn.user.id,
-        signed_name=turn.data.get("name"), hamlet_id=turn.data.get("hamlet"),
+        stance=comment.stance, text=comment.text, user_id=turn.user.id,
+        signed_name=comment.name, hamlet_id=comment.hamlet,
         source=turn.inbound.channel, status=CommentStatus.NEW, created_at=turn.now,
         updated_at=turn.now)
     try:
         async with turn.session.begin_nested():
-            turn.session.add(comment)
+            turn.session.add(row)
     except IntegrityError:  # the same preview sent twice at once: the other press won
         earlier = await comment_queries.find_by_submission(turn.session, submission)
         turn.say(texts.GY_ALREADY_SENT.format(receipt=earlier.receipt if earlier else "?"))
         return
-    turn.say(texts.GY_RECEIPT.format(receipt=comment.receipt),
+    turn.say(texts.GY_RECEIPT.format(receipt=row.receipt),
              [Option(texts.MENU_CONSULTATION, f"gy:d:{draft.id}"), Option(texts.MENU, "menu:show")])
-    turn.goto(None, draft=draft.id)
+    turn.goto(None, Reading(draft=draft.id))
 
 
-router.menu_item(texts.MENU_CONSULTATION, "gy:list", order=20)
+def register(router: Router) -> None:
+    router.command("gopy", step=list_drafts)
+    router.steps("gy", {
+        "": list_drafts, "list": list_drafts, "d": show_draft, "s": show_section,
+        "c": start_comment, "st": choose_stance, "skip": skip_text, "id": choose_identity,
+        "h": choose_hamlet, "send": send, "edit": edit, "cancel": cancel})
+    router.state(Compose.TEXT, step=typed_text)
+    router.state(Compose.NAME, step=typed_name)
+    router.menu_item(texts.MENU_CONSULTATION, "gy:list", order=20)

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from handlers import texts
-from handlers.news import stale
+from handlers.menu import stale
 from handlers.paging import int_or_zero, label, navigation, page_of
-from handlers.router import Turn, router
+from handlers.router import Router, Turn
 from handlers.types import Option
 
 
-@router.button("faq")
-async def faq(turn: Turn) -> None:
-    """faq:list:<page> lists questions; faq:q:<id> answers one."""
-    screen, _, args = turn.value.partition(":")
-    entries = turn.content.pack.faq
-    if screen == "q":
-        entry = next((entry for entry in entries if entry.id == args), None)
-        if entry is None:
-            stale(turn)
-            return
-        turn.say(f"❓ {entry.questions[0]}\n\n{entry.answer}", navigation(back="faq:list:0"))
-        return
-    page = int_or_zero(args)
-    shown, more = page_of(entries, page)
+async def questions(turn: Turn) -> None:
+    """faq:list:<page>: the questions, a page at a time."""
+    page = int_or_zero(turn.value)
+    shown, more = page_of(turn.content.pack.faq, page)
     options = [Option(label(entry.questions[0]), f"faq:q:{entry.id}") for entry in shown]
     turn.say(texts.FAQ_TITLE,
              options + navigation(more=f"faq:list:{page + 1}" if more else None))
 
 
-router.menu_item(texts.MENU_FAQ, "faq:list:0", order=40)
+async def answer(turn: Turn) -> None:
+    """faq:q:<id>: one answer."""
+    entry = next((entry for entry in turn.content.pack.faq if entry.id == turn.value), None)
+    if entry is None:
+        stale(turn)
+        return
+    turn.say(texts.FAQ_ANSWER.format(question=entry.questions[0], answer=entry.answer),
+             navigation(back="faq:list:0"))
+
+
+def register(router: Router) -> None:
+    router.steps("faq", {"": questions, "list": questions, "q": answer})
+    router.menu_item(texts.MENU_FAQ, "faq:list:0", order=40)

@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 from handlers import texts
-from handlers.router import Turn, router
+from handlers.router import Router, Turn
 
 
 def show_menu(turn: Turn, title: str = texts.MENU_TITLE) -> None:
-    turn.say(title, router.menu_options())
+    turn.say(title, turn.menu_options())
 
 
-@router.command("menu")
+def stale(turn: Turn) -> None:
+    """The one answer for a button that is out of date, unknown or forged, and for a flow
+    whose stored data no longer loads: say so and show the menu."""
+    show_menu(turn, texts.STALE)
+
+
 async def menu(turn: Turn) -> None:
     """Show the features that exist."""
     show_menu(turn)
 
 
-@router.command("trogiup", "help")
-@router.button("help")
 async def help_(turn: Turn) -> None:
     """Explain the commands and how to choose options."""
     turn.say(texts.HELP)
-    show_menu(turn)
-
-
-@router.button("menu")
-async def menu_button(turn: Turn) -> None:
     show_menu(turn)
 
 
@@ -34,14 +32,18 @@ async def unknown_command(turn: Turn) -> None:
 
 
 async def stale_button(turn: Turn) -> None:
-    show_menu(turn, texts.STALE_BUTTON)
+    stale(turn)
 
 
 async def unsupported(turn: Turn) -> None:
     show_menu(turn, texts.UNSUPPORTED)
 
 
-router.on_unknown_command = unknown_command
-router.on_stale_button = stale_button
-router.on_unsupported = unsupported
-router.menu_item(texts.MENU_HELP, "help:show", order=80)
+def register(router: Router) -> None:
+    router.command("menu", step=menu)
+    router.command("trogiup", "help", step=help_)
+    router.button("help", help_)
+    router.button("menu", menu)
+    router.fallbacks(unknown_command=unknown_command, stale_button=stale_button,
+                     unsupported=unsupported)
+    router.menu_item(texts.MENU_HELP, "help:show", order=80)

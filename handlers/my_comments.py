@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
 from content.text import format_number
@@ -9,15 +10,22 @@ from db import comments as comment_queries
 from db.models import Comment, CommentStatus
 from handlers import texts
 from handlers.consultation import MAX_LENGTH, draft_window, text_problem
-from handlers.menu import show_menu
-from handlers.news import stale
+from handlers.flow_data import FlowData
+from handlers.menu import show_menu, stale
 from handlers.paging import int_or_zero, label, navigation, page_of
-from handlers.router import Turn, router
+from handlers.router import Router, Step, Turn
 from handlers.types import Option
 
 
 class MyComments(StrEnum):
     EDIT = "gopycuatoi.edit"
+
+
+class Editing(FlowData):
+    """The comment whose new text is being typed."""
+
+    flow = "my"
+    receipt: str
 
 
 def _target(comment: Comment) -> str:
@@ -41,44 +49,45 @@ def _locked_reason(turn: Turn, comment: Comment) -> str | None:
         return texts.STATUSES[comment.status]
     draft = turn.content.pack.drafts.get(comment.draft_id)
     if draft is None:
-        return texts.STALE_CONTENT
+        return texts.MY_DRAFT_GONE
     state, when = draft_window(turn, draft)
     return None if state == "open" else texts.GY_CLOSED_AT.format(when=when)
 
 
-@router.command("gopycuatoi")
-@router.button("my")
-async def my_comments(turn: Turn) -> None:
-    """my:<page> lists; my:c:<receipt> shows; my:e / my:w / my:wy edit and withdraw."""
-    step, _, receipt = turn.value.partition(":")
-    if step in ("", "list") or step.isdigit():
-        await list_mine(turn, int_or_zero(step if step.isdigit() else receipt))
-        return
-    comment = await _own(turn, receipt)
-    if comment is None:
+async def list_page(turn: Turn) -> None:
+    """/gopycuatoi, my:list:<page>: the resident's comments, newest first."""
+    await list_mine(turn, int_or_zero(turn.value))
+
+
+async def numbered_page(turn: Turn) -> None:
+    """my:<page>, the payload of the list's own buttons; any other my:… is stale."""
+    page, _, _ = turn.value.partition(":")
+    if page and not page.isdigit():
         stale(turn)
         return
-    if step == "c":
-        show_comment(turn, comment)
-    elif step in ("e", "w", "wy"):
+    await list_mine(turn, int_or_zero(page))
+
+
+def own_comment(step: Callable[[Turn, Comment], Awaitable[None]]) -> Step:
+    """The step for my:<step>:<receipt>, given the comment if it is the resident's own."""
+    async def with_comment(turn: Turn) -> None:
+        comment = await _own(turn, turn.value)
+        if comment is None:
+            stale(turn)
+            return
+        await step(turn, comment)
+    return with_comment
+
+
+def unlocked(step: Callable[[Turn, Comment], Awaitable[None]]) -> Step:
+    """As `own_comment`, for a change: refused once the comment is decided or the draft closed."""
+    async def if_unlocked(turn: Turn, comment: Comment) -> None:
         reason = _locked_reason(turn, comment)
         if reason:
             show_menu(turn, texts.MY_LOCKED.format(receipt=comment.receipt, reason=reason))
-        elif step == "e":
-            turn.say(texts.MY_EDIT_PROMPT.format(receipt=comment.receipt,
-                                                 limit=format_number(MAX_LENGTH)),
-                     [Option(texts.GY_CANCEL, f"my:c:{comment.receipt}")])
-            turn.goto(MyComments.EDIT, receipt=comment.receipt)
-        elif step == "w":
-            turn.say(texts.MY_WITHDRAW_CONFIRM.format(receipt=comment.receipt),
-                     [Option(texts.MY_WITHDRAW_YES, f"my:wy:{comment.receipt}"),
-                      Option(texts.BACK, f"my:c:{comment.receipt}")])
-        else:
-            comment.status = CommentStatus.WITHDRAWN
-            comment.updated_at = turn.now
-            show_menu(turn, texts.MY_WITHDRAWN.format(receipt=comment.receipt))
-    else:
-        stale(turn)
+            return
+        await step(turn, comment)
+    return own_comment(if_unlocked)
 
 
 async def list_mine(turn: Turn, page: int) -> None:
@@ -94,7 +103,8 @@ async def list_mine(turn: Turn, page: int) -> None:
     turn.goto(None)
 
 
-def show_comment(turn: Turn, comment: Comment) -> None:
+async def show_comment(turn: Turn, comment: Comment) -> None:
+    """my:c:<receipt>."""
     lines = [texts.MY_DETAIL.format(
         receipt=comment.receipt, draft=_draft_title(turn, comment), target=_target(comment),
         stance=texts.STANCES[comment.stance], text=comment.text or texts.GY_NO_TEXT,
@@ -108,9 +118,32 @@ def show_comment(turn: Turn, comment: Comment) -> None:
     turn.say("\n\n".join(lines), options + navigation(back="my:0"))
 
 
-@router.state(MyComments.EDIT)
+async def ask_new_text(turn: Turn, comment: Comment) -> None:
+    """my:e:<receipt>: the new text is typed in gopycuatoi.edit."""
+    turn.say(texts.MY_EDIT_PROMPT.format(receipt=comment.receipt,
+                                         limit=format_number(MAX_LENGTH)),
+             [Option(texts.GY_CANCEL, f"my:c:{comment.receipt}")])
+    turn.goto(MyComments.EDIT, Editing(receipt=comment.receipt))
+
+
+async def ask_withdraw(turn: Turn, comment: Comment) -> None:
+    """my:w:<receipt>."""
+    turn.say(texts.MY_WITHDRAW_CONFIRM.format(receipt=comment.receipt),
+             [Option(texts.MY_WITHDRAW_YES, f"my:wy:{comment.receipt}"),
+              Option(texts.BACK, f"my:c:{comment.receipt}")])
+
+
+async def withdraw(turn: Turn, comment: Comment) -> None:
+    """my:wy:<receipt>: confirmed."""
+    comment.status = CommentStatus.WITHDRAWN
+    comment.updated_at = turn.now
+    show_menu(turn, texts.MY_WITHDRAWN.format(receipt=comment.receipt))
+
+
 async def typed_new_text(turn: Turn) -> None:
-    comment = await _own(turn, turn.data.get("receipt", ""))
+    """The new text of a comment, typed in gopycuatoi.edit."""
+    editing = Editing.load(turn.data)
+    comment = await _own(turn, editing.receipt) if editing else None
     if comment is None:
         stale(turn)
         return
@@ -127,3 +160,12 @@ async def typed_new_text(turn: Turn) -> None:
     comment.updated_at = turn.now
     turn.goto(None)
     turn.say(texts.MY_EDITED.format(receipt=comment.receipt), navigation(back="my:0"))
+
+
+def register(router: Router) -> None:
+    router.command("gopycuatoi", step=list_page)
+    router.button("my", numbered_page)
+    router.steps("my", {"list": list_page, "c": own_comment(show_comment),
+                        "e": unlocked(ask_new_text), "w": unlocked(ask_withdraw),
+                        "wy": unlocked(withdraw)})
+    router.state(MyComments.EDIT, step=typed_new_text)

@@ -1,30 +1,35 @@
 """Browsing ("Tin Đại hội", /tin): the current phase's topics → articles → an article.
 
 Screens keep their place in the resident's state (which phase they browse), so buttons carry
-only ids and pages. An id that a reload removed answers "Nội dung đã được cập nhật".
+only ids and pages. An id that a reload removed gets the stale-button answer.
 """
 
 from __future__ import annotations
 
 import re
 
-from content.models import Article
+from content.models import PLACEHOLDER_PATTERN, Article
 from content.pack import Window
 from content.phases import earlier_phases
 from handlers import texts
 from handlers.campaign import current_period, vietnamese_date
-from handlers.menu import show_menu
+from handlers.flow_data import FlowData
+from handlers.menu import show_menu, stale
 from handlers.paging import int_or_zero, label, navigation, page_of
-from handlers.router import Turn, router
+from handlers.router import Router, Turn
 from handlers.types import Option
 
-_PLACEHOLDER = re.compile(r"\[\[CẦN BỔ SUNG:[^\]]*\]\]")
+_PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 
 
-def stale(turn: Turn) -> None:
-    show_menu(turn, texts.STALE_CONTENT)
+class Browsing(FlowData):
+    """The phase (and stage) whose topics the resident is looking at."""
+
+    flow = "news"
+    phase: str | None = None
+    stage: str | None = None
 
 
 def plain_text(markdown: str) -> str:
@@ -58,31 +63,12 @@ def show_topics(turn: Turn, phase: Window, stage: Window | None, heading: str, p
     options = [Option(label(name), f"news:topic:{topic_id}:0") for topic_id, name in shown]
     nav = navigation(more=f"{more_payload}:{page + 1}" if more else None, back=back, extra=extra)
     turn.say(heading if topics else f"{heading}\n\n{texts.NEWS_NO_TOPICS}", options + nav)
-    turn.goto(None, phase=phase.id, stage=stage.id if stage else None)
+    turn.goto(None, Browsing(phase=phase.id, stage=stage.id if stage else None))
 
 
-@router.command("tin")
-@router.button("news")
-async def news(turn: Turn) -> None:
-    """Dispatch news:<screen>:<args> to the screen it names; /tin opens the current phase."""
-    screen, _, args = turn.value.partition(":")
-    if screen in ("", "home"):
-        await news_home(turn, int_or_zero(args))
-    elif screen == "arch":
-        await archive(turn)
-    elif screen == "phase":
-        phase_id, _, page = args.partition(":")
-        await phase_topics(turn, phase_id, int_or_zero(page))
-    elif screen == "topic":
-        topic_id, _, page = args.partition(":")
-        await topic_articles(turn, topic_id, int_or_zero(page))
-    elif screen == "art":
-        await article(turn, args)
-    else:
-        stale(turn)
-
-
-async def news_home(turn: Turn, page: int = 0) -> None:
+async def news_home(turn: Turn) -> None:
+    """news:home:<page>, and /tin: the current phase's topics."""
+    page = int_or_zero(turn.value)
     period = await current_period(turn)
     if period.phase is None:
         show_menu(turn, texts.NEWS_NOT_STARTED)
@@ -101,6 +87,7 @@ async def news_home(turn: Turn, page: int = 0) -> None:
 
 
 async def archive(turn: Turn) -> None:
+    """news:arch: the earlier phases."""
     period = await current_period(turn)
     earlier = earlier_phases(turn.content.pack, period)
     options = [Option(label(f"{phase.name}: {phase.title}"), f"news:phase:{phase.id}:0")
@@ -108,7 +95,10 @@ async def archive(turn: Turn) -> None:
     turn.say(texts.NEWS_ARCHIVE, options + navigation(back="news:home:0"))
 
 
-async def phase_topics(turn: Turn, phase_id: str, page: int) -> None:
+async def phase_topics(turn: Turn) -> None:
+    """news:phase:<phase>:<page>: an earlier phase's topics."""
+    phase_id, _, page_text = turn.value.partition(":")
+    page = int_or_zero(page_text)
     phase = turn.content.pack.window(phase_id)
     if phase is None:
         stale(turn)
@@ -120,15 +110,19 @@ async def phase_topics(turn: Turn, phase_id: str, page: int) -> None:
 
 async def _browsing_period(turn: Turn) -> tuple[str, str | None]:
     """The phase (and stage) the resident is browsing; the current one if not remembered."""
-    if turn.data.get("phase") and turn.content.pack.window(turn.data["phase"]):
-        return turn.data["phase"], turn.data.get("stage")
+    browsing = Browsing.load(turn.data)
+    if browsing and browsing.phase and turn.content.pack.window(browsing.phase):
+        return browsing.phase, browsing.stage
     period = await current_period(turn)
     if period.phase is None:
         return turn.content.pack.windows[0].id, None
     return period.phase.id, period.stage.id if period.stage else None
 
 
-async def topic_articles(turn: Turn, topic_id: str, page: int) -> None:
+async def topic_articles(turn: Turn) -> None:
+    """news:topic:<topic>:<page>: the topic's articles in the phase being browsed."""
+    topic_id, _, page_text = turn.value.partition(":")
+    page = int_or_zero(page_text)
     pack = turn.content.pack
     topic = pack.topics.get(topic_id)
     if topic is None:
@@ -146,11 +140,12 @@ async def topic_articles(turn: Turn, topic_id: str, page: int) -> None:
             else f"news:phase:{phase_id}:0")
     nav = navigation(more=f"news:topic:{topic_id}:{page + 1}" if more else None, back=back)
     turn.say(texts.NEWS_TOPIC.format(topic=topic.name, count=len(articles)), options + nav)
-    turn.goto(None, phase=phase_id, stage=stage_id)
+    turn.goto(None, Browsing(phase=phase_id, stage=stage_id))
 
 
 def render_article(item: Article) -> str:
-    parts = [f"📰 {item.title.upper()}", item.summary, plain_text(item.body)]
+    parts = [texts.ARTICLE_TITLE.format(title=item.title.upper()), item.summary,
+             plain_text(item.body)]
     if item.sources:
         sources = [f"• {source.title}" + (f": {source.url}" if source.url else "")
                    for source in item.sources]
@@ -159,12 +154,17 @@ def render_article(item: Article) -> str:
     return "\n\n".join(plain_text(part) if part is item.summary else part for part in parts)
 
 
-async def article(turn: Turn, article_id: str) -> None:
-    item = turn.content.pack.article_by_id.get(article_id)
+async def article(turn: Turn) -> None:
+    """news:art:<article>."""
+    item = turn.content.pack.article_by_id.get(turn.value)
     if item is None:
         stale(turn)
         return
     turn.say(render_article(item), navigation(back=f"news:topic:{item.topic}:0"))
 
 
-router.menu_item(texts.MENU_NEWS, "news:home:0", order=10)
+def register(router: Router) -> None:
+    router.command("tin", step=news_home)
+    router.steps("news", {"": news_home, "home": news_home, "arch": archive,
+                          "phase": phase_topics, "topic": topic_articles, "art": article})
+    router.menu_item(texts.MENU_NEWS, "news:home:0", order=10)

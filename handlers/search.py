@@ -5,13 +5,12 @@ from __future__ import annotations
 from handlers import texts
 from handlers.menu import show_menu
 from handlers.paging import label
-from handlers.router import Turn, router
+from handlers.router import Router, Turn
 from handlers.types import Option, fold
 
 SHOWN_QUERY = 60
 
 
-@router.command("timkiem")
 async def search_command(turn: Turn) -> None:
     """Search for the words after the command, or explain how to."""
     if not turn.inbound.text.strip():
@@ -56,4 +55,6 @@ async def search(turn: Turn, query: str) -> None:
         show_menu(turn)
 
 
-router.on_text = search_text
+def register(router: Router) -> None:
+    router.command("timkiem", step=search_command)
+    router.fallbacks(text=search_text)

@@ -1,6 +1,6 @@
 """Everything residents and staff read, in one place for review (NFC)."""
 
-from db.models import CommentStatus, Stance
+from db.models import CommentStatus, Role, Stance
 
 PRIVACY_NOTICE_VERSION = "2026-11-26.2"  # .2: states the retention period and /dulieu, /xoadulieu
 
@@ -45,6 +45,10 @@ CONSENT_WITHDRAWN = (
 CONSENT_STATUS_GIVEN = "Trạng thái: bạn đã đồng ý từ {when} (phiên bản {version})."
 CONSENT_STATUS_NONE = "Trạng thái: bạn chưa đồng ý, Loa Số không lưu thông tin cá nhân của bạn."
 
+# A moment as residents read it (strftime), in the campaign's time zone.
+LOCAL_TIME = "%H:%M ngày %d/%m/%Y"
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
 MENU_TITLE = "Bạn muốn xem gì? Chọn một mục dưới đây."
 MENU_HELP = "Trợ giúp"
 MENU_PRIVACY = "Quyền riêng tư"
@@ -71,7 +75,8 @@ HELP = (
 )
 
 UNKNOWN_COMMAND = "Loa Số chưa có lệnh /{command}. Bạn chọn một mục dưới đây, hoặc gõ /trogiup."
-STALE_BUTTON = "Lựa chọn này đã cũ hoặc không còn dùng được. Mời bạn chọn lại."
+# The one answer (with the menu) for a button that is out of date, unknown or forged.
+STALE = "Lựa chọn này đã cũ hoặc không còn dùng được. Mời bạn chọn lại."
 UNSUPPORTED = (
     "Loa Số hiện chỉ đọc được tin nhắn chữ. Bạn vui lòng gõ nội dung, "
     "hoặc chọn một mục dưới đây."
@@ -100,9 +105,9 @@ NEWS_NOT_STARTED = "Đợt tuyên truyền đầu tiên chưa bắt đầu. Mờ
 NEWS_ARCHIVE = "🗂 Các đợt tuyên truyền trước:"
 NEWS_PHASE = "🗂 {phase}: {title}\nMời bạn chọn chủ đề:"
 NEWS_TOPIC = "📂 {topic} — {count} bài. Mời bạn chọn bài:"
-STALE_CONTENT = "Nội dung đã được cập nhật. Mời bạn chọn lại từ menu."
 PLACEHOLDER_SHOWN = "(nội dung đang được cập nhật)"
 ARTICLE_SOURCES = "Nguồn chính thức:"
+ARTICLE_TITLE = "📰 {title}"
 ARTICLE_PUBLISHED = "Đăng ngày {date}."
 
 SEARCH_RESULTS = "🔎 Kết quả cho “{query}”. Mời bạn chọn bài:"
@@ -126,6 +131,7 @@ CALENDAR_NONE = "Chưa có sự kiện nào sắp diễn ra."
 CALENDAR_UNCONFIRMED = "(dự kiến, chưa chính thức)"
 
 FAQ_TITLE = "💬 Hỏi đáp — mời bạn chọn câu hỏi:"
+FAQ_ANSWER = "❓ {question}\n\n{answer}"
 
 # -- consultation ----------------------------------------------------------------------------
 
@@ -151,6 +157,7 @@ GY_DRAFT_HEAD = "📜 {title}\n({level}, phiên bản {version})"
 GY_PICK_SECTION = "Chọn mục để đọc và góp ý:"
 GY_GENERAL = "Góp ý chung"
 GY_THIS_SECTION = "Góp ý mục này"
+GY_SECTION = "📌 {label}\n\n{text}"
 GY_CHOOSE_STANCE = "Bạn góp ý về: {target}\n\nÝ kiến của bạn là:"
 GY_GENERAL_TARGET = "toàn văn dự thảo “{title}”"
 GY_TYPE_TEXT = "Bạn gõ nội dung góp ý (tối đa {limit} ký tự)."
@@ -208,9 +215,298 @@ MY_WITHDRAWN = "Đã rút lại góp ý {receipt}."
 MY_EDIT_PROMPT = "Bạn gõ nội dung mới cho góp ý {receipt} (tối đa {limit} ký tự)."
 MY_EDITED = "Đã lưu nội dung mới cho góp ý {receipt}."
 MY_LOCKED = "Góp ý {receipt} không sửa hay rút lại được nữa ({reason})."
+MY_DRAFT_GONE = "Nội dung đã được cập nhật. Mời bạn chọn lại từ menu."
 
 ANSWER_NOTICE = (
     "📬 Phản hồi về góp ý {receipt}\n📜 {draft}\n📌 {target}\n{decision}💬 {answer}\n\n"
     "Cảm ơn bạn đã đóng góp ý kiến."
 )
 ANSWER_DECISION = "Kết quả: {decision}\n"
+
+# -- subscriptions (/dangky, /huy) -------------------------------------------------------------
+
+MENU_SUBSCRIBE = "Đăng ký nhận tin"
+SUB_INTRO = ("Đăng ký nhận tin: Loa Số sẽ gửi cho bạn bản tin của từng đợt tuyên truyền, nhắc "
+             "các ngày lễ lớn và thông báo của thôn, chi bộ, đoàn thể nơi bạn sống.\n\n"
+             "Trước hết, bạn ở thôn nào? (Thông báo riêng của thôn chỉ gửi cho người chọn thôn "
+             "đó.)")
+SUB_CURRENT = "Bạn đang nhận: {what}{hamlet}. Chọn lại để thay đổi."
+SUB_NO_HAMLET = "Không muốn cho biết"
+SUB_ASK_WHAT = "Bạn muốn nhận những tin nào?"
+SUB_EVERYTHING = "Tất cả các tin"
+SUB_PICK = "Chọn theo chủ đề"
+SUB_ASK_TOPICS = "Chọn các chủ đề bạn quan tâm (bấm lần nữa để bỏ chọn), rồi bấm «Tiếp tục»."
+SUB_ASK_GROUPS = ("Bạn có muốn nhận thông báo của chi bộ, đoàn thể nào không? Chọn (bấm lần nữa "
+                  "để bỏ chọn), rồi bấm «Xong».")
+SUB_NEXT = "Tiếp tục ›"
+SUB_DONE = "Xong ✔"
+SUB_CHOSEN_MARK = "✅ "
+SUB_NOTHING_CHOSEN = "Bạn chưa chọn mục nào. Hãy chọn ít nhất một chủ đề hoặc một đoàn thể."
+SUB_CONFIRMED = ("Đã đăng ký nhận tin.\n• Thôn: {hamlet}\n• Nội dung: {what}\n\n"
+                 "Muốn thay đổi, gõ /dangky. Muốn dừng nhận tin bất cứ lúc nào, gõ /huy "
+                 "(hoặc gõ «dừng»).")
+SUB_HAMLET_UNKNOWN = "không cho biết"
+SUB_EVERYTHING_SUMMARY = "tất cả các tin"
+SUB_UNSUBSCRIBED = ("Đã hủy mọi đăng ký nhận tin: Loa Số sẽ không gửi bản tin cho bạn nữa. "
+                    "Muốn nhận lại, gõ /dangky.")
+SUB_NOT_SUBSCRIBED = "Bạn chưa đăng ký nhận tin nào. Muốn nhận bản tin, gõ /dangky."
+SUB_CHOOSE_WITH_BUTTONS = "Hãy chọn một mục ở trên (bấm nút hoặc gõ số), hoặc gõ /huy để thôi."
+SUB_CONSENT_REFUSED = ("Không có sự đồng ý thì Loa Số không thể lưu đăng ký nhận tin. Bạn vẫn "
+                       "đọc được mọi tin bằng /tin.")
+SUB_FLOW_CANCELLED = "Đã dừng việc đăng ký; chưa có gì thay đổi."
+# What a resident may type, outside a flow or in this one, to stop their subscriptions.
+SUB_STOP_WORDS = ("dừng", "hủy", "huỷ", "stop", "dung lai", "dừng lại", "hủy đăng ký")
+
+# -- the quiz (/thi) ---------------------------------------------------------------------------
+
+MENU_QUIZ = "Thi tìm hiểu"
+QUIZ_INTRO = ("🏆 Thi tìm hiểu về Đại hội Đảng bộ các cấp và Đại hội XIV của Đảng.\n\n"
+              "Mỗi lượt có {size} câu hỏi trắc nghiệm, mỗi câu 4 phương án. Sau mỗi câu, Loa Số "
+              "cho biết đáp án, giải thích ngắn và nguồn để bạn đọc thêm. Bạn chơi bao nhiêu lượt "
+              "cũng được.")
+QUIZ_START = "Bắt đầu lượt thi"
+QUIZ_CONTINUE = "Tiếp tục lượt đang dở (câu {number}/{total})"
+QUIZ_AGAIN = "Chơi lượt mới"
+QUIZ_BOARD = "Bảng xếp hạng"
+QUIZ_JOIN = "Hiện tên trên bảng xếp hạng"
+QUIZ_LEAVE = "Rút tên khỏi bảng xếp hạng"
+QUIZ_CANCEL = "Hủy"
+QUIZ_NO_QUESTIONS = "Bộ câu hỏi thi tìm hiểu đang được chuẩn bị. Mời bạn quay lại sau."
+QUIZ_NEEDS_CONSENT = ("Kết quả thi được lưu lại để bạn xem lại (và để xếp hạng, nếu bạn muốn), "
+                      "nên Loa Số cần bạn đồng ý trước khi bắt đầu.")
+QUIZ_CONSENT_REFUSED = ("Không có sự đồng ý thì Loa Số không thể lưu kết quả thi. Bạn vẫn đọc được "
+                        "mọi tin bằng /tin.")
+QUIZ_QUESTION = "Câu {number}/{total}\n\n{question}"
+QUIZ_RIGHT = "✅ Chính xác!"
+QUIZ_WRONG = "❌ Chưa đúng. Đáp án đúng là phương án {number}: {answer}."
+QUIZ_EXPLANATION = "{verdict}\n\n{explanation}\n\nNguồn: {source}"
+QUIZ_FINISHED = "🏁 Hết lượt thi! Bạn trả lời đúng {score}/{total} câu."
+QUIZ_ALREADY_FINISHED = ("Lượt thi này đã kết thúc (bạn đúng {score}/{total} câu), nên lựa chọn "
+                         "này không được tính. Mời bạn chơi lượt mới.")
+QUIZ_EXPIRED = ("Lượt thi này đã quá {hours} giờ không có câu trả lời nên đã hết hạn; lựa chọn này "
+                "không được tính. Mời bạn chơi lượt mới.")
+QUIZ_REPLACED = ("Lựa chọn này thuộc một lượt thi cũ (bạn đã bắt đầu lượt mới), nên không được "
+                 "tính.")
+QUIZ_ANSWERED = ("Bạn đã trả lời câu {number} rồi: mỗi câu chỉ tính lần trả lời đầu tiên. "
+                 "Mời bạn trả lời câu đang hỏi.")
+QUIZ_NOT_YOURS = "Lựa chọn này không thuộc lượt thi nào đang chơi của bạn, nên không được tính."
+QUIZ_NOTHING_TO_CONTINUE = ("Không còn lượt thi nào đang dở: lượt trước đã xong hoặc đã quá "
+                            "{hours} giờ không có câu trả lời.")
+QUIZ_QUESTION_GONE = ("Câu hỏi này vừa được gỡ khỏi bộ câu hỏi nên không tính điểm; mời bạn "
+                      "sang câu tiếp theo.")
+QUIZ_BOARD_HEAD = ("🏆 Bảng xếp hạng thi tìm hiểu: kết quả cao nhất của mỗi người, chỉ gồm những "
+                   "ai đã chọn hiện tên.")
+QUIZ_BOARD_LINE = "{rank}. {who} — đúng {score}/{total} câu"
+QUIZ_BOARD_EMPTY = ("Bảng xếp hạng chưa có ai. Hãy thi một lượt và chọn «Hiện tên trên bảng "
+                    "xếp hạng».")
+QUIZ_ON_BOARD = "Bạn đang hiện trên bảng xếp hạng là: {who}."
+QUIZ_ASK_NAME = ("Bảng xếp hạng chỉ hiện tên gọi và thôn của bạn, ngoài ra không hiện gì khác. "
+                 "Bạn muốn hiện tên gì? Chỉ gõ tên gọi, không cần họ (ví dụ: Lan).")
+QUIZ_BAD_NAME = ("Tên gọi chỉ gồm chữ cái, tối đa {words} chữ và {limit} ký tự (ví dụ: Lan, Ngọc "
+                 "Anh); không ghi số điện thoại hay địa chỉ. Mời bạn gõ lại.")
+QUIZ_ASK_HAMLET = "Bạn ở thôn nào? Bảng xếp hạng hiện tên thôn bên cạnh tên gọi."
+QUIZ_NO_HAMLET = "Không nêu thôn"
+QUIZ_JOINED = ("Đã ghi. Bạn hiện trên bảng xếp hạng là: {who}. Muốn thôi, chọn «Rút tên khỏi "
+               "bảng xếp hạng» trong mục Thi tìm hiểu.")
+QUIZ_LEFT = ("Đã rút tên bạn khỏi bảng xếp hạng. Kết quả thi vẫn được giữ để bạn xem lại "
+             "(/dulieu); muốn xóa hẳn, gõ /xoadulieu.")
+QUIZ_NOT_ON_BOARD = "Bạn chưa có tên trên bảng xếp hạng, nên không có gì phải rút."
+QUIZ_CANCELLED = "Đã hủy, không có gì thay đổi."
+
+# -- roles (/vaitro) ----------------------------------------------------------------------------
+
+VT_ROLE_NAMES = {
+    Role.LEADER: "Người phụ trách (bí thư chi bộ, người đứng đầu đoàn thể)",
+    Role.STAFF: "Cán bộ xã",
+    Role.ADMIN: "Quản trị Loa Số",
+}
+VT_HOW = (
+    "Gõ /vaitro kèm mã mời cán bộ xã gửi bạn, ví dụ: /vaitro ABCD-EFGH "
+    "(chữ hoa hay thường, có dấu gạch hay không đều được)."
+)
+VT_CURRENT = "Vai trò hiện tại của bạn:\n{roles}"
+VT_WRITE = "Soạn thông báo"
+VT_SENT = "Thông báo đã gửi"
+VT_REVIEW = "Duyệt thông báo"
+VT_CURRENT_LINE = "• {role}{scope}"
+VT_SCOPE = " — phụ trách: {names}"
+VT_NEEDS_CONSENT = (
+    "Vai trò gắn với bạn là thông tin cá nhân, nên Loa Số cần bạn đồng ý trước khi ghi nhận."
+)
+VT_CONSENT_REFUSED = ("Không có sự đồng ý thì Loa Số không thể ghi nhận vai trò của bạn. "
+                      "Mã mời vẫn dùng được khi bạn đồng ý.")
+VT_UNKNOWN = (
+    "Mã mời không đúng. Bạn kiểm tra lại mã (8 ký tự, dạng ABCD-EFGH) hoặc hỏi cán bộ "
+    "đã gửi mã cho bạn."
+)
+VT_EXPIRED = "Mã mời này đã hết hạn. Bạn xin cán bộ xã cấp mã mới."
+VT_USED = "Mã mời này đã được dùng. Mỗi mã chỉ dùng được một lần; bạn xin cán bộ xã cấp mã mới."
+VT_REVOKED = "Mã mời này đã bị thu hồi. Bạn liên hệ cán bộ xã nếu cần."
+VT_GRANTED = "✅ Bạn đã nhận vai trò: {role}{scope}."
+VT_NEXT_LEADER = "Gõ /thongbao để soạn thông báo gửi tới nhóm, thôn bạn phụ trách."
+VT_NEXT_STAFF = "Gõ /duyet để duyệt thông báo, /thongbao để gửi thông báo."
+
+# -- my data (/dulieu, /xoadulieu) -------------------------------------------------------------
+
+MENU_MY_DATA = "Dữ liệu của tôi"
+DATA_TITLE = "🗂 Dữ liệu Loa Số đang giữ về bạn"
+DATA_NOTHING_KEPT = (
+    "🗂 Dữ liệu của tôi\n\n"
+    "Loa Số không giữ thông tin cá nhân nào của bạn. Bạn chưa đồng ý lưu dữ liệu, nên Loa Số "
+    "chỉ giữ mã cuộc trò chuyện trên {channel} để trả lời tin nhắn của bạn; không lưu tên, "
+    "số điện thoại hay nội dung tin nhắn.\n\n"
+    "Khi bạn đăng ký nhận tin, góp ý hay thi tìm hiểu, Loa Số sẽ hỏi sự đồng ý của bạn trước."
+)
+DATA_ADDRESS = "📱 Mã cuộc trò chuyện trên {channel}: {address} (để trả lời bạn)."
+DATA_CONSENT_GIVEN = "✅ Đồng ý lưu dữ liệu: từ {when} (thông báo phiên bản {version})."
+DATA_CONSENT_NONE = "⚪ Đồng ý lưu dữ liệu: chưa đồng ý hoặc đã rút lại."
+DATA_HAMLET = "🏡 Thôn: {hamlet}."
+DATA_HAMLET_NONE = "🏡 Thôn: chưa chọn."
+DATA_SUBSCRIBED = "📬 Đăng ký nhận tin: {what}."
+DATA_SUBSCRIBED_ALL = "tất cả các tin"
+DATA_SUBSCRIBED_TOPICS = "chủ đề {names}"
+DATA_SUBSCRIBED_GROUPS = "tin của {names}"
+DATA_SUBSCRIBED_NONE = "📬 Đăng ký nhận tin: chưa đăng ký."
+DATA_LEADERBOARD = "🏆 Tên trên bảng xếp hạng thi tìm hiểu: {name}."
+DATA_ROLES = "🔑 Vai trò: {roles}."
+DATA_ROLE_NAMES = {"leader": "phụ trách chi bộ, đoàn thể", "staff": "cán bộ", "admin": "quản trị"}
+DATA_ROLE_SCOPE = "{role} ({scope})"
+DATA_ANNOUNCEMENTS = "📣 Thông báo bạn đã soạn gửi đến người dân: {count}."
+DATA_COMMENTS = "✍️ Góp ý đã gửi: {count}."
+DATA_COMMENTS_NONE = "✍️ Góp ý đã gửi: chưa có."
+DATA_COMMENT_LINE = "• {receipt}, {when}: {target} ({status})"
+DATA_COMMENTS_MORE = "• … và {count} góp ý khác (chọn «Xem góp ý của tôi»)."
+DATA_QUIZ = "🎯 Thi tìm hiểu: {count} lượt đã làm xong, điểm cao nhất {best}."
+DATA_QUIZ_LAST = "Lượt gần nhất ngày {day}: {score}."
+DATA_QUIZ_UNFINISHED = "🎯 Thi tìm hiểu: {count} lượt đang làm dở."
+DATA_QUIZ_NONE = "🎯 Thi tìm hiểu: chưa tham gia."
+DATA_SCORE = "{score}/{total} câu đúng"
+DATA_RETENTION = (
+    "⏳ Thời hạn lưu: nếu bạn không nhắn tin cho Loa Số trong {days} ngày, các thông tin trên "
+    "tự động được xóa."
+)
+DATA_ACTIONS = (
+    "Muốn dừng nhận tin, gõ /huy. Muốn xóa toàn bộ dữ liệu trên, chọn «Xóa dữ liệu của tôi» "
+    "hoặc gõ /xoadulieu."
+)
+DATA_SEE_COMMENTS = "Xem góp ý của tôi"
+DATA_ERASE = "Xóa dữ liệu của tôi"
+DATA_ERASE_NOTHING = (
+    "Loa Số không giữ dữ liệu cá nhân nào của bạn, nên không có gì để xóa. Loa Số chỉ giữ "
+    "mã cuộc trò chuyện để trả lời tin nhắn của bạn."
+)
+DATA_ERASE_CONFIRM = (
+    "⚠️ Xóa dữ liệu của bạn\n\n"
+    "Nếu bạn xác nhận, Loa Số sẽ làm ngay:\n"
+    "• hủy mọi đăng ký nhận tin và dừng các tin đang chờ gửi cho bạn;\n"
+    "• xóa thôn, tên hiển thị, kết quả thi tìm hiểu và vai trò (nếu có);\n"
+    "• giữ góp ý của bạn chỉ dưới dạng ẩn danh: nội dung và mục góp ý còn lại để tổng hợp, "
+    "mọi liên kết với bạn (tên, thôn, tài khoản) bị xóa, nên bạn không xem hay sửa được nữa;\n"
+    "• rút lại sự đồng ý lưu dữ liệu.\n\n"
+    "Việc này không hoàn tác được. Bạn chắc chắn muốn xóa?"
+)
+DATA_ERASE_YES = "Xóa ngay"
+DATA_ERASE_NO = "Không xóa"
+DATA_ERASE_KEPT = "Loa Số chưa xóa gì. Dữ liệu của bạn vẫn giữ nguyên."
+DATA_ERASED = "🗑 Loa Số đã xóa dữ liệu của bạn:"
+DATA_ERASED_LINES = {
+    "subscriptions": "• Đã hủy {n} đăng ký nhận tin.",
+    "messages_cancelled": "• Đã dừng {n} tin đang chờ gửi cho bạn.",
+    "messages_in_flight": "• {n} tin đang được gửi đúng lúc này nên không dừng kịp.",
+    "messages_cleared": "• Đã xóa nội dung {n} tin Loa Số từng gửi cho bạn khỏi máy chủ.",
+    "profile": "• Đã xóa thôn và tên hiển thị của bạn.",
+    "comments_anonymised": "• {n} góp ý được giữ lại dưới dạng ẩn danh, không còn liên kết "
+                           "với bạn.",
+    "quiz_rounds": "• Đã xóa {n} lượt thi tìm hiểu.",
+    "roles_revoked": "• Đã thu hồi {n} vai trò.",
+    "announcements_unlinked": "• {n} thông báo bạn từng gửi không còn ghi bạn là người gửi.",
+    "consent": "• Đã rút lại sự đồng ý lưu dữ liệu.",
+}
+DATA_ERASED_END = (
+    "Từ nay Loa Số chỉ giữ mã cuộc trò chuyện để trả lời bạn. Bạn vẫn đọc được mọi tin "
+    "công khai; muốn đăng ký hay góp ý lại, Loa Số sẽ hỏi sự đồng ý của bạn."
+)
+
+# -- leaders' announcements (/thongbao) and their approval (/duyet) ----------------------------
+
+NOT_FOR_YOU = "Chức năng này không dành cho bạn."
+TB_START = (
+    "✍️ Soạn thông báo. Bạn gửi được tới: {scope}.\n\n"
+    "Mời bạn gõ nội dung thông báo (tối đa {limit} ký tự)."
+)
+TB_NO_SCOPE = (
+    "Gói nội dung hiện tại không còn nhóm hay thôn nào bạn phụ trách, nên chưa gửi được "
+    "thông báo. Bạn liên hệ cán bộ xã."
+)
+TB_EMPTY = "Thông báo cần có nội dung bằng chữ. Mời bạn gõ lại."
+TB_TOO_LONG = "Thông báo dài {count} ký tự, tối đa {limit}. Mời bạn rút gọn rồi gửi lại."
+TB_PICK_AUDIENCE = "Gửi thông báo này tới ai? Mời bạn chọn:"
+TB_EVERYONE = "Tất cả người đăng ký"
+TB_WHOLE_HAMLET = "{name} (cả thôn)"
+TB_NOT_YOURS = "Bạn chỉ gửi được thông báo tới nhóm và thôn mình phụ trách. Mời bạn chọn lại."
+TB_PREVIEW = (
+    "📝 Xem trước thông báo:\n\n{message}\n\n👥 Gửi tới: {audience} — hiện có {count} người nhận."
+)
+TB_NOBODY_YET = (
+    "(Hiện chưa có ai trong nhóm này đăng ký nhận tin; người đăng ký trước lúc gửi vẫn "
+    "nhận được.)"
+)
+TB_NEEDS_APPROVAL = "Thông báo sẽ được cán bộ xã duyệt trước khi gửi."
+TB_SEND_NOW = "Gửi ngay"
+TB_SCHEDULE = "Hẹn giờ"
+TB_EDIT = "Sửa nội dung"
+TB_CANCEL = "Hủy"
+TB_PICK_TIME = (
+    "⏰ Chọn giờ gửi, hoặc gõ thời điểm theo dạng ngày/tháng giờ:phút, ví dụ {example} "
+    "(giờ Việt Nam)."
+)
+TB_TODAY = "{time} hôm nay ({date})"
+TB_TOMORROW = "{time} ngày mai ({date})"
+TB_ON_DAY = "{time} ngày {date}"
+TB_BAD_TIME = (
+    "Loa Số không đọc được thời điểm “{text}”. Mời bạn gõ theo dạng ngày/tháng giờ:phút, "
+    "ví dụ {example}."
+)
+TB_PAST_TIME = (
+    "Thời điểm {when} đã qua. Mời bạn chọn một thời điểm sau bây giờ (hẹn sang năm sau thì "
+    "gõ thêm năm, ví dụ 05/01/{year} 07:30)."
+)
+TB_TOO_FAR = "Chỉ hẹn giờ được trong vòng một năm tới. Mời bạn chọn thời điểm khác."
+TB_PENDING = (
+    "📨 Đã gửi thông báo #{id} để cán bộ xã duyệt ({when}). Bạn sẽ nhận tin khi có kết quả. "
+    "Xem tình trạng: /thongbao → “Thông báo đã gửi”."
+)
+TB_SCHEDULED = "✅ Thông báo #{id} đã được xếp lịch: {when}, tới {audience}."
+TB_WHEN_NOW = "gửi ngay"
+TB_WHEN_AT = "gửi lúc {when}"
+TB_REVOKED = "Bạn không còn quyền gửi thông báo này, nên thông báo chưa được gửi đi."
+TB_CANCELLED = "Đã hủy. Không có thông báo nào được gửi."
+TB_MINE = "📋 Thông báo gần đây của bạn:"
+TB_MINE_ITEM = "#{id} · {status} · {when}\nTới: {audience}\n«{excerpt}»"
+TB_MINE_COUNTS = "Tin nhắn: {counts}."
+TB_MINE_NOTE = "Ghi chú của cán bộ: {note}"
+TB_MINE_NONE = "Bạn chưa gửi thông báo nào."
+TB_MINE_BUTTON = "Thông báo đã gửi"
+TB_REFRESH = "Làm mới"
+TB_NEW = "Soạn thông báo mới"
+TB_ACTOR = "cán bộ #{user} ({channel})"  # who decided, in the announcement's history
+
+DY_NONE = "Không có thông báo nào chờ duyệt."
+DY_ITEM = (
+    "🗳 Chờ duyệt: {count} thông báo. Thông báo #{id}:\n\n"
+    "Người viết: {author}\nGửi tới: {audience} (hiện có {recipients} người nhận)\n"
+    "Thời gian: {when}\nViết lúc: {created}\n\n{text}"
+)
+DY_APPROVE = "Duyệt #{id}"
+DY_REJECT = "Từ chối #{id}"
+DY_NEXT = "Thông báo tiếp theo"
+DY_APPROVED = "Đã duyệt thông báo #{id}. Người viết đã được báo."
+DY_REJECTED = "Đã từ chối thông báo #{id}. Người viết đã được báo."
+DY_ALREADY = "Thông báo #{id} đã được xử lý trước đó (hiện: {status})."
+DY_ASK_REASON = (
+    "Mời bạn gõ lý do từ chối thông báo #{id} (người viết sẽ đọc được), hoặc chọn "
+    "“Từ chối, không ghi lý do”."
+)
+DY_NO_REASON = "Từ chối, không ghi lý do"
+DY_BACK = "Quay lại"
+DY_REASON_TOO_LONG = "Lý do dài {count} ký tự, tối đa {limit}. Mời bạn gõ ngắn hơn."

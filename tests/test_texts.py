@@ -30,3 +30,46 @@ def test_handlers_never_import_a_platform_library():
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in platform_modules, f"{path.name} imports {name}"
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    nodes = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {id(node.body[0].value) for node in ast.walk(tree)
+            if isinstance(node, nodes) and node.body and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)}
+
+
+def test_flows_keep_every_resident_facing_string_in_texts_py():
+    """The convention: every Vietnamese string of the flows lives in handlers/texts.py."""
+    offenders = []
+    for path in (ROOT / "handlers").glob("*.py"):
+        if path.name == "texts.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = _docstrings(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and id(node) not in docstrings
+                    and any(char.isalpha() and not char.isascii() for char in node.value)):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value[:30]!r}")
+    assert offenders == []
+
+
+def test_every_text_constant_is_nfc_as_loaded():
+    from handlers import texts
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, (tuple, list, frozenset, set)):
+            for item in value:
+                yield from strings(item)
+
+    names = [name for name in vars(texts) if name.isupper()]
+    assert len(names) > 250  # the sanity of the scan: every flow's texts are here
+    for name in names:
+        for text in strings(getattr(texts, name)):
+            assert unicodedata.is_normalized("NFC", text), name

@@ -15,7 +15,6 @@ from bot.service import Service
 from db import outbox as outbox_queries
 from db import residents
 from db.models import OutboxMessage, User
-from handlers import router
 from handlers.texts import PRIVACY_NOTICE_VERSION
 
 
@@ -90,7 +89,7 @@ async def test_a_failing_step_costs_only_its_own_effects(service, monkeypatch, c
         turn.user.consent_version = "written-before-the-crash"
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(router.commands, "menu", broken)
+    monkeypatch.setitem(service.processor.router.commands, "menu", broken)
     first = event(service, "other", "/start", "a")
     bad, good = event(service, "r1", "/menu", "b"), event(service, "r2", "/start", "c")
     again = event(service, "r1", "/start", "d")  # the same resident after the failure

@@ -78,14 +78,12 @@ async def test_same_update_twenty_times_concurrently_has_one_effect(telegram_set
 
 async def test_handler_that_raises_gets_apology_and_others_keep_flowing(
         telegram_settings, fake_telegram, database, monkeypatch, caplog):
-    from handlers import router
-
     async def broken(turn):
         turn.user.consent_version = "written-before-the-crash"
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(router.commands, "menu", broken)
     async with running_app(telegram_settings()) as (client, service):
+        monkeypatch.setitem(service.processor.router.commands, "menu", broken)
         bad = telegram_update("start", text="/menu", chat_id=111)
         good = telegram_update("start", chat_id=222)
         responses = [await client.post("/webhook/telegram", json=u, headers=secret_headers())

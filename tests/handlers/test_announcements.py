@@ -12,8 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from db.models import Announcement, ConversationState, OutboxMessage, RoleGrant
-from handlers import announcements as texts
-from handlers import approvals
+from handlers import texts
 from handlers.types import Inbound, InboundKind
 from scheduler import announcements as service
 from tests.conftest import MINI_PACK, SHIPPED_PACK, count_rows
@@ -113,7 +112,7 @@ async def test_announcement_goes_through_approval_to_its_audience_only(make_sett
         assert options(item) == ["Duyệt #1", "Từ chối #1", "Menu"]
         done, notice = await staff.choose("Duyệt #1")  # the console prints the leader's too
         assert notice.startswith("✅ Thông báo #1 của bạn đã được duyệt.")
-        assert done.startswith("Đã duyệt thông báo #1.") and approvals.DY_NONE in done
+        assert done.startswith("Đã duyệt thông báo #1.") and texts.DY_NONE in done
     assert (await announcements(database))[0].status == "scheduled"
     assert "✅ Thông báo #1 của bạn đã được duyệt." in (await notices_to(database, "leader"))[0]
 

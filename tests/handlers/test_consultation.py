@@ -221,5 +221,5 @@ async def test_nobody_can_open_someone_elses_comment(make_settings):
             await talk.service.processor.handle(Inbound(
                 "console", f"peek-{step}", "stranger", InboundKind.BUTTON, button=f"my:{step}:{code}"))
         await talk.service.sender.drain()
-    assert all(reply.startswith(texts.STALE_CONTENT) for reply in talk.printed)
+    assert all(reply.startswith(texts.STALE) for reply in talk.printed)
     assert not any(REASONS in reply for reply in talk.printed)

@@ -35,7 +35,7 @@ async def test_my_data_shows_everything_kept_in_plain_vietnamese(make_settings, 
                                  text="Họp thôn tối thứ Bảy.", status="done"))
     async with dialog(make_settings(retention_days=90)) as talk:
         (shown,) = await talk("/dulieu")
-    assert shown.startswith(my_data.TITLE)
+    assert shown.startswith(texts.DATA_TITLE)
     assert "Mã cuộc trò chuyện trên Trò chuyện thử: resident-1" in shown
     # 20:30 UTC on 1 September is 03:30 on 2 September in the campaign's zone
     assert f"từ 03:30 ngày 02/09/2025 (thông báo phiên bản {texts.PRIVACY_NOTICE_VERSION})" in shown
@@ -56,7 +56,7 @@ async def test_the_whole_comment_list_is_paged_from_my_data(make_settings, datab
     await seed_resident(database, comments=11)
     async with dialog(make_settings()) as talk:
         await talk("/dulieu")
-        (first,) = await talk.choose(my_data.SEE_COMMENTS)
+        (first,) = await talk.choose(texts.DATA_SEE_COMMENTS)
         (second,) = await talk.choose(texts.MORE)
     assert "Góp ý của bạn (11)" in first
     assert first.count("GY-SEED") + second.count("GY-SEED") == 11
@@ -65,7 +65,7 @@ async def test_the_whole_comment_list_is_paged_from_my_data(make_settings, datab
 async def test_the_menu_has_my_data(make_settings):
     async with dialog(make_settings()) as talk:
         await talk("/menu")
-        (shown,) = await talk.choose(my_data.MENU_MY_DATA)
+        (shown,) = await talk.choose(texts.MENU_MY_DATA)
     assert shown.startswith("🗂 Dữ liệu của tôi")
 
 
@@ -74,7 +74,7 @@ async def test_without_consent_nothing_personal_is_kept_and_it_says_why(make_set
         await talk("/start")
         await talk("2")  # Không đồng ý
         (shown,) = await talk("/dulieu")
-    assert shown.startswith(my_data.NOTHING_KEPT.format(channel="Trò chuyện thử"))
+    assert shown.startswith(texts.DATA_NOTHING_KEPT.format(channel="Trò chuyện thử"))
     assert await count_rows(database, "data_requests") == 0
 
 
@@ -82,12 +82,12 @@ async def test_erasing_asks_first_then_does_everything_at_once(make_settings, da
     await seed_resident(database, comments=2)
     async with dialog(make_settings()) as talk:
         (question,) = await talk("/xoadulieu")
-        assert question.startswith(my_data.ERASE_CONFIRM)
+        assert question.startswith(texts.DATA_ERASE_CONFIRM)
         assert await count_rows(database, "subscriptions") == 3  # nothing yet
-        (done,) = await talk.choose(my_data.ERASE_YES)
+        (done,) = await talk.choose(texts.DATA_ERASE_YES)
         (after,) = await talk("/dulieu")
         (mine,) = await talk("/gopycuatoi")
-    assert done.startswith(my_data.ERASED)
+    assert done.startswith(texts.DATA_ERASED)
     for line in ("• Đã hủy 3 đăng ký nhận tin.", "• Đã xóa thôn và tên hiển thị của bạn.",
                  "• 2 góp ý được giữ lại dưới dạng ẩn danh", "• Đã xóa 1 lượt thi tìm hiểu.",
                  "• Đã thu hồi 1 vai trò.", "• Đã rút lại sự đồng ý lưu dữ liệu."):
@@ -110,8 +110,8 @@ async def test_declining_the_confirmation_changes_nothing(make_settings, databas
     await seed_resident(database)
     async with dialog(make_settings()) as talk:
         await talk("/xoadulieu")
-        (kept,) = await talk.choose(my_data.ERASE_NO)
-    assert kept.startswith(my_data.ERASE_KEPT)
+        (kept,) = await talk.choose(texts.DATA_ERASE_NO)
+    assert kept.startswith(texts.DATA_ERASE_KEPT)
     assert await count_rows(database, "subscriptions") == 3
     assert await count_rows(database, "data_requests") == 0
     assert (await user_row(database)).consent_at is not None
@@ -123,7 +123,7 @@ async def test_an_old_confirm_button_only_asks_again(make_settings, database):
         await talk("/xoadulieu")
         await talk("/menu")  # the resident moved on
         (asked,) = await press(talk, "data:yes", "old-tap-1")
-    assert asked.startswith(my_data.ERASE_CONFIRM)
+    assert asked.startswith(texts.DATA_ERASE_CONFIRM)
     assert await count_rows(database, "data_requests") == 0
     assert await count_rows(database, "subscriptions") == 3
 
@@ -141,8 +141,8 @@ async def test_erase_with_no_data_answers_clearly_and_writes_nothing(make_settin
     async with dialog(make_settings()) as talk:
         (answer,) = await talk("/xoadulieu")
         (again,) = await press(talk, "data:yes", "tap-1")
-    assert answer.startswith(my_data.ERASE_NOTHING) and "Xóa ngay" not in answer
-    assert again.startswith(my_data.ERASE_NOTHING)
+    assert answer.startswith(texts.DATA_ERASE_NOTHING) and "Xóa ngay" not in answer
+    assert again.startswith(texts.DATA_ERASE_NOTHING)
     assert await count_rows(database, "data_requests") == 0
     assert await count_rows(database, "subscriptions") == 0
 
@@ -151,9 +151,9 @@ async def test_a_second_confirmation_finds_nothing_left(make_settings, database)
     await seed_resident(database)
     async with dialog(make_settings()) as talk:
         await talk("/xoadulieu")
-        await talk.choose(my_data.ERASE_YES)
+        await talk.choose(texts.DATA_ERASE_YES)
         (second,) = await press(talk, "data:yes", "double-tap")
-    assert second.startswith(my_data.ERASE_NOTHING)
+    assert second.startswith(texts.DATA_ERASE_NOTHING)
     assert await count_rows(database, "data_requests") == 1
 
 
@@ -178,7 +178,7 @@ async def test_deleting_during_a_broadcast_stops_what_was_not_yet_sent(make_sett
                              row(user_id, "resident-1", "queued", "Bản tin 7, phần 2"),
                              row(None, "resident-1", "queued", "Bản tin 7, phần 3"),
                              row(other_id, "resident-2", "queued", "Bản tin 7 cho hàng xóm")])
-        replies = await talk.choose(my_data.ERASE_YES)
+        replies = await talk.choose(texts.DATA_ERASE_YES)
         await talk.service.sender.drain()
     assert "• Đã dừng 2 tin đang chờ gửi cho bạn." in replies[0]
     assert "• 1 tin đang được gửi đúng lúc này nên không dừng kịp." in replies[0]
@@ -204,12 +204,12 @@ async def test_erasing_with_buttons_on_telegram(telegram_settings, fake_telegram
         await resident.say("/start")
         await resident.tap(texts.CONSENT_YES)
         await resident.say("/menu")
-        (shown,) = await resident.tap(my_data.MENU_MY_DATA)
-        assert shown["text"].startswith(my_data.TITLE)
-        (question,) = await resident.tap(my_data.ERASE)
-        assert question["text"].startswith(my_data.ERASE_CONFIRM)
-        (done,) = await resident.tap(my_data.ERASE_YES)
-    assert done["text"].startswith(my_data.ERASED)
+        (shown,) = await resident.tap(texts.MENU_MY_DATA)
+        assert shown["text"].startswith(texts.DATA_TITLE)
+        (question,) = await resident.tap(texts.DATA_ERASE)
+        assert question["text"].startswith(texts.DATA_ERASE_CONFIRM)
+        (done,) = await resident.tap(texts.DATA_ERASE_YES)
+    assert done["text"].startswith(texts.DATA_ERASED)
     assert (await user_row(database, "7101")).consent_at is None
     async with database.read() as session:
         (logged,) = (await session.execute(select(DataRequest))).scalars()

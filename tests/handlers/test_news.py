@@ -81,7 +81,7 @@ async def test_a_button_for_content_removed_by_a_reload_is_answered(make_setting
         (pack / "articles" / "lich-su-dang.md").unlink()
         assert (await talk.service.reload_content()) is True
         (answer,) = await talk.choose("Lịch sử vẻ vang của Đảng")
-    assert answer.startswith(texts.STALE_CONTENT)
+    assert answer.startswith(texts.STALE)
 
 
 async def test_an_invalid_reload_keeps_the_old_pack(make_settings, tmp_path):

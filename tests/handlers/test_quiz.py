@@ -11,7 +11,7 @@ from sqlalchemy import select
 from content.loader import load_pack
 from db import quiz as quiz_queries
 from db.models import QuizRound, User
-from handlers import quiz
+from handlers import quiz, texts
 from handlers.types import Inbound, InboundKind
 from tests.conftest import MINI_PACK, count_rows
 from tests.handlers.test_news import options
@@ -32,7 +32,7 @@ def wrong(question) -> str:
 
 async def start(talk, *, consent: bool = True) -> list[str]:
     await talk("/thi")
-    replies = await talk.choose(quiz.START)
+    replies = await talk.choose(texts.QUIZ_START)
     if consent and any("Đồng ý" == label for label in options(replies[-1])):
         replies = await talk.choose("Đồng ý")
     return replies
@@ -56,25 +56,25 @@ async def test_a_full_round_explains_every_answer_and_ends_with_the_score(make_s
                                                                           database):
     async with dialog(make_settings(quiz_round_size=3)) as talk:
         replies = await start(talk)
-        assert replies[0] == quiz.NEEDS_CONSENT or replies[-1].startswith("Câu 1/3")
+        assert replies[0] == texts.QUIZ_NEEDS_CONSENT or replies[-1].startswith("Câu 1/3")
         first = asked(replies[-1])
         assert options(replies[-1]) == list(first.options)
         explained, question_2 = await talk(str(first.answer))
-        assert explained.startswith(quiz.RIGHT) and first.explanation in explained
+        assert explained.startswith(texts.QUIZ_RIGHT) and first.explanation in explained
         assert f"Nguồn: {first.source.title}" in explained
         second = asked(question_2)
         assert question_2.startswith("Câu 2/3")
         explained, question_3 = await talk(wrong(second))
-        assert explained.startswith(quiz.WRONG.format(
+        assert explained.startswith(texts.QUIZ_WRONG.format(
             number=second.answer, answer=second.options[second.answer - 1]))
         third = asked(question_3)
         _, score = await talk(str(third.answer))
-        assert score.startswith(quiz.FINISHED.format(score=2, total=3))
-        assert quiz.AGAIN in options(score)
+        assert score.startswith(texts.QUIZ_FINISHED.format(score=2, total=3))
+        assert texts.QUIZ_AGAIN in options(score)
         (stored,) = await rounds(database)
         assert stored.questions == [first.id, second.id, third.id]
         assert (stored.score, len(stored.answers), stored.finished_at is not None) == (2, 3, True)
-        again = await talk.choose(quiz.AGAIN)
+        again = await talk.choose(texts.QUIZ_AGAIN)
     assert again[-1].startswith("Câu 1/3") and len(await rounds(database)) == 2
 
 
@@ -87,7 +87,7 @@ async def test_a_round_never_asks_more_than_the_bank_holds(make_settings, databa
 async def test_refusing_consent_starts_no_round(make_settings, database):
     async with dialog(make_settings()) as talk:
         replies = await start(talk, consent=False)
-        assert replies[0] == quiz.NEEDS_CONSENT
+        assert replies[0] == texts.QUIZ_NEEDS_CONSENT
         await talk.choose("Không đồng ý")
     assert await count_rows(database, "quiz_rounds") == 0
 
@@ -98,7 +98,7 @@ async def test_answering_the_same_question_twice_counts_once(make_settings, data
         await talk(wrong(first))
         (before,) = await rounds(database)
         again = await press(talk, f"qz:{before.token}:0:{first.answer}")
-        assert again[0] == quiz.ANSWERED.format(number=1)
+        assert again[0] == texts.QUIZ_ANSWERED.format(number=1)
         assert again[1].startswith("Câu 2/3")  # the question still waiting for an answer
     (after,) = await rounds(database)
     assert (after.answers, after.score) == (before.answers, 0)
@@ -111,8 +111,8 @@ async def test_a_button_of_a_finished_round_changes_nothing(make_settings, datab
         (finished,) = await rounds(database)
         replies = await press(talk, f"qz:{finished.token}:0:{wrong(only)}")
     assert len(replies) == 1
-    assert replies[0].startswith(quiz.ALREADY_FINISHED.format(score=1, total=1))
-    assert quiz.AGAIN in options(replies[0])
+    assert replies[0].startswith(texts.QUIZ_ALREADY_FINISHED.format(score=1, total=1))
+    assert texts.QUIZ_AGAIN in options(replies[0])
     (after,) = await rounds(database)
     assert (after.answers, after.score, after.finished_at) == (
         finished.answers, 1, finished.finished_at)
@@ -124,11 +124,11 @@ async def test_a_round_left_for_more_than_a_day_has_expired(make_settings, datab
         first = asked((await start(talk))[-1])
         now[0] += quiz_queries.ROUND_TTL + timedelta(minutes=1)
         (late,) = await talk(str(first.answer))
-        assert late.startswith(quiz.EXPIRED.format(hours=24))
+        assert late.startswith(texts.QUIZ_EXPIRED.format(hours=24))
         (home,) = await talk("/thi")
         old_button = await press(talk, "quiz:go")  # "Tiếp tục" shown before it expired
     assert not any(label.startswith("Tiếp tục") for label in options(home))
-    assert old_button[0] == quiz.NOTHING_TO_CONTINUE.format(hours=24)
+    assert old_button[0] == texts.QUIZ_NOTHING_TO_CONTINUE.format(hours=24)
     (stored,) = await rounds(database)
     assert (stored.answers, stored.score, stored.finished_at) == ([], 0, None)
 
@@ -137,10 +137,10 @@ async def test_a_button_of_a_replaced_round_changes_nothing(make_settings, datab
     async with dialog(make_settings(quiz_round_size=3)) as talk:
         first = asked((await start(talk))[-1])
         await talk("/thi")
-        await talk.choose(quiz.START)
+        await talk.choose(texts.QUIZ_START)
         old, _ = await rounds(database)
         replies = await press(talk, f"qz:{old.token}:0:{first.answer}")
-    assert replies[0] == quiz.REPLACED
+    assert replies[0] == texts.QUIZ_REPLACED
     assert [r.answers for r in await rounds(database)] == [[], []]
 
 
@@ -151,7 +151,7 @@ async def test_another_residents_button_changes_nothing(make_settings, database)
     (theirs,) = await rounds(database)
     async with dialog(settings, user="bac-tu") as other:
         replies = await press(other, f"qz:{theirs.token}:0:{first.answer}")
-    assert replies[0] == quiz.NOT_YOURS
+    assert replies[0] == texts.QUIZ_NOT_YOURS
     (after,) = await rounds(database)
     assert after.answers == []
 
@@ -173,13 +173,13 @@ async def test_a_round_survives_a_restart(make_settings, database):
     second = asked(question_2)
     async with dialog(settings, user="bac-nam") as talk:  # a new process, the same database
         explained, question_3 = await talk(str(second.answer))  # the number typed earlier
-        assert explained.startswith(quiz.RIGHT) and question_3.startswith("Câu 3/3")
+        assert explained.startswith(texts.QUIZ_RIGHT) and question_3.startswith("Câu 3/3")
         (home,) = await talk("/thi")
-        assert quiz.CONTINUE.format(number=3, total=3) in options(home)
-        (resumed,) = await talk.choose(quiz.CONTINUE.format(number=3, total=3))
+        assert texts.QUIZ_CONTINUE.format(number=3, total=3) in options(home)
+        (resumed,) = await talk.choose(texts.QUIZ_CONTINUE.format(number=3, total=3))
         third = asked(resumed)
         _, score = await talk(str(third.answer))
-    assert score.startswith(quiz.FINISHED.format(score=3, total=3))
+    assert score.startswith(texts.QUIZ_FINISHED.format(score=3, total=3))
 
 
 async def play_one(settings, user: str, *, name: str | None, hamlet: str = "Thôn 1") -> None:
@@ -187,10 +187,10 @@ async def play_one(settings, user: str, *, name: str | None, hamlet: str = "Thô
         only = asked((await start(talk))[-1])
         _, score = await talk(str(only.answer))
         if name is not None:
-            (ask,) = await talk.choose(quiz.JOIN)
-            assert ask.startswith(quiz.ASK_NAME)
+            (ask,) = await talk.choose(texts.QUIZ_JOIN)
+            assert ask.startswith(texts.QUIZ_ASK_NAME)
             (hamlets,) = await talk(name)
-            assert options(hamlets)[-2:] == [quiz.NO_HAMLET, quiz.CANCEL]
+            assert options(hamlets)[-2:] == [texts.QUIZ_NO_HAMLET, texts.QUIZ_CANCEL]
             await talk.choose(hamlet)
 
 
@@ -201,9 +201,9 @@ async def test_the_leaderboard_shows_only_residents_who_opted_in(make_settings, 
     await play_one(settings, "rut-ten", name="Hùng", hamlet="Thôn 2")
     async with dialog(settings, user="rut-ten") as talk:
         await talk("/thi")
-        (left,) = await talk.choose(quiz.LEAVE)
-        assert left.startswith(quiz.LEFT)
-        (board,) = await talk.choose(quiz.BOARD)
+        (left,) = await talk.choose(texts.QUIZ_LEAVE)
+        assert left.startswith(texts.QUIZ_LEFT)
+        (board,) = await talk.choose(texts.QUIZ_BOARD)
     lines = [line for line in board.splitlines() if " — đúng " in line]
     assert lines == ["1. Lan (Thôn 1) — đúng 1/1 câu"]
     assert "Hùng" not in board
@@ -219,10 +219,10 @@ async def test_a_name_that_is_not_a_first_name_is_refused(make_settings, databas
         await talk("/start")
         await talk.choose("Đồng ý")
         await talk("/thi")
-        await talk.choose(quiz.JOIN)
+        await talk.choose(texts.QUIZ_JOIN)
         (refused,) = await talk(name)
-    assert refused.startswith(quiz.BAD_NAME.format(words=quiz.NAME_WORDS,
-                                                   limit=quiz.NAME_LENGTH))
+    assert refused.startswith(texts.QUIZ_BAD_NAME.format(words=quiz.NAME_WORDS,
+                                                         limit=quiz.NAME_LENGTH))
     async with database.read() as session:
         assert (await session.execute(select(User.leaderboard_name))).scalars().all() == [None]
 
@@ -235,7 +235,7 @@ async def test_results_of_lists_finished_rounds_and_forget_erases_them(make_sett
         _, second = await talk(str(first.answer))
         await talk(wrong(asked(second)))
         await talk("/thi")
-        await talk.choose(quiz.START)  # a second round, left unfinished
+        await talk.choose(texts.QUIZ_START)  # a second round, left unfinished
     async with database.transaction() as session:
         user_id = (await session.execute(select(User.id))).scalar_one()
         (result,) = await quiz_queries.results_of(session, user_id)
@@ -251,7 +251,7 @@ async def test_a_round_on_telegram_uses_short_button_payloads(telegram_settings,
     async with running_app(settings) as (client, service):
         resident = TelegramResident(client, fake_telegram, 7301)
         await resident.say("/thi")
-        await resident.tap(quiz.START)
+        await resident.tap(texts.QUIZ_START)
         await resident.tap("Đồng ý")
         for _ in range(2):
             message = resident.messages()[-1]
@@ -259,7 +259,7 @@ async def test_a_round_on_telegram_uses_short_button_payloads(telegram_settings,
             buttons = [row[0] for row in message["reply_markup"]["inline_keyboard"]]
             assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
             await resident.tap(question.options[question.answer - 1])
-    assert resident.messages()[-1]["text"].startswith(quiz.FINISHED.format(score=2, total=2))
+    assert resident.messages()[-1]["text"].startswith(texts.QUIZ_FINISHED.format(score=2, total=2))
     (stored,) = await rounds(database)
     assert stored.score == 2 and stored.finished_at is not None
 
@@ -273,10 +273,10 @@ async def test_an_answer_after_consent_was_withdrawn_waits_for_consent(make_sett
         await talk.choose("Quyền riêng tư")
         await talk.choose("Không đồng ý")
         replies = await press(talk, f"qz:{stored.token}:0:{first.answer}")
-        assert replies[0] == quiz.NEEDS_CONSENT
+        assert replies[0] == texts.QUIZ_NEEDS_CONSENT
         assert (await rounds(database))[0].answers == []
         resumed = await talk.choose("Đồng ý")
-    assert any(reply.startswith(quiz.RIGHT) for reply in resumed)
+    assert any(reply.startswith(texts.QUIZ_RIGHT) for reply in resumed)
     assert (await rounds(database))[0].answers == [first.answer]
 
 
@@ -288,5 +288,5 @@ async def test_a_pack_without_questions_says_so(make_settings, database, tmp_pat
     shutil.rmtree(pack / "quiz")
     async with dialog(make_settings(content_dir=pack)) as talk:
         (reply,) = await talk("/thi")
-    assert reply.startswith(quiz.NO_QUESTIONS)
+    assert reply.startswith(texts.QUIZ_NO_QUESTIONS)
     assert await count_rows(database, "quiz_rounds") == 0

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db import roles
 from db.models import Invite, RoleGrant
-from handlers import roles as role_texts
+from handlers import texts
 from tests.conftest import count_rows
 from tests.handlers.test_news import options
 from tests.utils import dialog
@@ -51,7 +51,7 @@ async def test_consent_then_the_role_is_granted(make_settings, database):
     code = await make_invite(database)
     async with dialog(make_settings(), user="bi-thu") as talk:
         asked = await talk(f"/vaitro {code}")
-        assert asked[0] == role_texts.VT_NEEDS_CONSENT
+        assert asked[0] == texts.VT_NEEDS_CONSENT
         assert options(asked[-1]) == ["Đồng ý", "Không đồng ý"]
         assert await grants(database) == []  # nothing before consent
         granted = await talk.choose("Đồng ý")
@@ -71,7 +71,7 @@ async def test_lower_case_without_dash_works_for_a_consenting_resident(make_sett
         await talk.choose("Đồng ý")
         replies = await talk("/vaitro " + code.lower().replace("-", ""))
         assert replies[0] == "✅ Bạn đã nhận vai trò: Cán bộ xã."
-        assert replies[1].startswith(role_texts.VT_NEXT_STAFF)
+        assert replies[1].startswith(texts.VT_NEXT_STAFF)
         shown = await talk("/vaitro")
         assert shown[0].startswith("Vai trò hiện tại của bạn:\n• Cán bộ xã\n\n1. Soạn thông báo")
         assert "3. Duyệt thông báo" in shown[0]  # staff get the /duyet button too
@@ -90,11 +90,11 @@ async def test_refusing_consent_grants_nothing(make_settings, database):
 
 
 @pytest.mark.parametrize("kind, answer", [
-    ("expired", role_texts.VT_EXPIRED),
-    ("used", role_texts.VT_USED),
-    ("revoked", role_texts.VT_REVOKED),
-    ("unknown", role_texts.VT_UNKNOWN),
-    ("malformed", role_texts.VT_UNKNOWN),
+    ("expired", texts.VT_EXPIRED),
+    ("used", texts.VT_USED),
+    ("revoked", texts.VT_REVOKED),
+    ("unknown", texts.VT_UNKNOWN),
+    ("malformed", texts.VT_UNKNOWN),
 ])
 async def test_bad_codes_get_a_clear_answer_and_write_nothing(make_settings, database, kind,
                                                               answer):
@@ -124,7 +124,7 @@ async def test_a_code_works_once(make_settings, database):
         await second("/start")
         await second.choose("Đồng ý")
         (reply,) = await second(f"/vaitro {code}")
-    assert reply.startswith(role_texts.VT_USED)
+    assert reply.startswith(texts.VT_USED)
     assert len(await grants(database)) == 1
 
 
