@@ -104,8 +104,15 @@ async def drop_unused_links(session: AsyncSession, account_id: int) -> int:
 
 # --- failed sign-ins -------------------------------------------------------------------------
 
-async def add_failure(session: AsyncSession, kind: str, key: str, now: datetime) -> None:
-    session.add(LoginFailure(kind=kind, key=key[:64], at=now))
+async def add_failure(session: AsyncSession, kind: str, key: str, now: datetime) -> int:
+    row = LoginFailure(kind=kind, key=key[:64], at=now)
+    session.add(row)
+    await session.flush()
+    return row.id
+
+
+async def drop_failures(session: AsyncSession, ids: list[int]) -> None:
+    await session.execute(delete(LoginFailure).where(LoginFailure.id.in_(ids)))
 
 
 async def latest_failures(session: AsyncSession, kind: str, key: str, since: datetime,
