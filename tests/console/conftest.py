@@ -55,8 +55,11 @@ class Desk:
 
     async def sign_in(self, username: str, password: str = PASSWORD):
         form = await self.client.get("/admin/login", headers=HTML)
+        # signed in already, the form redirects: its token is the pre-sign-in cookie
+        token = (csrf_of(form.text) if form.status_code == 200
+                 else self.client.cookies.get("loaso_login_csrf"))
         return await self.client.post("/admin/login", headers=HTML, data={
-            "username": username, "password": password, "csrf_token": csrf_of(form.text)})
+            "username": username, "password": password, "csrf_token": token})
 
     async def csrf(self, path: str = "/admin") -> str:
         return csrf_of((await self.client.get(path, headers=HTML)).text)
