@@ -25,6 +25,28 @@ ACTIONS = {
     "meeting.import": "Nhập góp ý hội nghị",
 }
 
+DETAILS = {"via": "cách", "role": "vai trò", "groups": "nhóm", "areas": "thôn",
+           "linked": "theo vai trò trong Loa Số", "sessions_ended": "phiên đã chấm dứt",
+           "from": "từ", "to": "sang", "note": "có ghi chú", "receipts": "góp ý",
+           "of": "trùng với", "decision": "kết quả", "notified": "đã gửi người góp ý",
+           "rows": "số dòng", "already": "đã nhập trước", "per_draft": "theo dự thảo"}
+VALUES = {"password": "mật khẩu", "link": "đường dẫn một lần", True: "có", False: "không",
+          None: "—"}
+
+
+def describe(details: dict) -> list[str]:
+    """An audit row's details in words staff read."""
+    lines = []
+    for key, value in details.items():
+        if isinstance(value, list):
+            shown = ", ".join(str(item) for item in value) or "—"
+        elif isinstance(value, dict):
+            shown = ", ".join(f"{name}: {count}" for name, count in value.items())
+        else:
+            shown = VALUES.get(value, value) if isinstance(value, bool | str | None) else value
+        lines.append(f"{DETAILS.get(key, key)}: {shown}")
+    return lines
+
 
 @page.get("/admin/audit")
 async def audit_log(request: Request, who: Signed) -> HTMLResponse:
@@ -36,5 +58,6 @@ async def audit_log(request: Request, who: Signed) -> HTMLResponse:
         recorded = await audit.actions_recorded(session)
     return render(request, "audit.html", {
         "title": "Nhật ký thao tác", "entries": entries, "labels": ACTIONS, "action": action,
+        "describe": describe,
         "actions": [(code, ACTIONS.get(code, code)) for code in recorded],
         "paging": paging.with_total(total)})
