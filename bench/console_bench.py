@@ -8,6 +8,8 @@ The data is made with bulk Core inserts (text from the shipped articles, folded 
 the model does). The app runs in this process with its real routes, sign-in and database;
 each page is requested through the ASGI interface and timed from request to last byte, so the
 figure is the server's time without a network. The target (issue 14) is p95 ≤ 300 ms.
+SQLite's planner statistics are refreshed once after the data is made, as the active worker
+does at start and daily (`--no-analyze` leaves them out, to see the difference).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from content.text import fold
 from db import migrations
 from db.audit import Who
 from db.engine import Database
+from db.maintenance import refresh_statistics
 from db.models import Comment, User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +107,8 @@ def pages(pack) -> dict[str, str]:
     }
 
 
-async def measure(url: str, loads: int, residents: int, comments: int) -> dict[str, list[float]]:
+async def measure(url: str, loads: int, residents: int, comments: int,
+                  analyze: bool = True) -> dict[str, list[float]]:
     pack, report = load_pack(SHIPPED)
     assert pack is not None, report.render()
     database = Database(url)
@@ -117,6 +121,9 @@ async def measure(url: str, loads: int, residents: int, comments: int) -> dict[s
         await add_account(session, pack, username="bench", name="Đo tốc độ", role="staff",
                           groups=[], areas=[], password_hash=hash_password(PASSWORD),
                           who=Who("bench"), now=dt.datetime.now(dt.UTC))
+    # what the active worker does at start and daily (scheduler/jobs.py, db/maintenance.py)
+    if analyze:
+        await refresh_statistics(database)
     await database.dispose()
     settings = Settings(_env_file=None, database_url=url, content_dir=SHIPPED,
                         run_dir=Path(tempfile.mkdtemp()) / "run")
@@ -177,6 +184,8 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=50)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="leave SQLite without planner statistics")
     args = parser.parse_args()
     results = {}
     if args.backend in ("sqlite", "both"):
@@ -184,7 +193,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="loaso-console-bench-") as folder:
             results["SQLite"] = asyncio.run(measure(
                 f"sqlite+aiosqlite:///{folder}/bench.db", args.loads, args.residents,
-                args.comments))
+                args.comments, analyze=not args.no_analyze))
     if args.backend in ("postgresql", "both"):
         print("PostgreSQL")
         results["PostgreSQL"] = asyncio.run(with_postgres(args.pg_url, lambda url: measure(
