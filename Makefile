@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python -m bench.export_bench
 	$(BIN)/python -m bench.broadcast_bench
 	$(BIN)/python -m bench.kill_bench
+	$(BIN)/python -m bench.console_bench
 
 # The console's main pages at 360 px and 1280 px, into screenshots/ (ignored by git).
 screenshots: install
