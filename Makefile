@@ -8,7 +8,7 @@ PORT   ?= 8000
 # PostgreSQL used by the second test pass (skipped with a notice when it does not answer).
 TEST_PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgresql chat bench clean
+.PHONY: install run test test-sqlite test-postgresql chat bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,7 @@ run: install
 test: test-sqlite test-postgresql
 
 test-sqlite: install
+	@command -v chromium >/dev/null 2>&1 || echo "Chromium not found on PATH: the browser tests (tests/browser) are SKIPPED. Install it with: apt-get install chromium"
 	$(BIN)/python -m pytest
 
 test-postgresql: install
@@ -44,6 +45,11 @@ bench: install
 	$(BIN)/python -m bench.export_bench
 	$(BIN)/python -m bench.broadcast_bench
 	$(BIN)/python -m bench.kill_bench
+	$(BIN)/python -m bench.console_bench
+
+# The console's main pages at 360 px and 1280 px, into screenshots/ (ignored by git).
+screenshots: install
+	$(BIN)/python -m tests.browser.screenshots --out screenshots
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache screenshots

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from bot.channels.registry import webhook_channels
+from bot.console.router import console_router
 from bot.routes import router as routes
 from bot.service import Service
 
@@ -33,4 +34,5 @@ def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
     app.state.webhooks = webhook_channels(service.settings, service.channels)
     app.state.run_sender = run_sender
     app.include_router(routes)
+    app.include_router(console_router())  # the staff console under /admin
     return app

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     # comments lose their link to the person this many days after their consultation closes.
     retention_days: int = Field(365, ge=1, le=3650)
     quiz_round_size: int = Field(10, ge=1, le=50)
+    # The staff console (/admin) signs a browser out after this many hours without a request.
+    console_idle_hours: float = Field(8.0, gt=0, le=720)
 
     # The letterhead of reports (bot/reports/layout). Party documents (Hướng dẫn 36-HD/VPTW)
     # go to the Party committee, state documents (Nghị định 30/2020/NĐ-CP) to the People's

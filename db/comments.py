@@ -12,11 +12,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import insert_for
-from db.models import AppSecret, Comment, CommentStatus, ExportAudit
+from db.models import AppSecret, Comment, CommentStatus, ExportAudit, OutboxMessage
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 RECEIPT_LENGTH = 8
@@ -57,6 +57,30 @@ async def comments_of(session: AsyncSession, user_id: int) -> list[Comment]:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """A leader's part of the commune: comments from these hamlets, or from meetings these
+    groups held."""
+
+    areas: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+
+    def clause(self):
+        return or_(Comment.hamlet_id.in_(self.areas), Comment.group_id.in_(self.groups))
+
+    def covers(self, hamlet_id: str | None, group_id: str | None) -> bool:
+        return hamlet_id in self.areas or group_id in self.groups
+
+
+def _like_words(folded: str) -> list:
+    """Each folded word must appear in the folded text (LIKE's wildcards escaped)."""
+    clauses = []
+    for word in folded.split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append(Comment.search_text.like(f"%{escaped}%", escape="\\"))
+    return clauses
+
+
+@dataclass(frozen=True)
 class CommentFilter:
     """What staff narrow a list, an export or a report to. Empty means everything."""
 
@@ -67,11 +91,28 @@ class CommentFilter:
     created_from: datetime | None = None
     created_to: datetime | None = None  # exclusive
     include_hidden: bool = True  # duplicates and spam
+    section_id: str | None = None  # "-": general comments (about the whole draft)
+    stance: str | None = None
+    search: str | None = None  # folded words (content.text.fold), all of them in the text
+    receipt: str | None = None
+    scope: Scope | None = None  # a leader's hamlets and groups; None: the whole commune
 
     def where(self) -> list:
         clauses = []
         if self.draft_id:
             clauses.append(Comment.draft_id == self.draft_id)
+        if self.section_id == "-":
+            clauses.append(Comment.section_id.is_(None))
+        elif self.section_id:
+            clauses.append(Comment.section_id == self.section_id)
+        if self.stance:
+            clauses.append(Comment.stance == self.stance)
+        if self.search:
+            clauses.extend(_like_words(self.search))
+        if self.receipt:
+            clauses.append(Comment.receipt == self.receipt)
+        if self.scope is not None:
+            clauses.append(self.scope.clause())
         if self.statuses:
             clauses.append(Comment.status.in_(self.statuses))
         if self.hamlet_id:
@@ -89,7 +130,8 @@ class CommentFilter:
     def describe(self) -> dict[str, str]:
         """The filter as plain data for the export audit."""
         described = {}
-        for name in ("draft_id", "hamlet_id", "source", "created_from", "created_to"):
+        for name in ("draft_id", "hamlet_id", "source", "created_from", "created_to",
+                     "section_id", "stance", "search", "receipt"):
             value = getattr(self, name)
             if value is not None:
                 described[name] = value.isoformat() if isinstance(value, datetime) else value
@@ -112,6 +154,35 @@ async def list_comments(session: AsyncSession, where: CommentFilter, *, offset: 
     rows = await session.execute(_ordered(select(Comment).where(*where.where()))
                                  .offset(offset).limit(limit))
     return list(rows.scalars()), total
+
+
+async def queue_page(session: AsyncSession, where: CommentFilter, *, offset: int = 0,
+                     limit: int = 50) -> tuple[list[Comment], int]:
+    """The console's review queue: newest first."""
+    total = await count_comments(session, where)
+    rows = await session.execute(
+        select(Comment).where(*where.where())
+        .order_by(Comment.created_at.desc(), Comment.id.desc()).offset(offset).limit(limit))
+    return list(rows.scalars()), total
+
+
+async def find_by_receipts(session: AsyncSession, receipts: list[str]) -> list[Comment]:
+    wanted = list(dict.fromkeys(receipt.strip().upper() for receipt in receipts))
+    rows = await session.execute(select(Comment).where(Comment.receipt.in_(wanted)))
+    return list(rows.scalars())
+
+
+def answer_batch(comment_id: int) -> str:
+    """The outbox batch of the notices that carry staff's answer to a comment."""
+    return f"answer:{comment_id}"
+
+
+async def answer_deliveries(session: AsyncSession, comment_id: int) -> list[OutboxMessage]:
+    """The notices that carried answers to this comment, latest first."""
+    rows = await session.execute(
+        select(OutboxMessage).where(OutboxMessage.batch == answer_batch(comment_id))
+        .order_by(OutboxMessage.id.desc()))
+    return list(rows.scalars())
 
 
 async def count_comments(session: AsyncSession, where: CommentFilter) -> int:

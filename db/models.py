@@ -18,9 +18,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from content.text import fold
 
 # Stable constraint names, so Alembic migrations (and SQLite batch mode) can address them.
 NAMING_CONVENTION = {
@@ -207,6 +210,7 @@ class Comment(Base):
     __tablename__ = "comments"
     __table_args__ = (
         Index("ix_comments_draft_section", "draft_id", "section_order"),
+        Index("ix_comments_created_at", "created_at", "id"),  # the console's queue, newest first
         UniqueConstraint("submission_key"),
     )
 
@@ -221,19 +225,31 @@ class Comment(Base):
     section_quote: Mapped[str] = mapped_column(Text, default="")
     stance: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
+    # `text` folded (content.text.fold), kept in step by the listener below: the console's
+    # search without diacritics is a LIKE on it, the same on SQLite and PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("users.id", ondelete="SET NULL"), index=True)
     signed_name: Mapped[str | None] = mapped_column(String(100))
     hamlet_id: Mapped[str | None] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(16))  # telegram, zalo-oa, console, meeting…
     source_detail: Mapped[str | None] = mapped_column(String(300))  # meeting name, date, group
+    group_id: Mapped[str | None] = mapped_column(String(40))  # the group that held the meeting
     status: Mapped[str] = mapped_column(String(16), default=CommentStatus.NEW, index=True)
     staff_note: Mapped[str | None] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(100))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # set with the status "trung_lap": the comment this one repeats
+    duplicate_of: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("comments.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+@event.listens_for(Comment.text, "set")
+def _fold_comment_text(comment: Comment, value: str | None, _old, _initiator) -> None:
+    comment.search_text = fold(value or "")
 
 
 class ExportAudit(Base):
@@ -406,3 +422,8 @@ class DataRequest(Base):
     via: Mapped[str] = mapped_column(String(16))  # the channel, "cli" or "scheduler"
     actions: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # counts of what was done
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# The console's tables live in their own module; importing it here keeps Base.metadata (and
+# so Alembic, the tests' truncation and compare_metadata) complete wherever models are used.
+from db import console_models  # noqa: E402,F401  (at the end: it imports the names above)

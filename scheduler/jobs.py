@@ -58,6 +58,10 @@ class CampaignScheduler:
         self.scheduler.add_job(self.retention, CronTrigger(hour=2, minute=30, timezone=pack.zone),
                                id="retention", max_instances=1, coalesce=True,
                                misfire_grace_time=6 * 3600)
+        self.scheduler.add_job(self.statistics, CronTrigger(hour=3, minute=15, timezone=pack.zone),
+                               id="statistics", max_instances=1, coalesce=True,
+                               misfire_grace_time=6 * 3600)
+        await self.statistics()
         await self.catch_up()
         self.plan()
         self.scheduler.start()
@@ -138,6 +142,15 @@ class CampaignScheduler:
             return
         if released:
             self.wake_sender()
+
+    async def statistics(self) -> None:
+        """The planner's statistics, at start and daily (db/maintenance.py says why)."""
+        from db.maintenance import refresh_statistics
+
+        try:
+            await refresh_statistics(self.database)
+        except Exception:
+            log.exception("refreshing the database statistics failed")
 
     async def retention(self) -> dict[str, Any] | None:
         try:

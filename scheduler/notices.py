@@ -48,7 +48,9 @@ async def answer_comment(session: AsyncSession, pack: Pack, *, receipt: str, ans
         decision=texts.ANSWER_DECISION.format(decision=texts.STATUSES[decision])
         if decision else "", answer=answer)
     for payload in render_reply(Reply(notice), capabilities_of(user.channel)):
-        session.add(outbox_queries.new_message(
+        message = outbox_queries.new_message(
             channel=user.channel, recipient=user.address, user_id=user.id, payload=payload,
-            priority=Priority.BULK, now=now))
+            priority=Priority.BULK, now=now)
+        message.batch = comment_queries.answer_batch(comment.id)  # the console shows delivery
+        session.add(message)
     return AnswerOutcome(comment.receipt, notified=True)

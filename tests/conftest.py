@@ -16,6 +16,7 @@ from sqlalchemy import text
 from bot.settings import Settings
 from db import migrations
 from db.engine import Database
+from db.models import Base
 from tests.fakes.telegram_api import FakeTelegram, running
 
 FIXTURES = Path(__file__).parent / "channels" / "fixtures"
@@ -24,10 +25,8 @@ SHIPPED_PACK = Path(__file__).parents[1] / "content" / "packs" / "nam-an-phu"
 BACKEND = os.environ.get("LOASO_TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get("LOASO_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 PG_TEST_DB = f"loaso_test_{os.getpid()}"
-TABLES = ["outbox", "conversation_states", "inbound_events", "comments", "export_audit",
-          "subscriptions", "role_grants", "invites", "announcements", "bulletin_occurrences",
-          "channel_tokens", "quiz_rounds", "data_requests",
-          "app_secrets", "users", "phase_overrides"]
+# Every table of the models (so a table added by a later migration is emptied too).
+TABLES = sorted(Base.metadata.tables)
 WEBHOOK_SECRET = "test-secret_0123456789"
 
 

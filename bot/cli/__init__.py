@@ -19,6 +19,7 @@ from bot.cli import (
     residents,
     roles,
     run,
+    staff,
     webhook,
     zalo,
 )
@@ -44,6 +45,7 @@ app.add_typer(outbox.outbox_app, name="outbox")
 app.add_typer(quiz.quiz_app, name="quiz")
 app.add_typer(residents.residents_app, name="residents")
 app.add_typer(zalo.zalo_app, name="zalo")
+app.add_typer(staff.staff_app, name="staff")
 
 
 def main() -> None:

@@ -29,14 +29,14 @@ from bot.cli.common import (
     fail,
     in_transaction,
     pack_or_exit,
+    server_operator,
     settings_or_exit,
 )
+from db.audit import Who
 
 comments_app = typer.Typer(help="Góp ý vào dự thảo văn kiện: xem, duyệt, trả lời, xuất.",
                            no_args_is_help=True)
 
-REVIEW_STATUSES = ("da_xem", "tiep_thu", "khong_tiep_thu", "trung_lap", "spam")
-DECISIONS = ("tiep_thu", "khong_tiep_thu")
 PAGE = 30
 
 
@@ -89,15 +89,13 @@ def list_(draft: Annotated[str | None, typer.Option(help="Mã dự thảo.")] = 
 
 @comments_app.command("show")
 def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ GY-AB12CD34.")]) -> None:
-    """Xem đầy đủ một góp ý."""
-    from db import comments as comment_queries
+    """Xem đầy đủ một góp ý (ghi vào nhật ký: có thể có tên người góp ý)."""
+    from bot.actions.comments import view_comment
     from handlers import texts
 
     settings = settings_or_exit()
-    comment = asyncio.run(in_transaction(
-        settings, lambda session: comment_queries.find_by_receipt(session, receipt)))
-    if comment is None:
-        fail(f"Không có góp ý mã {receipt}.")
+    comment = _act(settings, lambda session, now: view_comment(
+        session, receipt, who=Who(server_operator()), now=now))
     zone = settings.zone
     typer.echo("\n".join([
         f"Mã biên nhận: {comment.receipt}",
@@ -115,6 +113,18 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
     ]))
 
 
+def _act(settings, work):
+    """Run one staff action, `work(session, now)`, in one transaction; a refusal exits with
+    its message and nothing written."""
+    from bot.actions import ActionRefused
+
+    try:
+        return asyncio.run(in_transaction(
+            settings, lambda session: work(session, dt.datetime.now(dt.UTC))))
+    except ActionRefused as refused:
+        fail(str(refused))
+
+
 @comments_app.command("review")
 def review(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
            status: Annotated[str, typer.Option(help="da_xem, tiep_thu, khong_tiep_thu, "
@@ -122,26 +132,12 @@ def review(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
            by: Actor = "",
            note: Annotated[str | None, typer.Option(help="Ghi chú nội bộ.")] = None) -> None:
     """Đánh dấu trạng thái một góp ý, kèm ghi chú nội bộ."""
+    from bot.actions.comments import review_comment
+
     settings = settings_or_exit()
-    if status not in REVIEW_STATUSES:
-        fail(f"Trạng thái không hợp lệ: {status}. Có: {', '.join(REVIEW_STATUSES)}")
-
-    async def work(session):
-        from db import comments as comment_queries
-
-        comment = await comment_queries.find_by_receipt(session, receipt)
-        if comment is None:
-            return None
-        comment.status, comment.reviewed_by = status, by
-        if note is not None:
-            comment.staff_note = note.strip() or None
-        comment.updated_at = dt.datetime.now(dt.UTC)
-        return comment.receipt
-
-    done = asyncio.run(in_transaction(settings, work))
-    if done is None:
-        fail(f"Không có góp ý mã {receipt}.")
-    typer.echo(f"Đã cập nhật {done}: {status}.")
+    done = _act(settings, lambda session, now: review_comment(
+        session, receipt, status=status, note=note, who=Who(by), now=now))
+    typer.echo(f"Đã cập nhật {done.receipt}: {status}.")
 
 
 @comments_app.command("answer")
@@ -152,22 +148,17 @@ def answer(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
                help="tiep_thu hoặc khong_tiep_thu (bỏ trống: trả lời không kèm quyết định).")]
            = None) -> None:
     """Trả lời một góp ý; người góp ý nhận được tin kèm mã biên nhận."""
-    settings = settings_or_exit()
-    if decision is not None and decision not in DECISIONS:
-        fail(f"Quyết định không hợp lệ: {decision}. Có: {', '.join(DECISIONS)}")
-    reply = text.strip()
-    if not reply:
-        fail("Câu trả lời không được để trống.")
-    if len(reply) > 3000:
-        fail(f"Câu trả lời dài {len(reply)} ký tự; tối đa 3000.")
-    pack = pack_or_exit(settings)
-    from scheduler.notices import answer_comment
+    from bot.actions import ActionRefused
+    from bot.actions.comments import answer_comment, check_answer
 
-    outcome = asyncio.run(in_transaction(settings, lambda session: answer_comment(
-        session, pack, receipt=receipt, answer=reply, decision=decision, by=by,
-        now=dt.datetime.now(dt.UTC))))
-    if outcome is None:
-        fail(f"Không có góp ý mã {receipt}.")
+    settings = settings_or_exit()
+    try:
+        check_answer(text, decision)  # before the pack is loaded: the commonest mistakes
+    except ActionRefused as refused:
+        fail(str(refused))
+    pack = pack_or_exit(settings)
+    outcome = _act(settings, lambda session, now: answer_comment(
+        session, pack, receipt, text=text, decision=decision, who=Who(by), now=now))
     typer.echo(f"Đã trả lời {outcome.receipt}." + (
         " Người góp ý sẽ nhận được tin." if outcome.notified
         else " Người góp ý không nhận được tin (góp ý từ hội nghị, hoặc họ đã xóa dữ liệu/chặn Loa Số)."))
@@ -397,12 +388,12 @@ def comments_import(
 def _import(settings, pack, sheet, by: str, file_name: str, now: dt.datetime):
     from sqlalchemy.exc import IntegrityError
 
-    from bot.reports.meeting_import import import_rows
+    from bot.actions.comments import import_meeting_sheet
 
     try:
         # one transaction: every row is stored, or (on any error) none is
-        return asyncio.run(in_transaction(settings, lambda session: import_rows(
-            session, pack, sheet, by=by, file_name=file_name, now=now)))
+        return asyncio.run(in_transaction(settings, lambda session: import_meeting_sheet(
+            session, pack, sheet, file_name=file_name, who=Who(by), now=now)))
     except IntegrityError:  # the same file imported at the same moment by someone else
         fail("Tệp này đang được nhập cùng lúc ở nơi khác; không nhập dòng nào. "
              "Chạy lại lệnh để kiểm tra.", code=1)

@@ -108,6 +108,18 @@ def actor(by: str | None) -> str:
     return name
 
 
+def server_operator() -> str:
+    """Who acted, for the few commands whose contract has no --by (`staff …`, `comments
+    show`): the operating-system account that ran the command on the server."""
+    import getpass
+
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        login = "?"
+    return f"Máy chủ ({login})"[:ACTOR_MAX_LENGTH]
+
+
 # Every command that records who acted takes `by: Actor = ""`. The callback applies `actor`
 # while the command line is parsed, so the command receives the clean name, and a missing
 # --by gets the same Vietnamese refusal as a blank one (not click's English "Missing option").

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,12 +277,34 @@ def _open(path: Path):
         raise MeetingImportError(
             f"Tệp {path.name} là định dạng Excel cũ (.xls). Hãy mở bằng Excel, chọn Lưu thành "
             "(Save As) kiểu “Excel Workbook (*.xlsx)”, rồi nhập tệp .xlsx.")
+    not_xlsx = MeetingImportError(
+        f"Tệp {path.name} không phải tệp Excel .xlsx hợp lệ (hoặc đã bị hỏng). "
+        "Hãy mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx.")
+    _check_unpacked_size(path, not_xlsx)
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception:  # zip, XML or format errors all mean the same thing to the operator
+        raise not_xlsx from None
+
+
+MAX_UNPACKED = 50 * 1024 * 1024  # a filled template of 1,000 rows unpacks to well under 1 MB
+MAX_MEMBERS = 1000
+
+
+def _check_unpacked_size(path: Path, not_xlsx: MeetingImportError) -> None:
+    """An XLSX is a zip: refuse one that would unpack to far more than any real sheet (a zip
+    bomb), judged by the sizes its directory declares. Python's zipfile never inflates a
+    member past its declared size, so a lying directory cannot get past this either."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_xlsx from None
+    if len(members) > MAX_MEMBERS or sum(member.file_size for member in members) > MAX_UNPACKED:
         raise MeetingImportError(
-            f"Tệp {path.name} không phải tệp Excel .xlsx hợp lệ (hoặc đã bị hỏng). "
-            "Hãy mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx.") from None
+            f"Tệp {path.name} khi giải nén lớn bất thường (hơn {MAX_UNPACKED // 2**20} MB): "
+            "đây không phải một bảng góp ý bình thường, Loa Số không mở tệp này. Hãy dùng "
+            "tệp mẫu (loaso comments template) và chỉ ghi góp ý vào đó.")
 
 
 def _data_sheet(workbook):
@@ -526,7 +549,7 @@ async def import_rows(session: AsyncSession, pack: Pack, sheet: Sheet, *, by: st
             section_order=flat.order if flat else -1,
             section_quote=flat.section.text[:MAX_QUOTE] if flat else "",
             stance=row.stance, text=row.text, user_id=None, signed_name=row.signed_name,
-            hamlet_id=row.hamlet_id, source=SOURCE,
+            hamlet_id=row.hamlet_id, group_id=row.group_id, source=SOURCE,
             source_detail=" — ".join(detail)[:MAX_DETAIL], status=CommentStatus.NEW,
             # where the comment came from, for whoever reviews it against the paper minutes
             staff_note=f"Nhập từ tệp {file_name}, dòng {row.row}, do {by} nhập.",

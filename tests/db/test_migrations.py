@@ -49,3 +49,28 @@ async def test_models_and_migrations_agree(database):
         diff = await connection.run_sync(lambda sync: compare_metadata(
             MigrationContext.configure(sync, opts={"compare_type": True}), Base.metadata))
     assert diff == []
+
+
+async def test_0005_folds_the_text_of_comments_already_there(database):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    await migrations.downgrade(database, "0004")
+    columns = {"receipt": sa.String, "submission_key": sa.String, "draft_id": sa.String,
+               "draft_version": sa.String, "section_label": sa.String, "section_order": sa.Integer,
+               "section_quote": sa.Text, "stance": sa.String, "text": sa.Text, "source": sa.String,
+               "status": sa.String, "created_at": sa.DateTime(timezone=True),
+               "updated_at": sa.DateTime(timezone=True)}
+    old_comments = sa.table("comments", *(sa.column(name, kind) for name, kind in columns.items()))
+    moment = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    async with database.transaction() as session:
+        await session.execute(sa.insert(old_comments).values(
+            receipt="GY-AAAAAAAA", submission_key="k", draft_id="d", draft_version="1",
+            section_label="", section_order=-1, section_quote="", stance="tan_thanh",
+            text="Đường giao thông THÔN Đông", source="telegram", status="moi",
+            created_at=moment, updated_at=moment))
+    await migrations.upgrade(database)
+    async with database.read() as session:
+        folded = (await session.execute(sa.text("SELECT search_text FROM comments"))).scalar_one()
+    assert folded == "duong giao thong thon dong"

@@ -1,0 +1,15 @@
+"""The console's pages, one module each. A new page is a module with a `page` (see
+bot/console/page.py), a template and a test, added to this list; order matters only where
+paths overlap (the catch-all `not_found` stays last)."""
+
+from bot.console.pages import audit, comments, home, login, meeting, not_found, static
+
+PAGES = [
+    static.page,
+    login.page,
+    home.page,
+    meeting.page,
+    comments.page,
+    audit.page,
+    not_found.page,  # last: any other /admin/… path
+]

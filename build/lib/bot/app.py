@@ -1,0 +1,38 @@
+"""The FastAPI application: lifespan starts the sender (and poller), routes stay thin."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bot.channels.registry import webhook_channels
+from bot.console.router import console_router
+from bot.routes import router as routes
+from bot.service import Service
+
+log = logging.getLogger(__name__)
+
+
+def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await service.check_migrated()
+        polling = service.settings.telegram_mode == "polling"
+        service.start_background(sender=run_sender, polling=polling)
+        service.announce("serve")
+        log.info("Loa Số ready: channels %s", ", ".join(service.channels) or "none (no tokens)")
+        try:
+            yield
+        finally:
+            await service.close()
+
+    app = FastAPI(title="Loa Số", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.state.service = service
+    app.state.webhooks = webhook_channels(service.settings, service.channels)
+    app.state.run_sender = run_sender
+    app.include_router(routes)
+    app.include_router(console_router())  # the staff console under /admin
+    return app

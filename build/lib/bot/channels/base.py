@@ -1,0 +1,98 @@
+"""The small protocol every channel implements, and the closed set of send outcomes.
+
+A channel only verifies, parses and classifies. What to do about an outcome (retry, pause,
+stop the recipient) is decided once, in scheduler/sender.py.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+from handlers.types import Inbound
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    buttons: bool
+    max_text_length: int
+    max_buttons: int = 8
+    max_button_payload_bytes: int = 64
+    # Zalo OA may only message a resident within this long of their last message; bulk
+    # outside it is skipped, not attempted. None: no such window.
+    reply_window: timedelta | None = None
+
+
+class SendError(StrEnum):
+    THROTTLED = "throttled"  # platform said slow down; retry after a pause
+    TRANSIENT = "transient"  # network error or 5xx; retry with backoff
+    STOPPED = "stopped"  # recipient blocked or unfollowed; never retry
+    PERMANENT = "permanent"  # the platform refused this message; keep the reason
+    CONFIG = "config"  # our token or settings are wrong; retrying will not help
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    error: SendError | None = None
+    platform_message_id: str | None = None
+    retry_after: float | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class WebhookRejected(Exception):
+    """The request is not from the platform or not understandable; answered with `status`."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def check_secret_header(headers, name: str, secret: bytes | None) -> None:
+    """The shared-secret check of Telegram and Zalo Bot webhooks, in constant time."""
+    if secret is None:
+        raise WebhookRejected(403, "webhook secret not configured")
+    given = headers.get(name)
+    if not given:
+        raise WebhookRejected(401, "missing secret header")
+    if not hmac.compare_digest(given.encode(), secret):
+        raise WebhookRejected(403, "wrong secret header")
+
+
+def load_json(body: bytes) -> Any:
+    """The body as JSON, or a 400 that says it is not."""
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        raise WebhookRejected(400, "body is not JSON") from None
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """Sending side: every channel, including the terminal."""
+
+    name: str
+    capabilities: Capabilities
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> SendResult: ...
+
+    async def close(self) -> None: ...
+
+
+@runtime_checkable
+class WebhookChannel(Channel, Protocol):
+    """A channel whose platform posts events to /webhook/<name>."""
+
+    def verify(self, headers: dict[str, str], body: bytes) -> None:
+        """Raise WebhookRejected (401/403) unless the request carries the right secret."""
+
+    def parse(self, body: bytes) -> list[Inbound]:
+        """Raise WebhookRejected(400) for a body that is not an event of this platform."""

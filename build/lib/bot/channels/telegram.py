@@ -1,0 +1,174 @@
+"""Telegram: verify the webhook secret, turn updates into neutral events, send through PTB.
+
+python-telegram-bot supplies the types (`Update.de_json`) and the Bot API client (`Bot`, over
+aiohttp through `AiohttpRequest`, which costs less CPU per send than PTB's httpx), but not
+the dispatcher: routing and state live in handlers/ and the database, so that Zalo and
+the terminal share them. Bot API reference: https://core.telegram.org/bots/api
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.channels.aiohttp_request import AiohttpRequest
+from bot.channels.base import (
+    Capabilities,
+    SendError,
+    SendResult,
+    WebhookRejected,
+    check_secret_header,
+    load_json,
+)
+from handlers.types import Inbound, InboundKind, text_event
+
+log = logging.getLogger(__name__)
+
+# Opt in to PTB's future RetryAfter.retry_after type (timedelta); classify_error takes both.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+# We call sendMessage through do_api_request on purpose (see send); PTB's hint is noise.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'",
+                        category=PTBUserWarning)
+
+SECRET_HEADER = "x-telegram-bot-api-secret-token"
+# Update kinds we ask Telegram for (setWebhook / getUpdates allowed_updates).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
+                   "channel_post", "edited_channel_post"]
+# Bot API: message text is 1-4096 characters; callback_data is 1-64 bytes.
+CAPABILITIES = Capabilities(buttons=True, max_text_length=4096, max_buttons=16,
+                            max_button_payload_bytes=64)
+
+
+class TelegramChannel:
+    name = "telegram"
+    capabilities = CAPABILITIES
+
+    def __init__(self, token: str, *, webhook_secret: str | None, api_base: str,
+                 pool_size: int = 32) -> None:
+        self._secret = webhook_secret.encode() if webhook_secret else None
+        request = AiohttpRequest(connection_pool_size=pool_size, read_timeout=10.0,
+                                 write_timeout=10.0, connect_timeout=5.0, pool_timeout=5.0)
+        updates = AiohttpRequest(read_timeout=40.0)
+        self._requests = (request, updates)
+        self.bot = Bot(token, base_url=f"{api_base}/bot", base_file_url=f"{api_base}/file/bot",
+                       request=request, get_updates_request=updates)
+
+    # -- receiving -------------------------------------------------------------------------
+
+    def verify(self, headers: dict[str, str], body: bytes) -> None:
+        check_secret_header(headers, SECRET_HEADER, self._secret)
+
+    def parse(self, body: bytes) -> list[Inbound]:
+        return [self.parse_update(load_json(body))]
+
+    def parse_update(self, data: Any) -> Inbound:
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            raise WebhookRejected(400, "not a Telegram update")
+        try:
+            update = Update.de_json(data, self.bot)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise WebhookRejected(400, "malformed Telegram update") from None
+        return classify(update)
+
+    # -- sending ---------------------------------------------------------------------------
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> SendResult:
+        try:
+            if payload["type"] == "button_ack":
+                await self.bot.answer_callback_query(payload["handle"])
+                return SendResult()
+            request = {"chat_id": int(recipient), "text": payload["text"]}
+            if payload.get("buttons"):
+                request["reply_markup"] = {"inline_keyboard": [
+                    [{"text": label, "callback_data": data}] for label, data in payload["buttons"]]}
+            # The raw result is enough (we keep only message_id); building a Message object
+            # for every bulk message would cost more than the rest of the send.
+            message = await self.bot.do_api_request("sendMessage", api_kwargs=request)
+            return SendResult(platform_message_id=str(message["message_id"]))
+        except TelegramError as error:
+            return classify_error(error)
+
+    async def close(self) -> None:
+        await self.bot.shutdown()
+        for request in self._requests:  # Bot.shutdown() skips them: Bot.initialize() never ran
+            await request.shutdown()
+
+
+def classify_error(error: TelegramError) -> SendResult:
+    """Map PTB's exceptions onto the closed set. Order matters: BadRequest is a NetworkError."""
+    reason = str(error)
+    if isinstance(error, RetryAfter):
+        retry = error.retry_after
+        seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
+        return SendResult(SendError.THROTTLED, retry_after=seconds, reason=reason)
+    if isinstance(error, Forbidden):
+        return SendResult(SendError.STOPPED, reason=reason)
+    if isinstance(error, InvalidToken):
+        return SendResult(SendError.CONFIG, reason="token rejected by the Bot API")
+    if isinstance(error, (BadRequest, ChatMigrated)):
+        return SendResult(SendError.PERMANENT, reason=reason)
+    if isinstance(error, (TimedOut, NetworkError)):
+        return SendResult(SendError.TRANSIENT, reason=reason)
+    return SendResult(SendError.PERMANENT, reason=reason)
+
+
+def classify(update: Update) -> Inbound:
+    """Reduce an Update to one neutral event; everything we do not serve is IGNORED."""
+    event_id = str(update.update_id)
+    if update.callback_query is not None:
+        query = update.callback_query
+        chat = query.message.chat if query.message else None
+        if chat is not None and chat.type != "private":
+            return Inbound("telegram", event_id, None, InboundKind.IGNORED, what="group button")
+        return Inbound("telegram", event_id, str(query.from_user.id), InboundKind.BUTTON,
+                       button=query.data or "", button_ack=query.id, what="button")
+    if update.my_chat_member is not None:
+        member = update.my_chat_member
+        if member.chat.type != "private":
+            return Inbound("telegram", event_id, None, InboundKind.IGNORED, what="group member")
+        status = member.new_chat_member.status
+        kind = InboundKind.STOPPED if status in ("kicked", "left") else InboundKind.RESUMED
+        return Inbound("telegram", event_id, str(member.chat.id), kind, what=f"member {status}")
+    message = update.message
+    if message is None:
+        # edited messages, channel posts, and kinds we did not ask for
+        return Inbound("telegram", event_id, None, InboundKind.IGNORED, what=_update_kind(update))
+    if message.chat.type != "private":
+        return Inbound("telegram", event_id, None, InboundKind.IGNORED, what="group message")
+    address = str(message.chat.id)
+    if message.text is not None:
+        return text_event("telegram", event_id, address, message.text)
+    return Inbound("telegram", event_id, address, InboundKind.UNSUPPORTED,
+                   what=_message_kind(message))
+
+
+def _update_kind(update: Update) -> str:
+    for kind in ("edited_message", "channel_post", "edited_channel_post", "inline_query",
+                 "poll", "chat_member", "chat_join_request"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "other update"
+
+
+def _message_kind(message) -> str:
+    for kind in ("photo", "sticker", "voice", "video", "audio", "document", "location",
+                 "contact", "animation", "video_note", "poll", "venue", "dice"):
+        if getattr(message, kind, None):
+            return kind
+    return "non-text message"

@@ -1,0 +1,164 @@
+"""Zalo Bot Platform: a Telegram-like bot API with a static token, text only, no buttons.
+
+Facts, sources and what is unverified: ../shared/reference/zalo.md, Part B. Calls are
+`POST <base>/bot<token>/<method>` with JSON and answer `{"ok": …, "result": …}`; webhooks
+carry `X-Bot-Api-Secret-Token` and arrive wrapped in that envelope or flat (B3), so both are
+accepted. Options print as a numbered list (the shared renderer does that for buttons=False).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.channels.base import (
+    Capabilities,
+    SendError,
+    SendResult,
+    WebhookRejected,
+    check_secret_header,
+    load_json,
+)
+from bot.channels.json_http import JsonHttp, TransportFailed
+from handlers.types import Inbound, InboundKind, text_event
+
+log = logging.getLogger(__name__)
+
+NAME = "zalo-bot"
+SECRET_HEADER = "x-bot-api-secret-token"
+# sendMessage text is 1-2000 characters (B2); there are no buttons in the documented API.
+CAPABILITIES = Capabilities(buttons=False, max_text_length=2000)
+UNSUPPORTED = {"message.image.received": "image", "message.sticker.received": "sticker",
+               "message.voice.received": "voice", "message.link.received": "link",
+               "message.unsupported.received": "unsupported message"}
+
+
+class ZaloBotError(Exception):
+    def __init__(self, result: SendResult, code: int | None = None) -> None:
+        super().__init__(result.reason)
+        self.result = result
+        self.code = code
+
+
+class ZaloBotChannel:
+    name = NAME
+    capabilities = CAPABILITIES
+
+    def __init__(self, token: str, *, webhook_secret: str | None, api_base: str,
+                 pool_size: int = 32) -> None:
+        self._secret = webhook_secret.encode() if webhook_secret else None
+        self._base = f"{api_base}/bot{token}"
+        self.http = JsonHttp(pool_size=pool_size)
+
+    # -- receiving -------------------------------------------------------------------------
+
+    def verify(self, headers: dict[str, str], body: bytes) -> None:
+        check_secret_header(headers, SECRET_HEADER, self._secret)
+
+    def parse(self, body: bytes) -> list[Inbound]:
+        return [self.parse_update(load_json(body))]
+
+    def parse_update(self, data: Any) -> Inbound:
+        if isinstance(data, dict) and "result" in data and "event_name" not in data:
+            if data.get("ok") is not True:
+                raise WebhookRejected(400, "not a Zalo Bot update")
+            data = data["result"]  # the getUpdates-style envelope
+        if not isinstance(data, dict) or not isinstance(data.get("event_name"), str):
+            raise WebhookRejected(400, "not a Zalo Bot update")
+        name = data["event_name"]
+        message = data.get("message")
+        if message is None and name == "message.unsupported.received":
+            # protected accounts and documents may come without a message: nobody to answer
+            return Inbound(NAME, f"{name}:{data.get('date', '')}", None, InboundKind.IGNORED,
+                           what=name)
+        if not isinstance(message, dict):
+            raise WebhookRejected(400, f"{name} without message")
+        message_id = message.get("message_id")
+        chat = message.get("chat")
+        if message_id in (None, "") or not isinstance(chat, dict) or chat.get("id") in (None, ""):
+            raise WebhookRejected(400, f"{name} without message_id or chat.id")
+        event_id, address = str(message_id), str(chat["id"])
+        if str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE":
+            return Inbound(NAME, event_id, None, InboundKind.IGNORED, what="group message")
+        if name == "message.text.received":
+            text = message.get("text")
+            if not isinstance(text, str):
+                raise WebhookRejected(400, "text event without text")
+            return text_event(NAME, event_id, address, text)
+        if name in UNSUPPORTED:
+            return Inbound(NAME, event_id, address, InboundKind.UNSUPPORTED,
+                           what=UNSUPPORTED[name])
+        return Inbound(NAME, event_id, None, InboundKind.IGNORED, what=name)
+
+    # -- the API ---------------------------------------------------------------------------
+
+    async def call(self, method: str, params: dict[str, Any] | None = None, *,
+                   timeout: float | None = None) -> Any:
+        """One Bot API call: its `result`, or ZaloBotError carrying the classified failure."""
+        try:
+            answer = await self.http.post(f"{self._base}/{method}", json=params or {},
+                                          timeout=timeout)
+        except TransportFailed as error:
+            raise ZaloBotError(SendResult(SendError.TRANSIENT,
+                                          reason=f"network: {error.kind}")) from None
+        data = answer.data
+        if isinstance(data, dict) and data.get("ok") is True:
+            return data.get("result")
+        result = classify_error(answer.status, data)
+        code = data.get("error_code") if isinstance(data, dict) else answer.status
+        raise ZaloBotError(result, code if isinstance(code, int) else answer.status)
+
+    async def send(self, recipient: str, payload: dict[str, Any]) -> SendResult:
+        if payload["type"] != "message":
+            return SendResult()
+        try:
+            result = await self.call("sendMessage", {"chat_id": recipient,
+                                                     "text": payload["text"]})
+        except ZaloBotError as error:
+            return error.result
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        return SendResult(platform_message_id=str(message_id) if message_id else None)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.call("setWebhook", {"url": url, "secret_token": secret})
+
+    async def delete_webhook(self) -> None:
+        await self.call("deleteWebhook")
+
+    async def get_updates(self, timeout: int) -> list[dict[str, Any]]:
+        """getUpdates holds up to `timeout` s and returns one update object (not a list, B2)."""
+        try:
+            result = await self.call("getUpdates", {"timeout": str(timeout)},
+                                     timeout=timeout + 10)
+        except ZaloBotError as error:
+            if error.code == 408:  # nothing arrived within the timeout
+                return []
+            raise
+        if isinstance(result, list):
+            return [update for update in result if update]
+        return [result] if result else []
+
+    async def close(self) -> None:
+        await self.http.close()
+
+
+def classify_error(status: int, data: Any) -> SendResult:
+    """Map an answer that is not ok onto the closed set (codes mirror HTTP, as on Telegram)."""
+    code, description = status, f"HTTP {status}"
+    if isinstance(data, dict):
+        try:
+            code = int(data.get("error_code") or status)
+        except (TypeError, ValueError):
+            pass
+        description = str(data.get("description") or description)
+    reason = f"Zalo Bot {code}: {description}"
+    if code == 429:
+        retry = (data.get("parameters") or {}).get("retry_after") if isinstance(data, dict) else None
+        return SendResult(SendError.THROTTLED, retry_after=float(retry or 1), reason=reason)
+    if code in (401, 404):
+        return SendResult(SendError.CONFIG, reason=reason)
+    if code == 403:
+        return SendResult(SendError.STOPPED, reason=reason)
+    if code == 408 or code >= 500:
+        return SendResult(SendError.TRANSIENT, reason=reason)
+    return SendResult(SendError.PERMANENT, reason=reason)

@@ -1,0 +1,52 @@
+"""The `loaso` command line. Texts are Vietnamese: commune staff run these commands.
+
+One module per command group; this is the one place where commands and groups join the
+root app (nothing registers itself on import). Shared pieces (settings, failing, the
+`--by` rule) are in `bot.cli.common`.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import (
+    announcements,
+    comments,
+    content,
+    drafts,
+    outbox,
+    quiz,
+    residents,
+    roles,
+    run,
+    staff,
+    webhook,
+    zalo,
+)
+
+app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
+                  no_args_is_help=True, add_completion=False)
+
+app.command("broadcast")(announcements.broadcast)
+app.command("migrate")(run.migrate)
+app.command("serve")(run.serve)
+app.command("worker")(run.worker)
+app.command("chat")(run.chat)
+
+app.add_typer(webhook.webhook_app, name="webhook")
+app.add_typer(content.content_app, name="content")
+app.add_typer(content.phase_app, name="phase")
+app.add_typer(comments.comments_app, name="comments")
+app.add_typer(drafts.drafts_app, name="drafts")
+app.add_typer(roles.invites_app, name="invites")
+app.add_typer(roles.roles_app, name="roles")
+app.add_typer(announcements.announcements_app, name="announcements")
+app.add_typer(outbox.outbox_app, name="outbox")
+app.add_typer(quiz.quiz_app, name="quiz")
+app.add_typer(residents.residents_app, name="residents")
+app.add_typer(zalo.zalo_app, name="zalo")
+app.add_typer(staff.staff_app, name="staff")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,128 @@
+"""What every `loaso` command shares: settings with one-line errors, failing cleanly, and
+the one rule for who acted (`--by`)."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+import typer
+
+from bot.logs import setup_logging
+from bot.settings import Settings, SettingsError, get_settings
+
+MIGRATE_HINT = "Cơ sở dữ liệu chưa được cập nhật. Hãy chạy: loaso migrate"
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        fail(str(error))
+    setup_logging(settings.log_level, settings.secret_values())
+    return settings
+
+
+SETTING_HINTS = {"public_url": " (địa chỉ HTTPS công khai của máy chủ)"}
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Exit naming the first of these settings that is not set (webhook registration needs
+    a token, a public address and a secret, whatever the channel)."""
+    for name in names:
+        if getattr(settings, name) is None:
+            fail(f"Chưa đặt LOASO_{name.upper()}{SETTING_HINTS.get(name, '')}.")
+
+
+INVALID_PACK = "Gói nội dung có lỗi (xem trên); sửa rồi chạy lại. Kiểm tra bằng: loaso content check"
+
+
+def build_service(settings: Settings, **options):
+    """The process's Service, or exit with the content report if the pack is invalid."""
+    from bot.service import Service
+    from content.store import InvalidPack
+
+    try:
+        return Service(settings, **options)
+    except InvalidPack as error:
+        typer.echo(error.report.render(), err=True)
+        fail(INVALID_PACK)
+
+
+def pack_or_exit(settings: Settings):
+    """The content pack, or exit with its report."""
+    from content.loader import load_pack
+
+    pack, report = load_pack(settings.content_path)
+    if pack is None:
+        typer.echo(report.render(), err=True)
+        fail(INVALID_PACK)
+    return pack
+
+
+async def in_transaction(settings: Settings, work):
+    """Run `work(session)` in one transaction on a migrated database (else exit with the hint)."""
+    from db import migrations
+    from db.engine import Database
+
+    database = Database(settings.database_url)
+    try:
+        if not await migrations.is_up_to_date(database):
+            fail(MIGRATE_HINT)
+        async with database.transaction() as session:
+            return await work(session)
+    finally:
+        await database.dispose()
+
+
+def check_ids(kind: str, given: list[str], known: dict[str, str]) -> None:
+    """Exit naming the ids of this kind (thôn, nhóm, chủ đề) that the pack does not have."""
+    missing = [ref for ref in given if ref not in known]
+    if missing:
+        listed = ", ".join(f"{ref} ({name})" for ref, name in known.items()) or "(chưa có)"
+        fail(f"Không có {kind} mã {', '.join(missing)} trong gói nội dung. Có: {listed}")
+
+
+# --- who acted ------------------------------------------------------------------------------
+
+ACTOR_MAX_LENGTH = 100  # the audit columns (reviewed_by, decided_by, export_audit.actor…)
+ACTOR_MISSING = 'Cần ghi tên cán bộ thực hiện, ví dụ: --by "Nguyễn Văn A" (ghi vào nhật ký).'
+
+
+def actor(by: str | None) -> str:
+    """The name given with --by as it is recorded: NFC, trimmed, inner whitespace as single
+    spaces. A missing or blank name, a control character or more than ACTOR_MAX_LENGTH
+    characters exits before anything is written: a record of who acted must name someone."""
+    name = " ".join(unicodedata.normalize("NFC", by or "").split())
+    if not name:
+        fail(ACTOR_MISSING)
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        fail("Tên cán bộ thực hiện (--by) có ký tự điều khiển; hãy gõ lại tên.")
+    if len(name) > ACTOR_MAX_LENGTH:
+        fail(f"Tên cán bộ thực hiện (--by) dài {len(name)} ký tự; tối đa {ACTOR_MAX_LENGTH}.")
+    return name
+
+
+def server_operator() -> str:
+    """Who acted, for the few commands whose contract has no --by (`staff …`, `comments
+    show`): the operating-system account that ran the command on the server."""
+    import getpass
+
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        login = "?"
+    return f"Máy chủ ({login})"[:ACTOR_MAX_LENGTH]
+
+
+# Every command that records who acted takes `by: Actor = ""`. The callback applies `actor`
+# while the command line is parsed, so the command receives the clean name, and a missing
+# --by gets the same Vietnamese refusal as a blank one (not click's English "Missing option").
+Actor = Annotated[str, typer.Option(
+    "--by", help="Họ tên cán bộ thực hiện, ghi vào nhật ký (bắt buộc).", callback=actor,
+    show_default=False)]

@@ -1,0 +1,151 @@
+"""`loaso drafts import`: a draft document from Word into the content pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import fail, settings_or_exit
+from content.loader import load_pack
+from content.text import fold
+
+drafts_app = typer.Typer(help="Dự thảo văn kiện trong gói nội dung.", no_args_is_help=True)
+
+LEVELS = ("xã", "thành phố", "trung ương")
+_KIND_NAMES = {"Phần": "phần", "Chương": "chương", "Mục": "mục", "Điều": "điều"}
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _pack_at(directory: Path):
+    pack, report = load_pack(directory)
+    if pack is None:
+        typer.echo(report.render(), err=True)
+        fail(f"Gói nội dung {directory} đang có lỗi (xem trên); sửa trước rồi chạy lại. "
+             "Kiểm tra bằng: loaso content check")
+    return pack
+
+
+def _moment(text: str, option: str, *, end_of_day: bool) -> dt.datetime:
+    """'YYYY-MM-DD HH:MM' (or a bare day: 00:00 to open, 23:59 to close), campaign time."""
+    text = " ".join(text.split())
+    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            moment = dt.datetime.strptime(text, form)
+        except ValueError:
+            continue
+        if form == "%Y-%m-%d" and end_of_day:
+            moment = moment.replace(hour=23, minute=59)
+        return moment
+    fail(f"Thời điểm {option} không hợp lệ: '{text}' (cần dạng YYYY-MM-DD HH:MM, "
+         "ví dụ 2025-09-01 07:00).")
+    raise AssertionError  # fail() exits
+
+
+def _level(text: str | None, default: str) -> str:
+    if text is None:
+        return default
+    chosen = next((level for level in LEVELS if fold(level) == fold(text)), None)
+    if chosen is None:
+        fail(f"Cấp không hợp lệ: '{text}' (cần một trong: {', '.join(LEVELS)}).")
+    return chosen
+
+
+@drafts_app.command("import")
+def drafts_import(
+        file: Annotated[Path, typer.Argument(help="Tệp Word (.docx) của dự thảo.")],
+        draft_id: Annotated[str, typer.Option(
+            "--id", help="Mã dự thảo: chữ thường a-z, số và dấu -, tối đa 40 ký tự.")],
+        title: Annotated[str, typer.Option("--title", help="Tên dự thảo hiển thị cho bà con.")],
+        level: Annotated[str | None, typer.Option(
+            "--level", help="Cấp: xã, thành phố hoặc trung ương (mặc định: cấp của gói).")] = None,
+        version: Annotated[str, typer.Option("--version", help="Phiên bản dự thảo.")] = "1",
+        opens: Annotated[str | None, typer.Option(
+            "--opens", help="Bắt đầu góp ý, 'YYYY-MM-DD HH:MM' (mặc định: bây giờ).")] = None,
+        closes: Annotated[str | None, typer.Option(
+            "--closes", help="Hết hạn góp ý, 'YYYY-MM-DD HH:MM' (mặc định: sau 30 ngày).")] = None,
+        pack_dir: Annotated[Path | None, typer.Option(
+            "--pack", help="Thư mục gói nội dung (mặc định: LOASO_CONTENT_DIR).")] = None,
+        force: Annotated[bool, typer.Option(
+            "--force", help="Ghi đè tệp dự thảo cùng mã đã có.")] = False,
+) -> None:
+    """Nhập dự thảo từ tệp Word: chia theo Phần/Chương/Mục/Điều hoặc kiểu Heading."""
+    from bot.reports import draft_import as di
+
+    settings = settings_or_exit()
+    draft_id, title, version = draft_id.strip(), " ".join(_nfc(title).split()), version.strip()
+    if not di.valid_id(draft_id):
+        fail(f"Mã dự thảo không hợp lệ: '{draft_id}' (chỉ chữ thường a-z không dấu, số và "
+             "dấu -, bắt đầu bằng chữ hoặc số, tối đa 40 ký tự; ví dụ: bao-cao-chinh-tri).")
+    if not title:
+        fail("Cần tên dự thảo (--title).")
+    if not 1 <= len(version) <= 20:
+        fail("Phiên bản (--version) cần từ 1 đến 20 ký tự.")
+    directory = pack_dir or settings.content_path
+    pack = _pack_at(directory)
+    chosen_level = _level(level, pack.campaign.organisation.level)
+    now = dt.datetime.now(pack.zone).replace(second=0, microsecond=0, tzinfo=None)
+    start = _moment(opens, "--opens", end_of_day=False) if opens else now
+    end = (_moment(closes, "--closes", end_of_day=True) if closes
+           else dt.datetime.combine(start.date() + dt.timedelta(days=30), dt.time(23, 59)))
+    if end <= start:
+        fail(f"Hết hạn góp ý (--closes {end:%Y-%m-%d %H:%M}) phải sau lúc bắt đầu "
+             f"(--opens {start:%Y-%m-%d %H:%M}).")
+    target = Path(directory) / "drafts" / f"{draft_id}.yaml"
+    if target.exists() and not force:
+        fail(f"Đã có tệp {target}. Thêm --force nếu muốn ghi đè dự thảo cũ.")
+    if draft_id in pack.drafts and not target.exists():
+        fail(f"Mã dự thảo '{draft_id}' đã dùng cho một dự thảo khác trong {directory}/drafts; "
+             "hãy chọn mã khác.")
+    try:
+        word = di.read_document(file)
+        found = di.outline(word.blocks)
+    except di.DraftImportError as error:
+        fail(str(error))
+    _print_outline(file, found)
+    if word.tracked_changes:
+        typer.echo("Lưu ý: tệp còn thay đổi được theo dõi (Track Changes) chưa chấp nhận; đã lấy "
+                   "văn bản như khi chấp nhận tất cả thay đổi. Hãy kiểm tra lại nội dung.")
+    data = di.draft_data(found, draft_id=draft_id, title=title, level=chosen_level,
+                         version=version, opens=start, closes=end)
+    content = di.to_yaml(data, Path(file).name, now.date())
+    try:
+        saved = di.save_draft(Path(directory), draft_id, content, force=force)
+    except di.DraftImportError as error:
+        fail(str(error))
+    if not saved.ok:
+        typer.echo(saved.report.render(), err=True)
+        fail("Gói nội dung không hợp lệ với dự thảo này (xem trên); đã không ghi tệp nào.",
+             code=1)
+    typer.echo(f"Đã ghi {saved.path}")
+    typer.echo(f"Thời gian góp ý: từ {start:%H:%M %d/%m/%Y} đến {end:%H:%M %d/%m/%Y}"
+               + ("" if opens and closes else " (sửa bằng --opens/--closes hoặc trong tệp)")
+               + ".")
+    typer.echo("Để dịch vụ đang chạy dùng dự thảo mới, chạy: loaso content reload")
+
+
+def _print_outline(file: Path, found) -> None:
+    counts = found.counts()
+    shown = ", ".join(f"{counts[kind]} {_KIND_NAMES[kind]}" for kind in _KIND_NAMES
+                      if counts[kind])
+    total = sum(counts.values())
+    typer.echo(f"Đã đọc {Path(file).name}: {shown} ({total} đề mục để góp ý).")
+    if found.summary:
+        typer.echo(f"Phần mở đầu trước đề mục đầu tiên ({len(found.summary.split())} chữ) "
+                   "được dùng làm tóm tắt.")
+    for depth, node in found.walk():
+        paragraphs = f", {len(node.paragraphs)} đoạn" if node.paragraphs else ""
+        typer.echo(f"{'  ' * depth}- {_short(node.heading)}  [{node.id}{paragraphs}]")
+    for node in found.empty():
+        typer.echo(f"Cảnh báo: “{_short(node.heading)}” không có nội dung chữ (có thể là hình "
+                   "ảnh hoặc đã bỏ); đã ghi chú để bà con xem văn bản gốc.")
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"

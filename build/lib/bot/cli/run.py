@@ -1,0 +1,112 @@
+"""`loaso serve`, `worker`, `chat` and `migrate`: running Loa Số and its database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import MIGRATE_HINT, build_service, fail, settings_or_exit
+
+
+def migrate() -> None:
+    """Tạo hoặc cập nhật cấu trúc cơ sở dữ liệu lên phiên bản mới nhất."""
+    settings = settings_or_exit()
+    from db import migrations
+    from db.engine import Database
+
+    async def run() -> str | None:
+        database = Database(settings.database_url)
+        try:
+            await migrations.upgrade(database)
+            return await migrations.current_revision(database)
+        finally:
+            await database.dispose()
+
+    try:
+        revision = asyncio.run(run())
+    except OSError as error:
+        fail(f"Không kết nối được cơ sở dữ liệu: {error}")
+    typer.echo(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({revision}).")
+
+
+def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Cổng lắng nghe.")] = 8000,
+          sender: Annotated[bool, typer.Option(
+              help="Chạy bộ gửi tin trong tiến trình này (tắt khi đã có loaso worker).")] = True,
+          ) -> None:
+    """Chạy dịch vụ: webhook, /healthz, /metrics và bộ gửi tin."""
+    settings = settings_or_exit()
+    import uvicorn
+
+    from bot.app import create_app
+    from bot.service import NotMigrated
+
+    service = build_service(settings)
+
+    async def check() -> None:
+        # The server runs its own event loop: connections opened here must not outlive this
+        # one (asyncpg ties a connection to the loop that opened it).
+        try:
+            await service.check_migrated()
+        finally:
+            await service.database.dispose()
+
+    try:
+        asyncio.run(check())
+    except NotMigrated:
+        fail(MIGRATE_HINT)
+    except OSError as error:
+        fail(f"Không kết nối được cơ sở dữ liệu: {error}")
+    application = create_app(service, run_sender=sender and settings.run_sender)
+    uvicorn.run(application, host=host, port=port, log_config=None, access_log=False,
+                server_header=False)
+
+
+def worker() -> None:
+    """Chỉ chạy bộ gửi tin (và bộ lập lịch), cho triển khai nhiều tiến trình."""
+    settings = settings_or_exit()
+    from bot.service import NotMigrated
+
+    async def run() -> None:
+        service = build_service(settings)
+        try:
+            await service.check_migrated()
+        except NotMigrated:
+            await service.database.dispose()
+            fail(MIGRATE_HINT)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        service.start_background(sender=True,
+                                 polling=settings.telegram_mode == "polling")
+        service.announce("worker")
+        logging.getLogger(__name__).info("worker running; Ctrl+C to stop")
+        await stop.wait()
+        await service.close()
+
+    asyncio.run(run())
+
+
+def chat(user: Annotated[str, typer.Option("--user", help="Mã người dân giả lập.")] = "console",
+         as_of: Annotated[str | None, typer.Option(
+             "--as-of", help="Xem trước chiến dịch tại một ngày (YYYY-MM-DD).")] = None) -> None:
+    """Trò chuyện với Loa Số ngay trong cửa sổ lệnh, không cần token."""
+    settings = settings_or_exit()
+    preview = None
+    if as_of is not None:
+        try:
+            preview = datetime.fromisoformat(as_of).replace(tzinfo=settings.zone)
+        except ValueError:
+            fail(f"Ngày không hợp lệ: '{as_of}' (cần dạng YYYY-MM-DD).")
+    from bot.console_chat import run_chat
+
+    code = asyncio.run(run_chat(settings, user=user, as_of=preview, stdin=sys.stdin,
+                                stdout=sys.stdout))
+    raise typer.Exit(code)

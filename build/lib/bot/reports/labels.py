@@ -1,0 +1,36 @@
+"""The words of exports and reports: the chat's own labels for stances, statuses and sources.
+
+One wording everywhere: what residents read in the chat is what staff read in the files.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from handlers import texts
+
+STANCE_LABELS = texts.STANCES
+STATUS_LABELS = texts.STATUSES
+SOURCE_LABELS = texts.SOURCES
+GENERAL = texts.GY_GENERAL
+ANONYMOUS = texts.GY_ANONYMOUS
+
+
+def source_label(source: str) -> str:
+    # zalo-oa and zalo-bot are two doors into the same Zalo app for residents
+    return SOURCE_LABELS.get("zalo" if source.startswith("zalo") else source, source)
+
+
+def stance_label(stance: str) -> str:
+    return STANCE_LABELS.get(stance, stance)
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+def nfc(text: str | None) -> str:
+    """NFC, so Excel's search and filters find what a phone typed decomposed."""
+    if not text:
+        return ""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)

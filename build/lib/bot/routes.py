@@ -1,0 +1,85 @@
+"""HTTP routes: verify, parse, hand to the processor, answer. Nothing else happens here."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from bot.channels.base import WebhookRejected
+from bot.service import Service
+from db import migrations
+from db import outbox as outbox_queries
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+MAX_BODY_BYTES = 1024 * 1024  # platforms send far less; anything bigger is not an update
+
+
+async def read_body(request: Request) -> bytes:
+    """Read at most MAX_BODY_BYTES, whatever Content-Length claimed (or if it is absent)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise WebhookRejected(413, "body too large")
+    return bytes(body)
+
+
+@router.post("/webhook/{channel_name}")
+async def webhook(channel_name: str, request: Request) -> Response:
+    """Accept one platform event: 200 once it is stored (or known), 4xx if refused."""
+    service: Service = request.app.state.service
+    channel = request.app.state.webhooks.get(channel_name)
+    if channel is None:
+        return JSONResponse({"detail": "channel not enabled"}, status_code=404)
+    try:
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise WebhookRejected(413, "body too large")
+        # The whole body first: Zalo OA's signature is computed over it.
+        body = await read_body(request)
+        channel.verify(request.headers, body)
+        events = channel.parse(body)
+    except WebhookRejected as rejected:
+        service.metrics.rejected.labels(channel_name, str(rejected.status)).inc()
+        log.info("webhook %s refused: %d %s", channel_name, rejected.status, rejected.reason)
+        return JSONResponse({"detail": rejected.reason}, status_code=rejected.status)
+    for event in events:
+        await service.processor.handle(event)
+    return Response(status_code=200)
+
+
+@router.get("/healthz")
+async def healthz(request: Request) -> JSONResponse:
+    """Database reachable, schema current, sender alive."""
+    service: Service = request.app.state.service
+    checks: dict[str, str] = {}
+    try:
+        await service.database.ping()
+        checks["database"] = "ok"
+        current = await migrations.current_revision(service.database)
+        checks["migrations"] = "ok" if current == migrations.head_revision() else "behind"
+    except Exception as error:  # the point of a health check is to report, not raise
+        checks["database"] = f"error: {type(error).__name__}"
+        checks["migrations"] = "unknown"
+    if not request.app.state.run_sender:
+        checks["sender"] = "disabled"
+    else:  # "standby": another worker holds the lock, and this one is ready to take over
+        checks["sender"] = service.sender_health
+    healthy = all(value in ("ok", "disabled", "standby") for value in checks.values())
+    return JSONResponse({"status": "ok" if healthy else "fail", "checks": checks},
+                        status_code=200 if healthy else 503)
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> PlainTextResponse:
+    service: Service = request.app.state.service
+    async with service.database.read() as session:
+        counts = await outbox_queries.count_by_status(session)
+    for status, count in counts.items():
+        service.metrics.outbox_depth.labels(status).set(count)
+    return PlainTextResponse(service.metrics.render(),
+                             media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -1,0 +1,185 @@
+"""Assemble one process: database, channels, limiters, sender, inbound processor."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot import runfiles
+from bot.channels.base import Channel
+from bot.channels.registry import build_channels
+from bot.metrics import Metrics
+from bot.pipeline import InboundProcessor, utcnow
+from bot.settings import Settings
+from content.store import ContentStore
+from db import migrations
+from db.engine import Database
+from handlers import router
+from scheduler.jobs import CampaignScheduler
+from scheduler.leader import Leadership, LeadershipLost
+from scheduler.ratelimit import ChannelLimiter
+from scheduler.sender import OutboxSender, SenderPolicy
+
+log = logging.getLogger(__name__)
+
+
+class NotMigrated(Exception):
+    """The database schema is not at the newest migration."""
+
+
+class Service:
+    def __init__(self, settings: Settings, *, channels: dict[str, Channel] | None = None,
+                 clock: Callable[[], datetime] = utcnow, as_of: datetime | None = None) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self.database = Database(settings.database_url)
+        self.channels = (build_channels(settings, self.database) if channels is None
+                         else channels)
+        self.limiters = {name: self._limiter(name) for name in self.channels}
+        self.sender = OutboxSender(
+            self.database, self.channels, self.limiters, self.metrics,
+            SenderPolicy(max_attempts=settings.send_max_attempts,
+                         concurrency=settings.send_concurrency,
+                         lease=timedelta(seconds=settings.outbox_lease_seconds),
+                         poll_seconds=settings.sender_poll_seconds),
+            clock=clock)
+        self.content = ContentStore.open(settings.content_path)
+        self.processor = InboundProcessor(self.database, self.channels, router, self.metrics,
+                                          sender=self.sender, clock=clock,
+                                          as_of=as_of, zone=settings.zone,
+                                          content=lambda: self.content.current,
+                                          settings=settings)
+        self.scheduler = CampaignScheduler(
+            self.database, lambda: self.content.current.pack,
+            grace=timedelta(minutes=settings.bulletin_grace_minutes),
+            retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock)
+        self.leadership = Leadership(self.database)
+        self.role = "off"  # off (this process does not send), standby, active
+        self._tasks: list[asyncio.Task] = []
+        self._reloads: set[asyncio.Task] = set()
+        self._pid_file = None
+
+    def _limiter(self, channel: str) -> ChannelLimiter:
+        settings = self.settings
+        if channel == "telegram":
+            return ChannelLimiter(rate=settings.telegram_rate_limit,
+                                  chat_rate=settings.telegram_chat_rate_limit,
+                                  chat_burst=settings.telegram_chat_burst)
+        if channel == "zalo-oa":  # no per-chat limit is documented for either Zalo API
+            return ChannelLimiter(rate=settings.zalo_oa_rate_limit, chat_rate=1000,
+                                  chat_burst=1000)
+        if channel == "zalo-bot":
+            return ChannelLimiter(rate=settings.zalo_bot_rate_limit, chat_rate=1000,
+                                  chat_burst=1000)
+        return ChannelLimiter(rate=0, chat_rate=1000, chat_burst=1000)
+
+    async def check_migrated(self) -> None:
+        current = await migrations.current_revision(self.database)
+        if current != migrations.head_revision():
+            raise NotMigrated(current)
+
+    async def reload_content(self) -> bool:
+        """Swap in the pack on disk if valid (file reads off the event loop)."""
+        report = await asyncio.to_thread(self.content.reload)
+        if report.ok:
+            self.scheduler.plan()
+        return report.ok
+
+    def announce(self, role: str) -> None:
+        """Leave a pid file and reload the content pack on SIGHUP (`loaso content reload`)."""
+        self._pid_file = runfiles.register(self.settings.run_dir, role)
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGHUP, self._on_reload_signal)
+
+    def _on_reload_signal(self) -> None:
+        task = asyncio.ensure_future(self.reload_content())
+        self._reloads.add(task)
+        task.add_done_callback(self._reloads.discard)
+
+    async def watch_phase(self, every: float = 60.0) -> None:
+        """Log each change of the campaign's phase or stage (by date or by staff's pin)."""
+        from handlers.campaign import effective_period
+
+        shown = None
+        while True:
+            try:
+                day = datetime.now(self.settings.zone).date()
+                async with self.database.read() as session:
+                    period = await effective_period(session, self.content.current.pack, day)
+                if period.label() != shown:
+                    log.info("campaign period is now %s (was %s)", period.label(), shown or "-")
+                    shown = period.label()
+            except Exception:
+                log.exception("could not work out the campaign period")
+            await asyncio.sleep(every)
+
+    def start_background(self, *, sender: bool = True, polling: bool = False) -> None:
+        self._tasks.append(asyncio.create_task(self.watch_phase(), name="phase-watch"))
+        if sender:
+            self.role = "standby"
+            self._tasks.append(asyncio.create_task(self._run_active(polling), name="active"))
+        else:
+            self._start_polling(polling)
+
+    def _start_polling(self, telegram: bool) -> None:
+        """Platforms hand each update to one poller only: polling belongs to one process."""
+        if telegram and "telegram" in self.channels:
+            from bot.polling import poll_telegram
+
+            self._tasks.append(asyncio.create_task(
+                poll_telegram(self.channels["telegram"], self.processor), name="telegram-poll"))
+        if self.settings.zalo_bot_mode == "polling" and "zalo-bot" in self.channels:
+            from bot.polling import poll_zalo_bot
+
+            self._tasks.append(asyncio.create_task(
+                poll_zalo_bot(self.channels["zalo-bot"], self.processor), name="zalo-bot-poll"))
+
+    async def _run_active(self, polling: bool) -> None:
+        """Once this process is the active worker: the sender, the timed jobs, polling."""
+        await self.leadership.acquire()
+        self.role = "active"
+        self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        self._start_polling(polling)
+        await self.scheduler.start()
+        try:
+            await self.leadership.watch()
+        except LeadershipLost as lost:
+            # Another worker may take over now; two senders would share the bot's rate
+            # limit badly, so stop at once and let the supervisor restart us as a standby.
+            log.critical("lost the active-worker lock (%s): stopping sender and scheduler", lost)
+            self.role = "off"
+            await self.scheduler.stop()
+            await self.sender.stop()
+            signal.raise_signal(signal.SIGTERM)
+
+    @property
+    def sender_running(self) -> bool:
+        return any(task.get_name() == "sender" and not task.done() for task in self._tasks)
+
+    @property
+    def sender_health(self) -> str:
+        """For /healthz: ok, standby (another worker is active), or stopped."""
+        active = next((task for task in self._tasks if task.get_name() == "active"), None)
+        if active is None or active.done() and self.role != "active":
+            return "stopped"
+        if self.role == "standby":
+            return "standby"
+        return "ok" if self.sender_running else "stopped"
+
+    async def close(self) -> None:
+        if self._pid_file is not None:
+            runfiles.unregister(self._pid_file)
+        await self.scheduler.stop()
+        await self.sender.stop()
+        for task in self._tasks:
+            if task.get_name() != "sender":
+                task.cancel()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=15)
+        for channel in self.channels.values():
+            await channel.close()
+        await self.leadership.release()
+        await self.database.dispose()

@@ -1,0 +1,198 @@
+"""The one settings object: every knob comes from `LOASO_*` environment variables or `.env`."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/loaso.db"
+# Bot API rule for secret_token: 1-256 characters from A-Z a-z 0-9 _ -
+_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class Settings(BaseSettings):
+    """Process settings; secrets are SecretStr so they never print by accident."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LOASO_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_ignore_empty=True,  # `LOASO_TELEGRAM_TOKEN=` in .env means "not set"
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    content_dir: Path = Path("content/packs/nam-an-phu")
+    run_dir: Path = Path("var/run")
+    timezone: str = "Asia/Ho_Chi_Minh"
+    public_url: str | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    telegram_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_mode: Literal["webhook", "polling"] = "webhook"
+    telegram_rate_limit: float = Field(30.0, ge=0)
+    telegram_chat_rate_limit: float = Field(1.0, gt=0)
+    telegram_chat_burst: int = Field(3, ge=1)
+
+    zalo_oa_app_id: str | None = None
+    zalo_oa_app_secret: SecretStr | None = None
+    zalo_oa_secret_key: SecretStr | None = None
+    zalo_oa_api_base: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_oa_refresh_token: SecretStr | None = None
+    zalo_bot_token: SecretStr | None = None
+    zalo_bot_webhook_secret: SecretStr | None = None
+    zalo_bot_api_base: str = "https://bot-api.zaloplatforms.com"
+    # Sources disagree on the X-ZEvent-Signature inputs (reference/zalo.md A3): which id comes
+    # first and which key closes it. A mismatch logs the variant that would have matched.
+    zalo_oa_signature: Literal["app_id/secret_key", "oa_id/secret_key", "app_id/app_secret",
+                               "oa_id/app_secret"] = "app_id/secret_key"
+    zalo_oa_rate_limit: float = Field(10.0, ge=0)
+    zalo_bot_mode: Literal["webhook", "polling"] = "webhook"
+    zalo_bot_rate_limit: float = Field(30.0, ge=0)
+
+    send_max_attempts: int = Field(5, ge=1, le=50)
+    send_concurrency: int = Field(64, ge=1, le=256)
+    outbox_lease_seconds: int = Field(60, ge=5)
+    sender_poll_seconds: float = Field(1.0, gt=0)
+    run_sender: bool = True
+    # A scheduled bulletin missed while the service was down still goes out within this long.
+    bulletin_grace_minutes: int = Field(60, ge=0)
+    # Personal data is anonymised this many days after the resident's last activity, and
+    # comments lose their link to the person this many days after their consultation closes.
+    retention_days: int = Field(365, ge=1, le=3650)
+    quiz_round_size: int = Field(10, ge=1, le=50)
+    # The staff console (/admin) signs a browser out after this many hours without a request.
+    console_idle_hours: float = Field(8.0, gt=0, le=720)
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError("không đọc được địa chỉ cơ sở dữ liệu (ví dụ đúng: "
+                             "sqlite+aiosqlite:///./var/loaso.db hoặc "
+                             "postgresql+asyncpg://user@host/db)") from None
+        backend = url.get_backend_name()
+        if backend == "sqlite":
+            url = url.set(drivername="sqlite+aiosqlite")
+        elif backend in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+asyncpg")
+        else:
+            raise ValueError(f"chỉ hỗ trợ sqlite và postgresql, không hỗ trợ '{backend}'")
+        return url.render_as_string(hide_password=False)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"múi giờ không tồn tại: '{value}'") from None
+        return value
+
+    @field_validator("telegram_api_base", "zalo_oa_api_base", "zalo_oa_oauth_base",
+                     "zalo_bot_api_base", "public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"cần một địa chỉ http(s)://, nhận được '{value}'")
+        return value.rstrip("/")
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TELEGRAM_SECRET.match(value.get_secret_value()):
+            raise ValueError("chỉ gồm 1–256 ký tự A-Z, a-z, 0-9, _ và - (quy định của Telegram)")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if (self.telegram_token is not None and self.telegram_mode == "webhook"
+                and self.telegram_webhook_secret is None):
+            raise ValueError("LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng "
+                             "LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)")
+        return self
+
+    @model_validator(mode="after")
+    def _zalo_channels_complete(self) -> Settings:
+        if self.zalo_oa_app_id is not None:
+            for name in ("zalo_oa_app_secret", "zalo_oa_secret_key"):
+                if getattr(self, name) is None:
+                    raise ValueError(f"LOASO_{name.upper()}: cần đặt khi dùng "
+                                     "LOASO_ZALO_OA_APP_ID (lấy trong trang quản lý ứng dụng Zalo)")
+        if self.zalo_bot_token is not None and self.zalo_bot_mode == "webhook":
+            secret = self.zalo_bot_webhook_secret
+            if secret is None or not 8 <= len(secret.get_secret_value()) <= 256:
+                raise ValueError("LOASO_ZALO_BOT_WEBHOOK_SECRET: cần 8–256 ký tự khi dùng "
+                                 "LOASO_ZALO_BOT_MODE=webhook (hoặc chọn polling)")
+        return self
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_token is not None
+
+    @property
+    def content_path(self) -> Path:
+        """The pack folder; a relative path not found here is taken from the project root."""
+        if self.content_dir.is_absolute() or self.content_dir.exists():
+            return self.content_dir
+        return Path(__file__).resolve().parent.parent / self.content_dir
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, so logging can redact them wherever they appear."""
+        secrets = []
+        for name, value in self:
+            if isinstance(value, SecretStr) and value.get_secret_value():
+                secrets.append(value.get_secret_value())
+        password = make_url(self.database_url).password
+        if password:
+            secrets.append(str(password))
+        return secrets
+
+
+class SettingsError(Exception):
+    """A bad setting, worded as one line per problem for the operator."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        if message.startswith("LOASO_"):
+            lines.append(f"Cấu hình sai: {message}")
+        else:
+            lines.append(f"Cấu hình sai: LOASO_{field.upper()}: {message}")
+    return "\n".join(lines)
+
+
+def load_settings(**overrides) -> Settings:
+    """Read settings, turning pydantic's report into plain operator lines."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(describe_validation_error(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,97 @@
+"""In-memory search over a pack: diacritics, case and NFC/NFD don't matter; XIV = 14.
+
+The pack lives in files and memory, not in the database, so SQLite and PostgreSQL
+deployments return exactly the same results. An inverted index keeps a query to a few
+dictionary lookups, whatever the pack size.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass
+
+from content.models import Article, FaqEntry
+from content.pack import Pack
+from content.text import words
+
+TITLE, TAGS, SUMMARY, BODY = 8.0, 4.0, 3.0, 1.0
+MAX_QUERY_WORDS = 12
+# Function words carry no topic: they neither filter nor rank articles (but count for FAQ).
+STOPWORDS = frozenset(
+    "la cua va co khong nhu the nao gi o dau khi bao gio thi ma cho voi de duoc cac nhung "
+    "mot toi ban minh a a oi nhe vay sao nay do".split())
+FAQ_CONFIDENCE = 0.45
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    faq: FaqEntry | None
+    articles: list[Article]
+    query_words: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return self.faq is None and not self.articles
+
+
+class SearchIndex:
+    def __init__(self, pack: Pack) -> None:
+        self.articles = pack.articles
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self.title_words = [" ".join(words(article.title)) for article in pack.articles]
+        for number, article in enumerate(pack.articles):
+            # lowest weight first, so a word's best field overwrites the others
+            weights = dict.fromkeys(words(article.body), BODY)
+            weights.update(dict.fromkeys(words(article.summary), SUMMARY))
+            weights.update(dict.fromkeys(words(" ".join(article.tags)), TAGS))
+            weights.update(dict.fromkeys(words(article.title), TITLE))
+            for word, weight in weights.items():
+                self.postings[word][number] = weight
+        self.faq = [(entry, [set(words(question)) for question in entry.questions])
+                    for entry in pack.faq]
+
+    def search(self, query: str, limit: int = 5) -> SearchResult:
+        query_words = words(query)[:MAX_QUERY_WORDS]
+        content_words = [word for word in query_words if word not in STOPWORDS] or query_words
+        return SearchResult(self._best_faq(query_words), self._rank(content_words, limit),
+                            query_words)
+
+    def _rank(self, query_words: list[str], limit: int) -> list[Article]:
+        if not query_words:
+            return []
+        postings = [self.postings.get(word, {}) for word in dict.fromkeys(query_words)]
+        smallest_first = sorted(postings, key=len)
+        matching = smallest_first[0].keys()
+        for posting in smallest_first[1:]:
+            matching = matching & posting.keys()
+        if not matching:  # no article has every word: fall back to most of them
+            counts: dict[int, int] = defaultdict(int)
+            for posting in postings:
+                for number in posting:
+                    counts[number] += 1
+            needed = max(1, (len(postings) + 1) // 2)
+            matching = {number for number, count in counts.items() if count >= needed}
+        phrase = " ".join(query_words)
+
+        def score(number: int) -> tuple:
+            total = sum(posting.get(number, 0.0) for posting in postings)
+            if len(query_words) > 1 and phrase in self.title_words[number]:
+                total += TITLE  # the words in this order in the title: the likeliest answer
+            return (-total, -self.articles[number].published.toordinal(), number)
+
+        ranked = heapq.nsmallest(limit, matching, key=score)
+        return [self.articles[number] for number in ranked]
+
+    def _best_faq(self, query_words: list[str]) -> FaqEntry | None:
+        query = set(query_words)
+        if not query:
+            return None
+        best, best_score = None, 0.0
+        for entry, variants in self.faq:
+            for variant in variants:
+                union = query | variant
+                score = len(query & variant) / len(union) if union else 0.0
+                if score > best_score:
+                    best, best_score = entry, score
+        return best if best_score >= FAQ_CONFIDENCE else None

@@ -1,0 +1,161 @@
+"""The outbox: every platform call we owe, its state, and the claim/lease protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from db.dialect import is_postgresql
+from db.direct import RowsStatement, row_values
+from db.models import OutboxMessage, OutboxStatus
+
+outbox = OutboxMessage.__table__
+# The columns of a new row (`queued_row`), and of one inserted already claimed.
+_QUEUED = ("channel", "recipient", "payload", "priority", "user_id", "dedupe_key", "status",
+           "attempts", "next_attempt_at", "created_at")
+_CLAIMED = (*_QUEUED, "lease_until")
+# Run directly on the DB-API cursor (db/direct.py): every reply goes through here.
+_insert_queued = RowsStatement(
+    lambda _dialect, rows: insert(outbox).values(row_values(outbox, _QUEUED, rows)))
+_insert_claimed = RowsStatement(
+    lambda _dialect, rows: insert(outbox).values(row_values(outbox, _CLAIMED, rows)).returning(
+        outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
+        outbox.c.attempts, outbox.c.priority))
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A row this sender owns until `lease_until`; everything needed to send it."""
+
+    id: int
+    channel: str
+    recipient: str
+    payload: dict[str, Any]
+    attempts: int
+    priority: int
+
+
+def queued_row(*, channel: str, recipient: str, payload: dict[str, Any], priority: int,
+               now: datetime, user_id: int | None = None,
+               dedupe_key: str | None = None) -> dict[str, Any]:
+    """A new outbox row as plain values, for `enqueue` (no ORM object per reply)."""
+    return {"channel": channel, "recipient": recipient, "payload": payload,
+            "priority": priority, "user_id": user_id, "dedupe_key": dedupe_key,
+            "status": OutboxStatus.QUEUED, "attempts": 0, "next_attempt_at": now,
+            "created_at": now}
+
+
+def new_message(**values: Any) -> OutboxMessage:
+    """The same row as an ORM object, for code that adds it to a session."""
+    return OutboxMessage(**queued_row(**values))
+
+
+def enqueue(session: Session, rows: list[dict[str, Any]], *,
+            leased_until: datetime | None = None) -> list[Claimed]:
+    """Insert rows from `queued_row` in one statement (a synchronous Session: run_sync).
+
+    With `leased_until` the rows go in already claimed (status sending, first attempt) and
+    come back to be handed to the sender in this process: a reply needs no claim statement.
+    If the process dies before sending them, the sweeper returns them when the lease ends.
+    Without it the rows wait for a sender's claim, and their ids are not read back.
+    """
+    if not rows:
+        return []
+    if leased_until is None:
+        _insert_queued.run(session.connection(), rows)
+        return []
+    for row in rows:
+        row.update(status=OutboxStatus.SENDING, attempts=1, lease_until=leased_until)
+    return [Claimed(*row) for row in _insert_claimed.run(session.connection(), rows)]
+
+
+@cache
+def _claim_statement(postgresql: bool, one_recipient: bool):
+    """Built once per shape with bind parameters: the sender claims after every commit that
+    queued replies, and building the statement anew each time cost more than running it."""
+    due = (
+        select(outbox.c.id)
+        .where(outbox.c.status == OutboxStatus.QUEUED,
+               outbox.c.next_attempt_at <= bindparam("due_by",
+                                                     type_=outbox.c.next_attempt_at.type),
+               outbox.c.channel.in_(bindparam("channels", expanding=True)))
+        .order_by(outbox.c.priority.desc(), outbox.c.id)
+        .limit(bindparam("batch_size"))
+    )
+    if one_recipient:
+        due = due.where(outbox.c.recipient == bindparam("only_recipient"))
+    if postgresql:
+        # Two senders never take the same row, and neither waits on the other's rows.
+        due = due.with_for_update(skip_locked=True)
+    return (
+        update(outbox)
+        .where(outbox.c.id.in_(due.scalar_subquery()))
+        .values(status=OutboxStatus.SENDING,
+                lease_until=bindparam("leased_until", type_=outbox.c.lease_until.type),
+                attempts=outbox.c.attempts + 1)
+        .returning(outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
+                   outbox.c.attempts, outbox.c.priority)
+    )
+
+
+async def claim(session: AsyncSession, *, channels: list[str], limit: int, now: datetime,
+                lease: timedelta, recipient: str | None = None) -> list[Claimed]:
+    """Mark up to `limit` due rows as sending, highest priority first, and return them."""
+    statement = _claim_statement(is_postgresql(session), recipient is not None)
+    parameters = {"due_by": now, "channels": channels, "batch_size": limit,
+                  "leased_until": now + lease}
+    if recipient is not None:
+        parameters["only_recipient"] = recipient
+    rows = (await session.execute(statement, parameters)).all()
+    claimed = [Claimed(*row) for row in rows]
+    claimed.sort(key=lambda row: (-row.priority, row.id))
+    return claimed
+
+
+@cache
+def _update_statement(columns: tuple[str, ...]):
+    """UPDATE outbox SET <columns> WHERE id = :row_id, built once per set of columns."""
+    return (update(outbox).where(outbox.c.id == bindparam("row_id"))
+            .values({name: bindparam(name, type_=outbox.c[name].type) for name in columns}))
+
+
+async def apply_updates(session: AsyncSession, changes: list[dict[str, Any]]) -> None:
+    """Write many rows' outcomes at once: each dict has `id` plus the columns to set."""
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for change in changes:
+        values = dict(change)
+        values["row_id"] = values.pop("id")
+        by_shape.setdefault(tuple(sorted(change.keys() - {"id"})), []).append(values)
+    for columns, group in by_shape.items():
+        await session.execute(_update_statement(columns), group)
+
+
+async def release_expired_leases(session: AsyncSession, *, now: datetime,
+                                 max_attempts: int) -> int:
+    """Return rows whose sender vanished mid-send; they are the only possible duplicates."""
+    expired = (outbox.c.status == OutboxStatus.SENDING) & (outbox.c.lease_until < now)
+    exhausted = await session.execute(
+        update(outbox).where(expired, outbox.c.attempts >= max_attempts)
+        .values(status=OutboxStatus.FAILED, lease_until=None, error_class="transient",
+                error="lease expired after the last attempt")
+    )
+    released = await session.execute(
+        update(outbox).where(expired).values(status=OutboxStatus.QUEUED, lease_until=None,
+                                             next_attempt_at=now)
+    )
+    return exhausted.rowcount + released.rowcount
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(
+        select(outbox.c.status, func.count()).group_by(outbox.c.status)
+    )
+    counts = {status.value: 0 for status in OutboxStatus}
+    counts.update({status: count for status, count in rows.all()})
+    return counts

@@ -1,0 +1,69 @@
+"""Neutral message types: what every channel turns its events into, and what flows answer with."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from content.text import fold  # noqa: F401  (handlers fold text the same way search does)
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class InboundKind(StrEnum):
+    TEXT = "text"
+    COMMAND = "command"
+    BUTTON = "button"
+    FOLLOW = "follow"  # a resident follows the bot: greet them
+    RESUMED = "resumed"  # a resident unblocked the bot: deliver again, say nothing
+    STOPPED = "stopped"  # blocked the bot or unfollowed: deliver nothing more
+    UNSUPPORTED = "unsupported"  # photo, sticker, voice...: answered politely
+    IGNORED = "ignored"  # edits, group and channel posts: acknowledged, nothing else
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One event from a resident, already verified and stripped of platform types."""
+
+    channel: str
+    event_id: str  # the platform's id for this event: the dedupe key
+    address: str | None  # where replies go (chat id); None for events with no resident
+    kind: InboundKind
+    text: str = ""  # NFC-normalised text, or the command's argument string
+    command: str | None = None  # lower-case command name without the slash
+    button: str | None = None  # opaque payload of the pressed button
+    button_ack: str | None = None  # platform handle to acknowledge the press, if any
+    what: str = ""  # short description for logs (never message content)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice offered to the resident: a button, or a numbered line where there are none."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = field(default_factory=tuple)
+
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+def normalize_text(text: str) -> str:
+    """NFC plus trimmed, so decomposed input from some keyboards matches stored text."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def text_event(channel: str, event_id: str, address: str, raw: str, *, what: str = "") -> Inbound:
+    """Classify typed text as a command or plain text, the same way for every channel."""
+    text = normalize_text(raw)
+    match = _COMMAND.match(text)
+    if match:
+        return Inbound(channel, event_id, address, InboundKind.COMMAND,
+                       text=(match.group(2) or "").strip(), command=match.group(1).lower(),
+                       what=what or "command")
+    return Inbound(channel, event_id, address, InboundKind.TEXT, text=text, what=what or "text")

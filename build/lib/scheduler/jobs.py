@@ -1,0 +1,154 @@
+"""The timed jobs of one active worker, on APScheduler's AsyncIOScheduler.
+
+Jobs only create outbox rows; the sender does the sending. Bulletin occurrences are planned
+as date jobs a day ahead and re-planned every hour and on content reload, so the in-memory
+job store never needs to survive a restart: on start, occurrences missed within the grace
+window fire once, older ones are logged as skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from sqlalchemy import select
+
+from content.pack import Pack
+from db.engine import Database
+from db.models import BulletinOccurrence
+from scheduler.bulletins import Due, fire, occurrences, unfinished
+
+log = logging.getLogger(__name__)
+
+HORIZON = dt.timedelta(hours=26)  # planned ahead; re-planned hourly, so a day's gap is safe
+LOOK_BACK = dt.timedelta(days=7)  # how far back a restart reports skipped occurrences
+ANNOUNCEMENT_SECONDS = 15
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class CampaignScheduler:
+    def __init__(self, database: Database, pack: Callable[[], Pack], *, grace: dt.timedelta,
+                 retention_days: int, wake_sender: Callable[[], None] = lambda: None,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.database = database
+        self.pack = pack
+        self.grace = grace
+        self.retention_days = retention_days
+        self.wake_sender = wake_sender
+        self.clock = clock
+        self.scheduler: AsyncIOScheduler | None = None
+
+    async def start(self) -> None:
+        pack = self.pack()
+        self.scheduler = AsyncIOScheduler(timezone=pack.zone)
+        self.scheduler.add_job(self.plan, "interval", hours=1, id="plan")
+        self.scheduler.add_job(self.release_announcements, "interval",
+                               seconds=ANNOUNCEMENT_SECONDS, id="announcements",
+                               max_instances=1, coalesce=True)
+        self.scheduler.add_job(self.resume, "interval", minutes=1, id="resume",
+                               max_instances=1, coalesce=True)
+        self.scheduler.add_job(self.retention, CronTrigger(hour=2, minute=30, timezone=pack.zone),
+                               id="retention", max_instances=1, coalesce=True,
+                               misfire_grace_time=6 * 3600)
+        await self.catch_up()
+        self.plan()
+        self.scheduler.start()
+        log.info("scheduler started: %d bulletin occurrences planned", self.planned())
+
+    async def stop(self) -> None:
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def planned(self) -> int:
+        return sum("@" in job.id for job in self.scheduler.get_jobs()) if self.scheduler else 0
+
+    # -- bulletins -------------------------------------------------------------------------
+
+    def plan(self) -> None:
+        """(Re)create the date jobs of the next HORIZON from the current pack."""
+        if self.scheduler is None:
+            return
+        now = self.clock()
+        wanted = {due.key: due for due in occurrences(self.pack(), now, now + HORIZON)}
+        for job in self.scheduler.get_jobs():
+            if "@" in job.id and job.id not in wanted:
+                job.remove()  # the pack changed: this bulletin or time is gone
+        for key, due in wanted.items():
+            self.scheduler.add_job(self.fire, DateTrigger(due.at), args=[due], id=key,
+                                   replace_existing=True,
+                                   misfire_grace_time=max(1, int(self.grace.total_seconds())))
+
+    async def fire(self, due: Due) -> None:
+        try:
+            recipients = await fire(self.database, self.pack(), due, now=self.clock())
+        except Exception:
+            log.exception("bulletin %s could not be fanned out", due.key)
+            return
+        if recipients:
+            self.wake_sender()
+
+    async def resume(self) -> None:
+        """Finish fan-outs a dead process left half-way (fan-out is idempotent per batch)."""
+        for due in await unfinished(self.database, self.pack(), self.clock()):
+            await self.fire(due)
+
+    async def catch_up(self) -> list[str]:
+        """Fire what was missed within the grace window; log what is older and never sent."""
+        now = self.clock()
+        pack = self.pack()
+        fired: list[str] = []
+        missed = list(occurrences(pack, now - LOOK_BACK, now))
+        async with self.database.read() as session:
+            done = {(bulletin_id, at) for bulletin_id, at in (await session.execute(
+                select(BulletinOccurrence.bulletin_id, BulletinOccurrence.scheduled_for)
+                .where(BulletinOccurrence.scheduled_for >= now - LOOK_BACK)
+                .where(BulletinOccurrence.recipients.is_not(None)))).all()}
+        for due in missed:
+            if (due.bulletin.id, due.at) in done:
+                continue
+            if now - due.at <= self.grace:
+                log.info("bulletin %s was missed while stopped: sending it now", due.key)
+                await self.fire(due)
+                fired.append(due.key)
+            else:
+                log.warning("bulletin %s was missed while stopped and is older than the "
+                            "grace window: skipped", due.key)
+        return fired
+
+    # -- other timed work ------------------------------------------------------------------
+
+    async def release_announcements(self) -> None:
+        try:
+            from scheduler.announcements import finish_sent, release_due
+        except ImportError:  # roles and announcements not installed in this build
+            return
+        try:
+            released = await release_due(self.database, self.pack(), now=self.clock())
+            await finish_sent(self.database)
+        except Exception:
+            log.exception("announcements could not be released")
+            return
+        if released:
+            self.wake_sender()
+
+    async def retention(self) -> dict[str, Any] | None:
+        try:
+            from scheduler.retention import apply_retention
+        except ImportError:
+            return None
+        try:
+            counts = await apply_retention(self.database, self.pack(), now=self.clock(),
+                                           days=self.retention_days)
+        except Exception:
+            log.exception("retention job failed")
+            return None
+        log.info("retention: %s", counts)
+        return counts

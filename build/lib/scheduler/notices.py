@@ -1,0 +1,56 @@
+"""One-off notices to a resident, queued in the outbox at bulk priority.
+
+The first is the answer to a comment: closing the loop that the national consultation
+channel lacked. A resident who deleted their data has no link left to the comment, and a
+resident who blocked the bot is stopped: neither is messaged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.channels.registry import capabilities_of
+from bot.channels.render import render_reply
+from content.pack import Pack
+from db import comments as comment_queries
+from db import outbox as outbox_queries
+from db.models import Priority, User, UserStatus
+from handlers import texts
+from handlers.types import Reply
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    receipt: str
+    notified: bool
+
+
+async def answer_comment(session: AsyncSession, pack: Pack, *, receipt: str, answer: str,
+                         decision: str | None, by: str, now: datetime) -> AnswerOutcome | None:
+    """Record staff's answer (and decision) and queue the notice to the commenter."""
+    comment = await comment_queries.find_by_receipt(session, receipt)
+    if comment is None:
+        return None
+    comment.answer, comment.reviewed_by, comment.answered_at = answer, by, now
+    comment.updated_at = now
+    if decision is not None:
+        comment.status = decision
+    user = await session.get(User, comment.user_id) if comment.user_id is not None else None
+    if user is None or user.status != UserStatus.ACTIVE:
+        return AnswerOutcome(comment.receipt, notified=False)
+    draft = pack.drafts.get(comment.draft_id)
+    notice = texts.ANSWER_NOTICE.format(
+        receipt=comment.receipt, draft=draft.title if draft else comment.draft_id,
+        target=comment.section_label or texts.GY_GENERAL,
+        decision=texts.ANSWER_DECISION.format(decision=texts.STATUSES[decision])
+        if decision else "", answer=answer)
+    for payload in render_reply(Reply(notice), capabilities_of(user.channel)):
+        message = outbox_queries.new_message(
+            channel=user.channel, recipient=user.address, user_id=user.id, payload=payload,
+            priority=Priority.BULK, now=now)
+        message.batch = comment_queries.answer_batch(comment.id)  # the console shows delivery
+        session.add(message)
+    return AnswerOutcome(comment.receipt, notified=True)

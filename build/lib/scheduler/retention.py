@@ -1,0 +1,52 @@
+"""The daily retention job: personal data is kept only as long as the privacy notice says.
+
+Two clocks, one period (LOASO_RETENTION_DAYS): a resident silent for longer is anonymised
+exactly as if they had asked (db.erasure), and comments on a draft whose consultation
+closed longer ago lose their link to the person while their text, section and hamlet stay
+for the record of the consultation. Each run is logged once, with counts only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from content.pack import Pack
+from db.engine import Database
+from db.erasure import RETENTION, anonymise_resident, holds_personal_data
+from db.models import Comment, DataRequest, User
+
+VIA = "scheduler"
+
+
+async def apply_retention(database: Database, pack: Pack, *, now: datetime,
+                          days: int) -> dict[str, int]:
+    """Anonymise what is past the retention period, in one transaction; return the counts.
+
+    One transaction, so a run is all or nothing and its log row is exact; after the first
+    run each day touches only the few residents who crossed the line since yesterday.
+    """
+    cutoff = now - timedelta(days=days)
+    closed = sorted(draft.id for draft in pack.drafts.values()
+                    if pack.local(draft.closes) <= cutoff)
+    totals: Counter[str] = Counter()
+    async with database.transaction() as session:
+        silent = list((await session.execute(
+            select(User.id).where(User.last_seen_at < cutoff, holds_personal_data())
+            .order_by(User.id))).scalars())
+        for user_id in silent:
+            totals.update(await anonymise_resident(session, user_id, now=now))
+        totals["residents"] = len(silent)
+        totals["comments_unlinked"] = 0
+        if closed:
+            unlinked = await session.execute(
+                update(Comment).where(Comment.draft_id.in_(closed), or_(
+                    Comment.user_id.is_not(None), Comment.signed_name.is_not(None)))
+                .values(user_id=None, signed_name=None, updated_at=now)
+                .execution_options(synchronize_session=False))
+            totals["comments_unlinked"] = unlinked.rowcount or 0
+        actions = dict(totals)
+        session.add(DataRequest(kind=RETENTION, via=VIA, actions=actions, created_at=now))
+    return actions

@@ -1,0 +1,83 @@
+"""`make screenshots`: the console's main pages at phone (360 px) and desktop (1280 px) width,
+as PNG files in screenshots/ (git ignores it), for a reviewer to look at.
+
+It serves the console with `loaso serve` on a throw-away SQLite database holding the same
+sample day as the browser tests, signs in as an admin and photographs each page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.browser.server import (
+    BROWSER_ARGS,
+    PASSWORD,
+    PROJECT,
+    chromium,
+    seed,
+    serving,
+    settings_env,
+)
+
+PACK = PROJECT / "tests" / "content" / "fixtures" / "mini"
+WIDTHS = {"phone": 360, "desktop": 1280}
+
+
+def pages(answer_me: str) -> list[tuple[str, str]]:
+    return [("01-dang-nhap", "/admin/login"), ("02-trang-chinh", "/admin"),
+            ("03-gop-y", "/admin/comments"), ("04-gop-y-loc", "/admin/comments?hamlet=thon-1&q=duong"),
+            ("05-mot-gop-y", f"/admin/comments/{answer_me}"),
+            ("06-gop-y-hoi-nghi", "/admin/comments/meeting"), ("07-nhat-ky", "/admin/audit")]
+
+
+async def prepare(database_url: str) -> str:
+    from db import migrations
+    from db.engine import Database
+
+    database = Database(database_url)
+    await migrations.upgrade(database)
+    await database.dispose()
+    return (await seed(database_url, PACK, username="quan.tri", role="admin")).answer_me
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=PROJECT / "screenshots")
+    args = parser.parse_args()
+    browser_path = chromium()
+    if browser_path is None:
+        sys.exit("No chromium on PATH (apt-get install chromium): no screenshots taken.")
+    from playwright.sync_api import sync_playwright
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="loaso-screens-") as folder:
+        database_url = f"sqlite+aiosqlite:///{folder}/screens.db"
+        answer_me = asyncio.run(prepare(database_url))
+        env = settings_env({"database_url": database_url, "content_dir": PACK,
+                            "run_dir": f"{folder}/run", "public_url": "http://127.0.0.1"})
+        with serving(env) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=browser_path, args=BROWSER_ARGS)
+            for label, width in WIDTHS.items():
+                context = browser.new_context(locale="vi-VN",
+                                              viewport={"width": width, "height": 800})
+                page = context.new_page()
+                page.goto(f"{base}/admin/login")
+                page.screenshot(path=args.out / f"01-dang-nhap-{label}.png", full_page=True)
+                page.get_by_label("Tên đăng nhập").fill("quan.tri")
+                page.get_by_label("Mật khẩu").fill(PASSWORD)
+                page.get_by_role("button", name="Đăng nhập").click()
+                page.wait_for_url(f"{base}/admin")
+                for name, path in pages(answer_me)[1:]:
+                    page.goto(base + path)
+                    page.screenshot(path=args.out / f"{name}-{label}.png", full_page=True)
+                context.close()
+            browser.close()
+    print(f"Screenshots in {args.out}: " + ", ".join(sorted(p.name for p in args.out.glob("*.png"))))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""The console for a real browser: `loaso serve` itself on a free loopback port (with its
+sender, so answers are delivered), plus what a campaign day looks like (an account, a
+resident, comments), made through the functions staff use."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bot.actions.accounts import add_account
+from bot.console.passwords import hash_password
+from content.loader import load_pack
+from db.audit import Who
+from db.engine import Database
+from db.models import Comment, CommentStatus, User
+
+PROJECT = Path(__file__).resolve().parents[2]
+PASSWORD = "lua-chin-dong-xanh"
+RESIDENT_CHAT = 5550001
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def blocking(coroutine):
+    """Run a coroutine to its end from synchronous code: in a thread of its own, because
+    Playwright's synchronous API keeps an event loop in the calling thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def chromium() -> str | None:
+    """Debian's Chromium on PATH; never a downloaded browser."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextmanager
+def serving(env: dict[str, str], *, timeout: float = 30.0):
+    """`loaso serve` on a free loopback port with these LOASO_* settings; yields its base URL
+    once /healthz answers, and stops it (SIGTERM, as a supervisor would) afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "loaso"), "serve", "--host", "127.0.0.1",
+         "--port", str(port)], env={**clean, **env}, cwd=PROJECT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"loaso serve did not start: {process.stderr.read()[-2000:]}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+
+
+def settings_env(settings: dict[str, object]) -> dict[str, str]:
+    return {f"LOASO_{name.upper()}": str(value) for name, value in settings.items()}
+
+
+@dataclass(frozen=True)
+class Seeded:
+    answer_me: str  # the resident's comment the test answers
+    others: list[str]
+
+
+SEED_COMMENTS = [
+    # (text, section, stance, hamlet, source, signed, days ago)
+    ("Phương hướng cần cụ thể hơn cho các thôn, nhất là đường giao thông nội đồng.", "p2",
+     "khong_tan_thanh", "thon-1", "telegram", None, 1),
+    ("Đề nghị bổ sung chỉ tiêu thu nhập bình quân đầu người đến năm 2030.", "p1-c1",
+     "dong_y_mot_phan", "thon-2", "zalo-oa", "Nguyễn Văn Ba", 2),
+    ("Tán thành toàn bộ nội dung phần xã hội.", "p1-c2", "tan_thanh", "thon-1", "meeting",
+     None, 3),
+    ("Nên nêu rõ hơn việc chăm lo gia đình chính sách.", None, "dong_y_mot_phan", None,
+     "telegram", None, 5),
+    ("<script>alert('gy')</script> \"><img src=x onerror=alert(1)> javascript:alert(1)", "p2",
+     "khong_tan_thanh", "thon-2", "telegram", "<b>Tên</b> javascript:alert(1)", 6),
+]
+
+
+async def seed(database_url: str, content_dir, *, username: str = "can.bo",
+               role: str = "staff") -> Seeded:
+    pack, report = load_pack(content_dir)
+    assert pack is not None, report.render()
+    database = Database(database_url)
+    now = dt.datetime.now(dt.UTC)
+    receipts = []
+    try:
+        async with database.transaction() as session:
+            await add_account(session, pack, username=username, name="Lê Thị Lan", role=role,
+                              groups=[], areas=[], password_hash=hash_password(PASSWORD),
+                              who=Who("Kiểm thử"), now=now)
+            resident = User(channel="telegram", address=str(RESIDENT_CHAT), consent_version="1",
+                            consent_at=now)
+            session.add(resident)
+            await session.flush()
+            for number, (text, section, stance, hamlet, source, signed, days) in enumerate(
+                    SEED_COMMENTS):
+                flat = pack.section("bao-cao", section) if section else None
+                receipt = "GY-" + f"BRWS{number:04d}".replace("0", "Q").replace("1", "R")
+                moment = now - dt.timedelta(days=days)
+                session.add(Comment(
+                    receipt=receipt, submission_key=f"seed:{receipt}", draft_id="bao-cao",
+                    draft_version=pack.drafts["bao-cao"].version,
+                    section_id=flat.section.id if flat else None,
+                    section_label=flat.label if flat else "",
+                    section_order=flat.order if flat else -1,
+                    section_quote=flat.section.text if flat else "", stance=stance, text=text,
+                    user_id=resident.id if source == "telegram" and number == 0 else None,
+                    signed_name=signed, hamlet_id=hamlet, source=source,
+                    source_detail="Hội nghị nhân dân thôn 1 — 05/09/2025" if source == "meeting"
+                    else None, status=CommentStatus.NEW, created_at=moment, updated_at=moment))
+                receipts.append(receipt)
+    finally:
+        await database.dispose()
+    return Seeded(receipts[0], receipts[1:])
+
+
+async def read_comment(database_url: str, receipt: str) -> Comment:
+    from db.comments import find_by_receipt
+
+    database = Database(database_url)
+    try:
+        async with database.read() as session:
+            return await find_by_receipt(session, receipt)
+    finally:
+        await database.dispose()
