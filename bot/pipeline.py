@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
-from bot.channels.render import button_ack, render_reply
+from messages.render import button_ack, render_reply
 from bot.metrics import Metrics
 from db import outbox as outbox_queries
 from db import residents
@@ -38,8 +38,8 @@ from db.engine import Database
 from db.models import Priority, User, UserStatus
 from handlers import texts
 from handlers.router import Router, Turn
-from handlers.types import Inbound, InboundKind, Reply
-from scheduler.sender import OutboxSender
+from messages.types import Inbound, InboundKind, Reply
+from delivery.sender import OutboxSender
 
 log = logging.getLogger(__name__)
 

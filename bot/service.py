@@ -20,8 +20,8 @@ from db.engine import Database
 from handlers import router
 from scheduler.jobs import CampaignScheduler
 from scheduler.leader import Leadership, LeadershipLost
-from scheduler.ratelimit import ChannelLimiter
-from scheduler.sender import OutboxSender, SenderPolicy
+from delivery.ratelimit import ChannelLimiter
+from delivery.sender import OutboxSender, SenderPolicy
 
 log = logging.getLogger(__name__)
 

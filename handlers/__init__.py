@@ -1,4 +1,4 @@
-"""Conversation flows. They see only neutral types (handlers.types) and the database."""
+"""Conversation flows. They see only neutral types (messages.types) and the database."""
 
 from handlers import (  # noqa: F401  (importing registers the flows)
     announcements,

@@ -18,12 +18,13 @@ from sqlalchemy import select
 from content.text import words
 from db import roles
 from db.models import Announcement, AnnouncementStatus
+from delivery import announcements as announcement_service
 from handlers import texts
 from handlers.menu import show_menu
 from handlers.news import stale
 from handlers.paging import label, page_of
 from handlers.router import Turn, router
-from handlers.types import Option
+from messages.types import Option
 
 MAX_LENGTH = 2000  # Zalo's limit, the smallest of the channels: one message everywhere
 MINE_SHOWN = 5
@@ -101,14 +102,6 @@ class Step(StrEnum):
     TIME = "thongbao.time"
 
 
-def announcement_service():
-    """scheduler.announcements, imported when first needed: it renders through bot.channels,
-    whose base module imports handlers.types, so importing it while handlers load is circular."""
-    from scheduler import announcements
-
-    return announcements
-
-
 def vn_number(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
@@ -147,7 +140,7 @@ def _choices(turn: Turn, role: roles.ActiveRole) -> list[Option]:
 
 def _audience(code: str):
     """The audience a choice names ("all", "g:<group>", "h:<hamlet>"), or None."""
-    fanout = announcement_service().fanout
+    fanout = announcement_service.fanout
     kind, _, ref = code.partition(":")
     if code == "all":
         return fanout.Audience(everyone=True)
@@ -246,7 +239,7 @@ async def choose_audience(turn: Turn, role: roles.ActiveRole, code: str) -> None
 
 
 async def preview(turn: Turn, role: roles.ActiveRole) -> None:
-    service = announcement_service()
+    service = announcement_service
     pack = turn.content.pack
     audience = _audience(turn.data["tb_audience"])
     count = await service.fanout.count_recipients(turn.session, audience)
@@ -381,7 +374,7 @@ async def send_now(turn: Turn, role: roles.ActiveRole, args: str = "") -> None:
 
 async def submit(turn: Turn, role: roles.ActiveRole, send_at: datetime | None) -> None:
     """Store the announcement if the role, read for this very event, allows the audience."""
-    service = announcement_service()
+    service = announcement_service
     code = turn.data.get("tb_audience", "")
     if _audience(code) is None:
         stale(turn)
@@ -407,7 +400,7 @@ async def submit(turn: Turn, role: roles.ActiveRole, send_at: datetime | None) -
 
 async def mine(turn: Turn, role: roles.ActiveRole, args: str = "") -> None:
     """The leader's latest announcements with their state and delivery counts."""
-    service = announcement_service()
+    service = announcement_service
     rows = list((await turn.session.execute(
         select(Announcement).where(Announcement.author_user_id == turn.user.id)
         .order_by(Announcement.id.desc()).limit(MINE_SHOWN))).scalars())

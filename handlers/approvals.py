@@ -8,19 +8,19 @@ from enum import StrEnum
 from sqlalchemy import func, select
 
 from db.models import Announcement, AnnouncementStatus
+from delivery import announcements as announcement_service
 from handlers import texts
 from handlers.announcements import (
     TB_WHEN_AT,
     TB_WHEN_NOW,
     actor,
-    announcement_service,
     role_or_refuse,
     vn_number,
 )
 from handlers.menu import show_menu
 from handlers.news import stale
 from handlers.router import Turn, router
-from handlers.types import Option
+from messages.types import Option
 
 REASON_LENGTH = 500
 
@@ -67,7 +67,7 @@ async def review(turn: Turn) -> None:
 
 
 async def show_pending(turn: Turn, after: int = 0, lead: str | None = None) -> None:
-    service = announcement_service()
+    service = announcement_service
     pending = Announcement.status == AnnouncementStatus.PENDING
     total = (await turn.session.execute(
         select(func.count()).select_from(Announcement).where(pending))).scalar_one()
@@ -107,7 +107,7 @@ async def _already(turn: Turn, announcement_id: int) -> bool:
         return True
     if announcement.status != AnnouncementStatus.PENDING:
         await show_pending(turn, 0, DY_ALREADY.format(
-            id=announcement_id, status=announcement_service().STATUS_NAMES[announcement.status]))
+            id=announcement_id, status=announcement_service.STATUS_NAMES[announcement.status]))
         return True
     return False
 
@@ -115,11 +115,11 @@ async def _already(turn: Turn, announcement_id: int) -> bool:
 async def approve(turn: Turn, announcement_id: int) -> None:
     if await _already(turn, announcement_id):
         return
-    change = await announcement_service().approve(turn.session, turn.content.pack,
+    change = await announcement_service.approve(turn.session, turn.content.pack,
                                                   announcement_id, by=actor(turn), now=turn.now)
     lead = DY_APPROVED if change.done else DY_ALREADY
     await show_pending(turn, 0, lead.format(
-        id=announcement_id, status=announcement_service().STATUS_NAMES[change.announcement.status]))
+        id=announcement_id, status=announcement_service.STATUS_NAMES[change.announcement.status]))
 
 
 async def ask_reason(turn: Turn, announcement_id: int) -> None:
@@ -133,11 +133,11 @@ async def ask_reason(turn: Turn, announcement_id: int) -> None:
 async def _reject(turn: Turn, announcement_id: int, reason: str | None) -> None:
     if await _already(turn, announcement_id):
         return
-    change = await announcement_service().reject(turn.session, announcement_id,
+    change = await announcement_service.reject(turn.session, announcement_id,
                                                  by=actor(turn), reason=reason, now=turn.now)
     lead = DY_REJECTED if change.done else DY_ALREADY
     await show_pending(turn, 0, lead.format(
-        id=announcement_id, status=announcement_service().STATUS_NAMES[change.announcement.status]))
+        id=announcement_id, status=announcement_service.STATUS_NAMES[change.announcement.status]))
 
 
 async def reject_without_reason(turn: Turn, announcement_id: int) -> None:

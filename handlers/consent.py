@@ -7,7 +7,8 @@ from enum import StrEnum
 from handlers import texts
 from handlers.menu import show_menu
 from handlers.router import Turn, router
-from handlers.types import Option, fold
+from content.text import fold
+from messages.types import Option
 
 
 class ConsentState(StrEnum):

@@ -6,7 +6,7 @@ from handlers import texts
 from handlers.news import stale
 from handlers.paging import int_or_zero, label, navigation, page_of
 from handlers.router import Turn, router
-from handlers.types import Option
+from messages.types import Option
 
 
 @router.button("faq")

@@ -19,7 +19,7 @@ from handlers.consent import retention_days
 from handlers.menu import show_menu
 from handlers.paging import label
 from handlers.router import Turn, router
-from handlers.types import Option
+from messages.types import Option
 
 MENU_MY_DATA = "Dữ liệu của tôi"
 TITLE = "🗂 Dữ liệu Loa Số đang giữ về bạn"

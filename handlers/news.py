@@ -16,7 +16,7 @@ from handlers.campaign import current_period, vietnamese_date
 from handlers.menu import show_menu
 from handlers.paging import int_or_zero, label, navigation, page_of
 from handlers.router import Turn, router
-from handlers.types import Option
+from messages.types import Option
 
 _PLACEHOLDER = re.compile(r"\[\[CẦN BỔ SUNG:[^\]]*\]\]")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")

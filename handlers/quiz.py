@@ -21,7 +21,7 @@ from handlers.consent import ask_consent
 from handlers.menu import show_menu
 from handlers.paging import label
 from handlers.router import Turn, router
-from handlers.types import Option
+from messages.types import Option
 
 MENU_QUIZ = "Thi tìm hiểu"
 INTRO = ("🏆 Thi tìm hiểu về Đại hội Đảng bộ các cấp và Đại hội XIV của Đảng.\n\n"

@@ -11,7 +11,7 @@ from db.models import Role
 from handlers.consent import ask_consent
 from handlers.menu import show_menu
 from handlers.router import Turn, router
-from handlers.types import Option
+from messages.types import Option
 
 ROLE_NAMES = {
     Role.LEADER: "Người phụ trách (bí thư chi bộ, người đứng đầu đoàn thể)",

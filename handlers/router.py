@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import User
-from handlers.types import Inbound, InboundKind, Option, Reply, fold
+from content.text import fold
+from messages.types import Inbound, InboundKind, Option, Reply
 
 Step = Callable[["Turn"], Awaitable[None]]
 

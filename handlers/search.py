@@ -6,7 +6,8 @@ from handlers import texts
 from handlers.menu import show_menu
 from handlers.paging import label
 from handlers.router import Turn, router
-from handlers.types import Option, fold
+from content.text import fold
+from messages.types import Option
 
 SHOWN_QUERY = 60
 

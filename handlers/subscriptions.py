@@ -10,7 +10,8 @@ from handlers.consent import ask_consent
 from handlers.menu import show_menu
 from handlers.paging import label
 from handlers.router import Turn, router
-from handlers.types import Option, fold
+from content.text import fold
+from messages.types import Option
 
 MENU_SUBSCRIBE = "Đăng ký nhận tin"
 INTRO = ("Đăng ký nhận tin: Loa Số sẽ gửi cho bạn bản tin của từng đợt tuyên truyền, nhắc các "

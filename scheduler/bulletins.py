@@ -24,8 +24,8 @@ from db.dialect import insert_for
 from db.engine import Database
 from db.models import BulletinOccurrence
 from handlers.campaign import effective_period, vietnamese_date
-from handlers.types import Option
-from scheduler.fanout import Audience, fan_out
+from messages.types import Option
+from delivery.fanout import Audience, fan_out
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import itertools
 import sys
 from typing import Any, TextIO
 
-from bot.channels.base import Capabilities, SendResult
-from handlers.types import Inbound, text_event
+from bot.channels.base import SendResult
+from messages.types import Capabilities, Inbound, text_event
 
 CAPABILITIES = Capabilities(buttons=False, max_text_length=4096)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.channels.base import Capabilities, Channel
+from bot.channels.base import Channel
+from messages.types import Capabilities
 from bot.settings import Settings
 from db.engine import Database
 

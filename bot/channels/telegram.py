@@ -29,14 +29,13 @@ from telegram.warnings import PTBUserWarning
 
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.base import (
-    Capabilities,
     SendError,
     SendResult,
     WebhookRejected,
     check_secret_header,
     load_json,
 )
-from handlers.types import Inbound, InboundKind, text_event
+from messages.types import Capabilities, Inbound, InboundKind, text_event
 
 log = logging.getLogger(__name__)
 

@@ -12,15 +12,14 @@ import logging
 from typing import Any
 
 from bot.channels.base import (
-    Capabilities,
     SendError,
     SendResult,
     WebhookRejected,
     check_secret_header,
     load_json,
 )
+from messages.types import Capabilities, Inbound, InboundKind, text_event
 from bot.channels.json_http import JsonHttp, TransportFailed
-from handlers.types import Inbound, InboundKind, text_event
 
 log = logging.getLogger(__name__)
 

@@ -17,18 +17,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.channels.base import (
-    Capabilities,
-    SendError,
-    SendResult,
-    WebhookRejected,
-    load_json,
-)
+from bot.channels.base import SendError, SendResult, WebhookRejected, load_json
+from messages.types import Capabilities, Inbound, InboundKind, normalize_text, text_event
 from bot.channels.json_http import JsonHttp, TransportFailed
 from db import channel_tokens
 from db.channel_tokens import Grant, NoRefreshToken
 from db.engine import Database
-from handlers.types import Inbound, InboundKind, normalize_text, text_event
 
 log = logging.getLogger(__name__)
 

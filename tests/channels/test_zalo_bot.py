@@ -12,7 +12,7 @@ import pytest_asyncio
 
 from bot.channels.base import SendError
 from bot.channels.registry import build_channels, webhook_channels
-from handlers.types import InboundKind
+from messages.types import InboundKind
 from tests.channels.conftest import ZALO_BOT_SECRET
 from tests.channels.harness import (
     Expect,

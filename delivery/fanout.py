@@ -16,11 +16,11 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.registry import capabilities_of
-from bot.channels.render import render_reply
+from messages.render import render_reply
 from db.dialect import insert_for
 from db.engine import Database
 from db.models import OutboxMessage, OutboxStatus, Priority, Subscription, User, UserStatus
-from handlers.types import Option, Reply
+from messages.types import Option, Reply
 
 CHUNK = 1000
 

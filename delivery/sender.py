@@ -27,7 +27,7 @@ from db import outbox as outbox_queries
 from db import residents
 from db.engine import Database
 from db.models import OutboxStatus, Priority
-from scheduler.ratelimit import ChannelLimiter
+from delivery.ratelimit import ChannelLimiter
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.channels.base import Capabilities
-from handlers.types import Reply
+from messages.types import Capabilities, Reply
 
 
 def split_text(text: str, limit: int) -> list[str]:

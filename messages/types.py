@@ -1,12 +1,12 @@
-"""Neutral message types: what every channel turns its events into, and what flows answer with."""
+"""Neutral message types: what every channel turns its events into, what flows answer with,
+and what a channel can show."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-
-from content.text import fold  # noqa: F401  (handlers fold text the same way search does)
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 
 
@@ -48,6 +48,19 @@ class Option:
 class Reply:
     text: str
     options: tuple[Option, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a channel can show; rendering and fan-out decide by it, never by channel name."""
+
+    buttons: bool
+    max_text_length: int
+    max_buttons: int = 8
+    max_button_payload_bytes: int = 64
+    # Zalo OA may only message a resident within this long of their last message; bulk
+    # outside it is skipped, not attempted. None: no such window.
+    reply_window: timedelta | None = None
 
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
