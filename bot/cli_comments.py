@@ -78,6 +78,7 @@ def list_(draft: Annotated[str | None, typer.Option(help="Mã dự thảo.")] = 
 @comments_app.command("show")
 def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ GY-AB12CD34.")]) -> None:
     """Xem đầy đủ một góp ý."""
+    from bot.channels.registry import source_label
     from db import comments as comment_queries
     from handlers import texts
 
@@ -94,7 +95,7 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
         f"Ý kiến: {texts.STANCES[comment.stance]}",
         f"Nội dung: {comment.text or '(không có)'}",
         f"Người góp ý: {comment.signed_name or 'Ẩn danh'}",
-        f"Nguồn: {texts.SOURCES.get(comment.source, comment.source)}"
+        f"Nguồn: {source_label(comment.source)}"
         f"{' — ' + comment.source_detail if comment.source_detail else ''}",
         f"Trạng thái: {texts.STATUSES[comment.status]}",
         f"Ghi chú của cán bộ: {comment.staff_note or ''}",

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, select
 
+from bot.channels.registry import source_label
 from db import comments as comment_queries
 from db.erasure import erase_resident, has_personal_data
 from db.models import Announcement, QuizRound, RoleGrant, Subscription
@@ -107,7 +108,7 @@ class DataState(StrEnum):
 
 
 def channel_name(channel: str) -> str:
-    return texts.SOURCES.get("zalo" if channel.startswith("zalo") else channel, channel)
+    return source_label(channel)
 
 
 @router.command("dulieu")

@@ -11,6 +11,7 @@ import sys
 from typing import Any, TextIO
 
 from bot.channels.base import SendResult
+from bot.channels.spec import UNLIMITED, ChannelSpec
 from messages.types import Capabilities, Inbound, text_event
 
 CAPABILITIES = Capabilities(buttons=False, max_text_length=4096)
@@ -37,3 +38,14 @@ class ConsoleChannel:
 
     async def close(self) -> None:
         return None
+
+
+# `loaso chat` builds its own terminal channel; no setting turns one on in a service.
+CHANNEL: ChannelSpec[object] = ChannelSpec(
+    name="console",
+    label="Trò chuyện thử",
+    capabilities=CAPABILITIES,
+    enabled=lambda settings: False,
+    build=lambda settings, resources: ConsoleChannel(),
+    limits=lambda settings: UNLIMITED,
+)

@@ -31,6 +31,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from bot.channels.registry import source_label
 from bot.reports.cells import cell_text, spreadsheet_text
 from content.pack import Pack
 from db import comments as comment_queries
@@ -42,7 +43,6 @@ from handlers import texts
 # One wording everywhere: what residents read in the chat is what staff read in the files.
 STANCE_LABELS = texts.STANCES
 STATUS_LABELS = texts.STATUSES
-SOURCE_LABELS = texts.SOURCES
 GENERAL = texts.GY_GENERAL
 ANONYMOUS = texts.GY_ANONYMOUS
 
@@ -55,11 +55,6 @@ SUMMARY_SHEET = "Tổng hợp"
 
 class ExportError(Exception):
     """A problem the staff member can fix, worded for them in Vietnamese."""
-
-
-def source_label(source: str) -> str:
-    # zalo-oa and zalo-bot are two doors into the same Zalo app for residents
-    return SOURCE_LABELS.get("zalo" if source.startswith("zalo") else source, source)
 
 
 def stance_label(stance: str) -> str:
