@@ -13,7 +13,7 @@ import pytest_asyncio
 from bot.channels.base import SendError
 from bot.channels.registry import build_channels
 from messages.types import InboundKind
-from tests.channels.conftest import ZALO_BOT_SECRET
+from tests.channels.drivers.zalo_bot import ZALO_BOT_SECRET
 from tests.channels.harness import (
     Expect,
     IncomingCase,
