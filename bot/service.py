@@ -17,11 +17,11 @@ from bot.settings import Settings
 from content.store import ContentStore
 from db import migrations
 from db.engine import Database
+from delivery.ratelimit import ChannelLimiter
+from delivery.sender import OutboxSender, SenderPolicy
 from handlers import router
 from scheduler.jobs import CampaignScheduler
 from scheduler.leader import Leadership, LeadershipLost
-from delivery.ratelimit import ChannelLimiter
-from delivery.sender import OutboxSender, SenderPolicy
 
 log = logging.getLogger(__name__)
 

@@ -15,14 +15,14 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.registry import capabilities_of
-from messages.render import render_reply
 from content.pack import Pack
 from db import outbox as outbox_queries
 from db import roles
 from db.engine import Database
 from db.models import Announcement, AnnouncementStatus, Priority, User, UserStatus
-from messages.types import Reply
 from delivery import fanout
+from messages.render import render_reply
+from messages.types import Reply
 
 # A fan-out takes seconds; one claimed this long ago without finishing lost its process.
 RESUME_AFTER = timedelta(minutes=10)

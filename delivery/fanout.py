@@ -16,10 +16,10 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.registry import capabilities_of
-from messages.render import render_reply
 from db.dialect import insert_for
 from db.engine import Database
 from db.models import OutboxMessage, OutboxStatus, Priority, Subscription, User, UserStatus
+from messages.render import render_reply
 from messages.types import Option, Reply
 
 CHUNK = 1000

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from content.text import fold
 from handlers import texts
 from handlers.menu import show_menu
 from handlers.router import Turn, router
-from content.text import fold
 from messages.types import Option
 
 

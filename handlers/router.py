@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import User
 from content.text import fold
+from db.models import User
 from messages.types import Inbound, InboundKind, Option, Reply
 
 Step = Callable[["Turn"], Awaitable[None]]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from content.text import fold
 from handlers import texts
 from handlers.menu import show_menu
 from handlers.paging import label
 from handlers.router import Turn, router
-from content.text import fold
 from messages.types import Option
 
 SHOWN_QUERY = 60

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from content.text import fold
 from db import subscriptions as queries
 from handlers.consent import ask_consent
 from handlers.menu import show_menu
 from handlers.paging import label
 from handlers.router import Turn, router
-from content.text import fold
 from messages.types import Option
 
 MENU_SUBSCRIBE = "Đăng ký nhận tin"

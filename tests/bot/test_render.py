@@ -2,9 +2,8 @@
 
 import pytest
 
-from messages.types import Capabilities
 from messages.render import render_reply, split_text
-from messages.types import Option, Reply
+from messages.types import Capabilities, Option, Reply
 
 BUTTONS = Capabilities(buttons=True, max_text_length=100, max_buttons=3)
 NO_BUTTONS = Capabilities(buttons=False, max_text_length=100)
