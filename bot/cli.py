@@ -145,7 +145,9 @@ def chat(user: Annotated[str, typer.Option("--user", help="Mã người dân gi�
 def _webhook_channels() -> str:
     from bot.channels.registry import declared
 
-    return " hoặc ".join(declared().webhook_registrations())
+    catalogue = declared()
+    return (f"{' hoặc '.join(catalogue.webhook_registrations())} "
+            f"(mặc định: {catalogue.default_webhook()})")
 
 
 @webhook_app.command("set")
