@@ -121,7 +121,7 @@ class Service:
 
     def _start_polling(self) -> None:
         """Platforms hand each update to one poller only: polling belongs to one process.
-        A channel polls when its settings ask for it (e.g. LOASO_TELEGRAM_MODE=polling)."""
+        A channel polls when its settings ask for it (its ChannelSpec.polling)."""
         for name, channel in self.channels.items():
             polling = self.catalogue.get(name).polling
             if polling is not None and polling.wanted(self.settings):

@@ -29,7 +29,7 @@ class CoreSettings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="LOASO_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
-        env_ignore_empty=True,  # `LOASO_TELEGRAM_TOKEN=` in .env means "not set"
+        env_ignore_empty=True,  # `LOASO_PUBLIC_URL=` in .env means "not set"
     )
 
     database_url: str = DEFAULT_DATABASE_URL

@@ -1,9 +1,8 @@
 """Every flow a resident uses, on every channel that has a driver in tests/channels/drivers/.
 
 The same script runs on each channel against its fake platform; only the resident's way of
-typing and tapping differs (Telegram: callback buttons; Zalo OA: buttons that come back as
-prefixed text, a numbered list beyond five options; Zalo Bot: always a numbered list). The
-handlers are the same.
+typing and tapping differs (buttons, buttons that come back as text, numbered lists), and
+each channel's driver says how. The handlers are the same.
 """
 
 from __future__ import annotations
