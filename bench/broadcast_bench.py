@@ -134,7 +134,7 @@ def fan_out_child(url: str, batch: str) -> dict[str, Any]:
 
 async def _fanout_main(url: str, batch: str) -> None:
     from db.engine import Database
-    from scheduler.fanout import Audience, fan_out
+    from delivery.fanout import Audience, fan_out
 
     database = Database(url)
     async with database.read() as session:  # connect (and import drivers) before measuring

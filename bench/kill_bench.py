@@ -104,7 +104,7 @@ async def unfinished(url: str) -> int:
 
 async def one_run(backend: str, number: int, args, workdir: Path, rng: random.Random) -> dict:
     from db.engine import Database
-    from scheduler.fanout import Audience, fan_out
+    from delivery.fanout import Audience, fan_out
 
     name = f"loaso_kill_{os.getpid()}_{number}"
     async with fresh_database(backend, workdir, name) as url:

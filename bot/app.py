@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from bot.channels.registry import webhook_channels
 from bot.console.router import console_router
 from bot.routes import router as routes
 from bot.service import Service
@@ -19,8 +18,7 @@ def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await service.check_migrated()
-        polling = service.settings.telegram_mode == "polling"
-        service.start_background(sender=run_sender, polling=polling)
+        service.start_background(sender=run_sender)
         service.announce("serve")
         log.info("Loa Số ready: channels %s", ", ".join(service.channels) or "none (no tokens)")
         try:
@@ -31,8 +29,12 @@ def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
     app = FastAPI(title="Loa Số", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
     app.state.service = service
-    app.state.webhooks = webhook_channels(service.settings, service.channels)
+    app.state.webhooks = service.catalogue.webhooks(service.settings, service.channels)
+    app.state.channels = service.channels  # for the channels' own routes
+    app.state.inbox = service.processor
     app.state.run_sender = run_sender
     app.include_router(routes)
+    for channel_routes in service.catalogue.routes(service.channels):
+        app.include_router(channel_routes)
     app.include_router(console_router())  # the staff console under /admin
     return app

@@ -30,16 +30,16 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
-from bot.channels.render import button_ack, render_reply
 from bot.metrics import Metrics
 from db import outbox as outbox_queries
 from db import residents
 from db.engine import Database
 from db.models import Priority, User, UserStatus
+from delivery.sender import OutboxSender
 from handlers import texts
 from handlers.router import Router, Turn
-from handlers.types import Inbound, InboundKind, Reply
-from scheduler.sender import OutboxSender
+from messages.render import button_ack, render_reply
+from messages.types import Inbound, InboundKind, Reply
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ async def webhook(channel_name: str, request: Request) -> Response:
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             raise WebhookRejected(413, "body too large")
-        # The whole body first: Zalo OA's signature is computed over it.
+        # The whole body first: a platform may sign all of it.
         body = await read_body(request)
         channel.verify(request.headers, body)
         events = channel.parse(body)

@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 
 from bot import runfiles
 from bot.channels.base import Channel
-from bot.channels.registry import build_channels
+from bot.channels.registry import ChannelCatalogue, declared
 from bot.metrics import Metrics
 from bot.pipeline import InboundProcessor, utcnow
 from bot.settings import Settings
 from content.store import ContentStore
 from db import migrations
 from db.engine import Database
+from delivery.ratelimit import ChannelLimiter
+from delivery.sender import OutboxSender, SenderPolicy
 from handlers.flows import build_router
 from scheduler.jobs import CampaignScheduler
 from scheduler.leader import Leadership, LeadershipLost
-from scheduler.ratelimit import ChannelLimiter
-from scheduler.sender import OutboxSender, SenderPolicy
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +32,32 @@ class NotMigrated(Exception):
     """The database schema is not at the newest migration."""
 
 
+@cache
+def freeze_start_up_heap() -> None:
+    """Keep what importing created out of the cyclic GC's every full collection.
+
+    Every channel module is imported at start-up (their settings join one Settings object),
+    so a process carries the platform libraries of all channels, on or off: about a third
+    more objects for each full collection to traverse. They live as long as the process;
+    once frozen the collector skips them. Once per process (tests build many services).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 class Service:
     def __init__(self, settings: Settings, *, channels: dict[str, Channel] | None = None,
+                 catalogue: ChannelCatalogue | None = None,
                  clock: Callable[[], datetime] = utcnow, as_of: datetime | None = None) -> None:
+        freeze_start_up_heap()
         self.settings = settings
         self.metrics = Metrics()
+        self.catalogue = declared() if catalogue is None else catalogue
         self.database = Database(settings.database_url)
-        self.channels = (build_channels(settings, self.database) if channels is None
+        self.channels = (self.catalogue.build(settings, self.database) if channels is None
                          else channels)
+        # A channel no module declares has no rate-limit policy: start-up stops here
+        # (ChannelNotDeclared) rather than letting it send unlimited.
         self.limiters = {name: self._limiter(name) for name in self.channels}
         self.sender = OutboxSender(
             self.database, self.channels, self.limiters, self.metrics,
@@ -63,18 +83,9 @@ class Service:
         self._pid_file = None
 
     def _limiter(self, channel: str) -> ChannelLimiter:
-        settings = self.settings
-        if channel == "telegram":
-            return ChannelLimiter(rate=settings.telegram_rate_limit,
-                                  chat_rate=settings.telegram_chat_rate_limit,
-                                  chat_burst=settings.telegram_chat_burst)
-        if channel == "zalo-oa":  # no per-chat limit is documented for either Zalo API
-            return ChannelLimiter(rate=settings.zalo_oa_rate_limit, chat_rate=1000,
-                                  chat_burst=1000)
-        if channel == "zalo-bot":
-            return ChannelLimiter(rate=settings.zalo_bot_rate_limit, chat_rate=1000,
-                                  chat_burst=1000)
-        return ChannelLimiter(rate=0, chat_rate=1000, chat_burst=1000)
+        limit = self.catalogue.limits(channel, self.settings)
+        return ChannelLimiter(rate=limit.rate, chat_rate=limit.chat_rate,
+                              chat_burst=limit.chat_burst)
 
     async def check_migrated(self) -> None:
         current = await migrations.current_revision(self.database)
@@ -116,33 +127,29 @@ class Service:
                 log.exception("could not work out the campaign period")
             await asyncio.sleep(every)
 
-    def start_background(self, *, sender: bool = True, polling: bool = False) -> None:
+    def start_background(self, *, sender: bool = True) -> None:
         self._tasks.append(asyncio.create_task(self.watch_phase(), name="phase-watch"))
         if sender:
             self.role = "standby"
-            self._tasks.append(asyncio.create_task(self._run_active(polling), name="active"))
+            self._tasks.append(asyncio.create_task(self._run_active(), name="active"))
         else:
-            self._start_polling(polling)
+            self._start_polling()
 
-    def _start_polling(self, telegram: bool) -> None:
-        """Platforms hand each update to one poller only: polling belongs to one process."""
-        if telegram and "telegram" in self.channels:
-            from bot.polling import poll_telegram
+    def _start_polling(self) -> None:
+        """Platforms hand each update to one poller only: polling belongs to one process.
+        A channel polls when its settings ask for it (its ChannelSpec.polling)."""
+        for name, channel in self.channels.items():
+            polling = self.catalogue.get(name).polling
+            if polling is not None and polling.wanted(self.settings):
+                self._tasks.append(asyncio.create_task(
+                    polling.run(channel, self.processor), name=f"{name}-poll"))
 
-            self._tasks.append(asyncio.create_task(
-                poll_telegram(self.channels["telegram"], self.processor), name="telegram-poll"))
-        if self.settings.zalo_bot_mode == "polling" and "zalo-bot" in self.channels:
-            from bot.polling import poll_zalo_bot
-
-            self._tasks.append(asyncio.create_task(
-                poll_zalo_bot(self.channels["zalo-bot"], self.processor), name="zalo-bot-poll"))
-
-    async def _run_active(self, polling: bool) -> None:
+    async def _run_active(self) -> None:
         """Once this process is the active worker: the sender, the timed jobs, polling."""
         await self.leadership.acquire()
         self.role = "active"
         self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
-        self._start_polling(polling)
+        self._start_polling()
         await self.scheduler.start()
         try:
             await self.leadership.watch()

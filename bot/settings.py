@@ -1,30 +1,36 @@
-"""The one settings object: every knob comes from `LOASO_*` environment variables or `.env`."""
+"""The one settings object: every knob comes from `LOASO_*` environment variables or `.env`.
+
+The process-wide knobs are declared here (CoreSettings). Each channel declares its own in its
+module, as a pydantic model named in its ChannelSpec (`settings=`); `Settings` is CoreSettings
+plus every declared channel's model, so a channel's fields, validators and `LOASO_*` names
+arrive with its module and this file names no channel.
+"""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.channels.registry import declared
+from bot.channels.spec import http_url, settings_names
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/loaso.db"
-# Bot API rule for secret_token: 1-256 characters from A-Z a-z 0-9 _ -
-_TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
-class Settings(BaseSettings):
+class CoreSettings(BaseSettings):
     """Process settings; secrets are SecretStr so they never print by accident."""
 
     model_config = SettingsConfigDict(
         env_prefix="LOASO_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
-        env_ignore_empty=True,  # `LOASO_TELEGRAM_TOKEN=` in .env means "not set"
+        env_ignore_empty=True,  # `LOASO_PUBLIC_URL=` in .env means "not set"
     )
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -33,31 +39,6 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     public_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-
-    telegram_token: SecretStr | None = None
-    telegram_webhook_secret: SecretStr | None = None
-    telegram_api_base: str = "https://api.telegram.org"
-    telegram_mode: Literal["webhook", "polling"] = "webhook"
-    telegram_rate_limit: float = Field(30.0, ge=0)
-    telegram_chat_rate_limit: float = Field(1.0, gt=0)
-    telegram_chat_burst: int = Field(3, ge=1)
-
-    zalo_oa_app_id: str | None = None
-    zalo_oa_app_secret: SecretStr | None = None
-    zalo_oa_secret_key: SecretStr | None = None
-    zalo_oa_api_base: str = "https://openapi.zalo.me"
-    zalo_oa_oauth_base: str = "https://oauth.zaloapp.com"
-    zalo_oa_refresh_token: SecretStr | None = None
-    zalo_bot_token: SecretStr | None = None
-    zalo_bot_webhook_secret: SecretStr | None = None
-    zalo_bot_api_base: str = "https://bot-api.zaloplatforms.com"
-    # Sources disagree on the X-ZEvent-Signature inputs (reference/zalo.md A3): which id comes
-    # first and which key closes it. A mismatch logs the variant that would have matched.
-    zalo_oa_signature: Literal["app_id/secret_key", "oa_id/secret_key", "app_id/app_secret",
-                               "oa_id/app_secret"] = "app_id/secret_key"
-    zalo_oa_rate_limit: float = Field(10.0, ge=0)
-    zalo_bot_mode: Literal["webhook", "polling"] = "webhook"
-    zalo_bot_rate_limit: float = Field(30.0, ge=0)
 
     send_max_attempts: int = Field(5, ge=1, le=50)
     send_concurrency: int = Field(64, ge=1, le=256)
@@ -119,15 +100,10 @@ class Settings(BaseSettings):
             raise ValueError(f"múi giờ không tồn tại: '{value}'") from None
         return value
 
-    @field_validator("telegram_api_base", "zalo_oa_api_base", "zalo_oa_oauth_base",
-                     "zalo_bot_api_base", "public_url")
+    @field_validator("public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError(f"cần một địa chỉ http(s)://, nhận được '{value}'")
-        return value.rstrip("/")
+        return http_url(value)
 
     @field_validator("report_recipients", "report_state_recipients", mode="before")
     @classmethod
@@ -136,39 +112,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             value = value.split(";")
         return [unicodedata.normalize("NFC", item.strip()) for item in value if item.strip()]
-
-    @field_validator("telegram_webhook_secret")
-    @classmethod
-    def _telegram_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not _TELEGRAM_SECRET.match(value.get_secret_value()):
-            raise ValueError("chỉ gồm 1–256 ký tự A-Z, a-z, 0-9, _ và - (quy định của Telegram)")
-        return value
-
-    @model_validator(mode="after")
-    def _webhook_needs_secret(self) -> Settings:
-        if (self.telegram_token is not None and self.telegram_mode == "webhook"
-                and self.telegram_webhook_secret is None):
-            raise ValueError("LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng "
-                             "LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)")
-        return self
-
-    @model_validator(mode="after")
-    def _zalo_channels_complete(self) -> Settings:
-        if self.zalo_oa_app_id is not None:
-            for name in ("zalo_oa_app_secret", "zalo_oa_secret_key"):
-                if getattr(self, name) is None:
-                    raise ValueError(f"LOASO_{name.upper()}: cần đặt khi dùng "
-                                     "LOASO_ZALO_OA_APP_ID (lấy trong trang quản lý ứng dụng Zalo)")
-        if self.zalo_bot_token is not None and self.zalo_bot_mode == "webhook":
-            secret = self.zalo_bot_webhook_secret
-            if secret is None or not 8 <= len(secret.get_secret_value()) <= 256:
-                raise ValueError("LOASO_ZALO_BOT_WEBHOOK_SECRET: cần 8–256 ký tự khi dùng "
-                                 "LOASO_ZALO_BOT_MODE=webhook (hoặc chọn polling)")
-        return self
-
-    @property
-    def telegram_enabled(self) -> bool:
-        return self.telegram_token is not None
 
     @property
     def content_path(self) -> Path:
@@ -195,6 +138,29 @@ class Settings(BaseSettings):
         if password:
             secrets.append(str(password))
         return secrets
+
+
+def _with_channels(mixins: tuple[type[BaseModel], ...]) -> type[CoreSettings]:
+    core = settings_names(CoreSettings)
+    for mixin in mixins:
+        if clash := core & settings_names(mixin):
+            raise TypeError(f"{mixin.__qualname__} redefines core settings: {sorted(clash)}")
+
+    class Settings(CoreSettings, *mixins):  # type: ignore[misc]
+        """Process settings: the core knobs and every declared channel's own."""
+
+    Settings.__qualname__ = "Settings"
+    return Settings
+
+
+if TYPE_CHECKING:
+    class Settings(CoreSettings):
+        """For type checkers: a channel reads its own fields through its own settings model."""
+
+        def __getattr__(self, name: str) -> Any: ...
+else:
+    Settings = _with_channels(tuple(spec.settings for spec in declared()
+                                    if spec.settings is not None))
 
 
 class SettingsError(Exception):

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import Base, BigId, Json, UTCDateTime, utcnow
+from db.base import Base, BigId, Json, UTCDateTime, utcnow
 
 
 class StaffAccount(Base):

@@ -20,12 +20,13 @@ from sqlalchemy import select
 from content.text import format_number, words
 from db import roles
 from db.models import Announcement, AnnouncementStatus
+from delivery import announcements as announcement_service
 from handlers import texts
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import label, page_of
 from handlers.router import Router, Step, Turn
-from handlers.types import Option
+from messages.types import Option
 
 MAX_LENGTH = 2000  # Zalo's limit, the smallest of the channels: one message everywhere
 MINE_SHOWN = 5
@@ -55,14 +56,6 @@ class AnnouncementDraft(FlowData):
 
 RoleStep = Callable[[Turn, roles.ActiveRole], Awaitable[None]]
 DraftStep = Callable[[Turn, roles.ActiveRole, AnnouncementDraft], Awaitable[None]]
-
-
-def announcement_service():
-    """scheduler.announcements, imported when first needed: it renders through bot.channels,
-    whose base module imports handlers.types, so importing it while handlers load is circular."""
-    from scheduler import announcements
-
-    return announcements
 
 
 def vn_number(count: int) -> str:
@@ -124,7 +117,7 @@ def _choices(turn: Turn, role: roles.ActiveRole) -> list[Option]:
 
 def _audience(code: str):
     """The audience a choice names ("all", "g:<group>", "h:<hamlet>"), or None."""
-    fanout = announcement_service().fanout
+    fanout = announcement_service.fanout
     kind, _, ref = code.partition(":")
     if code == "all":
         return fanout.Audience(everyone=True)
@@ -195,7 +188,7 @@ async def choose_audience(turn: Turn, role: roles.ActiveRole, draft: Announcemen
 
 
 async def preview(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) -> None:
-    service = announcement_service()
+    service = announcement_service
     pack = turn.content.pack
     audience = _audience(draft.audience or "")
     count = await service.fanout.count_recipients(turn.session, audience)
@@ -328,7 +321,7 @@ async def send_now(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft)
 async def submit(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft,
                  send_at: datetime | None) -> None:
     """Store the announcement if the role, read for this very event, allows the audience."""
-    service = announcement_service()
+    service = announcement_service
     code = draft.audience or ""
     if _audience(code) is None:
         stale(turn)
@@ -354,7 +347,7 @@ async def submit(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft,
 
 async def mine(turn: Turn, role: roles.ActiveRole) -> None:
     """tb:mine: the leader's latest announcements with their state and delivery counts."""
-    service = announcement_service()
+    service = announcement_service
     rows = list((await turn.session.execute(
         select(Announcement).where(Announcement.author_user_id == turn.user.id)
         .order_by(Announcement.id.desc()).limit(MINE_SHOWN))).scalars())

@@ -9,12 +9,13 @@ from enum import StrEnum
 from sqlalchemy import func, select
 
 from db.models import Announcement, AnnouncementStatus
+from delivery import announcements as announcement_service
 from handlers import texts
-from handlers.announcements import actor, announcement_service, role_or_refuse, vn_number
+from handlers.announcements import actor, role_or_refuse, vn_number
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.router import Router, Step, Turn
-from handlers.types import Option
+from messages.types import Option
 
 REASON_LENGTH = 500
 
@@ -43,7 +44,7 @@ def staff_only(step: Callable[[Turn, int], Awaitable[None]]) -> Step:
 
 async def show_pending(turn: Turn, after: int = 0, lead: str | None = None) -> None:
     """/duyet, dy:list, dy:n:<id>: the oldest pending announcement (after `after`)."""
-    service = announcement_service()
+    service = announcement_service
     pending = Announcement.status == AnnouncementStatus.PENDING
     total = (await turn.session.execute(
         select(func.count()).select_from(Announcement).where(pending))).scalar_one()
@@ -83,7 +84,7 @@ async def _already(turn: Turn, announcement_id: int) -> bool:
         return True
     if announcement.status != AnnouncementStatus.PENDING:
         await show_pending(turn, 0, texts.DY_ALREADY.format(
-            id=announcement_id, status=announcement_service().STATUS_NAMES[announcement.status]))
+            id=announcement_id, status=announcement_service.STATUS_NAMES[announcement.status]))
         return True
     return False
 
@@ -91,11 +92,11 @@ async def _already(turn: Turn, announcement_id: int) -> bool:
 async def approve(turn: Turn, announcement_id: int) -> None:
     if await _already(turn, announcement_id):
         return
-    change = await announcement_service().approve(turn.session, turn.content.pack,
+    change = await announcement_service.approve(turn.session, turn.content.pack,
                                                   announcement_id, by=actor(turn), now=turn.now)
     lead = texts.DY_APPROVED if change.done else texts.DY_ALREADY
     await show_pending(turn, 0, lead.format(
-        id=announcement_id, status=announcement_service().STATUS_NAMES[change.announcement.status]))
+        id=announcement_id, status=announcement_service.STATUS_NAMES[change.announcement.status]))
 
 
 async def ask_reason(turn: Turn, announcement_id: int) -> None:
@@ -113,11 +114,11 @@ def _reason_options(announcement_id: int) -> list[Option]:
 async def _reject(turn: Turn, announcement_id: int, reason: str | None) -> None:
     if await _already(turn, announcement_id):
         return
-    change = await announcement_service().reject(turn.session, announcement_id,
+    change = await announcement_service.reject(turn.session, announcement_id,
                                                  by=actor(turn), reason=reason, now=turn.now)
     lead = texts.DY_REJECTED if change.done else texts.DY_ALREADY
     await show_pending(turn, 0, lead.format(
-        id=announcement_id, status=announcement_service().STATUS_NAMES[change.announcement.status]))
+        id=announcement_id, status=announcement_service.STATUS_NAMES[change.announcement.status]))
 
 
 async def reject_without_reason(turn: Turn, announcement_id: int) -> None:

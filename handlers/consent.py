@@ -8,11 +8,12 @@ from typing import Any, Self
 
 from pydantic import ConfigDict
 
+from content.text import fold
 from handlers import texts
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu
 from handlers.router import Router, Turn
-from handlers.types import Option, fold
+from messages.types import Option
 
 
 class ConsentState(StrEnum):

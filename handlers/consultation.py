@@ -24,7 +24,7 @@ from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import int_or_zero, label, navigation, page_of
 from handlers.router import Router, Turn
-from handlers.types import Option
+from messages.types import Option
 
 MIN_LENGTH = 10
 MAX_LENGTH = 4000

@@ -6,7 +6,7 @@ from handlers import texts
 from handlers.menu import stale
 from handlers.paging import int_or_zero, label, navigation, page_of
 from handlers.router import Router, Turn
-from handlers.types import Option
+from messages.types import Option
 
 
 async def questions(turn: Turn) -> None:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, select
 
+from bot.channels.registry import source_label
 from db import comments as comment_queries
 from db.erasure import erase_resident, has_personal_data
 from db.models import Announcement, QuizRound, RoleGrant, Subscription
@@ -19,7 +20,7 @@ from handlers.consent import retention_days
 from handlers.menu import show_menu
 from handlers.paging import label
 from handlers.router import Router, Turn
-from handlers.types import Option
+from messages.types import Option
 
 RECENT_COMMENTS = 5
 
@@ -29,7 +30,7 @@ class DataState(StrEnum):
 
 
 def channel_name(channel: str) -> str:
-    return texts.SOURCES.get("zalo" if channel.startswith("zalo") else channel, channel)
+    return source_label(channel)
 
 
 async def show_my_data(turn: Turn) -> None:

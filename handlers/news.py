@@ -17,7 +17,7 @@ from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import int_or_zero, label, navigation, page_of
 from handlers.router import Router, Turn
-from handlers.types import Option
+from messages.types import Option
 
 _PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from handlers import texts
-from handlers.types import Option
+from messages.types import Option
 
 Item = TypeVar("Item")
 PAGE_SIZE = 8

@@ -23,7 +23,7 @@ from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import label
 from handlers.router import Router, Step, Turn
-from handlers.types import Option
+from messages.types import Option
 
 DEFAULT_ROUND_SIZE = 10
 NAME_WORDS = 3

@@ -13,7 +13,7 @@ from handlers import texts
 from handlers.consent import ask_consent
 from handlers.menu import show_menu
 from handlers.router import Router, Turn
-from handlers.types import Option
+from messages.types import Option
 
 REFUSALS = {
     roles.InviteState.UNKNOWN: texts.VT_UNKNOWN,

@@ -22,10 +22,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from content.text import fold
 from db.models import User
 from handlers import texts
 from handlers.flow_data import FlowData
-from handlers.types import Inbound, InboundKind, Option, Reply, fold
+from messages.types import Inbound, InboundKind, Option, Reply
 
 Step = Callable[["Turn"], Awaitable[None]]
 FALLBACKS = ("on_follow", "on_unsupported", "on_unknown_command", "on_stale_button", "on_text")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from content.text import fold
 from handlers import texts
 from handlers.menu import show_menu
 from handlers.paging import label
 from handlers.router import Router, Turn
-from handlers.types import Option, fold
+from messages.types import Option
 
 SHOWN_QUERY = 60
 

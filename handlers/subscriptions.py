@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
+from content.text import fold
 from db import subscriptions as queries
 from handlers import texts
 from handlers.consent import ask_consent
@@ -14,7 +15,7 @@ from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import label
 from handlers.router import Router, Step, Turn
-from handlers.types import Option, fold
+from messages.types import Option
 
 
 class SubscribeState(StrEnum):

@@ -143,8 +143,6 @@ STATUSES = {CommentStatus.NEW: "Mới nhận", CommentStatus.SEEN: "Đã xem",
             CommentStatus.ACCEPTED: "Tiếp thu", CommentStatus.NOT_ACCEPTED: "Không tiếp thu",
             CommentStatus.DUPLICATE: "Trùng lặp", CommentStatus.SPAM: "Không hợp lệ",
             CommentStatus.WITHDRAWN: "Đã rút lại"}
-SOURCES = {"telegram": "Telegram", "zalo": "Zalo", "console": "Trò chuyện thử",
-           "meeting": "Hội nghị"}
 LEVELS = {"xã": "cấp xã", "thành phố": "cấp thành phố", "trung ương": "Trung ương"}
 
 GY_DRAFTS = "📜 Dự thảo văn kiện. Mời bạn chọn văn kiện để đọc và góp ý:"

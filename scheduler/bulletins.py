@@ -23,9 +23,9 @@ from content.pack import Pack
 from db.dialect import insert_for
 from db.engine import Database
 from db.models import BulletinOccurrence
+from delivery.fanout import Audience, fan_out
 from handlers.campaign import effective_period, vietnamese_date
-from handlers.types import Option
-from scheduler.fanout import Audience, fan_out
+from messages.types import Option
 
 log = logging.getLogger(__name__)
 

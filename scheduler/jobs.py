@@ -131,7 +131,7 @@ class CampaignScheduler:
 
     async def release_announcements(self) -> None:
         try:
-            from scheduler.announcements import finish_sent, release_due
+            from delivery.announcements import finish_sent, release_due
         except ImportError:  # roles and announcements not installed in this build
             return
         try:

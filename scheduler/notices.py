@@ -13,13 +13,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.registry import capabilities_of
-from bot.channels.render import render_reply
 from content.pack import Pack
 from db import comments as comment_queries
 from db import outbox as outbox_queries
 from db.models import Priority, User, UserStatus
 from handlers import texts
-from handlers.types import Reply
+from messages.render import render_reply
+from messages.types import Reply
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bot.settings import Settings
 from db import migrations
 from db.engine import Database
 from db.models import Base
-from tests.fakes.telegram_api import FakeTelegram, running
+from tests.channels import drivers
 
 FIXTURES = Path(__file__).parent / "channels" / "fixtures"
 MINI_PACK = Path(__file__).parent / "content" / "fixtures" / "mini"
@@ -28,6 +28,8 @@ PG_TEST_DB = f"loaso_test_{os.getpid()}"
 # Every table of the models (so a table added by a later migration is emptied too).
 TABLES = sorted(Base.metadata.tables)
 WEBHOOK_SECRET = "test-secret_0123456789"
+# Each channel's fake platform and settings fixtures live in its driver module.
+pytest_plugins = drivers.modules()
 
 
 def fixture(name: str) -> dict:
@@ -114,14 +116,6 @@ async def database(database_url) -> AsyncIterator[Database]:
     await db.dispose()
 
 
-@pytest_asyncio.fixture
-async def fake_telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    async with running(fake) as base_url:
-        fake.base_url = base_url
-        yield fake
-
-
 @pytest.fixture
 def make_settings(database_url, tmp_path):
     def build(**overrides) -> Settings:
@@ -129,16 +123,6 @@ def make_settings(database_url, tmp_path):
                   "content_dir": MINI_PACK, "run_dir": tmp_path / "run"}
         values.update(overrides)
         return Settings(_env_file=None, **values)
-    return build
-
-
-@pytest.fixture
-def telegram_settings(make_settings, fake_telegram):
-    def build(**overrides) -> Settings:
-        values = {"telegram_token": fake_telegram.token, "telegram_webhook_secret": WEBHOOK_SECRET,
-                  "telegram_api_base": fake_telegram.base_url, "telegram_rate_limit": 0}
-        values.update(overrides)
-        return make_settings(**values)
     return build
 
 

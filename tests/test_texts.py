@@ -5,7 +5,8 @@ import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
-SOURCES = [path for folder in ("bot", "handlers", "content", "scheduler", "db")
+SOURCES = [path for folder in ("bot", "handlers", "content", "scheduler", "delivery", "db",
+                               "messages")
            for path in (ROOT / folder).rglob("*.py")]
 
 
@@ -20,7 +21,8 @@ def test_every_string_literal_is_nfc():
 
 
 def test_handlers_never_import_a_platform_library():
-    platform_modules = ("telegram", "httpx", "fastapi", "starlette", "bot")
+    platform_modules = ("telegram", "httpx", "aiohttp", "fastapi", "starlette", "bot")
+    below_the_flows = ("bot.channels.registry",)  # channels' names and labels, by name only
     for path in (ROOT / "handlers").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = []
@@ -29,7 +31,8 @@ def test_handlers_never_import_a_platform_library():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             for name in names:
-                assert name.split(".")[0] not in platform_modules, f"{path.name} imports {name}"
+                if name not in below_the_flows:
+                    assert name.split(".")[0] not in platform_modules, f"{path.name} imports {name}"
 
 
 def _docstrings(tree: ast.AST) -> set[int]:

@@ -20,9 +20,10 @@ _update_ids = itertools.count(900_000_001)
 
 
 @asynccontextmanager
-async def running_app(settings: Settings, *, run_sender: bool = True):
+async def running_app(settings: Settings, *, run_sender: bool = True,
+                      service: Service | None = None):
     """The real app with its lifespan (sender included); yields (client, service)."""
-    service = Service(settings)
+    service = service or Service(settings)
     app = create_app(service, run_sender=run_sender)
     async with LifespanManager(app) as manager:
         for _ in range(250):  # the active-worker lock is taken in the background

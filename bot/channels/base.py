@@ -1,7 +1,7 @@
 """The small protocol every channel implements, and the closed set of send outcomes.
 
 A channel only verifies, parses and classifies. What to do about an outcome (retry, pause,
-stop the recipient) is decided once, in scheduler/sender.py.
+stop the recipient) is decided once, in delivery/sender.py.
 """
 
 from __future__ import annotations
@@ -9,22 +9,10 @@ from __future__ import annotations
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
-from handlers.types import Inbound
-
-
-@dataclass(frozen=True, slots=True)
-class Capabilities:
-    buttons: bool
-    max_text_length: int
-    max_buttons: int = 8
-    max_button_payload_bytes: int = 64
-    # Zalo OA may only message a resident within this long of their last message; bulk
-    # outside it is skipped, not attempted. None: no such window.
-    reply_window: timedelta | None = None
+from messages.types import Capabilities, Inbound
 
 
 class SendError(StrEnum):

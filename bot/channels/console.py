@@ -10,8 +10,9 @@ import itertools
 import sys
 from typing import Any, TextIO
 
-from bot.channels.base import Capabilities, SendResult
-from handlers.types import Inbound, text_event
+from bot.channels.base import SendResult
+from bot.channels.spec import UNLIMITED, ChannelSpec
+from messages.types import Capabilities, Inbound, text_event
 
 CAPABILITIES = Capabilities(buttons=False, max_text_length=4096)
 
@@ -37,3 +38,14 @@ class ConsoleChannel:
 
     async def close(self) -> None:
         return None
+
+
+# `loaso chat` builds its own terminal channel; no setting turns one on in a service.
+CHANNEL: ChannelSpec[object] = ChannelSpec(
+    name="console",
+    label="Trò chuyện thử",
+    capabilities=CAPABILITIES,
+    enabled=lambda settings: False,
+    build=lambda settings, resources: ConsoleChannel(),
+    limits=lambda settings: UNLIMITED,
+)

@@ -1,72 +1,134 @@
-"""The active channels: a channel is on exactly when its token is set."""
+"""The declared channels: every module of this package that defines `CHANNEL = ChannelSpec(...)`.
+
+`declared()` finds them once; the app, the service, the CLI and the settings loop over that
+catalogue and name no channel. A test adds a throw-away channel with
+`declared().with_extra(spec)` and hands the catalogue to the Service.
+"""
 
 from __future__ import annotations
 
-from bot.channels.base import Capabilities, Channel
-from bot.settings import Settings
-from db.engine import Database
+import importlib
+import pkgutil
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import bot.channels
+from bot.channels.base import Channel
+from bot.channels.spec import ChannelSpec, RateLimit, Resources
+from messages.types import Capabilities
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+    from db.engine import Database
+
+# Sources of comments that are not channels (staff import them from spreadsheets).
+OTHER_SOURCES = {"meeting": "Hội nghị"}
+
+
+class ChannelNotDeclared(LookupError):
+    """A channel name no module declares: nothing to build it from, no rate-limit policy."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"channel {name!r} is not declared: its module in bot/channels/ must define "
+            "CHANNEL = ChannelSpec(...) with its rate-limit policy (limits=)")
+        self.name = name
+
+
+class ChannelCatalogue:
+    """Channel declarations by name, in a stable order (the order they were given)."""
+
+    def __init__(self, specs: Iterable[ChannelSpec[Any]]) -> None:
+        self._specs: dict[str, ChannelSpec[Any]] = {}
+        for spec in specs:
+            if spec.name in self._specs:
+                raise ValueError(f"two channels declare the name {spec.name!r}")
+            self._specs[spec.name] = spec
+        defaults = [spec.name for spec in self if spec.webhook_registration is not None
+                    and spec.webhook_registration.default]
+        if len(defaults) > 1:
+            raise ValueError(f"more than one default webhook channel: {defaults}")
+
+    def __iter__(self) -> Iterator[ChannelSpec[Any]]:
+        return iter(self._specs.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._specs
+
+    def names(self) -> list[str]:
+        return list(self._specs)
+
+    def get(self, name: str) -> ChannelSpec[Any]:
+        try:
+            return self._specs[name]
+        except KeyError:
+            raise ChannelNotDeclared(name) from None
+
+    def with_extra(self, *specs: ChannelSpec[Any]) -> ChannelCatalogue:
+        return ChannelCatalogue([*self, *specs])
+
+    def build(self, settings: Any, database: Database | None = None) -> dict[str, Channel]:
+        """The channels whose settings turn them on. A channel that keeps state in the
+        database (Zalo OA's tokens) opens its own when none is given, e.g. in a CLI command."""
+        resources = Resources(database=database, database_url=settings.database_url,
+                              pool_size=settings.send_concurrency + 4)
+        return {spec.name: spec.build(settings, resources)
+                for spec in self if spec.enabled(settings)}
+
+    def limits(self, name: str, settings: Any) -> RateLimit:
+        return self.get(name).limits(settings)
+
+    def webhooks(self, settings: Any, channels: dict[str, Channel]) -> dict[str, Channel]:
+        """Channels whose POST /webhook/<name> answers: those that verify and parse platform
+        requests and do not poll instead. The rest answer 404."""
+        return {name: channel for name, channel in channels.items()
+                if hasattr(channel, "verify") and not self.polls(name, settings)}
+
+    def polls(self, name: str, settings: Any) -> bool:
+        polling = self.get(name).polling
+        return polling is not None and polling.wanted(settings)
+
+    def routes(self, channels: dict[str, Channel]) -> list[APIRouter]:
+        """The extra routes of the channels that are on."""
+        return [router for name in channels if (router := self.get(name).routes) is not None]
+
+    def webhook_registrations(self) -> dict[str, ChannelSpec[Any]]:
+        return {spec.name: spec for spec in self if spec.webhook_registration is not None}
+
+    def default_webhook(self) -> str | None:
+        return next((name for name, spec in self.webhook_registrations().items()
+                     if spec.webhook_registration.default), None)
+
+    def source_label(self, source: str) -> str:
+        """How staff see where something came from: a channel's label, or another source's."""
+        if source in self._specs:
+            return self._specs[source].label
+        return OTHER_SOURCES.get(source, source)
+
+
+@cache
+def declared() -> ChannelCatalogue:
+    """Every channel module of this package, in module-name order."""
+    specs = []
+    for module_info in sorted(pkgutil.iter_modules(bot.channels.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{bot.channels.__name__}.{module_info.name}")
+        spec = getattr(module, "CHANNEL", None)
+        if isinstance(spec, ChannelSpec):
+            specs.append(spec)
+    return ChannelCatalogue(specs)
 
 
 def capabilities_of(channel: str) -> Capabilities:
     """What a channel can show, without starting it (for messages queued by CLI commands)."""
-    if channel == "telegram":
-        from bot.channels.telegram import CAPABILITIES
-    elif channel == "console":
-        from bot.channels.console import CAPABILITIES
-    elif channel == "zalo-oa":
-        from bot.channels.zalo_oa import CAPABILITIES
-    elif channel == "zalo-bot":
-        from bot.channels.zalo_bot import CAPABILITIES
-    else:
-        raise KeyError(f"unknown channel {channel!r}")
-    return CAPABILITIES
+    return declared().get(channel).capabilities
 
 
-def build_channels(settings: Settings, database: Database | None = None) -> dict[str, Channel]:
-    """The channels whose token is set. Zalo OA keeps its rotating tokens in `database`
-    (one of its own is opened when none is given, e.g. by a CLI command)."""
-    channels: dict[str, Channel] = {}
-    if settings.telegram_token is not None:
-        from bot.channels.telegram import TelegramChannel
-
-        secret = settings.telegram_webhook_secret
-        channels["telegram"] = TelegramChannel(
-            settings.telegram_token.get_secret_value(),
-            webhook_secret=secret.get_secret_value() if secret else None,
-            api_base=settings.telegram_api_base,
-            # one connection per send in flight: a bigger pool only costs (httpcore scans it)
-            pool_size=settings.send_concurrency + 4,
-        )
-    if settings.zalo_oa_app_id is not None:
-        from bot.channels.zalo_oa import ZaloOAChannel
-
-        seed = settings.zalo_oa_refresh_token
-        channels["zalo-oa"] = ZaloOAChannel(
-            app_id=settings.zalo_oa_app_id,
-            app_secret=settings.zalo_oa_app_secret.get_secret_value(),
-            secret_key=settings.zalo_oa_secret_key.get_secret_value(),
-            database=database or Database(settings.database_url),
-            owns_database=database is None,
-            api_base=settings.zalo_oa_api_base, oauth_base=settings.zalo_oa_oauth_base,
-            signature_variant=settings.zalo_oa_signature,
-            seed_refresh_token=seed.get_secret_value() if seed else None,
-            pool_size=settings.send_concurrency + 4)
-    if settings.zalo_bot_token is not None:
-        from bot.channels.zalo_bot import ZaloBotChannel
-
-        secret = settings.zalo_bot_webhook_secret
-        channels["zalo-bot"] = ZaloBotChannel(
-            settings.zalo_bot_token.get_secret_value(),
-            webhook_secret=secret.get_secret_value() if secret else None,
-            api_base=settings.zalo_bot_api_base, pool_size=settings.send_concurrency + 4)
-    return channels
+def source_label(source: str) -> str:
+    """The one wording of a source for staff: chat, CLI, exports and reports alike."""
+    return declared().source_label(source)
 
 
-def webhook_channels(settings: Settings, channels: dict[str, Channel]) -> dict[str, Channel]:
-    """Channels whose /webhook/<name> route answers; the rest answer 404."""
-    active = dict(channels)
-    if settings.telegram_mode == "polling":
-        active.pop("telegram", None)
-    if settings.zalo_bot_mode == "polling":
-        active.pop("zalo-bot", None)
-    return {name: channel for name, channel in active.items() if hasattr(channel, "verify")}
+def build_channels(settings: Any, database: Database | None = None) -> dict[str, Channel]:
+    return declared().build(settings, database)

@@ -8,16 +8,20 @@ the terminal share them. Bot API reference: https://core.telegram.org/bots/api
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import re
 import warnings
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from telegram import Bot, Update
 from telegram.error import (
     BadRequest,
     ChatMigrated,
+    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -29,14 +33,22 @@ from telegram.warnings import PTBUserWarning
 
 from bot.channels.aiohttp_request import AiohttpRequest
 from bot.channels.base import (
-    Capabilities,
     SendError,
     SendResult,
     WebhookRejected,
     check_secret_header,
     load_json,
 )
-from handlers.types import Inbound, InboundKind, text_event
+from bot.channels.spec import (
+    ChannelSpec,
+    Inbox,
+    Polling,
+    RateLimit,
+    Resources,
+    WebhookRegistration,
+    http_url,
+)
+from messages.types import Capabilities, Inbound, InboundKind, text_event
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +65,44 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 # Bot API: message text is 1-4096 characters; callback_data is 1-64 bytes.
 CAPABILITIES = Capabilities(buttons=True, max_text_length=4096, max_buttons=16,
                             max_button_payload_bytes=64)
+# Bot API rule for secret_token: 1-256 characters from A-Z a-z 0-9 _ -
+_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class TelegramSettings(BaseModel):
+    """LOASO_TELEGRAM_*: the channel is on when the token is set."""
+
+    telegram_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_mode: Literal["webhook", "polling"] = "webhook"
+    telegram_rate_limit: float = Field(30.0, ge=0)
+    telegram_chat_rate_limit: float = Field(1.0, gt=0)
+    telegram_chat_burst: int = Field(3, ge=1)
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _telegram_http_url(cls, value: str) -> str | None:
+        return http_url(value)
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET_SHAPE.match(value.get_secret_value()):
+            raise ValueError("chỉ gồm 1–256 ký tự A-Z, a-z, 0-9, _ và - (quy định của Telegram)")
+        return value
+
+    @model_validator(mode="after")
+    def _telegram_webhook_needs_secret(self) -> TelegramSettings:
+        if (self.telegram_token is not None and self.telegram_mode == "webhook"
+                and self.telegram_webhook_secret is None):
+            raise ValueError("LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng "
+                             "LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)")
+        return self
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_token is not None
 
 
 class TelegramChannel:
@@ -172,3 +222,76 @@ def _message_kind(message) -> str:
         if getattr(message, kind, None):
             return kind
     return "non-text message"
+
+
+# -- polling and webhook registration ---------------------------------------------------------
+
+async def poll(channel: TelegramChannel, inbox: Inbox, *, timeout: int = 25) -> None:
+    """Long-poll getUpdates forever; each update goes through the same processor as the webhook."""
+    bot = channel.bot
+    await bot.delete_webhook(drop_pending_updates=False)  # getUpdates refuses while one is set
+    offset = None
+    failures = 0
+    log.info("telegram polling started")
+    while True:
+        try:
+            updates = await bot.get_updates(offset=offset, timeout=timeout,
+                                            allowed_updates=ALLOWED_UPDATES)
+            failures = 0
+        except Conflict:
+            log.error("another process is polling this bot or a webhook is set; retrying")
+            await asyncio.sleep(10)
+            continue
+        except TelegramError as error:
+            failures += 1
+            delay = min(60, 2 ** failures)
+            log.warning("getUpdates failed (%s); retrying in %ss", type(error).__name__, delay)
+            await asyncio.sleep(delay)
+            continue
+        for update in updates:
+            try:
+                await inbox.handle(classify(update))
+            except Exception:
+                # The update stays unconfirmed (offset not advanced) and is fetched again.
+                log.exception("could not store telegram update %s", update.update_id)
+                await asyncio.sleep(2)
+                break
+            offset = update.update_id + 1
+
+
+async def register_webhook(settings: TelegramSettings, url: str) -> None:
+    """setWebhook with our secret and the update kinds we serve."""
+    assert settings.telegram_token and settings.telegram_webhook_secret  # checked by requires
+    channel = TelegramChannel(settings.telegram_token.get_secret_value(), webhook_secret=None,
+                              api_base=settings.telegram_api_base)
+    try:
+        await channel.bot.set_webhook(
+            url=url, secret_token=settings.telegram_webhook_secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES, max_connections=40)
+    finally:
+        await channel.close()
+
+
+def build(settings: TelegramSettings, resources: Resources) -> TelegramChannel:
+    assert settings.telegram_token is not None  # enabled() said so
+    secret = settings.telegram_webhook_secret
+    return TelegramChannel(settings.telegram_token.get_secret_value(),
+                           webhook_secret=secret.get_secret_value() if secret else None,
+                           api_base=settings.telegram_api_base, pool_size=resources.pool_size)
+
+
+CHANNEL: ChannelSpec[TelegramSettings] = ChannelSpec(
+    name="telegram",
+    label="Telegram",
+    capabilities=CAPABILITIES,
+    settings=TelegramSettings,
+    enabled=lambda settings: settings.telegram_token is not None,
+    build=build,
+    limits=lambda settings: RateLimit(rate=settings.telegram_rate_limit,
+                                      chat_rate=settings.telegram_chat_rate_limit,
+                                      chat_burst=settings.telegram_chat_burst),
+    polling=Polling(wanted=lambda settings: settings.telegram_mode == "polling", run=poll),
+    webhook_registration=WebhookRegistration(
+        platform="Telegram", requires=("telegram_token", "public_url", "telegram_webhook_secret"),
+        register=register_webhook, default=True),
+)

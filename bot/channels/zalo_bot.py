@@ -8,11 +8,13 @@ accepted. Options print as a numbered list (the shared renderer does that for bu
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
 from bot.channels.base import (
-    Capabilities,
     SendError,
     SendResult,
     WebhookRejected,
@@ -20,7 +22,16 @@ from bot.channels.base import (
     load_json,
 )
 from bot.channels.json_http import JsonHttp, TransportFailed
-from handlers.types import Inbound, InboundKind, text_event
+from bot.channels.spec import (
+    ChannelSpec,
+    Inbox,
+    Polling,
+    RateLimit,
+    Resources,
+    WebhookRegistration,
+    http_url,
+)
+from messages.types import Capabilities, Inbound, InboundKind, text_event
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +42,31 @@ CAPABILITIES = Capabilities(buttons=False, max_text_length=2000)
 UNSUPPORTED = {"message.image.received": "image", "message.sticker.received": "sticker",
                "message.voice.received": "voice", "message.link.received": "link",
                "message.unsupported.received": "unsupported message"}
+
+
+
+class ZaloBotSettings(BaseModel):
+    """LOASO_ZALO_BOT_*: the channel is on when the token is set."""
+
+    zalo_bot_token: SecretStr | None = None
+    zalo_bot_webhook_secret: SecretStr | None = None
+    zalo_bot_api_base: str = "https://bot-api.zaloplatforms.com"
+    zalo_bot_mode: Literal["webhook", "polling"] = "webhook"
+    zalo_bot_rate_limit: float = Field(30.0, ge=0)
+
+    @field_validator("zalo_bot_api_base")
+    @classmethod
+    def _zalo_bot_http_url(cls, value: str) -> str | None:
+        return http_url(value)
+
+    @model_validator(mode="after")
+    def _zalo_bot_webhook_needs_secret(self) -> ZaloBotSettings:
+        if self.zalo_bot_token is not None and self.zalo_bot_mode == "webhook":
+            secret = self.zalo_bot_webhook_secret
+            if secret is None or not 8 <= len(secret.get_secret_value()) <= 256:
+                raise ValueError("LOASO_ZALO_BOT_WEBHOOK_SECRET: cần 8–256 ký tự khi dùng "
+                                 "LOASO_ZALO_BOT_MODE=webhook (hoặc chọn polling)")
+        return self
 
 
 class ZaloBotError(Exception):
@@ -162,3 +198,73 @@ def classify_error(status: int, data: Any) -> SendResult:
     if code == 408 or code >= 500:
         return SendResult(SendError.TRANSIENT, reason=reason)
     return SendResult(SendError.PERMANENT, reason=reason)
+
+
+# -- polling and webhook registration ---------------------------------------------------------
+
+async def poll(channel: ZaloBotChannel, inbox: Inbox, *, timeout: int = 25) -> None:
+    """Long-poll the Zalo Bot API forever, through the same processor as its webhook.
+
+    Zalo's getUpdates has no offset: an update is handed out once, so one that cannot be
+    stored is lost after its log line (a redelivered one is still deduplicated).
+    """
+    await channel.delete_webhook()  # getUpdates does not answer while a webhook is set
+    failures = 0
+    log.info("zalo-bot polling started")
+    while True:
+        try:
+            updates = await channel.get_updates(timeout)
+            failures = 0
+        except ZaloBotError as error:
+            failures += 1
+            delay = min(60, 2 ** failures)
+            log.warning("zalo-bot getUpdates failed (%s); retrying in %ss",
+                        error.result.reason, delay)
+            await asyncio.sleep(delay)
+            continue
+        for update in updates:
+            try:
+                event = channel.parse_update(update)
+            except WebhookRejected as rejected:
+                log.info("zalo-bot update skipped: %s", rejected.reason)
+                continue
+            try:
+                await inbox.handle(event)
+            except Exception:
+                log.exception("could not store zalo-bot update %s", event.event_id)
+                await asyncio.sleep(2)
+
+
+async def register_webhook(settings: ZaloBotSettings, url: str) -> None:
+    """`loaso webhook set --channel zalo-bot`: setWebhook with our secret."""
+    assert settings.zalo_bot_token and settings.zalo_bot_webhook_secret  # checked by requires
+    channel = ZaloBotChannel(settings.zalo_bot_token.get_secret_value(), webhook_secret=None,
+                             api_base=settings.zalo_bot_api_base)
+    try:
+        await channel.set_webhook(url, settings.zalo_bot_webhook_secret.get_secret_value())
+    finally:
+        await channel.close()
+
+
+def build(settings: ZaloBotSettings, resources: Resources) -> ZaloBotChannel:
+    assert settings.zalo_bot_token is not None  # enabled() said so
+    secret = settings.zalo_bot_webhook_secret
+    return ZaloBotChannel(settings.zalo_bot_token.get_secret_value(),
+                          webhook_secret=secret.get_secret_value() if secret else None,
+                          api_base=settings.zalo_bot_api_base, pool_size=resources.pool_size)
+
+
+CHANNEL: ChannelSpec[ZaloBotSettings] = ChannelSpec(
+    name=NAME,
+    label="Zalo",  # the OA and the bot are two doors into the same Zalo app for residents
+    capabilities=CAPABILITIES,
+    settings=ZaloBotSettings,
+    enabled=lambda settings: settings.zalo_bot_token is not None,
+    build=build,
+    limits=lambda settings: RateLimit(rate=settings.zalo_bot_rate_limit),  # none per chat
+    polling=Polling(wanted=lambda settings: settings.zalo_bot_mode == "polling", run=poll),
+    webhook_registration=WebhookRegistration(
+        platform="Zalo Bot",
+        requires=("zalo_bot_token", "public_url", "zalo_bot_webhook_secret"),
+        register=register_webhook),
+)

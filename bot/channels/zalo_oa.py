@@ -15,20 +15,17 @@ import hmac
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from bot.channels.base import (
-    Capabilities,
-    SendError,
-    SendResult,
-    WebhookRejected,
-    load_json,
-)
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+
+from bot.channels.base import SendError, SendResult, WebhookRejected, load_json
 from bot.channels.json_http import JsonHttp, TransportFailed
+from bot.channels.spec import ChannelSpec, RateLimit, Resources, http_url
 from db import channel_tokens
 from db.channel_tokens import Grant, NoRefreshToken
 from db.engine import Database
-from handlers.types import Inbound, InboundKind, normalize_text, text_event
+from messages.types import Capabilities, Inbound, InboundKind, normalize_text, text_event
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +112,36 @@ async def exchange(http: JsonHttp, oauth_base: str, *, app_id: str, app_secret: 
     raise TokenUnavailable(
         f"Zalo OAuth từ chối ({data.get('error')}: {detail}); chạy lại: loaso zalo oa-auth",
         transient=False)
+
+
+class ZaloOASettings(BaseModel):
+    """LOASO_ZALO_OA_*: the channel is on when the app id is set (then the keys must be)."""
+
+    zalo_oa_app_id: str | None = None
+    zalo_oa_app_secret: SecretStr | None = None
+    zalo_oa_secret_key: SecretStr | None = None
+    zalo_oa_api_base: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_base: str = "https://oauth.zaloapp.com"
+    zalo_oa_refresh_token: SecretStr | None = None
+    # Sources disagree on the X-ZEvent-Signature inputs (reference/zalo.md A3): which id comes
+    # first and which key closes it. A mismatch logs the variant that would have matched.
+    zalo_oa_signature: Literal["app_id/secret_key", "oa_id/secret_key", "app_id/app_secret",
+                               "oa_id/app_secret"] = "app_id/secret_key"
+    zalo_oa_rate_limit: float = Field(10.0, ge=0)
+
+    @field_validator("zalo_oa_api_base", "zalo_oa_oauth_base")
+    @classmethod
+    def _zalo_oa_http_url(cls, value: str) -> str | None:
+        return http_url(value)
+
+    @model_validator(mode="after")
+    def _zalo_oa_keys_complete(self) -> ZaloOASettings:
+        if self.zalo_oa_app_id is not None:
+            for name in ("zalo_oa_app_secret", "zalo_oa_secret_key"):
+                if getattr(self, name) is None:
+                    raise ValueError(f"LOASO_{name.upper()}: cần đặt khi dùng "
+                                     "LOASO_ZALO_OA_APP_ID (lấy trong trang quản lý ứng dụng Zalo)")
+        return self
 
 
 class ZaloOAChannel:
@@ -322,3 +349,32 @@ def _id(data: dict[str, Any], holder: str) -> str:
     if not isinstance(value, dict) or value.get("id") in (None, ""):
         raise WebhookRejected(400, f"{data.get('event_name')} without {holder}.id")
     return str(value["id"])
+
+
+def build(settings: ZaloOASettings, resources: Resources) -> ZaloOAChannel:
+    """The rotating tokens live in the database: the process's, or one of its own (closed
+    with the channel) when a CLI command opened none."""
+    assert settings.zalo_oa_app_id and settings.zalo_oa_app_secret and settings.zalo_oa_secret_key
+    seed = settings.zalo_oa_refresh_token
+    return ZaloOAChannel(
+        app_id=settings.zalo_oa_app_id,
+        app_secret=settings.zalo_oa_app_secret.get_secret_value(),
+        secret_key=settings.zalo_oa_secret_key.get_secret_value(),
+        database=resources.database or Database(resources.database_url),
+        owns_database=resources.database is None,
+        api_base=settings.zalo_oa_api_base, oauth_base=settings.zalo_oa_oauth_base,
+        signature_variant=settings.zalo_oa_signature,
+        seed_refresh_token=seed.get_secret_value() if seed else None,
+        pool_size=resources.pool_size)
+
+
+CHANNEL: ChannelSpec[ZaloOASettings] = ChannelSpec(
+    name=NAME,
+    label="Zalo",  # the OA and the bot are two doors into the same Zalo app for residents
+    capabilities=CAPABILITIES,
+    settings=ZaloOASettings,
+    enabled=lambda settings: settings.zalo_oa_app_id is not None,
+    build=build,
+    limits=lambda settings: RateLimit(rate=settings.zalo_oa_rate_limit),  # none per chat
+    webhook_manual="Zalo OA khai báo webhook trong trang quản lý ứng dụng Zalo",
+)

@@ -50,7 +50,7 @@ def list_(status: Annotated[str | None, typer.Option(
         from sqlalchemy import select
 
         from db.models import Announcement
-        from scheduler import announcements as service
+        from delivery import announcements as service
 
         query = select(Announcement).order_by(Announcement.id.desc()).limit(200)
         if status is not None:
@@ -80,7 +80,7 @@ def _decide(action: str, announcement_id: int, done_text: str, **options) -> Non
     pack = pack_or_exit(settings)
 
     async def work(session):
-        from scheduler import announcements as service
+        from delivery import announcements as service
 
         if action == "approve":
             change = await service.approve(session, pack, announcement_id, now=_now(), **options)
@@ -140,7 +140,7 @@ def status(announcement_id: Annotated[int, typer.Argument(help="Số thông báo
 
     async def work(session):
         from db.models import Announcement
-        from scheduler import announcements as service
+        from delivery import announcements as service
 
         item = await session.get(Announcement, announcement_id)
         if item is None:
@@ -193,7 +193,7 @@ async def _broadcast(settings, pack, *, text: str, areas: list[str], topics: lis
                      groups: list[str], yes: bool, by: str) -> None:
     from db import migrations
     from db.engine import Database
-    from scheduler import announcements as service
+    from delivery import announcements as service
 
     audience = service.fanout.Audience(everyone=not (areas or topics or groups),
                                        topics=tuple(topics), groups=tuple(groups),

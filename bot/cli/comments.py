@@ -94,6 +94,8 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
     from handlers import texts
 
     settings = settings_or_exit()
+    from bot.channels.registry import source_label
+
     comment = _act(settings, lambda session, now: view_comment(
         session, receipt, who=Who(server_operator()), now=now))
     zone = settings.zone
@@ -104,7 +106,7 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
         f"Ý kiến: {texts.STANCES[comment.stance]}",
         f"Nội dung: {comment.text or '(không có)'}",
         f"Người góp ý: {comment.signed_name or 'Ẩn danh'}",
-        f"Nguồn: {texts.SOURCES.get(comment.source, comment.source)}"
+        f"Nguồn: {source_label(comment.source)}"
         f"{' — ' + comment.source_detail if comment.source_detail else ''}",
         f"Trạng thái: {texts.STATUSES[comment.status]}",
         f"Ghi chú của cán bộ: {comment.staff_note or ''}",

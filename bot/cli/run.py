@@ -84,8 +84,7 @@ def worker() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        service.start_background(sender=True,
-                                 polling=settings.telegram_mode == "polling")
+        service.start_background(sender=True)
         service.announce("worker")
         logging.getLogger(__name__).info("worker running; Ctrl+C to stop")
         await stop.wait()
@@ -105,7 +104,7 @@ def chat(user: Annotated[str, typer.Option("--user", help="Mã người dân gi�
             preview = datetime.fromisoformat(as_of).replace(tzinfo=settings.zone)
         except ValueError:
             fail(f"Ngày không hợp lệ: '{as_of}' (cần dạng YYYY-MM-DD).")
-    from bot.console_chat import run_chat
+    from bot.cli.terminal_chat import run_chat
 
     code = asyncio.run(run_chat(settings, user=user, as_of=preview, stdin=sys.stdin,
                                 stdout=sys.stdout))

@@ -8,42 +8,39 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import fail, require, settings_or_exit
-from bot.cli.zalo import set_zalo_bot_webhook
 
 webhook_app = typer.Typer(help="Đăng ký webhook với nền tảng nhắn tin.", no_args_is_help=True)
 
 
+def _webhook_channels() -> str:
+    from bot.channels.registry import declared
+
+    catalogue = declared()
+    return (f"{' hoặc '.join(catalogue.webhook_registrations())} "
+            f"(mặc định: {catalogue.default_webhook()})")
+
+
 @webhook_app.command("set")
-def webhook_set(channel: Annotated[str, typer.Option(help="Kênh: telegram hoặc zalo-bot.")] = "telegram",
-                ) -> None:
-    """Đăng ký địa chỉ webhook (LOASO_PUBLIC_URL) và mã bí mật với Telegram."""
+def webhook_set(channel: Annotated[str | None, typer.Option(
+        help=f"Kênh: {_webhook_channels()}.", show_default=False)] = None) -> None:
+    """Đăng ký địa chỉ webhook (LOASO_PUBLIC_URL) và mã bí mật với nền tảng của kênh."""
     settings = settings_or_exit()
-    if channel == "zalo-bot":
-        set_zalo_bot_webhook(settings)
-        return
-    if channel != "telegram":
-        fail(f"Kênh '{channel}' chưa hỗ trợ đăng ký webhook (Zalo OA khai báo webhook "
-             "trong trang quản lý ứng dụng Zalo).")
-    require(settings, "telegram_token", "public_url", "telegram_webhook_secret")
-    from bot.channels.registry import build_channels
-    from bot.channels.telegram import ALLOWED_UPDATES
+    from bot.channels.registry import declared
 
-    url = f"{settings.public_url}/webhook/telegram"
-
-    async def run() -> None:
-        telegram = build_channels(settings)["telegram"]
-        try:
-            await telegram.bot.set_webhook(
-                url=url, secret_token=settings.telegram_webhook_secret.get_secret_value(),
-                allowed_updates=ALLOWED_UPDATES, max_connections=40)
-        finally:
-            await telegram.close()
-
+    catalogue = declared()
+    name = channel or catalogue.default_webhook()
+    spec = catalogue.webhook_registrations().get(name or "")
+    if spec is None:
+        manual = "; ".join(other.webhook_manual for other in catalogue if other.webhook_manual)
+        fail(f"Kênh '{name}' chưa hỗ trợ đăng ký webhook" + (f" ({manual})." if manual else "."))
+    registration = spec.webhook_registration
+    require(settings, *registration.requires)
+    url = f"{settings.public_url}/webhook/{spec.name}"
     try:
-        asyncio.run(run())
-    except Exception as error:  # shown to the operator as one line, token redacted
+        asyncio.run(registration.register(settings, url))
+    except Exception as error:  # shown to the operator as one line, secrets redacted
         from bot.logs import RedactSecrets
 
-        fail("Telegram từ chối đăng ký webhook: "
+        fail(f"{registration.platform} từ chối đăng ký webhook: "
              + RedactSecrets(settings.secret_values()).redact(str(error)))
     typer.echo(f"Đã đăng ký webhook: {url}")

@@ -1,4 +1,4 @@
-"""`loaso zalo …` and the Zalo Bot webhook registration. Texts are Vietnamese: staff run these.
+"""`loaso zalo …`. Texts are Vietnamese: staff run these.
 
 `oa-auth` is the one-time OAuth v4 grant an OA administrator does in a browser
 (../shared/reference/zalo.md §A6): we print the permission URL with a PKCE challenge, the
@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import typer
 
-from bot.cli.common import MIGRATE_HINT, fail, require, settings_or_exit
+from bot.cli.common import MIGRATE_HINT, fail, settings_or_exit
 from bot.settings import Settings
 
 zalo_app = typer.Typer(help="Kênh Zalo: cấp quyền cho Official Account.", no_args_is_help=True)
@@ -100,28 +100,3 @@ async def _exchange_and_store(settings: Settings, code: str, verifier: str) -> s
         return stored.access_expires_at.astimezone(settings.zone).strftime("%H:%M ngày %d/%m/%Y")
     finally:
         await database.dispose()
-
-
-def set_zalo_bot_webhook(settings: Settings) -> None:
-    """`loaso webhook set --channel zalo-bot`: register LOASO_PUBLIC_URL/webhook/zalo-bot."""
-    require(settings, "zalo_bot_token", "public_url", "zalo_bot_webhook_secret")
-    from bot.channels.zalo_bot import ZaloBotChannel, ZaloBotError
-
-    url = f"{settings.public_url}/webhook/zalo-bot"
-    channel = ZaloBotChannel(settings.zalo_bot_token.get_secret_value(), webhook_secret=None,
-                             api_base=settings.zalo_bot_api_base)
-
-    async def run() -> None:
-        try:
-            await channel.set_webhook(url, settings.zalo_bot_webhook_secret.get_secret_value())
-        finally:
-            await channel.close()
-
-    try:
-        asyncio.run(run())
-    except ZaloBotError as error:
-        from bot.logs import RedactSecrets
-
-        fail("Zalo Bot từ chối đăng ký webhook: "
-             + RedactSecrets(settings.secret_values()).redact(error.result.reason))
-    typer.echo(f"Đã đăng ký webhook: {url}")

@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import unicodedata
 
+from bot.channels.registry import source_label as source_label
 from handlers import texts
 
 STANCE_LABELS = texts.STANCES
 STATUS_LABELS = texts.STATUSES
-SOURCE_LABELS = texts.SOURCES
 GENERAL = texts.GY_GENERAL
 ANONYMOUS = texts.GY_ANONYMOUS
-
-
-def source_label(source: str) -> str:
-    # zalo-oa and zalo-bot are two doors into the same Zalo app for residents
-    return SOURCE_LABELS.get("zalo" if source.startswith("zalo") else source, source)
 
 
 def stance_label(stance: str) -> str:

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import insert
 
 from db.models import Subscription, User
-from scheduler.fanout import Audience, fan_out
+from delivery.fanout import Audience, fan_out
 from tests.conftest import wait_until
 from tests.utils import TelegramResident, running_app
 

@@ -20,7 +20,7 @@ from content.loader import load_pack
 from db import campaign as campaign_queries
 from db import roles
 from db.models import AnnouncementStatus, Base
-from scheduler.fanout import Audience
+from delivery.fanout import Audience
 from tests.bot.test_cli import run
 from tests.conftest import MINI_PACK
 from tests.reports.test_export import add_comments

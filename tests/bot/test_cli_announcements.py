@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from db.models import Announcement, AnnouncementStatus, OutboxMessage, OutboxStatus
-from scheduler import announcements as service
-from scheduler.fanout import Audience
+from delivery import announcements as service
+from delivery.fanout import Audience
 from tests.bot.test_cli_roles import env, loaso  # noqa: F401  (env is a fixture)
 from tests.conftest import count_rows
 from tests.handlers.test_announcements import notices_to

@@ -1,14 +1,12 @@
-"""Every flow a resident uses, through Telegram, Zalo OA and Zalo Bot against the fake platforms.
+"""Every flow a resident uses, on every channel that has a driver in tests/channels/drivers/.
 
-The same script runs on each channel; only the resident's way of typing and tapping differs
-(Telegram: callback buttons; Zalo OA: buttons that come back as prefixed text, a numbered
-list beyond five options; Zalo Bot: always a numbered list). The handlers are the same.
+The same script runs on each channel against its fake platform; only the resident's way of
+typing and tapping differs (buttons, buttons that come back as text, numbered lists), and
+each channel's driver says how. The handlers are the same.
 """
 
 from __future__ import annotations
 
-import copy
-import itertools
 import re
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -23,139 +21,24 @@ from bot.channels.registry import capabilities_of
 from bot.service import Service
 from db.models import Comment
 from handlers import texts
-from tests.channels.conftest import (  # noqa: F401  (fixtures used by name)
-    ZALO_BOT_SECRET,
-    fake_zalo_bot,
-    fake_zalo_oa,
-    zalo_bot_settings,
-    zalo_oa_settings,
-)
-from tests.conftest import fixture
-from tests.utils import secret_headers, telegram_update
+from tests.channels.drivers import Resident, residents
 
-CHANNELS = ["telegram", "zalo-oa", "zalo-bot"]
+RESIDENTS = residents()
+CHANNELS = list(RESIDENTS)
 RECEIPT = re.compile(r"GY-[A-Z0-9]{6,}")
-_ids = itertools.count(1)
-
-
-class Resident:
-    """One resident on one channel: types, taps, and reads what the platform delivered."""
-
-    def __init__(self, client, service) -> None:
-        self.client, self.service = client, service
-
-    async def say(self, text: str) -> list[dict]:
-        return await self._deliver(self.text_update(text))
-
-    async def choose(self, label: str) -> list[dict]:
-        """Tap the button called `label`, or type its number where options are a list."""
-        for message in reversed(self.messages()):
-            for shown, payload in message["buttons"] or []:
-                if shown == label:
-                    return await self._deliver(self.tap_update(payload))
-            for line in message["text"].splitlines():
-                number, _, shown = line.partition(". ")
-                if number.isdigit() and shown == label:
-                    return await self.say(number)
-        raise AssertionError(f"no option {label!r} on screen")
-
-    async def _deliver(self, update) -> list[dict]:
-        before = len(self.messages())
-        response = await self.post(update)
-        assert response.status_code == 200, response.text
-        await self.service.sender.drain()
-        return self.messages()[before:]
-
-    def texts(self, replies: list[dict]) -> str:
-        return "\n".join(reply["text"] for reply in replies)
-
-
-class TelegramResident(Resident):
-    chat = 7001
-
-    def __init__(self, client, service, fake) -> None:
-        super().__init__(client, service)
-        self.fake = fake
-
-    def text_update(self, text):
-        return telegram_update("text", chat_id=self.chat, text=text)
-
-    def tap_update(self, payload):
-        return telegram_update("callback", chat_id=self.chat, data=payload)
-
-    async def post(self, update):
-        return await self.client.post("/webhook/telegram", json=update, headers=secret_headers())
-
-    def messages(self):
-        return [{"text": m["text"],
-                 "buttons": [(row[0]["text"], row[0]["callback_data"])
-                             for row in (m["reply_markup"] or {}).get("inline_keyboard", [])]}
-                for m in self.fake.sent if m["chat_id"] == self.chat]
-
-
-class ZaloOAResident(Resident):
-    user = "5510000000000000001"
-
-    def __init__(self, client, service, fake) -> None:
-        super().__init__(client, service)
-        self.fake = fake
-
-    def text_update(self, text):
-        event = copy.deepcopy(fixture("zalo_oa/user_send_text.json"))
-        event["message"] = {"text": text, "msg_id": f"{next(_ids):020x}"}
-        return event
-
-    def tap_update(self, payload):
-        return self.text_update(payload)  # a tap is a user_send_text carrying the payload
-
-    async def post(self, update):
-        body, headers = self.fake.webhook(update)
-        return await self.client.post("/webhook/zalo-oa", content=body, headers=headers)
-
-    def messages(self):
-        return [{"text": m["text"],
-                 "buttons": [(b["title"], b["payload"]) for b in m["buttons"] or []]}
-                for m in self.fake.sent if m["user_id"] == self.user]
-
-
-class ZaloBotResident(Resident):
-    chat = "6ede9afa66b88fe6d6a9"
-
-    def __init__(self, client, service, fake) -> None:
-        super().__init__(client, service)
-        self.fake = fake
-
-    def text_update(self, text):
-        update = copy.deepcopy(fixture("zalo_bot/text.json"))
-        update["message"].update(text=text, message_id=f"{next(_ids):020x}")
-        return update
-
-    def tap_update(self, payload):
-        raise AssertionError("Zalo Bot has no buttons")
-
-    async def post(self, update):
-        return await self.client.post("/webhook/zalo-bot", json=update,
-                                      headers={"X-Bot-Api-Secret-Token": ZALO_BOT_SECRET})
-
-    def messages(self):
-        return [{"text": m["text"], "buttons": None} for m in self.fake.sent
-                if m["chat_id"] == self.chat]
 
 
 @pytest.fixture
-def on_channel(request, telegram_settings, fake_telegram, zalo_oa_settings, fake_zalo_oa,
-               zalo_bot_settings, fake_zalo_bot):
-    """`async with on_channel(name, as_of=...) as resident` on a running app, sender drained."""
+def on_channel(request, name):
+    """`async with on_channel(name, as_of=...) as resident` on a running app, sender drained.
+    The channel's fake platform starts here, from its driver's fixtures."""
+    kind = RESIDENTS[name]
+    fake = request.getfixturevalue(kind.fake_fixture)
+    settings_for = request.getfixturevalue(kind.settings_fixture)
 
     @asynccontextmanager
     async def start(name: str, as_of: str | None = None):
-        if name == "telegram":
-            settings = telegram_settings(telegram_chat_rate_limit=100, telegram_chat_burst=20)
-            kind, fake = TelegramResident, fake_telegram
-        elif name == "zalo-oa":
-            settings, kind, fake = zalo_oa_settings(), ZaloOAResident, fake_zalo_oa
-        else:
-            settings, kind, fake = zalo_bot_settings(), ZaloBotResident, fake_zalo_bot
+        settings = settings_for(**kind.settings_overrides)
         preview = datetime.fromisoformat(as_of).replace(tzinfo=settings.zone) if as_of else None
         service = Service(settings, as_of=preview)
         app = create_app(service, run_sender=False)
@@ -244,13 +127,5 @@ async def test_consultation_comment_and_receipt(on_channel, name, database):
 @pytest.mark.parametrize("name", CHANNELS)
 async def test_unsupported_messages_get_a_polite_answer(on_channel, name):
     async with on_channel(name) as resident:
-        if name == "telegram":
-            update = telegram_update("photo", chat_id=resident.chat)
-        elif name == "zalo-oa":
-            update = copy.deepcopy(fixture("zalo_oa/user_send_image.json"))
-            update["message"]["msg_id"] = f"{next(_ids):020x}"
-        else:
-            update = copy.deepcopy(fixture("zalo_bot/image.json"))
-            update["message"]["message_id"] = f"{next(_ids):020x}"
-        replies = await resident._deliver(update)
+        replies = await resident.deliver(resident.unsupported_update())
         assert replies and replies[0]["text"].startswith(texts.UNSUPPORTED[:20])

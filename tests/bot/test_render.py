@@ -2,9 +2,8 @@
 
 import pytest
 
-from bot.channels.base import Capabilities
-from bot.channels.render import render_reply, split_text
-from handlers.types import Option, Reply
+from messages.render import render_reply, split_text
+from messages.types import Capabilities, Option, Reply
 
 BUTTONS = Capabilities(buttons=True, max_text_length=100, max_buttons=3)
 NO_BUTTONS = Capabilities(buttons=False, max_text_length=100)

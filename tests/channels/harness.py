@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.channels.base import Channel, SendError
-from bot.channels.render import render_reply
-from handlers.types import Inbound, InboundKind, Option, Reply
+from messages.render import render_reply
+from messages.types import Inbound, InboundKind, Option, Reply
 from tests.conftest import count_rows
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 import pytest_asyncio
 
 from bot.channels.base import SendError
-from handlers.types import InboundKind, Reply
+from messages.types import InboundKind, Reply
 from tests.channels.harness import (
     Expect,
     IncomingCase,

@@ -11,9 +11,9 @@ import pytest
 import pytest_asyncio
 
 from bot.channels.base import SendError
-from bot.channels.registry import build_channels, webhook_channels
-from handlers.types import InboundKind
-from tests.channels.conftest import ZALO_BOT_SECRET
+from bot.channels.registry import build_channels
+from messages.types import InboundKind
+from tests.channels.drivers.zalo_bot import ZALO_BOT_SECRET
 from tests.channels.harness import (
     Expect,
     IncomingCase,
@@ -144,7 +144,7 @@ async def test_polling_serves_residents_without_a_webhook(zalo_bot_settings, fak
     fake_zalo_bot.webhook = {"url": "https://old.example/webhook/zalo-bot"}
     settings = zalo_bot_settings(zalo_bot_mode="polling", zalo_bot_webhook_secret=None)
     async with running_app(settings) as (client, service):
-        assert "zalo-bot" not in webhook_channels(settings, service.channels)
+        assert "zalo-bot" not in service.catalogue.webhooks(settings, service.channels)
         assert (await client.post("/webhook/zalo-bot", json={})).status_code == 404
         # a single update object per getUpdates, as Zalo answers (no list, no offset)
         start = text_body("/start")

@@ -19,7 +19,7 @@ from bot.channels.base import SendError
 from bot.channels.registry import build_channels
 from db import channel_tokens
 from db.models import ChannelToken
-from handlers.types import InboundKind, Option, Reply
+from messages.types import InboundKind, Option, Reply
 from tests.channels.harness import (
     Expect,
     IncomingCase,

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select, update
 
 from db.models import Announcement, ConversationState, OutboxMessage, RoleGrant
+from delivery import announcements as service
 from handlers import texts
-from handlers.types import Inbound, InboundKind
-from scheduler import announcements as service
+from messages.types import Inbound, InboundKind
 from tests.conftest import MINI_PACK, SHIPPED_PACK, count_rows
 from tests.handlers.test_news import options
 from tests.scheduler.test_announcements import grant, hamlets_fixture, mini_pack, rows_of

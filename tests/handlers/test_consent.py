@@ -118,7 +118,7 @@ async def test_a_number_with_nothing_offered_is_plain_text(make_settings):
 
 
 async def test_a_stale_button_is_answered_not_crashed(make_settings):
-    from handlers.types import Inbound, InboundKind
+    from messages.types import Inbound, InboundKind
 
     async with dialog(make_settings()) as talk:
         await talk.service.processor.handle(Inbound(

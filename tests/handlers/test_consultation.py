@@ -131,7 +131,7 @@ async def test_reasons_are_required_for_disagreement(make_settings):
         await talk.choose("Đồng ý")
         (prompt,) = await talk.choose("Không tán thành")
         assert "Bỏ qua" not in options(prompt) and "lý do" in prompt
-        from handlers.types import Inbound, InboundKind
+        from messages.types import Inbound, InboundKind
 
         await talk.service.processor.handle(Inbound(  # an old "Bỏ qua" button pressed anyway
             "console", "skip-1", "resident-1", InboundKind.BUTTON, button="gy:skip"))
@@ -141,7 +141,7 @@ async def test_reasons_are_required_for_disagreement(make_settings):
 
 async def test_pressing_send_twice_makes_one_comment(make_settings, database):
     from db.models import ConversationState
-    from handlers.types import Inbound, InboundKind
+    from messages.types import Inbound, InboundKind
 
     async with dialog(make_settings()) as talk:
         await open_section(talk)
@@ -215,7 +215,7 @@ async def test_nobody_can_open_someone_elses_comment(make_settings):
         await compose(talk)
         code = RECEIPT.search((await talk.choose("Gửi"))[0]).group(0)
     async with dialog(make_settings(), user="stranger") as talk:
-        from handlers.types import Inbound, InboundKind
+        from messages.types import Inbound, InboundKind
 
         for step in ("c", "e", "w", "wy"):
             await talk.service.processor.handle(Inbound(

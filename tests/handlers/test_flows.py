@@ -20,7 +20,7 @@ from handlers.consent import ConsentQuestion
 from handlers.consultation import Reading, Writing
 from handlers.flows import FLOWS, build_router
 from handlers.router import Router
-from handlers.types import Inbound, InboundKind
+from messages.types import Inbound, InboundKind
 from tests.handlers.test_news import options
 from tests.utils import dialog
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from db.models import Announcement, Comment, DataRequest, OutboxMessage, Subscription, User
 from handlers import my_data, texts
-from handlers.types import Inbound, InboundKind
+from messages.types import Inbound, InboundKind
 from tests.conftest import count_rows
 from tests.db.test_erasure import seed_resident
 from tests.utils import TelegramResident, dialog, running_app

@@ -12,7 +12,7 @@ from content.loader import load_pack
 from db import quiz as quiz_queries
 from db.models import QuizRound, User
 from handlers import quiz, texts
-from handlers.types import Inbound, InboundKind
+from messages.types import Inbound, InboundKind
 from tests.conftest import MINI_PACK, count_rows
 from tests.handlers.test_news import options
 from tests.utils import TelegramResident, dialog, running_app

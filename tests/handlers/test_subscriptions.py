@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Subscription, User
-from scheduler.fanout import Audience, count_recipients
+from delivery.fanout import Audience, count_recipients
 from tests.conftest import count_rows
 from tests.utils import dialog
 

@@ -18,8 +18,8 @@ from db.models import (
     Subscription,
     User,
 )
-from scheduler import announcements as service
-from scheduler.fanout import Audience
+from delivery import announcements as service
+from delivery.fanout import Audience
 from tests.conftest import MINI_PACK, count_rows
 
 NOW = datetime(2026, 1, 10, 1, 0, tzinfo=UTC)

@@ -17,8 +17,8 @@ from sqlalchemy import func, insert, select
 
 from bot.service import Service
 from db.models import OutboxMessage, Subscription, User
-from scheduler.fanout import Audience, fan_out
-from scheduler.ratelimit import ChannelLimiter
+from delivery.fanout import Audience, fan_out
+from delivery.ratelimit import ChannelLimiter
 from tests.conftest import MINI_PACK, WEBHOOK_SECRET, wait_until
 from tests.utils import running_app, secret_headers, telegram_update
 

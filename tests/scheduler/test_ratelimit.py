@@ -1,6 +1,6 @@
 """Token buckets with a controllable clock."""
 
-from scheduler.ratelimit import ChannelLimiter, TokenBucket
+from delivery.ratelimit import ChannelLimiter, TokenBucket
 
 
 class Clock:

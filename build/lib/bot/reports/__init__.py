@@ -1,1 +1,0 @@
-"""Files for staff and the standing committee: comment exports and the summary report."""

@@ -1,0 +1,82 @@
+"""Neutral message types: what every channel turns its events into, what flows answer with,
+and what a channel can show."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+
+
+class InboundKind(StrEnum):
+    TEXT = "text"
+    COMMAND = "command"
+    BUTTON = "button"
+    FOLLOW = "follow"  # a resident follows the bot: greet them
+    RESUMED = "resumed"  # a resident unblocked the bot: deliver again, say nothing
+    STOPPED = "stopped"  # blocked the bot or unfollowed: deliver nothing more
+    UNSUPPORTED = "unsupported"  # photo, sticker, voice...: answered politely
+    IGNORED = "ignored"  # edits, group and channel posts: acknowledged, nothing else
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One event from a resident, already verified and stripped of platform types."""
+
+    channel: str
+    event_id: str  # the platform's id for this event: the dedupe key
+    address: str | None  # where replies go (chat id); None for events with no resident
+    kind: InboundKind
+    text: str = ""  # NFC-normalised text, or the command's argument string
+    command: str | None = None  # lower-case command name without the slash
+    button: str | None = None  # opaque payload of the pressed button
+    button_ack: str | None = None  # platform handle to acknowledge the press, if any
+    what: str = ""  # short description for logs (never message content)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A choice offered to the resident: a button, or a numbered line where there are none."""
+
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a channel can show; rendering and fan-out decide by it, never by channel name."""
+
+    buttons: bool
+    max_text_length: int
+    max_buttons: int = 8
+    max_button_payload_bytes: int = 64
+    # Zalo OA may only message a resident within this long of their last message; bulk
+    # outside it is skipped, not attempted. None: no such window.
+    reply_window: timedelta | None = None
+
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+def normalize_text(text: str) -> str:
+    """NFC plus trimmed, so decomposed input from some keyboards matches stored text."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def text_event(channel: str, event_id: str, address: str, raw: str, *, what: str = "") -> Inbound:
+    """Classify typed text as a command or plain text, the same way for every channel."""
+    text = normalize_text(raw)
+    match = _COMMAND.match(text)
+    if match:
+        return Inbound(channel, event_id, address, InboundKind.COMMAND,
+                       text=(match.group(2) or "").strip(), command=match.group(1).lower(),
+                       what=what or "command")
+    return Inbound(channel, event_id, address, InboundKind.TEXT, text=text, what=what or "text")
