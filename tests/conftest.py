@@ -126,7 +126,8 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
 def make_settings(database_url, tmp_path):
     def build(**overrides) -> Settings:
         values = {"database_url": database_url, "sender_poll_seconds": 0.05,
-                  "content_dir": MINI_PACK, "run_dir": tmp_path / "run"}
+                  "content_dir": MINI_PACK, "run_dir": tmp_path / "run",
+                  "console_export_dir": tmp_path / "exports"}
         values.update(overrides)
         return Settings(_env_file=None, **values)
     return build
