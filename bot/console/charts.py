@@ -132,6 +132,11 @@ class Tick:
     x: float  # percent, the middle of its column
     text: str
 
+    @property
+    def anchor(self) -> str:
+        """Labels at the edges lean inwards, so they stay inside a narrow screen."""
+        return "start" if self.x < 5 else "end" if self.x > 95 else "middle"
+
 
 @dataclass(frozen=True)
 class ColumnLayout:
@@ -158,7 +163,9 @@ def column_layout(chart: Chart, *, tick_every: int = 7) -> ColumnLayout:
                               round(baseline - height, 2), round(height, 2),
                               f"{row.label}: {figure.text}"))
         if (count - 1 - index) % tick_every == 0:
-            ticks.append(Tick(round(index * step + step / 2, 3), row.label))
+            middle = index * step + step / 2
+            ticks.append(Tick(round(0 if middle < 5 else 100 if middle > 95 else middle, 3),
+                              row.label))
     return ColumnLayout(tuple(columns), tuple(ticks), format_number(chart.largest),
                         COLUMN_PLOT_TOP, baseline, baseline + COLUMN_AXIS)
 
