@@ -258,6 +258,8 @@ async def test_another_accounts_file_or_a_job_that_does_not_exist_is_not_found(d
     assert (await desk.client.get(f"/admin/exports/jobs/{job_id}/file")).status_code == 200
     [audited] = await desk.audit("export.download")
     assert audited.actor == "Cán bộ quan.tri" and audited.details["by"] == "Cán bộ nguoi.a"
+    log = (await desk.client.get("/admin/audit?action=export.download", headers=HTML)).text
+    assert "Tải tệp xuất" in log and "người yêu cầu: Cán bộ nguoi.a" in log
 
 
 async def test_without_a_session_no_file_leaves(desk):
