@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.processor_bench --compare b820d9f        # SQLite and PostgreSQL
     .venv/bin/python -m bench.processor_bench --backend sqlite --in-flight 1,2,32 --rounds 3
+    .venv/bin/python -m bench.processor_bench --compare 80e4a93 --http  # routes included
 
 No HTTP and no sending: each event is a new resident writing "xin chào" through the console
 channel into `InboundProcessor.handle` (dedupe row, resident, position, reply row, one
@@ -32,6 +33,88 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+async def measure_http(tree: Path, backend: str, in_flight: int, events: int) -> dict:
+    """`--http`: the whole webhook path inside the app: each event a Telegram update POSTed
+    to /webhook/telegram of `create_app` (routing, secret check, parsing, the processor),
+    called through the ASGI interface directly, without a client library or a socket whose
+    cost would be the same for both trees. Replies are stored, not sent (no sender)."""
+    import copy
+
+    from asgi_lifespan import LifespanManager
+
+    from bot.app import create_app
+    from bot.service import Service
+    from bot.settings import Settings
+    from db import migrations
+
+    secret = "bench-secret_0123456789"
+    template = json.loads((tree / "tests" / "channels" / "fixtures" / "telegram" / "text.json")
+                          .read_text(encoding="utf-8"))
+    template["message"]["text"] = "xin chào"
+    with tempfile.TemporaryDirectory() as scratch:
+        pg_name = f"loaso_bench_{uuid.uuid4().hex[:10]}"
+        if backend == "sqlite":
+            url = f"sqlite+aiosqlite:///{scratch}/bench.db"
+        else:
+            await _pg(f"CREATE DATABASE {pg_name}")
+            url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{pg_name}"
+        try:
+            settings = Settings(_env_file=None, database_url=url, run_dir=Path(scratch) / "run",
+                                content_dir=tree / "tests" / "content" / "fixtures" / "mini",
+                                telegram_token="123456:bench", telegram_webhook_secret=secret,
+                                telegram_api_base="http://127.0.0.1:9", telegram_rate_limit=0)
+            service = Service(settings)
+            await migrations.upgrade(service.database)
+            app = create_app(service, run_sender=False)
+            numbers = iter(range(1, 10 ** 9))
+            headers = [(b"content-type", b"application/json"),
+                       (b"x-telegram-bot-api-secret-token", secret.encode())]
+
+            async def one() -> None:
+                number = next(numbers)
+                update = copy.deepcopy(template)
+                update["update_id"] = number
+                update["message"]["from"]["id"] = update["message"]["chat"]["id"] = 10 ** 9 + number
+                body = json.dumps(update).encode()
+                scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                         "method": "POST", "scheme": "http", "path": "/webhook/telegram",
+                         "raw_path": b"/webhook/telegram", "query_string": b"", "root_path": "",
+                         "headers": [*headers, (b"content-length", str(len(body)).encode())],
+                         "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
+                         "state": {}}
+                sent = {"more": True}
+
+                async def receive():
+                    if sent["more"]:
+                        sent["more"] = False
+                        return {"type": "http.request", "body": body, "more_body": False}
+                    await asyncio.sleep(3600)
+
+                statuses = []
+
+                async def send(message):
+                    if message["type"] == "http.response.start":
+                        statuses.append(message["status"])
+
+                await app(scope, receive, send)
+                if statuses != [200]:
+                    raise RuntimeError(f"webhook answered {statuses}")
+
+            async with LifespanManager(app) as manager:
+                for _ in range(200):  # warm-up
+                    await one()
+                done, cpu, wall = 0, time.process_time(), time.perf_counter()
+                while done < events:
+                    await asyncio.gather(*(one() for _ in range(in_flight)))
+                    done += in_flight
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        finally:
+            if backend != "sqlite":
+                await _pg(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+    return {"cpu_ms_per_event": round(cpu * 1000 / done, 3),
+            "events_per_s": round(done / wall, 1)}
 
 
 async def measure(tree: Path, backend: str, in_flight: int, events: int) -> dict:
@@ -89,11 +172,12 @@ async def _pg(statement: str) -> None:
         await connection.close()
 
 
-def run_child(tree: Path, backend: str, in_flight: int, events: int) -> dict:
+def run_child(tree: Path, backend: str, in_flight: int, events: int, http: bool = False) -> dict:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", str(tree), "--backend",
-         backend, "--in-flight", str(in_flight), "--events", str(events)],
+         backend, "--in-flight", str(in_flight), "--events", str(events),
+         *(["--http"] if http else [])],
         cwd=tree, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"run on {tree} failed:\n{done.stderr[-2000:]}")
@@ -110,8 +194,9 @@ def worktree(revision: str) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
-        print(json.dumps(asyncio.run(measure(Path(args.child), args.backend[0],
-                                             args.in_flight[0], args.events))))
+        work = measure_http if args.http else measure
+        print(json.dumps(asyncio.run(work(Path(args.child), args.backend[0],
+                                          args.in_flight[0], args.events))))
         return 0
     trees = {"this checkout": ROOT}
     if args.compare:
@@ -124,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                     for name, tree in trees.items():
                         print(f"{backend}, {in_flight} in flight, {name}, round {round_no} ...",
                               end=" ", flush=True)
-                        result = run_child(tree, backend, in_flight, args.events)
+                        result = run_child(tree, backend, in_flight, args.events, args.http)
                         print(f"{result['cpu_ms_per_event']} ms CPU/event, "
                               f"{result['events_per_s']} events/s", flush=True)
                         results.setdefault((backend, in_flight, name), []).append(result)
@@ -159,6 +244,9 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--events", type=int, default=3000, help="measured events per run")
     parser.add_argument("--rounds", type=int, default=2, help="runs per tree and setting")
     parser.add_argument("--compare", metavar="REV", help="also measure this git revision")
+    parser.add_argument("--http", action="store_true",
+                        help="the whole webhook path in the app (POST /webhook/telegram "
+                             "through ASGI), not the processor alone")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     unknown = set(args.backend) - {"sqlite", "postgresql"}

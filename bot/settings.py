@@ -53,6 +53,10 @@ class CoreSettings(BaseSettings):
     quiz_round_size: int = Field(10, ge=1, le=50)
     # The staff console (/admin) signs a browser out after this many hours without a request.
     console_idle_hours: float = Field(8.0, gt=0, le=720)
+    # Files the console exports are made here (a private folder: 0700, files 0600), offered
+    # for download to the account that asked, and deleted after this many hours.
+    console_export_dir: Path = Path("var/exports")
+    console_export_hours: float = Field(24.0, gt=0, le=720)
 
     # The letterhead of reports (bot/reports/layout). Party documents (Hướng dẫn 36-HD/VPTW)
     # go to the Party committee, state documents (Nghị định 30/2020/NĐ-CP) to the People's

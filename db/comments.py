@@ -139,6 +139,9 @@ class CommentFilter:
             described["statuses"] = ",".join(self.statuses)
         if not self.include_hidden:
             described["include_hidden"] = "no"
+        if self.scope is not None:  # a leader's export: only their hamlets and groups
+            described["scope_areas"] = ",".join(self.scope.areas)
+            described["scope_groups"] = ",".join(self.scope.groups)
         return described
 
 

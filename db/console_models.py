@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, Json, UTCDateTime, utcnow
@@ -100,3 +100,34 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     address: Mapped[str] = mapped_column(String(64))  # the browser's address, or "cli"
+
+
+class ExportJob(Base):
+    """A file of comments the console makes in the background (an export or a report): who
+    asked, with what, how far it got, and the file while it is kept. Only the account that
+    asked (or an admin) may download it; each download is audited."""
+
+    __tablename__ = "export_jobs"
+    __table_args__ = (Index("ix_export_jobs_account_id_created_at", "account_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("staff_accounts.id", ondelete="CASCADE"))
+    actor: Mapped[str] = mapped_column(String(100))  # the name, as the export audit keeps it
+    kind: Mapped[str] = mapped_column(String(20))  # csv, xlsx, report-docx, report-xlsx
+    request: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)  # the form, checked
+    description: Mapped[str] = mapped_column(String(500), default="")  # the filters in words
+    status: Mapped[str] = mapped_column(String(12), index=True)  # queued … done, failed, expired
+    total: Mapped[int | None] = mapped_column(Integer)  # comments to write, once counted
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    rows: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(120))  # what the browser saves
+    stored_name: Mapped[str | None] = mapped_column(String(120))  # in the private folder
+    error: Mapped[str | None] = mapped_column(Text)
+    runner: Mapped[str] = mapped_column(String(80))  # the process that runs it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

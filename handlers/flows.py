@@ -16,6 +16,7 @@ from handlers import (
     approvals,
     calendar,
     consent,
+    console_login,
     consultation,
     faq,
     menu,
@@ -31,7 +32,7 @@ from handlers.router import Router
 
 FLOWS: tuple[ModuleType, ...] = (
     menu, consent, search, news, consultation, my_comments, subscriptions, faq, quiz,
-    calendar, my_data, roles, announcements, approvals,
+    calendar, my_data, roles, announcements, approvals, console_login,
 )
 
 

@@ -56,6 +56,7 @@ async def explain(turn: Turn) -> None:
         options = [Option(texts.VT_WRITE, "tb:new"), Option(texts.VT_SENT, "tb:mine")]
         if any(grant.role in (Role.STAFF, Role.ADMIN) for grant in grants):
             options.append(Option(texts.VT_REVIEW, "dy:list"))
+        options.append(Option(texts.VT_CONSOLE, "dn"))
         turn.say(texts.VT_CURRENT.format(roles="\n".join(lines)), options)
         return
     show_menu(turn, texts.VT_HOW)

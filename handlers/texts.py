@@ -68,7 +68,8 @@ HELP = (
     "/vaitro <mã> — nhận vai trò bằng mã mời của cán bộ xã\n"
     "/trogiup — hướng dẫn này\n\n"
     "Bí thư chi bộ, người đứng đầu đoàn thể: /thongbao để gửi thông báo tới chi bộ, đoàn thể, "
-    "thôn mình phụ trách. Cán bộ xã: /duyet để duyệt thông báo đang chờ.\n\n"
+    "thôn mình phụ trách. Cán bộ xã: /duyet để duyệt thông báo đang chờ. Cán bộ và người "
+    "phụ trách: /dangnhap để nhận đường dẫn vào trang quản trị.\n\n"
     "Bạn cũng có thể gõ thẳng điều muốn tìm, ví dụ: đại hội xiv.\n"
     "Khi Loa Số đưa ra các lựa chọn, bạn bấm nút, hoặc gõ số thứ tự của lựa chọn "
     "(ví dụ gõ 1). Gõ tiếng Việt có dấu hay không dấu đều được."
@@ -326,6 +327,7 @@ VT_CURRENT = "Vai trò hiện tại của bạn:\n{roles}"
 VT_WRITE = "Soạn thông báo"
 VT_SENT = "Thông báo đã gửi"
 VT_REVIEW = "Duyệt thông báo"
+VT_CONSOLE = "Vào trang quản trị"
 VT_CURRENT_LINE = "• {role}{scope}"
 VT_SCOPE = " — phụ trách: {names}"
 VT_NEEDS_CONSENT = (
@@ -343,6 +345,17 @@ VT_REVOKED = "Mã mời này đã bị thu hồi. Bạn liên hệ cán bộ xã
 VT_GRANTED = "✅ Bạn đã nhận vai trò: {role}{scope}."
 VT_NEXT_LEADER = "Gõ /thongbao để soạn thông báo gửi tới nhóm, thôn bạn phụ trách."
 VT_NEXT_STAFF = "Gõ /duyet để duyệt thông báo, /thongbao để gửi thông báo."
+
+# -- console sign-in link (/dangnhap) ---------------------------------------------------------
+
+DN_LINK = ("🔐 Đường dẫn đăng nhập trang quản trị Loa Số (dùng được một lần, trong 10 phút):\n"
+           "{url}\n\nĐừng chuyển đường dẫn này cho người khác.")
+DN_NO_ROLE = ("Chức năng này dành cho cán bộ xã và người phụ trách chi bộ, đoàn thể. Nếu bạn "
+              "được mời, gõ /vaitro và mã mời (ví dụ: /vaitro ABCD-EFGH), rồi gõ lại /dangnhap.")
+DN_NO_ADDRESS = ("Trang quản trị chưa có địa chỉ công khai (thiết lập LOASO_PUBLIC_URL chưa được "
+                 "đặt), nên Loa Số chưa gửi được đường dẫn đăng nhập. Bạn báo quản trị viên Loa "
+                 "Số đặt LOASO_PUBLIC_URL, hoặc đăng nhập bằng tên và mật khẩu.")
+DN_DISABLED = "Tài khoản trang quản trị của bạn đã bị khóa. Bạn liên hệ quản trị viên Loa Số."
 
 # -- my data (/dulieu, /xoadulieu) -------------------------------------------------------------
 

@@ -120,7 +120,8 @@ async def database(database_url) -> AsyncIterator[Database]:
 def make_settings(database_url, tmp_path):
     def build(**overrides) -> Settings:
         values = {"database_url": database_url, "sender_poll_seconds": 0.05,
-                  "content_dir": MINI_PACK, "run_dir": tmp_path / "run"}
+                  "content_dir": MINI_PACK, "run_dir": tmp_path / "run",
+                  "console_export_dir": tmp_path / "exports"}
         values.update(overrides)
         return Settings(_env_file=None, **values)
     return build

@@ -32,6 +32,7 @@ async def running_app(settings: Settings, *, run_sender: bool = True,
             await asyncio.sleep(0.02)
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://loaso.test") as client:
+            client.app = app  # for tests that look at the app's state
             yield client, service
 
 

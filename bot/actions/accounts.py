@@ -1,5 +1,6 @@
 """Console accounts: add, disable, reset a password; what an account may see right now; the
-one-time sign-in link (`create_login_link`, and `login_link_for_resident` for `/dangnhap`).
+one-time sign-in link (`create_login_link`, from db/login_links.py, where the `/dangnhap`
+flow finds `login_link_for_resident` too).
 
 Passwords arrive here already hashed (bot/console/passwords.py): hashing takes a tenth of a
 second of CPU and must not happen inside a transaction.
@@ -7,12 +8,10 @@ second of CPU and must not happen inside a transaction.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,15 +21,20 @@ from content.pack import Pack
 from db import accounts as account_queries
 from db import audit
 from db.console_models import LoginLink, StaffAccount
-from db.models import Role, User
+from db.login_links import (  # noqa: F401  (the console and the CLI take them from here)
+    LINK_LIFETIME,
+    LINK_PATH,
+    ROLE_LABELS,
+    ROLE_RANK,
+    create_login_link,
+    highest,
+    token_hash,
+)
+from db.models import Role
 from db.roles import active_role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 NAME_MAX = 100
-ROLE_RANK = {Role.LEADER: 1, Role.STAFF: 2, Role.ADMIN: 3}
-ROLE_LABELS = {Role.ADMIN: "Quản trị", Role.STAFF: "Cán bộ", Role.LEADER: "Người phụ trách"}
-LINK_LIFETIME = timedelta(minutes=10)
-LINK_PATH = "/admin/link/"
 
 
 def clean_username(raw: str) -> str:
@@ -148,28 +152,13 @@ async def access_of(session: AsyncSession, account: StaffAccount) -> Access | No
     chat = await active_role(session, account.user_id)
     if not chat:
         return None
-    role = max(chat.roles, key=lambda held: ROLE_RANK.get(held, 0))
+    role = highest(chat.roles)
     if role != Role.LEADER:
         return Access(Role(role))
     return Access(Role.LEADER, chat.groups, chat.areas)
 
 
 # --- one-time sign-in links ------------------------------------------------------------------
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
-async def create_login_link(session: AsyncSession, account: StaffAccount, *, public_url: str,
-                            who: audit.Who, now: datetime) -> str:
-    """`public_url/admin/link/<token>`: valid LINK_LIFETIME, usable once, bound to this
-    account; only the token's SHA-256 is stored, so the database cannot be used to sign in."""
-    token = secrets.token_urlsafe(32)
-    await account_queries.add_link(session, account_id=account.id, token_hash=token_hash(token),
-                                    now=now, expires_at=now + LINK_LIFETIME)
-    await audit.record(session, who, "link.create", now=now, target=account.username)
-    return f"{public_url.rstrip('/')}{LINK_PATH}{token}"
-
 
 class LinkState(StrEnum):
     VALID = "valid"
@@ -203,54 +192,3 @@ async def use_login_link(session: AsyncSession, token: str, now: datetime
         await session.refresh(link)
         state = LinkState.USED if link.used_at is not None else LinkState.EXPIRED
     return state, account
-
-
-# --- /dangnhap ---------------------------------------------------------------------------------
-
-DN_LINK = ("🔐 Đường dẫn đăng nhập trang quản trị Loa Số (dùng được một lần, trong 10 phút):\n"
-           "{url}\n\nĐừng chuyển đường dẫn này cho người khác.")
-DN_NO_ROLE = ("Lệnh /dangnhap dành cho cán bộ và người phụ trách đã nhận vai trò "
-              "(gõ /vaitro kèm mã mời).")
-DN_NO_ADDRESS = ("Trang quản trị chưa có địa chỉ công khai (LOASO_PUBLIC_URL), nên chưa gửi "
-                 "được đường dẫn đăng nhập. Bạn báo quản trị viên Loa Số.")
-DN_DISABLED = "Tài khoản trang quản trị của bạn đã bị khóa. Bạn liên hệ quản trị viên Loa Số."
-
-
-@dataclass(frozen=True)
-class LinkOffer:
-    """What `/dangnhap` answers: the text to send, and the link when there is one."""
-
-    text: str
-    url: str | None = None
-
-
-async def login_link_for_resident(session: AsyncSession, *, user_id: int,
-                                  public_url: str | None, now: datetime,
-                                  label: str | None = None) -> LinkOffer:
-    """The `/dangnhap` step: a resident holding a leader, staff or admin role in chat gets a
-    one-time link to the console account tied to them (made on first use, named `chat-<id>`,
-    with no password); its role and scope follow the chat role at every request.
-    `label` names a new account (e.g. the invite's note); the role's name otherwise."""
-    chat = await active_role(session, user_id)
-    if not chat:
-        return LinkOffer(DN_NO_ROLE)
-    if not public_url:
-        return LinkOffer(DN_NO_ADDRESS)
-    account = await account_queries.account_of_resident(session, user_id)
-    user = await session.get(User, user_id)
-    who = audit.Who("Loa Số (/dangnhap)", address=f"chat:{user.channel if user else '?'}")
-    if account is None:
-        role = max(chat.roles, key=lambda held: ROLE_RANK.get(held, 0))
-        account = StaffAccount(
-            username=f"chat-{user_id}", name=clean_name(label or ROLE_LABELS[Role(role)]),
-            role=role, groups=[], areas=[], password_hash=None, user_id=user_id,
-            created_by=who.name, created_at=now)
-        session.add(account)
-        await session.flush()
-        await audit.record(session, who, "account.add", now=now, target=account.username,
-                           details={"role": role, "linked": True})
-    elif account.disabled_at is not None:
-        return LinkOffer(DN_DISABLED)
-    url = await create_login_link(session, account, public_url=public_url,
-                                  who=audit.Who(account.name, account.id, who.address), now=now)
-    return LinkOffer(DN_LINK.format(url=url), url)

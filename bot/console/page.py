@@ -110,9 +110,12 @@ class ConsoleRoute(APIRoute):
 class Page:
     """One page module's routes, its role and its navigation entry."""
 
-    def __init__(self, name: str, *, role: Role | None, nav: Nav | None = None) -> None:
+    def __init__(self, name: str, *, role: Role | None, nav: Nav | None = None,
+                 lifespan=None) -> None:
+        """`lifespan`: what the page runs while the app runs (an async context manager
+        factory taking the app, as FastAPI's), e.g. the exports' background runner."""
         self.name, self.role, self.nav = name, role, nav
-        self.router = APIRouter(route_class=ConsoleRoute)
+        self.router = APIRouter(route_class=ConsoleRoute, lifespan=lifespan)
 
     def route(self, path: str, methods: list[str], *, role: Role | None = None):
         needed = role or self.role

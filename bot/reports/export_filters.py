@@ -114,4 +114,9 @@ def describe_filters(pack: Pack, where: CommentFilter) -> str:
         parts.append(f"đến hết ngày {last:%d/%m/%Y}")
     if not where.include_hidden:
         parts.append("bỏ góp ý trùng lặp và spam")
+    if where.scope is not None:
+        names = {hamlet.id: hamlet.name for hamlet in pack.campaign.hamlets}
+        names.update({group.id: group.name for group in pack.campaign.groups})
+        covered = [names.get(ref, ref) for ref in (*where.scope.areas, *where.scope.groups)]
+        parts.append("chỉ thôn, tổ chức của người xuất: " + ", ".join(covered))
     return "; ".join(parts) if parts else "không (mọi góp ý)"

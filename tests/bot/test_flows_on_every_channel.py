@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -19,9 +19,11 @@ from sqlalchemy import select
 from bot.app import create_app
 from bot.channels.registry import capabilities_of
 from bot.service import Service
-from db.models import Comment
+from db.models import Comment, Role
+from db.roles import create_invite
 from handlers import texts
 from tests.channels.drivers import Resident, residents
+from tests.conftest import count_rows
 
 RESIDENTS = residents()
 CHANNELS = list(RESIDENTS)
@@ -37,8 +39,8 @@ def on_channel(request, name):
     settings_for = request.getfixturevalue(kind.settings_fixture)
 
     @asynccontextmanager
-    async def start(name: str, as_of: str | None = None):
-        settings = settings_for(**kind.settings_overrides)
+    async def start(name: str, as_of: str | None = None, **overrides):
+        settings = settings_for(**{**kind.settings_overrides, **overrides})
         preview = datetime.fromisoformat(as_of).replace(tzinfo=settings.zone) if as_of else None
         service = Service(settings, as_of=preview)
         app = create_app(service, run_sender=False)
@@ -129,3 +131,44 @@ async def test_unsupported_messages_get_a_polite_answer(on_channel, name):
     async with on_channel(name) as resident:
         replies = await resident.deliver(resident.unsupported_update())
         assert replies and replies[0]["text"].startswith(texts.UNSUPPORTED[:20])
+
+
+async def invite_code(database, role: Role) -> str:
+    now = datetime.now(UTC)
+    async with database.transaction() as session:
+        _, code = await create_invite(session, role=role, groups=[], areas=["thon-1"] if
+                                      role == Role.LEADER else [],
+                                      expires_at=now + timedelta(days=1), note=None,
+                                      created_by="Kiểm thử", now=now)
+    return code
+
+
+@pytest.mark.parametrize("name", CHANNELS)
+async def test_dangnhap_gives_a_role_holder_a_sign_in_link_and_others_the_way_to_a_role(
+        on_channel, name, database):
+    async with on_channel(name, public_url="http://loaso.test") as resident:
+        assert resident.texts(await resident.say("/dangnhap")) == texts.DN_NO_ROLE
+        assert await count_rows(database, "login_links") == 0
+        await resident.say(f"/vaitro {await invite_code(database, Role.LEADER)}")
+        await resident.choose(texts.CONSENT_YES)  # a role is kept only with consent
+        answer = resident.texts(await resident.say("/dangnhap"))
+        link = re.search(r"http://loaso\.test(/admin/link/[A-Za-z0-9_-]{40,})", answer)
+        assert link and "một lần, trong 10 phút" in answer
+        page = await resident.client.get(link.group(1), headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "Đăng nhập bằng đường dẫn" in page.text
+        await resident.say("/vaitro")  # the roles held, with a button to the console
+        again = resident.texts(await resident.choose(texts.VT_CONSOLE))
+        assert "/admin/link/" in again and link.group(1) not in again  # a new link each time
+        assert_fits(resident, name)
+    assert await count_rows(database, "login_links") == 2
+
+
+@pytest.mark.parametrize("name", CHANNELS)
+async def test_dangnhap_without_a_public_address_says_so(on_channel, name, database):
+    code = await invite_code(database, Role.STAFF)
+    async with on_channel(name) as resident:
+        await resident.say(f"/vaitro {code}")
+        await resident.choose(texts.CONSENT_YES)
+        assert resident.texts(await resident.say("/dangnhap")) == texts.DN_NO_ADDRESS
+    assert await count_rows(database, "login_links") == 0
+    assert await count_rows(database, "staff_accounts") == 0

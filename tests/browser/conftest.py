@@ -49,4 +49,5 @@ def console_env(database_url, telegram, tmp_path) -> dict[str, str]:
         "database_url": database_url, "content_dir": MINI_PACK, "run_dir": tmp_path / "run",
         "sender_poll_seconds": 0.05, "telegram_token": telegram.token,
         "telegram_webhook_secret": WEBHOOK_SECRET, "telegram_api_base": telegram.base_url,
-        "telegram_rate_limit": 0, "public_url": "http://127.0.0.1"})
+        "telegram_rate_limit": 0, "public_url": "http://127.0.0.1",
+        "console_export_dir": tmp_path / "exports"})

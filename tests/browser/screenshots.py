@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -19,6 +20,7 @@ from tests.browser.server import (
     PROJECT,
     chromium,
     seed,
+    seed_campaign,
     serving,
     settings_env,
 )
@@ -31,7 +33,8 @@ def pages(answer_me: str) -> list[tuple[str, str]]:
     return [("01-dang-nhap", "/admin/login"), ("02-trang-chinh", "/admin"),
             ("03-gop-y", "/admin/comments"), ("04-gop-y-loc", "/admin/comments?hamlet=thon-1&q=duong"),
             ("05-mot-gop-y", f"/admin/comments/{answer_me}"),
-            ("06-gop-y-hoi-nghi", "/admin/comments/meeting"), ("07-nhat-ky", "/admin/audit")]
+            ("06-gop-y-hoi-nghi", "/admin/comments/meeting"), ("07-nhat-ky", "/admin/audit"),
+            ("08-xuat-du-lieu", "/admin/exports")]
 
 
 async def prepare(database_url: str) -> str:
@@ -41,7 +44,17 @@ async def prepare(database_url: str) -> str:
     database = Database(database_url)
     await migrations.upgrade(database)
     await database.dispose()
-    return (await seed(database_url, PACK, username="quan.tri", role="admin")).answer_me
+    answer_me = (await seed(database_url, PACK, username="quan.tri", role="admin")).answer_me
+    await seed_campaign(database_url, PACK)
+    return answer_me
+
+
+def make_a_file(page, base: str) -> None:
+    """An export finished, so the exports page shows a download link."""
+    page.goto(f"{base}/admin/exports")
+    page.get_by_label("Thôn").select_option("thon-1")
+    page.get_by_role("button", name="Tạo tệp xuất").click()
+    page.get_by_role("link", name=re.compile("^Tải về")).first.wait_for(timeout=20_000)
 
 
 def main() -> None:
@@ -58,7 +71,8 @@ def main() -> None:
         database_url = f"sqlite+aiosqlite:///{folder}/screens.db"
         answer_me = asyncio.run(prepare(database_url))
         env = settings_env({"database_url": database_url, "content_dir": PACK,
-                            "run_dir": f"{folder}/run", "public_url": "http://127.0.0.1"})
+                            "run_dir": f"{folder}/run", "public_url": "http://127.0.0.1",
+                            "console_export_dir": f"{folder}/exports"})
         with serving(env) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=browser_path, args=BROWSER_ARGS)
             for label, width in WIDTHS.items():
@@ -71,6 +85,7 @@ def main() -> None:
                 page.get_by_label("Mật khẩu").fill(PASSWORD)
                 page.get_by_role("button", name="Đăng nhập").click()
                 page.wait_for_url(f"{base}/admin")
+                make_a_file(page, base)
                 for name, path in pages(answer_me)[1:]:
                     page.goto(base + path)
                     page.screenshot(path=args.out / f"{name}-{label}.png", full_page=True)

@@ -152,3 +152,63 @@ async def read_comment(database_url: str, receipt: str) -> Comment:
             return await find_by_receipt(session, receipt)
     finally:
         await database.dispose()
+
+
+async def seed_campaign(database_url: str, content_dir, *, residents: int = 240,
+                        comments: int = 180, seed_number: int = 4) -> None:
+    """A month of campaign for the screenshots: residents of each hamlet on each channel,
+    subscriptions, quiz rounds, comments over 30 days, two bulletins and an announcement."""
+    import random
+
+    from sqlalchemy import insert
+
+    from db.models import OutboxMessage, QuizRound, Subscription
+
+    rng = random.Random(seed_number)
+    pack, report = load_pack(content_dir)
+    assert pack is not None, report.render()
+    hamlets = [hamlet.id for hamlet in pack.campaign.hamlets]
+    now = dt.datetime.now(dt.UTC)
+    database = Database(database_url)
+    try:
+        async with database.transaction() as session:
+            users = []
+            for number in range(residents):
+                user = User(channel=rng.choice(("telegram", "telegram", "zalo-oa", "zalo-bot")),
+                            address=f"campaign-{number}", consent_version="1", consent_at=now,
+                            hamlet_id=rng.choice([*hamlets, None]) if number > 1 else None)
+                session.add(user)
+                users.append(user)
+            await session.flush()
+            subscribers = [user.id for user in users if rng.random() < 0.6]
+            session.add_all(Subscription(user_id=user_id, kind="all", ref="*", created_at=now)
+                            for user_id in subscribers)
+            session.add_all(QuizRound(user_id=rng.choice(subscribers), token=f"shot{number:06d}",
+                                      questions=["q"] * 10, answers=[1] * 10,
+                                      score=rng.randint(3, 10), started_at=now, updated_at=now,
+                                      finished_at=now) for number in range(residents // 3))
+            flat = [entry for entry in pack.sections["bao-cao"]]
+            for number in range(comments):
+                section = rng.choice(flat)
+                moment = now - dt.timedelta(days=rng.triangular(0, 29, 3), hours=rng.random())
+                session.add(Comment(
+                    receipt=f"GY-C{number:07d}".replace("0", "Z").replace("1", "Y"),
+                    submission_key=f"campaign:{number}", draft_id="bao-cao",
+                    draft_version=pack.drafts["bao-cao"].version, section_id=section.section.id,
+                    section_label=section.label, section_order=section.order,
+                    section_quote=section.section.text,
+                    stance=rng.choice(("tan_thanh", "tan_thanh", "khong_tan_thanh",
+                                       "dong_y_mot_phan")),
+                    text="Góp ý mẫu cho ảnh chụp màn hình.", hamlet_id=rng.choice(hamlets),
+                    source=rng.choice(("telegram", "telegram", "zalo-oa", "meeting")),
+                    status=rng.choice(("moi", "moi", "da_xem", "tiep_thu", "khong_tiep_thu")),
+                    created_at=moment, updated_at=moment))
+            for batch in ("bulletin:1", "bulletin:2", "announcement:1"):
+                await session.execute(insert(OutboxMessage), [
+                    {"channel": "telegram", "recipient": str(user_id), "user_id": user_id,
+                     "payload": {"type": "message", "text": "Bản tin"}, "priority": 0,
+                     "status": rng.choice(("sent",) * 12 + ("failed", "stopped", "queued")),
+                     "attempts": 1, "next_attempt_at": now, "created_at": now, "batch": batch,
+                     "dedupe_key": f"{batch}:{user_id}:0"} for user_id in subscribers])
+    finally:
+        await database.dispose()

@@ -1,6 +1,7 @@
-"""A staff member's day at the comment desk, in a real (headless) Chromium: sign in, open the
-queue, filter it, answer a resident's comment with "Tiếp thu", see the answer reach the
-resident on the fake Telegram API, sign out. On SQLite and on PostgreSQL alike."""
+"""A staff member's day in the console, in a real (headless) Chromium: sign in, see the
+dashboard, open the queue, filter it, answer a resident's comment with "Tiếp thu", see the
+answer reach the resident on the fake Telegram API, download an XLSX export and open it,
+sign out. On SQLite and on PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def page(browser):
     context.close()
 
 
-def test_sign_in_filter_answer_and_sign_out(page, console_env, database_url, telegram):
+def test_sign_in_dashboard_filter_answer_export_and_sign_out(page, console_env, database_url,
+                                                              telegram, tmp_path):
+    import openpyxl
     from playwright.sync_api import expect
 
     seeded = blocking(seed(database_url, MINI_PACK))
@@ -47,7 +50,13 @@ def test_sign_in_filter_answer_and_sign_out(page, console_env, database_url, tel
         page.get_by_role("button", name="Đăng nhập").click()
         expect(page).to_have_url(f"{base}/admin/comments")  # back where they were going
         page.get_by_role("link", name="Trang chính").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Xin chào, Lê Thị Lan")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan chiến dịch")
+        expect(page.locator(".lead")).to_contain_text("Xin chào, Lê Thị Lan")
+        statuses = page.get_by_role("region", name="Góp ý theo trạng thái")
+        expect(statuses.locator("svg.bars")).to_be_visible()  # the chart, beside its table
+        expect(statuses.get_by_role("row", name="Mới nhận")).to_contain_text("5")
+        hamlets = page.get_by_role("region", name="Góp ý theo thôn")
+        expect(hamlets.get_by_role("row", name="Thôn 1 < 3", exact=True)).to_be_visible()
 
         page.get_by_role("link", name="Góp ý", exact=True).click()
         rows = page.locator("#results tbody tr")
@@ -82,6 +91,24 @@ def test_sign_in_filter_answer_and_sign_out(page, console_env, database_url, tel
         assert (comment.status, comment.answer, comment.reviewed_by) == ("tiep_thu", ANSWER,
                                                                          "Lê Thị Lan")
 
+        page.get_by_role("link", name="Xuất dữ liệu").click()
+        page.get_by_role("button", name="Tạo tệp xuất").click()  # Excel, every comment
+        expect(page.get_by_role("status")).to_contain_text("Đang tạo tệp")
+        link = page.get_by_role("link", name=re.compile(r"^Tải về gop-y-.*\.xlsx$"))
+        expect(link).to_be_visible(timeout=20_000)  # htmx polls until the file is made
+        with page.expect_download() as download:
+            link.click()
+        saved = tmp_path / download.value.suggested_filename
+        assert re.fullmatch(r"gop-y-\d{8}-\d{4}\.xlsx", saved.name)
+        download.value.save_as(saved)
+        workbook = openpyxl.load_workbook(saved)
+        assert workbook.sheetnames[0] == "Tổng hợp"
+        rows = list(workbook[workbook.sheetnames[1]].iter_rows(values_only=True))
+        header, found = rows[0], {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+        assert len(found) == 5 and header[0] == "Mã biên nhận"
+        assert (found[seeded.answer_me]["Trạng thái"], found[seeded.answer_me]["Trả lời"]) == (
+            "Tiếp thu", ANSWER)
+
         page.get_by_role("button", name="Đăng xuất").click()
         expect(page).to_have_url(f"{base}/admin/login")
         expect(page.get_by_role("status")).to_have_text("Bạn đã đăng xuất.")
@@ -108,7 +135,7 @@ def test_on_a_phone_the_queue_fits_and_the_keyboard_reaches_everything(
             page.keyboard.press("Enter")
             expect(page).to_have_url(f"{base}/admin")
             for path in ("/admin", "/admin/comments", f"/admin/comments/{seeded.answer_me}",
-                         "/admin/comments/meeting"):
+                         "/admin/comments/meeting", "/admin/exports"):
                 page.goto(base + path)
                 assert page.evaluate(
                     "document.documentElement.scrollWidth <= window.innerWidth"), path

@@ -2,7 +2,7 @@
 bot/console/page.py), a template and a test, added to this list; order matters only where
 paths overlap (the catch-all `not_found` stays last)."""
 
-from bot.console.pages import audit, comments, home, login, meeting, not_found, static
+from bot.console.pages import audit, comments, exports, home, login, meeting, not_found, static
 
 PAGES = [
     static.page,
@@ -10,6 +10,7 @@ PAGES = [
     home.page,
     meeting.page,
     comments.page,
+    exports.page,
     audit.page,
     not_found.page,  # last: any other /admin/… path
 ]

@@ -22,14 +22,16 @@ ACTIONS = {
     "account.reset_password": "Đặt lại mật khẩu", "comment.view": "Xem góp ý",
     "comment.status": "Đổi trạng thái góp ý", "comment.status_bulk": "Đổi trạng thái nhiều góp ý",
     "comment.duplicate": "Đánh dấu góp ý trùng", "comment.answer": "Trả lời góp ý",
-    "meeting.import": "Nhập góp ý hội nghị",
+    "meeting.import": "Nhập góp ý hội nghị", "export.request": "Yêu cầu tệp xuất",
+    "export.download": "Tải tệp xuất",
 }
 
 DETAILS = {"via": "cách", "role": "vai trò", "groups": "nhóm", "areas": "thôn",
            "linked": "theo vai trò trong Loa Số", "sessions_ended": "phiên đã chấm dứt",
            "from": "từ", "to": "sang", "note": "có ghi chú", "receipts": "góp ý",
            "of": "trùng với", "decision": "kết quả", "notified": "đã gửi người góp ý",
-           "rows": "số dòng", "already": "đã nhập trước", "per_draft": "theo dự thảo"}
+           "rows": "số dòng", "already": "đã nhập trước", "per_draft": "theo dự thảo",
+           "kind": "loại tệp", "filters": "bộ lọc", "sha256": "SHA-256", "by": "người yêu cầu"}
 VALUES = {"password": "mật khẩu", "link": "đường dẫn một lần", True: "có", False: "không",
           None: "—"}
 
