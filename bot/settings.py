@@ -125,10 +125,6 @@ class CoreSettings(BaseSettings):
         return Path(__file__).resolve().parent.parent / self.content_dir
 
     @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
-    @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

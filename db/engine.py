@@ -70,10 +70,6 @@ class Database:
         # letting them spin on busy_timeout.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
 
-    @property
-    def dialect(self) -> str:
-        return "sqlite" if self.is_sqlite else "postgresql"
-
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""

@@ -132,12 +132,6 @@ async def find_user(session: AsyncSession, *, channel: str, address: str) -> Use
     )).scalar_one_or_none()
 
 
-async def set_user_status(session: AsyncSession, *, user_id: int, status: UserStatus,
-                          reason: str | None = None) -> None:
-    await session.execute(
-        update(User).where(User.id == user_id).values(status=status, stopped_reason=reason)
-    )
-
 
 async def stop_recipient(session: AsyncSession, *, channel: str, address: str,
                          reason: str) -> None:

@@ -10,7 +10,7 @@ import hmac
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from messages.types import Capabilities, Inbound
 
@@ -63,7 +63,6 @@ def load_json(body: bytes) -> Any:
         raise WebhookRejected(400, "body is not JSON") from None
 
 
-@runtime_checkable
 class Channel(Protocol):
     """Sending side: every channel, including the terminal."""
 
@@ -75,7 +74,6 @@ class Channel(Protocol):
     async def close(self) -> None: ...
 
 
-@runtime_checkable
 class WebhookChannel(Channel, Protocol):
     """A channel whose platform posts events to /webhook/<name>."""
 

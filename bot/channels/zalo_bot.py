@@ -1,6 +1,6 @@
 """Zalo Bot Platform: a Telegram-like bot API with a static token, text only, no buttons.
 
-Facts, sources and what is unverified: ../shared/reference/zalo.md, Part B. Calls are
+Facts, sources and what is unverified: docs/platforms.md (Zalo Bot Platform). Calls are
 `POST <base>/bot<token>/<method>` with JSON and answer `{"ok": …, "result": …}`; webhooks
 carry `X-Bot-Api-Secret-Token` and arrive wrapped in that envelope or flat (B3), so both are
 accepted. Options print as a numbered list (the shared renderer does that for buttons=False).

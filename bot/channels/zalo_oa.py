@@ -1,6 +1,6 @@
 """Zalo Official Account (OA API v3): check the signed webhook, parse events, send CS messages.
 
-Facts, sources and what is unverified: ../shared/reference/zalo.md, Part A. In short: events
+Facts, sources and what is unverified: docs/platforms.md (Zalo Official Account). In short: events
 are signed with SHA-256 over app id, raw body, timestamp and a key (A3); button taps come back
 as ordinary `user_send_text` events (A4), so our button payloads carry BUTTON_PREFIX; replies go
 through /v3.0/oa/message/cs with an OAuth v4 access token whose refresh token is single-use
@@ -123,7 +123,7 @@ class ZaloOASettings(BaseModel):
     zalo_oa_api_base: str = "https://openapi.zalo.me"
     zalo_oa_oauth_base: str = "https://oauth.zaloapp.com"
     zalo_oa_refresh_token: SecretStr | None = None
-    # Sources disagree on the X-ZEvent-Signature inputs (reference/zalo.md A3): which id comes
+    # Sources disagree on the X-ZEvent-Signature inputs (docs/platforms.md, signature): which id comes
     # first and which key closes it. A mismatch logs the variant that would have matched.
     zalo_oa_signature: Literal["app_id/secret_key", "oa_id/secret_key", "app_id/app_secret",
                                "oa_id/app_secret"] = "app_id/secret_key"

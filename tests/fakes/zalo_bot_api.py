@@ -1,6 +1,6 @@
 """A fake Zalo Bot Platform API on loopback, for tests and benchmarks.
 
-It answers like the documented API (../shared/reference/zalo.md §B2): `POST
+It answers like the documented API (docs/platforms.md, Zalo Bot Platform): `POST
 /bot<token>/<method>` with JSON, `{"ok": true, "result": ...}` or `{"ok": false, "error_code":
 N, "description": ...}`; sendMessage takes 1-2000 characters; setWebhook wants HTTPS and a
 secret of 8-256 characters; getUpdates hands out one update object (no offset) and refuses

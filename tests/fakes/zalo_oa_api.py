@@ -1,6 +1,6 @@
 """A fake Zalo OA API and OAuth server on loopback, for tests and benchmarks.
 
-It answers like the real ones (../shared/reference/zalo.md §A5-A6): HTTP 200 with
+It answers like the real ones (docs/platforms.md, Zalo Official Account): HTTP 200 with
 `{"error": 0, "message": "Success", "data": {...}}` or a negative `error` and `message`;
 `access_token` checked from its header; the OAuth v4 token endpoint with the app secret in
 a `secret_key` header, single-use refresh tokens (reuse answers -14020) and the PKCE code
