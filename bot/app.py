@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from bot.channels.registry import webhook_channels
 from bot.console.router import console_router
+from bot.public.router import public_router
 from bot.routes import router as routes
 from bot.service import Service
 
@@ -35,4 +36,5 @@ def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
     app.state.run_sender = run_sender
     app.include_router(routes)
     app.include_router(console_router())  # the staff console under /admin
+    app.include_router(public_router())  # residents' pages, /chat's stand-in: last, so others win
     return app

@@ -2,7 +2,7 @@
 bot/console/page.py), a template and a test, added to this list; order matters only where
 paths overlap (the catch-all `not_found` stays last)."""
 
-from bot.console.pages import audit, comments, home, login, meeting, not_found, static
+from bot.console.pages import audit, comments, home, login, meeting, not_found, preview, static
 
 PAGES = [
     static.page,
@@ -11,5 +11,6 @@ PAGES = [
     meeting.page,
     comments.page,
     audit.page,
+    preview.page,  # the public pages on another day (bot/public)
     not_found.page,  # last: any other /admin/… path
 ]
