@@ -29,7 +29,7 @@ from content.view import ContentView
 
 CHAT_PATH = "/chat"
 KINDS = {"tin": "news:art:", "gy": "gy:d:"}  # link kind → the flows' button payload prefix
-_START = re.compile(r"^(tin|gy)[:-](" + ID_PATTERN.strip("^$") + r")$")
+_START = re.compile(r"(tin|gy)[:-](" + ID_PATTERN.strip("^$") + ")")  # whole value only
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def parse_start(value: str | None) -> StartLink | None:
     """The link's place, or None for anything that is not `tin:<id>` / `gy:<id>`."""
     if not value or len(value) > 50:
         return None
-    found = _START.match(value)
+    found = _START.fullmatch(value)
     return StartLink(found.group(1), found.group(2)) if found else None
 
 
