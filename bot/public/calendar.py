@@ -23,8 +23,12 @@ def when(entry: CalendarEntry) -> str:
 @group.get("/lich")
 async def calendar(request: Request, showing: Showing) -> Response:
     shown = showing.view.calendar_page(showing.period)
+    months = shown.months
+    listed = {entry.event.id for month in months for entry in month.entries}
     return page(request, showing, "calendar.html", {
         "title": "Lịch sự kiện",
         "description": "Các sự kiện sắp tới và mốc thời gian chính của đợt tuyên truyền.",
-        "months": shown.months, "recent": shown.recent, "when": when,
-        "tentative": TENTATIVE})
+        "months": months, "upcoming": shown.upcoming, "day": showing.day,
+        # a key date already over is in its month, marked so: not twice
+        "recent": [entry for entry in shown.recent if entry.event.id not in listed],
+        "when": when, "tentative": TENTATIVE})
