@@ -17,7 +17,7 @@ becomes HTML here, and nothing a pack author types can become markup:
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -89,9 +89,14 @@ def _filled(text: str) -> str:
     return _PLACEHOLDER.sub(PLACEHOLDER_SHOWN, text)
 
 
+@lru_cache(maxsize=1024)  # a pack's bodies: rendered once, not per page view or feed pull
+def _rendered(markdown: str, heading_shift: int) -> str:
+    return _parser().render(_filled(markdown), {"heading_shift": heading_shift})
+
+
 def to_html(markdown: str, *, heading_shift: int = 1) -> Markup:
     """An article's body as HTML; its top headings become `h{1 + heading_shift}`."""
-    return Markup(_parser().render(_filled(markdown), {"heading_shift": heading_shift}))
+    return Markup(_rendered(markdown, heading_shift))
 
 
 def inline_html(markdown: str) -> Markup:
