@@ -101,7 +101,8 @@ def main() -> None:
             for label, width in WIDTHS.items():
                 photograph_public(browser, base, args.out, label, width)
             browser.close()
-    print(f"Screenshots in {args.out}: " + ", ".join(sorted(p.name for p in args.out.glob("*.png"))))
+    names = sorted(path.name for path in args.out.glob("*.png"))
+    print(f"Screenshots in {args.out}: " + ", ".join(names))
 
 
 if __name__ == "__main__":

@@ -77,7 +77,8 @@ async def test_markup_from_the_pack_is_escaped_everywhere(make_settings, clock_s
         assert all(href.startswith(("https://", "http://", "/", "#")) for href in tags.hrefs), path
     article = pages["/tin/bai-doc-hai"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
-    assert "<h1>Tiêu đề &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; it&#39;s</h1>" in article
+    assert ("<h1>Tiêu đề &lt;script&gt;alert(1)&lt;/script&gt;"
+            "&lt;img src=x onerror=alert(2)&gt; it&#39;s</h1>") in article
     assert "[bấm](javascript:alert(3))" in article  # left as text, not a link
     assert ('<a href="https://nhandan.vn/bai" target="_blank" rel="noopener noreferrer">tốt</a>'
             in article)
