@@ -16,6 +16,7 @@ async def home(request: Request, showing: Showing) -> Response:
     period = showing.period
     return page(request, showing, "home.html", {
         "title": "Loa Số",
+        "full_title": f"Loa Số — {showing.pack.campaign.organisation.name}",
         "description": "Kênh thông tin về Đại hội Đảng các cấp và nơi góp ý vào dự thảo "
                        "văn kiện, không cần cài thêm ứng dụng.",
         "phase": period.phase, "stage": period.stage,

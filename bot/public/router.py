@@ -40,7 +40,7 @@ def public_router(groups: list[PageGroup] | None = None) -> APIRouter:
     router = APIRouter(route_class=PublicRoute)
     for group in GROUPS if groups is None else groups:
         for shown in group.pages:
-            router.add_api_route(shown.path, _endpoint(shown), methods=["GET"],
+            router.add_api_route(shown.path, _endpoint(shown), methods=["GET", "HEAD"],
                                  include_in_schema=False)
     router.add_api_route(STATIC_PREFIX + "/{name}", public_static_file, methods=["GET"],
                          include_in_schema=False)

@@ -46,12 +46,8 @@ class Showing:
         """A link to another public page, kept inside the preview when previewing."""
         if not self.preview:
             return path
-        anchor = ""
-        if "#" in path:
-            path, anchor = path.split("#", 1)
-            anchor = "#" + anchor
         query = urlencode({"as_of": self.day.isoformat()})
-        return f"{PREVIEW_BASE}{'' if path == '/' else path}?{query}{anchor}"
+        return f"{PREVIEW_BASE}{'' if path == '/' else path}?{query}"
 
 
 def service_of(request: Request) -> Service:

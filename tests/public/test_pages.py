@@ -61,7 +61,7 @@ async def test_news_shows_the_current_phase_by_topic_then_earlier_phases(site):
     page = (await site.get("/tin")).text
     assert "Đợt II:" in page and "Giai đoạn hiện nay: Trước khai mạc Đại hội XIV." in page
     current, _, earlier = page.partition('<h2 id="cac-dot-truoc">Các đợt trước</h2>')
-    view = site.pack and site.service.content.current.visible(site.clock().date())
+    view = site.service.content.current.visible(site.clock().date())
     in_stage = {article.id for article in view.articles_in("dot-2", "truoc-khai-mac")}
     assert article_ids(current) == in_stage
     for topic in view.topics_in("dot-2", "truoc-khai-mac"):
@@ -88,6 +88,16 @@ async def test_article_placeholders_read_as_being_updated(site):
     page = (await site.get("/tin/dot1-80-nam-cmt8-quoc-khanh")).text
     assert "CẦN BỔ SUNG" not in page and "(nội dung đang được cập nhật)" in page
     assert "<h2>Ở xã mình</h2>" in page  # a bold line alone is a sub-heading
+
+
+async def test_head_answers_like_get_without_a_body(site):
+    for path in ("/tin", "/tin/feed.xml"):
+        full = await site.get(path)
+        head = await site.client.head(path)
+        assert head.status_code == 200 and head.content == b""
+        assert head.headers["etag"] == full.headers["etag"]
+        current = await site.client.head(path, headers={"If-None-Match": full.headers["etag"]})
+        assert current.status_code == 304
 
 
 async def test_unknown_article_is_a_404_page(site):
