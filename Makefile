@@ -46,8 +46,10 @@ bench: install
 	$(BIN)/python -m bench.broadcast_bench
 	$(BIN)/python -m bench.kill_bench
 	$(BIN)/python -m bench.console_bench
+	$(BIN)/python -m bench.public_bench
 
-# The console's main pages at 360 px and 1280 px, into screenshots/ (ignored by git).
+# The console's main pages and the public pages at 360 px and 1280 px, into screenshots/
+# (ignored by git).
 screenshots: install
 	$(BIN)/python -m tests.browser.screenshots --out screenshots
 

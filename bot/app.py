@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from bot.console.router import console_router
+from bot.public.router import public_router
 from bot.routes import router as routes
 from bot.service import Service
 
@@ -37,4 +38,5 @@ def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
     for channel_routes in service.catalogue.routes(service.channels):
         app.include_router(channel_routes)
     app.include_router(console_router())  # the staff console under /admin
+    app.include_router(public_router())  # residents' pages, /chat's stand-in: last, so others win
     return app

@@ -1,8 +1,10 @@
-"""`make screenshots`: the console's main pages at phone (360 px) and desktop (1280 px) width,
-as PNG files in screenshots/ (git ignores it), for a reviewer to look at.
+"""`make screenshots`: the console's main pages and the public pages at phone (360 px) and
+desktop (1280 px) width, as PNG files in screenshots/ (git ignores it), for a reviewer to look
+at.
 
 It serves the console with `loaso serve` on a throw-away SQLite database holding the same
-sample day as the browser tests, signs in as an admin and photographs each page.
+sample day as the browser tests, signs in as an admin and photographs each page; then serves
+the shipped pack and photographs the public pages (/, /tin, an article, /van-kien, /lich).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from tests.browser.server import (
 )
 
 PACK = PROJECT / "tests" / "content" / "fixtures" / "mini"
+SHIPPED_PACK = PROJECT / "content" / "packs" / "nam-an-phu"
+PUBLIC_PAGES = [("11-trang-dau", "/"), ("12-tin", "/tin"), ("14-van-kien", "/van-kien"),
+                ("15-lich", "/lich")]
 WIDTHS = {"phone": 360, "desktop": 1280}
 
 
@@ -55,6 +60,20 @@ def make_a_file(page, base: str) -> None:
     page.get_by_label("Thôn").select_option("thon-1")
     page.get_by_role("button", name="Tạo tệp xuất").click()
     page.get_by_role("link", name=re.compile("^Tải về")).first.wait_for(timeout=20_000)
+
+
+def photograph_public(browser, base: str, out: Path, label: str, width: int) -> None:
+    """The public pages as a resident sees them today, and the first article of /tin."""
+    context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for name, path in PUBLIC_PAGES:
+        page.goto(base + path)
+        page.screenshot(path=out / f"{name}-{label}.png", full_page=True)
+        if path == "/tin":
+            page.locator("main .articles a").first.click()
+            page.wait_for_load_state()
+            page.screenshot(path=out / f"13-mot-tin-{label}.png", full_page=True)
+    context.close()
 
 
 def main() -> None:
@@ -91,7 +110,14 @@ def main() -> None:
                     page.screenshot(path=args.out / f"{name}-{label}.png", full_page=True)
                 context.close()
             browser.close()
-    print(f"Screenshots in {args.out}: " + ", ".join(sorted(p.name for p in args.out.glob("*.png"))))
+        env["LOASO_CONTENT_DIR"] = str(SHIPPED_PACK)
+        with serving(env) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=browser_path, args=BROWSER_ARGS)
+            for label, width in WIDTHS.items():
+                photograph_public(browser, base, args.out, label, width)
+            browser.close()
+    names = sorted(path.name for path in args.out.glob("*.png"))
+    print(f"Screenshots in {args.out}: " + ", ".join(names))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,17 @@
 bot/console/page.py), a template and a test, added to this list; order matters only where
 paths overlap (the catch-all `not_found` stays last)."""
 
-from bot.console.pages import audit, comments, exports, home, login, meeting, not_found, static
+from bot.console.pages import (
+    audit,
+    comments,
+    exports,
+    home,
+    login,
+    meeting,
+    not_found,
+    preview,
+    static,
+)
 
 PAGES = [
     static.page,
@@ -12,5 +22,6 @@ PAGES = [
     comments.page,
     exports.page,
     audit.page,
+    preview.page,  # the public pages on another day (bot/public)
     not_found.page,  # last: any other /admin/… path
 ]
