@@ -29,22 +29,10 @@ from bot.actions.accounts import ROLE_RANK
 from bot.console.auth import Forbidden, NotSignedIn, Principal, guard, public_guard
 from bot.console.forms import FormRefused
 from bot.console.render import render
-from db.models import Role
+from bot.html import SECURITY_HEADERS, STATUS_TEXT  # noqa: F401  (re-exported)
 
-SECURITY_HEADERS = {
-    # no inline script or style anywhere; the console's own files only
-    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; "
-                                "img-src 'self' data:; form-action 'self'; "
-                                "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-}
 SIGN_IN = "/admin/login"
-STATUS_TEXT = {400: "Yêu cầu không hợp lệ", 401: "Cần đăng nhập", 403: "Không có quyền",
-               404: "Không tìm thấy", 405: "Không hỗ trợ", 410: "Không còn hiệu lực",
-               411: "Thiếu độ dài", 413: "Quá lớn", 429: "Tạm khóa"}
-
+from db.models import Role
 
 @dataclass(frozen=True)
 class Nav:

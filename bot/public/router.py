@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
-from bot.console.render import static_file
+from bot.html import static_file
 from bot.public import calendar, chat_placeholder, drafts, feed, home, news
 from bot.public.render import STATIC, STATIC_PREFIX, PageGroup, PublicPage, PublicRoute
 from bot.public.showing import today
