@@ -30,9 +30,10 @@ from bot.console.auth import Forbidden, NotSignedIn, Principal, guard, public_gu
 from bot.console.forms import FormRefused
 from bot.console.render import render
 from bot.html import SECURITY_HEADERS, STATUS_TEXT  # noqa: F401  (re-exported)
+from db.models import Role
 
 SIGN_IN = "/admin/login"
-from db.models import Role
+
 
 @dataclass(frozen=True)
 class Nav:
