@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -144,27 +145,28 @@ class Settings(BaseSettings):
             raise ValueError("chỉ gồm 1–256 ký tự A-Z, a-z, 0-9, _ và - (quy định của Telegram)")
         return value
 
-    @model_validator(mode="after")
-    def _webhook_needs_secret(self) -> Settings:
+    def channel_problems(self) -> list[str]:
+        """What stops a configured channel from running, one operator line each.
+
+        Checked only by the commands that run channels (`serve`, `worker`, `webhook set`,
+        `zalo oa-auth`, through `settings_or_exit(require_channels=True)`): a half-finished
+        webhook set-up must not stop `loaso chat`, `content check` or `outbox status`."""
+        problems = []
         if (self.telegram_token is not None and self.telegram_mode == "webhook"
                 and self.telegram_webhook_secret is None):
-            raise ValueError("LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng "
-                             "LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)")
-        return self
-
-    @model_validator(mode="after")
-    def _zalo_channels_complete(self) -> Settings:
+            problems.append("LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng "
+                            "LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)")
         if self.zalo_oa_app_id is not None:
             for name in ("zalo_oa_app_secret", "zalo_oa_secret_key"):
                 if getattr(self, name) is None:
-                    raise ValueError(f"LOASO_{name.upper()}: cần đặt khi dùng "
-                                     "LOASO_ZALO_OA_APP_ID (lấy trong trang quản lý ứng dụng Zalo)")
+                    problems.append(f"LOASO_{name.upper()}: cần đặt khi dùng LOASO_ZALO_OA_APP_ID "
+                                    "(lấy trong trang quản lý ứng dụng Zalo)")
         if self.zalo_bot_token is not None and self.zalo_bot_mode == "webhook":
             secret = self.zalo_bot_webhook_secret
             if secret is None or not 8 <= len(secret.get_secret_value()) <= 256:
-                raise ValueError("LOASO_ZALO_BOT_WEBHOOK_SECRET: cần 8–256 ký tự khi dùng "
-                                 "LOASO_ZALO_BOT_MODE=webhook (hoặc chọn polling)")
-        return self
+                problems.append("LOASO_ZALO_BOT_WEBHOOK_SECRET: cần 8–256 ký tự khi dùng "
+                                "LOASO_ZALO_BOT_MODE=webhook (hoặc chọn polling)")
+        return [f"Cấu hình sai: {problem}" for problem in problems]
 
     @property
     def telegram_enabled(self) -> bool:
@@ -213,12 +215,35 @@ def describe_validation_error(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_settings(**overrides) -> Settings:
-    """Read settings, turning pydantic's report into plain operator lines."""
+# The .env to read. Unset: `.env` in the working directory. A path: that file (e.g.
+# /etc/loaso/loaso.env). Empty: none at all; the test suite sets it empty so that an
+# operator's `.env` never reaches it.
+ENV_FILE_VARIABLE = "LOASO_ENV_FILE"
+
+
+def env_file() -> Path | None:
+    value = os.environ.get(ENV_FILE_VARIABLE)
+    if value is None:
+        return Path(".env")
+    if not value.strip():
+        return None
+    path = Path(value)
+    if not path.is_file():
+        raise SettingsError(f"Cấu hình sai: {ENV_FILE_VARIABLE}: không có tệp '{value}'")
+    return path
+
+
+def load_settings(*, require_channels: bool = False, **overrides) -> Settings:
+    """Read settings, turning pydantic's report into plain operator lines. With
+    `require_channels`, a configured channel must also be complete (see channel_problems)."""
+    overrides.setdefault("_env_file", env_file())
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as error:
         raise SettingsError(describe_validation_error(error)) from None
+    if require_channels and (problems := settings.channel_problems()):
+        raise SettingsError("\n".join(problems))
+    return settings
 
 
 @lru_cache(maxsize=1)

@@ -19,9 +19,14 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def settings_or_exit() -> Settings:
+def settings_or_exit(*, require_channels: bool = False) -> Settings:
+    """The settings, or exit with one line per bad setting. Each command checks what it uses:
+    only the commands that run channels (`serve`, `worker`, `webhook set`, `zalo oa-auth`)
+    pass `require_channels`, so a half-finished webhook set-up stops them and nothing else."""
     try:
         settings = get_settings()
+        if require_channels and (problems := settings.channel_problems()):
+            raise SettingsError("\n".join(problems))
     except SettingsError as error:
         fail(str(error))
     setup_logging(settings.log_level, settings.secret_values())

@@ -41,7 +41,7 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
               help="Chạy bộ gửi tin trong tiến trình này (tắt khi đã có loaso worker).")] = True,
           ) -> None:
     """Chạy dịch vụ: webhook, /healthz, /metrics và bộ gửi tin."""
-    settings = settings_or_exit()
+    settings = settings_or_exit(require_channels=True)
     import uvicorn
 
     from bot.app import create_app
@@ -70,7 +70,7 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
 
 def worker() -> None:
     """Chỉ chạy bộ gửi tin (và bộ lập lịch), cho triển khai nhiều tiến trình."""
-    settings = settings_or_exit()
+    settings = settings_or_exit(require_channels=True)
     from bot.service import NotMigrated
 
     async def run() -> None:

@@ -17,7 +17,7 @@ webhook_app = typer.Typer(help="Đăng ký webhook với nền tảng nhắn tin
 def webhook_set(channel: Annotated[str, typer.Option(help="Kênh: telegram hoặc zalo-bot.")] = "telegram",
                 ) -> None:
     """Đăng ký địa chỉ webhook (LOASO_PUBLIC_URL) và mã bí mật với Telegram."""
-    settings = settings_or_exit()
+    settings = settings_or_exit(require_channels=True)
     if channel == "zalo-bot":
         set_zalo_bot_webhook(settings)
         return

@@ -1,0 +1,54 @@
+"""Running `loaso` as an operator does, hermetically: every test that starts a `loaso`
+process goes through here, so none reads the operator's `.env` or `LOASO_*` environment,
+writes into the checkout (relative defaults such as ./var land in a scratch directory), or
+binds a fixed port."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.settings import ENV_FILE_VARIABLE
+
+LOASO = str(Path(sys.executable).parent / "loaso")
+_workdir: Path | None = None
+
+
+def hermetic_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without any LOASO_* setting, reading no `.env`, plus `env`."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
+    return {**clean, ENV_FILE_VARIABLE: "", **(env or {})}
+
+
+def workdir() -> Path:
+    """An empty scratch directory, the working directory of every `loaso` process the suite
+    starts (removed when the run ends)."""
+    global _workdir
+    if _workdir is None:
+        _workdir = Path(tempfile.mkdtemp(prefix="loaso-tests-"))
+        atexit.register(shutil.rmtree, _workdir, ignore_errors=True)
+    return _workdir
+
+
+def run(args, env=None, stdin="", timeout=60, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([LOASO, *args], input=stdin, capture_output=True, text=True,
+                          env=hermetic_env(env), timeout=timeout, cwd=cwd or workdir())
+
+
+def popen(args, env=None, cwd=None, **options) -> subprocess.Popen:
+    """A long-running `loaso` (serve, worker) with the same hermetic environment."""
+    return subprocess.Popen([LOASO, *args], env=hermetic_env(env), cwd=cwd or workdir(),
+                            **options)
+
+
+def free_port() -> int:
+    """A loopback port the kernel just handed out (never a fixed number)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
