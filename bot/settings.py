@@ -204,10 +204,12 @@ class SettingsError(Exception):
 
 
 def describe_validation_error(error: ValidationError) -> str:
+    from bot.validation_text import error_text
+
     lines = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
+        message = error_text(item)
         if message.startswith("LOASO_"):
             lines.append(f"Cấu hình sai: {message}")
         else:

@@ -52,3 +52,39 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def run_in_terminal(args, env=None, typed="", timeout=60, cwd=None) -> tuple[int, str]:
+    """`loaso` as staff run it at a terminal (a pseudo-terminal): `typed` is what they type.
+    Returns the exit code and everything the terminal showed."""
+    import os
+    import pty
+    import select
+    import time
+
+    main_fd, child_fd = pty.openpty()
+    process = subprocess.Popen([LOASO, *args], stdin=child_fd, stdout=child_fd, stderr=child_fd,
+                               env=hermetic_env(env), cwd=cwd or workdir(), close_fds=True)
+    os.close(child_fd)
+    os.write(main_fd, typed.encode())
+    shown = bytearray()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([main_fd], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(main_fd, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            elif process.poll() is not None:
+                break
+        code = process.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(main_fd)
+    return code, shown.decode("utf-8", errors="replace").replace("\r\n", "\n")

@@ -25,7 +25,7 @@ from bot.cli import (
 )
 
 app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 
 app.command("broadcast")(announcements.broadcast)
 app.command("migrate")(run.migrate)
@@ -49,4 +49,6 @@ app.add_typer(staff.staff_app, name="staff")
 
 
 def main() -> None:
-    app()
+    from bot.cli.vietnamese import main as run_in_vietnamese
+
+    run_in_vietnamese(app)
