@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from content.pack import Pack
 from db.engine import Database
+from db.migrations import installed_at
 from db.models import BulletinOccurrence
 from scheduler.bulletins import Due, fire, occurrences, unfinished
 
@@ -109,7 +110,9 @@ class CampaignScheduler:
         now = self.clock()
         pack = self.pack()
         fired: list[str] = []
-        missed = list(occurrences(pack, now - LOOK_BACK, now))
+        # nothing due before the database existed was missed (a first start is not a restart)
+        since = max(now - LOOK_BACK, await installed_at(self.database) or now - LOOK_BACK)
+        missed = list(occurrences(pack, since, now))
         async with self.database.read() as session:
             done = {(bulletin_id, at) for bulletin_id, at in (await session.execute(
                 select(BulletinOccurrence.bulletin_id, BulletinOccurrence.scheduled_for)

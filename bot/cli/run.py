@@ -25,7 +25,7 @@ def migrate() -> None:
     async def run() -> str | None:
         database = Database(settings.database_url)
         try:
-            await migrations.upgrade(database)
+            await migrations.upgrade_recording_installation(database)
             return await migrations.current_revision(database)
         finally:
             await database.dispose()

@@ -178,3 +178,16 @@ def test_commands_that_run_channels_refuse_a_half_finished_webhook(tmp_path, com
     assert result.returncode == 2
     assert result.stderr.strip() == ("Cấu hình sai: LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi "
                                      "dùng LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)")
+
+
+def test_migrate_of_an_empty_database_records_when_it_was_installed(tmp_path):
+    env = sqlite_env(tmp_path)
+    assert run(["migrate"], env=env).returncode == 0
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        first = connection.execute(
+            "SELECT created_at FROM app_secrets WHERE name = 'installed_at'").fetchall()
+    assert len(first) == 1
+    assert run(["migrate"], env=env).returncode == 0  # an upgrade is not an installation
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        assert connection.execute(
+            "SELECT created_at FROM app_secrets WHERE name = 'installed_at'").fetchall() == first
