@@ -18,7 +18,7 @@ from content.store import ContentStore
 from db import migrations
 from db.engine import Database
 from handlers.flows import build_router
-from scheduler.jobs import CampaignScheduler
+from scheduler.jobs import CampaignScheduler, nightly_backup
 from scheduler.leader import Leadership, LeadershipLost
 from scheduler.ratelimit import ChannelLimiter
 from scheduler.sender import OutboxSender, SenderPolicy
@@ -55,7 +55,8 @@ class Service:
         self.scheduler = CampaignScheduler(
             self.database, lambda: self.content.current.pack,
             grace=timedelta(minutes=settings.bulletin_grace_minutes),
-            retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock)
+            retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock,
+            daily=nightly_backup(settings))
         self.leadership = Leadership(self.database)
         self.role = "off"  # off (this process does not send), standby, active
         self._tasks: list[asyncio.Task] = []

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     quiz_round_size: int = Field(10, ge=1, le=50)
     # The staff console (/admin) signs a browser out after this many hours without a request.
     console_idle_hours: float = Field(8.0, gt=0, le=720)
+    # Nightly backups by the active worker: on when a folder is set; the newest BACKUP_KEEP
+    # are kept. BACKUP_TIME is HH:MM in the campaign's time zone.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(7, ge=1, le=365)
+    backup_time: str = "02:00"
 
     # The letterhead of reports (bot/reports/layout). Party documents (Hướng dẫn 36-HD/VPTW)
     # go to the Party committee, state documents (Nghị định 30/2020/NĐ-CP) to the People's
@@ -110,6 +115,13 @@ class Settings(BaseSettings):
         else:
             raise ValueError(f"chỉ hỗ trợ sqlite và postgresql, không hỗ trợ '{backend}'")
         return url.render_as_string(hide_password=False)
+
+    @field_validator("backup_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value.strip()):
+            raise ValueError(f"cần giờ dạng HH:MM, ví dụ 02:00; nhận được '{value}'")
+        return value.strip()
 
     @field_validator("timezone")
     @classmethod

@@ -25,6 +25,16 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def is_known(revision: str) -> bool:
+    """Whether this release's migrations contain `revision` (a newer release's do not)."""
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except (CommandError, KeyError):
+        return False
+
+
 async def current_revision(database: Database) -> str | None:
     async with database.engine.connect() as connection:
         return await connection.run_sync(

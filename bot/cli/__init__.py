@@ -11,6 +11,7 @@ import typer
 
 from bot.cli import (
     announcements,
+    backup,
     comments,
     content,
     drafts,
@@ -32,6 +33,8 @@ app.command("migrate")(run.migrate)
 app.command("serve")(run.serve)
 app.command("worker")(run.worker)
 app.command("chat")(run.chat)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 
 app.add_typer(webhook.webhook_app, name="webhook")
 app.add_typer(content.content_app, name="content")
