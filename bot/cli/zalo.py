@@ -1,7 +1,7 @@
 """`loaso zalo …` and the Zalo Bot webhook registration. Texts are Vietnamese: staff run these.
 
 `oa-auth` is the one-time OAuth v4 grant an OA administrator does in a browser
-(../shared/reference/zalo.md §A6): we print the permission URL with a PKCE challenge, the
+(docs/platforms.md, Zalo OA): we print the permission URL with a PKCE challenge, the
 administrator approves and pastes back the code (or the whole address Zalo redirected to),
 and the tokens go straight into the token store, where the service rotates them from then on.
 """
