@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# PostgreSQL used by the second test pass (skipped with a notice when it does not answer).
-TEST_PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+# PostgreSQL server of the second test pass (skipped with a notice when it does not answer).
+# The suite creates its own database there through the maintenance database `postgres`.
+TEST_PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
 .PHONY: install run test test-sqlite test-postgresql chat bench screenshots clean
 
@@ -28,11 +29,16 @@ test-sqlite: install
 	@command -v chromium >/dev/null 2>&1 || echo "Chromium not found on PATH: the browser tests (tests/browser) are SKIPPED. Install it with: apt-get install chromium"
 	$(BIN)/python -m pytest
 
+# tests/pg_server.py tells a server that does not answer (3: skipped) from one where the
+# suite cannot create its database (4: a set-up to fix, so the target fails).
 test-postgresql: install
-	@if $(BIN)/python -c "import asyncio, asyncpg; asyncio.run(asyncpg.connect('$(subst +asyncpg,,$(TEST_PG_URL))', timeout=5))" 2>/dev/null; then \
+	@$(BIN)/python -m tests.pg_server '$(TEST_PG_URL)'; code=$$?; \
+	if [ $$code -eq 0 ]; then \
 		LOASO_TEST_DATABASE=postgresql LOASO_TEST_PG_URL='$(TEST_PG_URL)' $(BIN)/python -m pytest; \
+	elif [ $$code -eq 3 ]; then \
+		echo "PostgreSQL pass skipped."; \
 	else \
-		echo "PostgreSQL does not answer at $(TEST_PG_URL): PostgreSQL pass skipped."; \
+		echo "PostgreSQL pass NOT run: fix the set-up above or point TEST_PG_URL elsewhere."; exit 1; \
 	fi
 
 chat: install

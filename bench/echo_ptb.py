@@ -6,7 +6,7 @@ web framework as Loa Số) whose webhook route only decodes the update and puts 
 `application.update_queue`. It does no storage, no deduplication and no rate limiting: it
 is the floor, not a rival design.
 
-    python -m bench.echo_ptb --port 8090 --api-base http://127.0.0.1:8081 --token 123:ABC
+    python -m bench.echo_ptb --port PORT --api-base http://127.0.0.1:PORT --token 123:ABC
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def build(token: str, api_base: str) -> FastAPI:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Plain PTB echo bot behind a webhook")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--api-base", required=True, help="e.g. http://127.0.0.1:8081")
+    parser.add_argument("--api-base", required=True, help="e.g. http://127.0.0.1:PORT")
     parser.add_argument("--token", required=True)
     args = parser.parse_args()
     uvicorn.run(build(args.token, args.api_base), host="127.0.0.1", port=args.port,

@@ -8,7 +8,7 @@ lifespan's own check in uvicorn's loop then fails with "... attached to a differ
 Here the check releases the pool after itself (`database.dispose()`, which only closes idle
 connections; the engine reconnects on demand), and everything else is the real command:
 
-    python -m bench.loaso_serve --port 8090      (same LOASO_* settings as `loaso serve`)
+    python -m bench.loaso_serve --port PORT      (same LOASO_* settings as `loaso serve`)
 """
 
 from __future__ import annotations

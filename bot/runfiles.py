@@ -31,3 +31,19 @@ def signal_all(run_dir: Path, signum: int = signal.SIGHUP) -> list[int]:
         except PermissionError:
             continue
     return reached
+
+
+def running(run_dir: Path) -> list[tuple[str, int]]:
+    """The (role, pid) of each live process with a pid file here (stale files are removed)."""
+    found = []
+    for path in sorted(run_dir.glob("loaso-*.pid")) if run_dir.is_dir() else []:
+        try:
+            pid = int(path.read_text().strip())
+            os.kill(pid, 0)
+        except (ValueError, ProcessLookupError):
+            path.unlink(missing_ok=True)
+            continue
+        except PermissionError:  # alive, another user's
+            pass
+        found.append((path.name.split("-")[1], pid))
+    return found

@@ -22,7 +22,7 @@ from db.engine import Database
 from delivery.ratelimit import ChannelLimiter
 from delivery.sender import OutboxSender, SenderPolicy
 from handlers.flows import build_router
-from scheduler.jobs import CampaignScheduler
+from scheduler.jobs import CampaignScheduler, nightly_backup
 from scheduler.leader import Leadership, LeadershipLost
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,8 @@ class Service:
         self.scheduler = CampaignScheduler(
             self.database, lambda: self.content.current.pack,
             grace=timedelta(minutes=settings.bulletin_grace_minutes),
-            retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock)
+            retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock,
+            daily=nightly_backup(settings))
         self.leadership = Leadership(self.database)
         self.role = "off"  # off (this process does not send), standby, active
         self._tasks: list[asyncio.Task] = []

@@ -8,6 +8,8 @@ arrive with its module and this file names no channel.
 
 from __future__ import annotations
 
+import os
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +59,11 @@ class CoreSettings(BaseSettings):
     # for download to the account that asked, and deleted after this many hours.
     console_export_dir: Path = Path("var/exports")
     console_export_hours: float = Field(24.0, gt=0, le=720)
+    # Nightly backups by the active worker: on when a folder is set; the newest BACKUP_KEEP
+    # are kept. BACKUP_TIME is HH:MM in the campaign's time zone.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(7, ge=1, le=365)
+    backup_time: str = "02:00"
 
     # The letterhead of reports (bot/reports/layout). Party documents (Hướng dẫn 36-HD/VPTW)
     # go to the Party committee, state documents (Nghị định 30/2020/NĐ-CP) to the People's
@@ -95,6 +102,13 @@ class CoreSettings(BaseSettings):
             raise ValueError(f"chỉ hỗ trợ sqlite và postgresql, không hỗ trợ '{backend}'")
         return url.render_as_string(hide_password=False)
 
+    @field_validator("backup_time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value.strip()):
+            raise ValueError(f"cần giờ dạng HH:MM, ví dụ 02:00; nhận được '{value}'")
+        return value.strip()
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -116,6 +130,15 @@ class CoreSettings(BaseSettings):
         if isinstance(value, str):
             value = value.split(";")
         return [unicodedata.normalize("NFC", item.strip()) for item in value if item.strip()]
+
+    def channel_problems(self) -> list[str]:
+        """What stops a configured channel from running, one operator line each (each
+        channel declares its own check, ChannelSpec.problems). Checked only by the commands
+        that run channels (`serve`, `worker`, `webhook set`, `zalo oa-auth`, through
+        `settings_or_exit(require_channels=True)`): a half-finished webhook set-up must not
+        stop `loaso chat`, `content check` or `outbox status`."""
+        return [f"Cấu hình sai: {problem}" for spec in declared() if spec.problems is not None
+                for problem in spec.problems(self)]
 
     @property
     def content_path(self) -> Path:
@@ -168,10 +191,12 @@ class SettingsError(Exception):
 
 
 def describe_validation_error(error: ValidationError) -> str:
+    from bot.validation_text import error_text
+
     lines = []
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
+        message = error_text(item)
         if message.startswith("LOASO_"):
             lines.append(f"Cấu hình sai: {message}")
         else:
@@ -179,12 +204,35 @@ def describe_validation_error(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_settings(**overrides) -> Settings:
-    """Read settings, turning pydantic's report into plain operator lines."""
+# The .env to read. Unset: `.env` in the working directory. A path: that file (e.g.
+# /etc/loaso/loaso.env). Empty: none at all; the test suite sets it empty so that an
+# operator's `.env` never reaches it.
+ENV_FILE_VARIABLE = "LOASO_ENV_FILE"
+
+
+def env_file() -> Path | None:
+    value = os.environ.get(ENV_FILE_VARIABLE)
+    if value is None:
+        return Path(".env")
+    if not value.strip():
+        return None
+    path = Path(value)
+    if not path.is_file():
+        raise SettingsError(f"Cấu hình sai: {ENV_FILE_VARIABLE}: không có tệp '{value}'")
+    return path
+
+
+def load_settings(*, require_channels: bool = False, **overrides) -> Settings:
+    """Read settings, turning pydantic's report into plain operator lines. With
+    `require_channels`, a configured channel must also be complete (see channel_problems)."""
+    overrides.setdefault("_env_file", env_file())
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as error:
         raise SettingsError(describe_validation_error(error)) from None
+    if require_channels and (problems := settings.channel_problems()):
+        raise SettingsError("\n".join(problems))
+    return settings
 
 
 @lru_cache(maxsize=1)

@@ -40,6 +40,16 @@ def fold(text: str) -> str:
     return " ".join(text.translate(_FOLD_TABLE).casefold().split())
 
 
+def match_code(given: str, names: dict) -> str | None:
+    """The code whose code or printed name staff typed ("tiep_thu", "Tiếp thu", "tiếp thu",
+    "chờ duyệt", "cho duyet"); None if none matches."""
+    key = fold(given.replace("_", " "))
+    for code, name in names.items():
+        if key and key in (fold(str(code).replace("_", " ")), fold(name)):
+            return str(code)
+    return None
+
+
 def words(text: str) -> list[str]:
     """Folded words with Roman numerals as digits: "Đại hội XIV" → ["dai", "hoi", "14"]."""
     return [_ROMAN.get(word, word) for word in _WORD.findall(fold(text))]

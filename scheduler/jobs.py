@@ -8,9 +8,10 @@ window fire once, older ones are logged as skipped.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -20,6 +21,7 @@ from sqlalchemy import select
 
 from content.pack import Pack
 from db.engine import Database
+from db.migrations import installed_at
 from db.models import BulletinOccurrence
 from scheduler.bulletins import Due, fire, occurrences, unfinished
 
@@ -37,13 +39,16 @@ def utcnow() -> dt.datetime:
 class CampaignScheduler:
     def __init__(self, database: Database, pack: Callable[[], Pack], *, grace: dt.timedelta,
                  retention_days: int, wake_sender: Callable[[], None] = lambda: None,
-                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+                 clock: Callable[[], dt.datetime] = utcnow,
+                 daily: dict[str, tuple[dt.time, Callable[[], Awaitable[Any]]]] | None = None,
+                 ) -> None:
         self.database = database
         self.pack = pack
         self.grace = grace
         self.retention_days = retention_days
         self.wake_sender = wake_sender
         self.clock = clock
+        self.daily = daily or {}  # more daily jobs from the service, e.g. the nightly backup
         self.scheduler: AsyncIOScheduler | None = None
 
     async def start(self) -> None:
@@ -61,6 +66,11 @@ class CampaignScheduler:
         self.scheduler.add_job(self.statistics, CronTrigger(hour=3, minute=15, timezone=pack.zone),
                                id="statistics", max_instances=1, coalesce=True,
                                misfire_grace_time=6 * 3600)
+        for name, (at, job) in self.daily.items():
+            self.scheduler.add_job(job, CronTrigger(hour=at.hour, minute=at.minute,
+                                                    timezone=pack.zone),
+                                   id=name, max_instances=1, coalesce=True,
+                                   misfire_grace_time=6 * 3600)
         await self.statistics()
         await self.catch_up()
         self.plan()
@@ -109,7 +119,9 @@ class CampaignScheduler:
         now = self.clock()
         pack = self.pack()
         fired: list[str] = []
-        missed = list(occurrences(pack, now - LOOK_BACK, now))
+        # nothing due before the database existed was missed (a first start is not a restart)
+        since = max(now - LOOK_BACK, await installed_at(self.database) or now - LOOK_BACK)
+        missed = list(occurrences(pack, since, now))
         async with self.database.read() as session:
             done = {(bulletin_id, at) for bulletin_id, at in (await session.execute(
                 select(BulletinOccurrence.bulletin_id, BulletinOccurrence.scheduled_for)
@@ -165,3 +177,22 @@ class CampaignScheduler:
             return None
         log.info("retention: %s", counts)
         return counts
+
+
+def nightly_backup(settings) -> dict[str, tuple[dt.time, Callable[[], Awaitable[Any]]]]:
+    """The nightly backup as a daily job, when LOASO_BACKUP_DIR is set (db/backup.py)."""
+    if settings.backup_dir is None:
+        return {}
+    from db import backup
+
+    async def run() -> None:
+        try:
+            made = await asyncio.to_thread(backup.nightly, settings.database_url,
+                                           settings.backup_dir, settings.backup_keep, utcnow())
+        except Exception as error:  # BackupError, OSError: logged, tried again tomorrow
+            log.error("nightly backup failed: %s", error)
+            return
+        log.info("nightly backup written: %s (%d bytes)", made.path, made.size)
+
+    hour, minute = (int(part) for part in settings.backup_time.split(":"))
+    return {"backup": (dt.time(hour, minute), run)}

@@ -1,4 +1,11 @@
-"""Fixtures only. The suite runs on SQLite, or on PostgreSQL with LOASO_TEST_DATABASE=postgresql."""
+"""Fixtures only. The suite runs on SQLite, or on PostgreSQL with LOASO_TEST_DATABASE=postgresql.
+
+The suite is hermetic: the operator's `LOASO_*` environment and `.env` never reach it. The
+settings of every test are built here (`make_settings`, `_env_file=None`) or passed to the
+`loaso` processes it starts (tests/cli.py); the first thing this module does is drop every
+`LOASO_*` variable but the suite's own `LOASO_TEST_*` and tell `load_settings` to read no
+`.env` (LOASO_ENV_FILE empty).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +20,13 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import text
 
-from bot.settings import Settings
+from bot.settings import ENV_FILE_VARIABLE, Settings, get_settings
+
+for _name in [name for name in os.environ if name.startswith("LOASO_")]:
+    if not _name.startswith("LOASO_TEST_"):
+        del os.environ[_name]
+os.environ[ENV_FILE_VARIABLE] = ""
+get_settings.cache_clear()
 from db import migrations
 from db.engine import Database
 from db.models import Base
@@ -23,7 +36,9 @@ FIXTURES = Path(__file__).parent / "channels" / "fixtures"
 MINI_PACK = Path(__file__).parent / "content" / "fixtures" / "mini"
 SHIPPED_PACK = Path(__file__).parents[1] / "content" / "packs" / "nam-an-phu"
 BACKEND = os.environ.get("LOASO_TEST_DATABASE", "sqlite")
-PG_ADMIN_URL = os.environ.get("LOASO_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+# The PostgreSQL server (and role) of the second pass. The suite creates its own database
+# through the server's maintenance database, whatever database the URL names.
+PG_SERVER_URL = os.environ.get("LOASO_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 PG_TEST_DB = f"loaso_test_{os.getpid()}"
 # Every table of the models (so a table added by a later migration is emptied too).
 TABLES = sorted(Base.metadata.tables)
@@ -37,14 +52,15 @@ def fixture(name: str) -> dict:
 
 
 def _pg_url(database: str) -> str:
-    base, _, _ = PG_ADMIN_URL.rpartition("/")
-    return f"{base}/{database}"
+    from sqlalchemy.engine import make_url
+
+    return make_url(PG_SERVER_URL).set(database=database).render_as_string(hide_password=False)
 
 
 async def _create_pg_database() -> str:
-    import asyncpg
+    from tests.pg_server import connect_maintenance
 
-    admin = await asyncpg.connect(PG_ADMIN_URL.replace("+asyncpg", ""))
+    admin = await connect_maintenance(PG_SERVER_URL)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{PG_TEST_DB}"')
@@ -58,9 +74,9 @@ async def _create_pg_database() -> str:
 
 
 async def _drop_pg_database() -> None:
-    import asyncpg
+    from tests.pg_server import connect_maintenance
 
-    admin = await asyncpg.connect(PG_ADMIN_URL.replace("+asyncpg", ""))
+    admin = await connect_maintenance(PG_SERVER_URL)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{PG_TEST_DB}" WITH (FORCE)')
     finally:

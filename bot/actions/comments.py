@@ -40,6 +40,9 @@ def _note(note: str | None) -> str | None:
 
 
 def _status(status: str) -> CommentStatus:
+    from content.text import match_code
+
+    status = match_code(status, {code: status_label(code) for code in REVIEW_STATUSES}) or status
     if status not in REVIEW_STATUSES:
         raise ActionRefused(f"Trạng thái không hợp lệ: {status}. Có: "
                             + ", ".join(f"{code} ({status_label(code)})" for code in REVIEW_STATUSES))

@@ -86,6 +86,10 @@ class ChannelSpec(Generic[S]):
     build: Callable[[S, Resources], Channel]
     limits: Callable[[S], RateLimit]
     settings: type[BaseModel] | None = None  # its LOASO_* fields, added to Settings
+    # What stops the channel from running, one operator line each (e.g. a webhook without its
+    # secret). Only commands that run channels check it (`settings_or_exit(require_channels=
+    # True)`), so `loaso chat` or `content check` work beside a half-finished set-up.
+    problems: Callable[[S], list[str]] | None = None
     polling: Polling[S] | None = None
     webhook_registration: WebhookRegistration[S] | None = None
     webhook_manual: str = ""  # where an operator registers the webhook by hand, if not by API

@@ -16,7 +16,7 @@ import warnings
 from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from telegram import Bot, Update
 from telegram.error import (
     BadRequest,
@@ -92,13 +92,13 @@ class TelegramSettings(BaseModel):
             raise ValueError("chỉ gồm 1–256 ký tự A-Z, a-z, 0-9, _ và - (quy định của Telegram)")
         return value
 
-    @model_validator(mode="after")
-    def _telegram_webhook_needs_secret(self) -> TelegramSettings:
+    def telegram_problems(self) -> list[str]:
+        """What stops Telegram from running (checked by the commands that run channels)."""
         if (self.telegram_token is not None and self.telegram_mode == "webhook"
                 and self.telegram_webhook_secret is None):
-            raise ValueError("LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng "
-                             "LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)")
-        return self
+            return ["LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi dùng "
+                    "LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)"]
+        return []
 
     @property
     def telegram_enabled(self) -> bool:
@@ -285,6 +285,7 @@ CHANNEL: ChannelSpec[TelegramSettings] = ChannelSpec(
     label="Telegram",
     capabilities=CAPABILITIES,
     settings=TelegramSettings,
+    problems=TelegramSettings.telegram_problems,
     enabled=lambda settings: settings.telegram_token is not None,
     build=build,
     limits=lambda settings: RateLimit(rate=settings.telegram_rate_limit,

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
 from bot.channels.base import (
     SendError,
@@ -59,14 +59,14 @@ class ZaloBotSettings(BaseModel):
     def _zalo_bot_http_url(cls, value: str) -> str | None:
         return http_url(value)
 
-    @model_validator(mode="after")
-    def _zalo_bot_webhook_needs_secret(self) -> ZaloBotSettings:
+    def zalo_bot_problems(self) -> list[str]:
+        """What stops the Zalo Bot from running (checked by the commands that run channels)."""
         if self.zalo_bot_token is not None and self.zalo_bot_mode == "webhook":
             secret = self.zalo_bot_webhook_secret
             if secret is None or not 8 <= len(secret.get_secret_value()) <= 256:
-                raise ValueError("LOASO_ZALO_BOT_WEBHOOK_SECRET: cần 8–256 ký tự khi dùng "
-                                 "LOASO_ZALO_BOT_MODE=webhook (hoặc chọn polling)")
-        return self
+                return ["LOASO_ZALO_BOT_WEBHOOK_SECRET: cần 8–256 ký tự khi dùng "
+                        "LOASO_ZALO_BOT_MODE=webhook (hoặc chọn polling)"]
+        return []
 
 
 class ZaloBotError(Exception):
@@ -259,6 +259,7 @@ CHANNEL: ChannelSpec[ZaloBotSettings] = ChannelSpec(
     label="Zalo",  # the OA and the bot are two doors into the same Zalo app for residents
     capabilities=CAPABILITIES,
     settings=ZaloBotSettings,
+    problems=ZaloBotSettings.zalo_bot_problems,
     enabled=lambda settings: settings.zalo_bot_token is not None,
     build=build,
     limits=lambda settings: RateLimit(rate=settings.zalo_bot_rate_limit),  # none per chat

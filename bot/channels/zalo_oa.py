@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
 from bot.channels.base import SendError, SendResult, WebhookRejected, load_json
 from bot.channels.json_http import JsonHttp, TransportFailed
@@ -134,14 +134,14 @@ class ZaloOASettings(BaseModel):
     def _zalo_oa_http_url(cls, value: str) -> str | None:
         return http_url(value)
 
-    @model_validator(mode="after")
-    def _zalo_oa_keys_complete(self) -> ZaloOASettings:
-        if self.zalo_oa_app_id is not None:
-            for name in ("zalo_oa_app_secret", "zalo_oa_secret_key"):
-                if getattr(self, name) is None:
-                    raise ValueError(f"LOASO_{name.upper()}: cần đặt khi dùng "
-                                     "LOASO_ZALO_OA_APP_ID (lấy trong trang quản lý ứng dụng Zalo)")
-        return self
+    def zalo_oa_problems(self) -> list[str]:
+        """What stops the OA from running (checked by the commands that run channels)."""
+        if self.zalo_oa_app_id is None:
+            return []
+        return [f"LOASO_{name.upper()}: cần đặt khi dùng LOASO_ZALO_OA_APP_ID (lấy trong trang "
+                "quản lý ứng dụng Zalo)"
+                for name in ("zalo_oa_app_secret", "zalo_oa_secret_key")
+                if getattr(self, name) is None]
 
 
 class ZaloOAChannel:
@@ -373,6 +373,7 @@ CHANNEL: ChannelSpec[ZaloOASettings] = ChannelSpec(
     label="Zalo",  # the OA and the bot are two doors into the same Zalo app for residents
     capabilities=CAPABILITIES,
     settings=ZaloOASettings,
+    problems=ZaloOASettings.zalo_oa_problems,
     enabled=lambda settings: settings.zalo_oa_app_id is not None,
     build=build,
     limits=lambda settings: RateLimit(rate=settings.zalo_oa_rate_limit),  # none per chat

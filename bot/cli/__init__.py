@@ -11,6 +11,7 @@ import typer
 
 from bot.cli import (
     announcements,
+    backup,
     comments,
     content,
     drafts,
@@ -25,13 +26,15 @@ from bot.cli import (
 )
 
 app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
 
 app.command("broadcast")(announcements.broadcast)
 app.command("migrate")(run.migrate)
 app.command("serve")(run.serve)
 app.command("worker")(run.worker)
 app.command("chat")(run.chat)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 
 app.add_typer(webhook.webhook_app, name="webhook")
 app.add_typer(content.content_app, name="content")
@@ -49,4 +52,6 @@ app.add_typer(staff.staff_app, name="staff")
 
 
 def main() -> None:
-    app()
+    from bot.cli.vietnamese import main as run_in_vietnamese
+
+    run_in_vietnamese(app)

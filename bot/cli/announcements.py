@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sys
 from typing import Annotated
 
 import typer
@@ -17,6 +16,8 @@ from bot.cli.common import (
     MIGRATE_HINT,
     Actor,
     check_ids,
+    choose_code,
+    confirm,
     fail,
     in_transaction,
     pack_or_exit,
@@ -35,15 +36,15 @@ def _now() -> dt.datetime:
 
 @announcements_app.command("list")
 def list_(status: Annotated[str | None, typer.Option(
-        help="Chỉ trạng thái này: pending, scheduled, sending, done, rejected, cancelled, "
-             "stopped.")] = None) -> None:
+        help="Chỉ trạng thái này, theo mã hoặc theo tên như danh sách in ra: pending (chờ "
+             "duyệt), scheduled, sending, done, rejected, cancelled, stopped.")] = None) -> None:
     """Liệt kê thông báo, mới nhất trước, kèm trạng thái và số người nhận."""
     settings = settings_or_exit()
-    from db.models import AnnouncementStatus
+    from delivery.announcements import STATUS_NAMES
 
-    statuses = [item.value for item in AnnouncementStatus]
-    if status is not None and status not in statuses:
-        fail(f"Trạng thái không hợp lệ: {status}. Có: {', '.join(statuses)}")
+    if status is not None:  # the code or the name this list prints ("chờ duyệt")
+        status = choose_code(status, {code.value: name for code, name in STATUS_NAMES.items()},
+                             "Trạng thái")
     pack = pack_or_exit(settings)
 
     async def work(session):
@@ -207,10 +208,7 @@ async def _broadcast(settings, pack, *, text: str, areas: list[str], topics: lis
             count = await service.fanout.count_recipients(session, audience)
         if not yes:
             reach = f"Gửi tới {label}: {count} người nhận."
-            if not sys.stdin.isatty():  # a script must say --yes; never guess
-                fail(f"Chưa gửi. {reach} Thêm --yes để xác nhận.")
-            if not typer.confirm(f"{reach} Gửi ngay?"):
-                fail("Chưa gửi gì.", code=1)
+            confirm(f"{reach} Gửi ngay?", refused=f"Chưa gửi. {reach}")
         now = _now()
         async with database.transaction() as session:
             announcement = await service.submit(

@@ -26,9 +26,12 @@ import typer
 from bot.cli.common import (
     MIGRATE_HINT,
     Actor,
+    Force,
+    choose_code,
     fail,
     in_transaction,
     pack_or_exit,
+    refuse_overwrite,
     server_operator,
     settings_or_exit,
 )
@@ -56,10 +59,8 @@ def list_(draft: Annotated[str | None, typer.Option(help="Mã dự thảo.")] = 
     from handlers import texts
 
     settings = settings_or_exit()
-    statuses = tuple(part.strip() for part in (status or "").split(",") if part.strip())
-    unknown = [name for name in statuses if name not in texts.STATUSES]
-    if unknown:
-        fail(f"Trạng thái không hợp lệ: {', '.join(unknown)}. Có: {', '.join(texts.STATUSES)}")
+    statuses = tuple(choose_code(part.strip(), texts.STATUSES, "Trạng thái")
+                     for part in (status or "").split(",") if part.strip())
     where = comment_queries.CommentFilter(draft_id=draft, statuses=statuses)
     rows, total = asyncio.run(in_transaction(settings, lambda session: comment_queries.list_comments(
         session, where, offset=(page - 1) * PAGE, limit=PAGE)))
@@ -135,11 +136,12 @@ def review(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
            note: Annotated[str | None, typer.Option(help="Ghi chú nội bộ.")] = None) -> None:
     """Đánh dấu trạng thái một góp ý, kèm ghi chú nội bộ."""
     from bot.actions.comments import review_comment
+    from bot.reports.labels import status_label
 
     settings = settings_or_exit()
     done = _act(settings, lambda session, now: review_comment(
         session, receipt, status=status, note=note, who=Who(by), now=now))
-    typer.echo(f"Đã cập nhật {done.receipt}: {status}.")
+    typer.echo(f"Đã cập nhật {done.receipt}: {status_label(done.status)}.")
 
 
 @comments_app.command("answer")
@@ -154,6 +156,12 @@ def answer(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
     from bot.actions.comments import answer_comment, check_answer
 
     settings = settings_or_exit()
+    if decision is not None:
+        from bot.actions.comments import DECISIONS
+        from bot.reports.labels import status_label
+
+        decision = choose_code(decision, {code: status_label(code) for code in DECISIONS},
+                               "Quyết định")
     try:
         check_answer(text, decision)  # before the pack is loaded: the commonest mistakes
     except ActionRefused as refused:
@@ -244,6 +252,7 @@ def export(
     include_hidden: Annotated[bool, typer.Option(
         "--include-hidden/--exclude-hidden",
         help="Có lấy góp ý trùng lặp và spam không (mặc định: có).")] = True,
+    force: Force = False,
 ) -> None:
     """Xuất góp ý ra CSV hoặc Excel (mỗi dự thảo một trang tính, kèm trang Tổng hợp)."""
     from bot.reports import export as exports
@@ -255,6 +264,7 @@ def export(
     pack = pack_or_exit(settings)
     try:
         path, kind = output_path(out, exports.FORMATS, format_)
+        refuse_overwrite(path, force)
         where = build_filter(pack, draft=draft, statuses=status, hamlet=hamlet, source=source,
                              day_from=day_from, day_to=day_to, include_hidden=include_hidden)
     except ExportError as error:
@@ -286,6 +296,7 @@ def report(
         "--number", help="Số văn bản, ví dụ 12 (để trống thì văn thư ghi tay khi vào "
                          "sổ).")] = None,
     by: Actor = "",
+    force: Force = False,
 ) -> None:
     """Lập báo cáo tổng hợp ý kiến góp ý cho một dự thảo (Word hoặc Excel có biểu đồ)."""
     from bot.reports import summary
@@ -305,6 +316,7 @@ def report(
     pack = pack_or_exit(settings)
     try:
         path, kind = output_path(out, summary.FORMATS, format_)
+        refuse_overwrite(path, force)
         known_draft(pack, draft)
     except ExportError as error:
         fail(str(error))
@@ -327,7 +339,7 @@ def comments_template(
         out: Annotated[Path, typer.Option("--out", help="Tệp mẫu sẽ tạo (.xlsx).")],
         draft: Annotated[str | None, typer.Option(
             "--draft", help="Chỉ cho một dự thảo (mặc định: mọi dự thảo trong gói).")] = None,
-        force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
+        force: Force = False,
 ) -> None:
     """Tạo tệp Excel mẫu để ghi góp ý thu được ở các hội nghị."""
     from bot.reports.meeting_import import write_template
@@ -335,8 +347,7 @@ def comments_template(
     settings = settings_or_exit()
     if out.suffix.lower() != ".xlsx":
         fail(f"Tệp mẫu cần đuôi .xlsx: {out}")
-    if out.exists() and not force:
-        fail(f"Đã có tệp {out} (có thể đã ghi góp ý). Chọn tên khác hoặc thêm --force.")
+    refuse_overwrite(out, force, " (có thể đã ghi góp ý)")
     pack = pack_or_exit(settings)
     if draft is not None and draft not in pack.drafts:
         fail(f"Không có dự thảo '{draft}'. Có: {', '.join(sorted(pack.drafts)) or '(chưa có)'}")

@@ -3,7 +3,9 @@ the one rule for who acted (`--by`)."""
 
 from __future__ import annotations
 
+import sys
 import unicodedata
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,13 +21,65 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def settings_or_exit() -> Settings:
+def settings_or_exit(*, require_channels: bool = False) -> Settings:
+    """The settings, or exit with one line per bad setting. Each command checks what it uses:
+    only the commands that run channels (`serve`, `worker`, `webhook set`, `zalo oa-auth`)
+    pass `require_channels`, so a half-finished webhook set-up stops them and nothing else."""
     try:
         settings = get_settings()
+        if require_channels and (problems := settings.channel_problems()):
+            raise SettingsError("\n".join(problems))
     except SettingsError as error:
         fail(str(error))
     setup_logging(settings.log_level, settings.secret_values())
     return settings
+
+
+# Every command that writes a file refuses to replace one without --force (as `drafts import`
+# does): an export or a backup written over yesterday's is lost for good.
+Force = Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")]
+
+
+def refuse_overwrite(path: Path, force: bool, why: str = "") -> None:
+    if path.exists() and not force:
+        fail(f"Đã có tệp {path}{why}. Không ghi đè: chọn tên khác, hoặc thêm --force để ghi đè.")
+
+
+YES_ANSWERS = {"c", "co", "y", "yes", "dong y"}
+NO_ANSWERS = {"", "k", "khong", "n", "no"}
+
+
+def confirm(question: str, *, refused: str, flag: str = "--yes") -> None:
+    """Go on only when the staff member at a terminal answers yes ("c", "có"; Enter is no).
+    Off a terminal (a script, a pipe, cron) nobody can answer: exit explaining `flag` rather
+    than guess. `refused` says what was not done."""
+    from content.text import fold
+
+    if not sys.stdin.isatty():
+        fail(f"{refused} Thêm {flag} để xác nhận. (Lệnh không chạy trong cửa sổ lệnh nên "
+             "không hỏi lại được.)")
+    while True:
+        try:
+            answer = fold(input(f"{question} [c/K] (c = có, k = không): "))
+        except EOFError:
+            answer = ""
+        if answer in YES_ANSWERS:
+            return
+        if answer in NO_ANSWERS:
+            fail(refused, code=1)
+        typer.echo("Gõ c (có) hoặc k (không).")
+
+
+def choose_code(given: str, names: dict[str, str], what: str) -> str:
+    """The code of a status as staff type it: the code (`pending`, `tiep_thu`) or the name
+    the CLI prints ("chờ duyệt", "Tiếp thu"), in any case, with or without diacritics."""
+    from content.text import match_code
+
+    code = match_code(given, names)
+    if code is not None:
+        return code
+    listed = ", ".join(f"{code} ({name})" for code, name in names.items())
+    fail(f"{what} không hợp lệ: {given}. Có: {listed}")
 
 
 SETTING_HINTS = {"public_url": " (địa chỉ HTTPS công khai của máy chủ)"}

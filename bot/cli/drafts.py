@@ -57,6 +57,23 @@ def _level(text: str | None, default: str) -> str:
     return chosen
 
 
+# The packs shipped in the repository are git-tracked: a draft written there is lost or
+# conflicts at the next `git pull`. A commune keeps its own pack outside the checkout
+# (docs/deploy.md) and points LOASO_CONTENT_DIR at it; writing into the shipped one takes an
+# explicit --pack.
+SHIPPED_PACKS = Path(__file__).resolve().parents[2] / "content" / "packs"
+SHIPPED_PACK_REFUSED = (
+    "LOASO_CONTENT_DIR đang là gói mẫu đi kèm mã nguồn ({pack}); Loa Số không ghi dự thảo vào "
+    "đó vì lần cập nhật sau (git pull) sẽ xóa hoặc xung đột. Sao chép gói một lần ra ngoài thư "
+    "mục mã nguồn, ví dụ: cp -r {pack} /var/lib/loaso/pack, đặt "
+    "LOASO_CONTENT_DIR=/var/lib/loaso/pack trong tệp .env, khởi động lại dịch vụ, rồi chạy lại "
+    "lệnh này. (Muốn ghi thẳng vào gói mẫu để thử thì chỉ rõ: --pack {pack})")
+
+
+def shipped_pack(directory: Path) -> bool:
+    return directory.resolve().is_relative_to(SHIPPED_PACKS)
+
+
 @drafts_app.command("import")
 def drafts_import(
         file: Annotated[Path, typer.Argument(help="Tệp Word (.docx) của dự thảo.")],
@@ -87,6 +104,8 @@ def drafts_import(
         fail("Cần tên dự thảo (--title).")
     if not 1 <= len(version) <= 20:
         fail("Phiên bản (--version) cần từ 1 đến 20 ký tự.")
+    if pack_dir is None and shipped_pack(settings.content_path):
+        fail(SHIPPED_PACK_REFUSED.format(pack=settings.content_path.resolve()))
     directory = pack_dir or settings.content_path
     pack = _pack_at(directory)
     chosen_level = _level(level, pack.campaign.organisation.level)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import fail, in_transaction, settings_or_exit
+from bot.cli.common import confirm, fail, in_transaction, settings_or_exit
 
 residents_app = typer.Typer(help="Người dân: thực hiện quyền đối với dữ liệu cá nhân.",
                             no_args_is_help=True)
@@ -65,9 +65,9 @@ def forget(channel: Annotated[str, typer.Option(help="Kênh: telegram, zalo-oa, 
         typer.echo(f"Người dân '{address}' ({channel}) không có dữ liệu cá nhân nào để xóa "
                    "(chỉ còn mã cuộc trò chuyện). Không thay đổi gì.")
         return
-    if not yes and not typer.confirm(
-            f"Xóa dữ liệu cá nhân của người dân '{address}' ({channel})? Không hoàn tác được."):
-        fail("Chưa xóa gì.", code=1)
+    if not yes:
+        confirm(f"Xóa dữ liệu cá nhân của người dân '{address}' ({channel})? Không hoàn tác được.",
+                refused="Chưa xóa gì.")
 
     async def erase(session):
         return await erase_resident(session, user_id, now=dt.datetime.now(dt.UTC), via=VIA)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import signal
+import socket
 import sys
 from datetime import datetime
 from typing import Annotated
@@ -23,7 +25,7 @@ def migrate() -> None:
     async def run() -> str | None:
         database = Database(settings.database_url)
         try:
-            await migrations.upgrade(database)
+            await migrations.upgrade_recording_installation(database)
             return await migrations.current_revision(database)
         finally:
             await database.dispose()
@@ -41,7 +43,7 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
               help="Chạy bộ gửi tin trong tiến trình này (tắt khi đã có loaso worker).")] = True,
           ) -> None:
     """Chạy dịch vụ: webhook, /healthz, /metrics và bộ gửi tin."""
-    settings = settings_or_exit()
+    settings = settings_or_exit(require_channels=True)
     import uvicorn
 
     from bot.app import create_app
@@ -63,14 +65,38 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
         fail(MIGRATE_HINT)
     except OSError as error:
         fail(f"Không kết nối được cơ sở dữ liệu: {error}")
+    listening = listen(host, port)  # before anything starts, so a taken port is one clear line
     application = create_app(service, run_sender=sender and settings.run_sender)
-    uvicorn.run(application, host=host, port=port, log_config=None, access_log=False,
-                server_header=False)
+    server = uvicorn.Server(uvicorn.Config(application, host=host, port=port, log_config=None,
+                                           access_log=False, server_header=False))
+    server.run(sockets=[listening])
+    if not server.started:
+        raise typer.Exit(1)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket, or exit saying in Vietnamese why the port cannot be had."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            fail(f"Cổng {port} đang bị dùng (có thể Loa Số hoặc một chương trình khác đang chạy "
+                 f"trên cổng này). Dừng chương trình đó, hoặc chọn cổng khác: --port {port + 1}")
+        if error.errno == errno.EACCES:
+            fail(f"Không được phép dùng cổng {port}: cổng dưới 1024 cần quyền quản trị. "
+                 "Chọn cổng khác (ví dụ --port 8000) và để máy chủ web chuyển tiếp.")
+        fail(f"Không mở được cổng {port} trên địa chỉ {host}: {error.strerror or error}.")
+    sock.set_inheritable(True)
+    return sock
 
 
 def worker() -> None:
     """Chỉ chạy bộ gửi tin (và bộ lập lịch), cho triển khai nhiều tiến trình."""
-    settings = settings_or_exit()
+    settings = settings_or_exit(require_channels=True)
     from bot.service import NotMigrated
 
     async def run() -> None:

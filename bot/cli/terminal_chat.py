@@ -27,7 +27,7 @@ async def _ensure_schema(service: Service, err: TextIO) -> bool:
             return False
     # The embedded database is the try-it-out path: set it up instead of refusing.
     err.write("Đang tạo cơ sở dữ liệu SQLite lần đầu…\n")
-    await migrations.upgrade(service.database)
+    await migrations.upgrade_recording_installation(service.database)
     return True
 
 

@@ -24,7 +24,7 @@ def _webhook_channels() -> str:
 def webhook_set(channel: Annotated[str | None, typer.Option(
         help=f"Kênh: {_webhook_channels()}.", show_default=False)] = None) -> None:
     """Đăng ký địa chỉ webhook (LOASO_PUBLIC_URL) và mã bí mật với nền tảng của kênh."""
-    settings = settings_or_exit()
+    settings = settings_or_exit(require_channels=True)
     from bot.channels.registry import declared
 
     catalogue = declared()

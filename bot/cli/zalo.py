@@ -53,7 +53,7 @@ def oa_auth(redirect_uri: Annotated[str | None, typer.Option(
         help="Callback URL đã khai báo trong ứng dụng Zalo (mặc định: LOASO_PUBLIC_URL/zalo/callback).")
         ] = None) -> None:
     """Cấp quyền lần đầu cho Zalo OA: mở đường dẫn, đồng ý, dán mã code vào đây."""
-    settings = settings_or_exit()
+    settings = settings_or_exit(require_channels=True)
     if settings.zalo_oa_app_id is None:
         fail("Chưa đặt LOASO_ZALO_OA_APP_ID, LOASO_ZALO_OA_APP_SECRET và LOASO_ZALO_OA_SECRET_KEY.")
     redirect = redirect_uri or (f"{settings.public_url}/zalo/callback" if settings.public_url

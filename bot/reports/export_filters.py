@@ -28,8 +28,12 @@ def parse_day(text: str, option: str) -> dt.date:
 
 
 def parse_statuses(text: str | None) -> tuple[str, ...]:
-    wanted = tuple(dict.fromkeys(part.strip() for part in (text or "").split(",") if part.strip()))
-    unknown = [name for name in wanted if name not in STATUS_LABELS]
+    """Codes or the names the exports print ("moi,Đã xem"), comma-separated."""
+    from content.text import match_code
+
+    given = [part.strip() for part in (text or "").split(",") if part.strip()]
+    unknown = [name for name in given if match_code(name, STATUS_LABELS) is None]
+    wanted = tuple(dict.fromkeys(match_code(name, STATUS_LABELS) for name in given))
     if unknown:
         known = ", ".join(f"{code} ({label})" for code, label in STATUS_LABELS.items())
         raise ExportError(f"Trạng thái không hợp lệ: {', '.join(unknown)}. Dùng: {known}.")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,16 +11,9 @@ import httpx
 import pytest
 
 from db import migrations
+from tests.cli import LOASO, free_port, popen, run  # noqa: F401  (shared by the CLI tests)
 from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.telegram_api import FakeTelegram, running_in_thread
-
-LOASO = str(Path(sys.executable).parent / "loaso")
-
-
-def run(args, env=None, stdin="", timeout=60) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
-    return subprocess.run([LOASO, *args], input=stdin, capture_output=True, text=True,
-                          env={**clean, **(env or {})}, timeout=timeout, cwd=Path(__file__).parents[2])
 
 
 def sqlite_env(tmp_path) -> dict[str, str]:
@@ -65,7 +55,7 @@ def test_chat_rejects_a_bad_as_of_date(tmp_path):
     ({"LOASO_TELEGRAM_MODE": "carrier-pigeon"}, "LOASO_TELEGRAM_MODE"),
 ])
 def test_bad_setting_stops_start_up_with_one_clear_line(env, setting):
-    result = run(["serve"], env=env)
+    result = run(["serve", "--port", str(free_port())], env=env)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -73,7 +63,7 @@ def test_bad_setting_stops_start_up_with_one_clear_line(env, setting):
 
 
 def test_serve_refuses_an_unmigrated_database_and_says_how_to_fix_it(tmp_path):
-    result = run(["serve", "--port", "1"], env=sqlite_env(tmp_path))
+    result = run(["serve", "--port", str(free_port())], env=sqlite_env(tmp_path))
     assert result.returncode == 2 and "loaso migrate" in result.stderr
     assert tables(tmp_path / "cli.db") == []
 
@@ -83,12 +73,6 @@ def test_worker_refuses_an_unmigrated_database(tmp_path):
     assert result.returncode == 2 and "loaso migrate" in result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_migrate_then_serve_is_healthy_and_stops_cleanly(tmp_path):
     env = sqlite_env(tmp_path)
     migrated = run(["migrate"], env=env)
@@ -96,9 +80,8 @@ def test_migrate_then_serve_is_healthy_and_stops_cleanly(tmp_path):
     assert {"users", "outbox", "inbound_events", "conversation_states", "phase_overrides"} <= set(
         tables(tmp_path / "cli.db"))
     port = free_port()
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
-    process = subprocess.Popen([LOASO, "serve", "--port", str(port)], env={**clean, **env},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = popen(["serve", "--port", str(port)], env={**env, "LOASO_RUN_DIR": str(tmp_path)},
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 20
         health = None
@@ -148,13 +131,12 @@ def test_webhook_set_reports_a_rejected_token_without_printing_it():
     assert token not in result.stderr and "Traceback" not in result.stderr
 
 
-def test_serve_is_healthy_on_the_suites_database(database_url):
+def test_serve_is_healthy_on_the_suites_database(database_url, tmp_path):
     """On PostgreSQL too: the start-up check must not leave a connection on a dead loop."""
     port = free_port()
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
-    process = subprocess.Popen([LOASO, "serve", "--port", str(port)],
-                               env={**clean, "LOASO_DATABASE_URL": database_url},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = popen(["serve", "--port", str(port)],
+                    env={"LOASO_DATABASE_URL": database_url, "LOASO_RUN_DIR": str(tmp_path)},
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 20
         health = None
@@ -169,3 +151,43 @@ def test_serve_is_healthy_on_the_suites_database(database_url):
         process.terminate()
         _, stderr = process.communicate(timeout=20)
     assert "Traceback" not in stderr, stderr
+
+
+# A Telegram token in webhook mode without its secret: a set-up half done.
+HALF_WEBHOOK = {"LOASO_TELEGRAM_TOKEN": "123:abc", "LOASO_TELEGRAM_MODE": "webhook"}
+
+
+@pytest.mark.parametrize("command, stdin", [
+    (["chat"], "/start\n"), (["content", "check"], ""), (["outbox", "status"], ""),
+    (["phase", "show"], ""),
+])
+def test_commands_that_run_no_channel_ignore_a_half_finished_webhook(tmp_path, command, stdin):
+    env = {**sqlite_env(tmp_path), **HALF_WEBHOOK}
+    run(["migrate"], env=env)
+    result = run(command, env=env, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    assert "WEBHOOK_SECRET" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "PORT"], ["worker"], ["webhook", "set"]])
+def test_commands_that_run_channels_refuse_a_half_finished_webhook(tmp_path, command):
+    env = {**sqlite_env(tmp_path), **HALF_WEBHOOK, "LOASO_PUBLIC_URL": "https://x.vn"}
+    run(["migrate"], env=env)
+    command = [str(free_port()) if part == "PORT" else part for part in command]
+    result = run(command, env=env, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("Cấu hình sai: LOASO_TELEGRAM_WEBHOOK_SECRET: cần đặt khi "
+                                     "dùng LOASO_TELEGRAM_MODE=webhook (hoặc chọn polling)")
+
+
+def test_migrate_of_an_empty_database_records_when_it_was_installed(tmp_path):
+    env = sqlite_env(tmp_path)
+    assert run(["migrate"], env=env).returncode == 0
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        first = connection.execute(
+            "SELECT created_at FROM app_secrets WHERE name = 'installed_at'").fetchall()
+    assert len(first) == 1
+    assert run(["migrate"], env=env).returncode == 0  # an upgrade is not an installation
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        assert connection.execute(
+            "SELECT created_at FROM app_secrets WHERE name = 'installed_at'").fetchall() == first

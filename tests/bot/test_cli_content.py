@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
 import time
 
-from tests.bot.test_cli import LOASO, free_port, run, sqlite_env
+from tests.bot.test_cli import sqlite_env
+from tests.cli import free_port, popen, run
 from tests.conftest import MINI_PACK, SHIPPED_PACK
 
 
@@ -34,7 +34,7 @@ def test_service_refuses_to_start_on_an_invalid_pack(tmp_path):
     (pack / "faq.yaml").write_text("- id: [", encoding="utf-8")
     env = {**sqlite_env(tmp_path), "LOASO_CONTENT_DIR": str(pack)}
     assert run(["migrate"], env=env).returncode == 0
-    for command in (["serve", "--port", "1"], ["chat"]):
+    for command in (["serve", "--port", str(free_port())], ["chat"]):
         result = run(command, env=env, stdin="/start\n")
         assert result.returncode == 2
         assert "faq.yaml:1: YAML sai cú pháp" in result.stderr and "loaso content check" in result.stderr
@@ -80,9 +80,8 @@ def test_content_reload_reaches_a_running_service(tmp_path):
     env = {**sqlite_env(tmp_path), "LOASO_CONTENT_DIR": str(pack),
            "LOASO_RUN_DIR": str(tmp_path / "run")}
     run(["migrate"], env=env)
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
-    process = subprocess.Popen([LOASO, "serve", "--port", str(free_port())], env={**clean, **env},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = popen(["serve", "--port", str(free_port())], env=env,
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 20
         while not list((tmp_path / "run").glob("loaso-serve-*.pid")):

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from tests.bot.test_cli import run, sqlite_env
+from tests.cli import run_in_terminal
 from tests.conftest import MINI_PACK
 
 # Consent, then a signed comment on the open draft, through the real terminal chat.
@@ -69,10 +70,32 @@ def test_an_unknown_resident_is_a_clear_error_and_changes_nothing(staff_env, arg
     assert query(path, "SELECT signed_name FROM comments") == [("Lê Văn Bảy",)]
 
 
-def test_without_yes_staff_are_asked_and_no_means_nothing_happens(staff_env):
+@pytest.mark.parametrize("typed", ["k\n", "không\n", "\n", "n\n"])
+def test_without_yes_staff_are_asked_and_no_means_nothing_happens(staff_env, typed):
+    env, path = staff_env
+    code, shown = run_in_terminal(
+        ["residents", "forget", "--channel", "console", "--address", "bac-bay"], env=env,
+        typed=typed)
+    assert "Không hoàn tác được. [c/K]" in shown and "[y/N]" not in shown
+    assert code == 1 and "Chưa xóa gì." in shown
+    assert query(path, "SELECT count(*) FROM data_requests") == [(0,)]
+    assert query(path, "SELECT signed_name FROM comments") == [("Lê Văn Bảy",)]
+
+
+def test_at_a_terminal_yes_in_vietnamese_erases(staff_env):
+    env, path = staff_env
+    code, shown = run_in_terminal(
+        ["residents", "forget", "--channel", "console", "--address", "bac-bay"], env=env,
+        typed="có\n")
+    assert code == 0 and "Đã xóa dữ liệu cá nhân" in shown
+    assert query(path, "SELECT signed_name FROM comments") == [(None,)]
+
+
+def test_without_yes_and_without_a_terminal_the_refusal_explains_yes(staff_env):
     env, path = staff_env
     result = run(["residents", "forget", "--channel", "console", "--address", "bac-bay"],
-                 env=env, stdin="n\n")
-    assert result.returncode == 1 and "Chưa xóa gì." in result.stderr
+                 env=env, stdin="c\n")  # a script cannot answer: it must say --yes
+    assert result.returncode == 2
+    assert result.stderr.startswith("Chưa xóa gì. Thêm --yes để xác nhận.")
     assert query(path, "SELECT count(*) FROM data_requests") == [(0,)]
     assert query(path, "SELECT signed_name FROM comments") == [("Lê Văn Bảy",)]

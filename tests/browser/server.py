@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 
@@ -24,8 +20,8 @@ from content.loader import load_pack
 from db.audit import Who
 from db.engine import Database
 from db.models import Comment, CommentStatus, User
+from tests.cli import free_port, popen
 
-PROJECT = Path(__file__).resolve().parents[2]
 PASSWORD = "lua-chin-dong-xanh"
 RESIDENT_CHAT = 5550001
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -50,14 +46,9 @@ def chromium() -> str | None:
 def serving(env: dict[str, str], *, timeout: float = 30.0):
     """`loaso serve` on a free loopback port with these LOASO_* settings; yields its base URL
     once /healthz answers, and stops it (SIGTERM, as a supervisor would) afterwards."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "loaso"), "serve", "--host", "127.0.0.1",
-         "--port", str(port)], env={**clean, **env}, cwd=PROJECT, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True)
+    port = free_port()
+    process = popen(["serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout

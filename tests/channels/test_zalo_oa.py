@@ -375,17 +375,14 @@ def oa_auth_env(fake, database_url: str) -> dict[str, str]:
 
 def run_oa_auth(env: dict[str, str], answer) -> tuple[int, str, str]:
     """Run the command as an administrator would: read the URL, approve, paste the answer."""
-    import os
     import subprocess
-    import sys
-    from pathlib import Path
 
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("LOASO_")}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "loaso"), "zalo", "oa-auth",
-         "--redirect-uri", "https://loaso.namanphu.vn/zalo/callback"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**clean, **env}, cwd=Path(__file__).parents[2])
+    from tests.cli import popen
+
+    process = popen(
+        ["zalo", "oa-auth", "--redirect-uri", "https://loaso.namanphu.vn/zalo/callback"],
+        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
     url = ""
     while not url:
         line = process.stdout.readline()

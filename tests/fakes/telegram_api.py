@@ -8,7 +8,7 @@ rate (seeded), per-second throttling (a fixed window, or a sliding second like t
 API's 429 behaviour), and latency. Every delivered message is tallied per chat, so a
 benchmark or test can count what was lost and what arrived twice.
 
-Run standalone (benchmarks): `python -m tests.fakes.telegram_api --port 8081`; the
+Run standalone (benchmarks): `python -m tests.fakes.telegram_api --port PORT`; the
 `/_fake/*` routes read and change its state over HTTP.
 """
 
@@ -347,7 +347,7 @@ def running_in_thread(fake: FakeTelegram):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Fake Telegram Bot API")
-    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--token", default=FakeTelegram.token)
     args = parser.parse_args()
     fake = FakeTelegram(token=args.token)

@@ -7,7 +7,7 @@ secret of 8-256 characters; getUpdates hands out one update object (no offset) a
 while a webhook is set. The error codes follow the Telegram-like envelope; Zalo documents
 none, so the HTTP status mirrors `error_code`. Faults are scripted per call; latency too.
 
-Run standalone (benchmarks): `python -m tests.fakes.zalo_bot_api --port 8083`.
+Run standalone (benchmarks): `python -m tests.fakes.zalo_bot_api --port PORT`.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def _error(code: int, description: str | None = None, extra: dict | None = None)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Fake Zalo Bot API")
-    parser.add_argument("--port", type=int, default=8083)
+    parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--token", default=FakeZaloBot.token)
     args = parser.parse_args()
     uvicorn.run(FakeZaloBot(token=args.token).app(), host="127.0.0.1", port=args.port,

@@ -8,7 +8,7 @@ grant. It also plays Zalo's side of the webhook: `webhook(event)` gives the sign
 headers Zalo would POST. Faults are switchable: scripted per call, tokens expired on demand,
 latency.
 
-Run standalone (benchmarks): `python -m tests.fakes.zalo_oa_api --port 8082`.
+Run standalone (benchmarks): `python -m tests.fakes.zalo_oa_api --port PORT`.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def _oauth_error(code: int, name: str) -> JSONResponse:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Fake Zalo OA API and OAuth server")
-    parser.add_argument("--port", type=int, default=8082)
+    parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     uvicorn.run(FakeZaloOA().app(), host="127.0.0.1", port=args.port, log_level="warning",
                 access_log=False)

@@ -161,6 +161,26 @@ async def test_restart_fires_what_was_missed_within_grace_and_skips_older(databa
     assert await count_rows(database, "outbox") == 4
 
 
+async def test_a_first_start_does_not_report_bulletins_due_before_the_database_existed(
+        database, caplog):
+    from db.models import AppSecret
+
+    await subscribe(database, 2)
+    pack = mini_pack({"id": "truoc-khi-cai", "schedule": {"at": ["2026-04-30T07:00:00",
+                                                                  "2026-05-01T07:00:00"]},
+                      "audience": {"everyone": True}, "text": "Trước khi cài."})
+    now = dt.datetime(2026, 5, 1, 0, 30, tzinfo=UTC)
+    async with database.transaction() as session:  # what `loaso migrate` records on an empty database
+        session.add(AppSecret(name="installed_at", value="",
+                              created_at=dt.datetime(2026, 5, 1, 0, 10, tzinfo=UTC)))
+    scheduler = CampaignScheduler(database, lambda: pack, grace=dt.timedelta(hours=1),
+                                  retention_days=365, clock=lambda: now)
+    with caplog.at_level(logging.INFO):
+        assert await scheduler.catch_up() == []
+    assert "missed while stopped" not in caplog.text
+    assert await count_rows(database, "outbox") == 0
+
+
 async def test_the_running_scheduler_fires_a_planned_bulletin(database):
     await subscribe(database, 2)
     soon = dt.datetime.now(UTC) + dt.timedelta(seconds=1.5)

@@ -6,11 +6,9 @@ stays bounded; bench/broadcast_bench.py and bench/kill_bench.py run the same at 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -19,6 +17,7 @@ from bot.service import Service
 from db.models import OutboxMessage, Subscription, User
 from delivery.fanout import Audience, fan_out
 from delivery.ratelimit import ChannelLimiter
+from tests.cli import LOASO, hermetic_env, workdir
 from tests.conftest import MINI_PACK, WEBHOOK_SECRET, wait_until
 from tests.utils import running_app, secret_headers, telegram_update
 
@@ -179,18 +178,17 @@ async def test_worker_killed_mid_broadcast_loses_nothing_and_resends_only_in_fli
         database_url, database, fake_telegram, tmp_path):
     chats = await subscribe(database, 300)
     await broadcast(database, "killed")
-    env = {**os.environ, "LOASO_DATABASE_URL": database_url,
+    env = hermetic_env({"LOASO_DATABASE_URL": database_url,
            "LOASO_TELEGRAM_TOKEN": fake_telegram.token,
            "LOASO_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
            "LOASO_TELEGRAM_API_BASE": fake_telegram.base_url,
            "LOASO_TELEGRAM_RATE_LIMIT": "150", "LOASO_OUTBOX_LEASE_SECONDS": "5",
            "LOASO_SENDER_POLL_SECONDS": "0.2", "LOASO_CONTENT_DIR": str(MINI_PACK),
-           "LOASO_RUN_DIR": str(tmp_path / "run"), "LOASO_LOG_LEVEL": "WARNING"}
-    loaso = str(Path(sys.executable).parent / "loaso")
+           "LOASO_RUN_DIR": str(tmp_path / "run"), "LOASO_LOG_LEVEL": "WARNING"})
 
     async def start():
         return await asyncio.create_subprocess_exec(
-            loaso, "worker", env=env, stdin=asyncio.subprocess.DEVNULL,
+            LOASO, "worker", env=env, cwd=workdir(), stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=open(tmp_path / "worker.log", "ab"))
 
     worker = await start()

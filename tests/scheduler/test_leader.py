@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,12 +14,12 @@ import pytest
 from db.engine import Database
 from scheduler.bulletins import fire, occurrences
 from scheduler.leader import Leadership
+from tests.cli import popen
 from tests.conftest import BACKEND, count_rows
 from tests.scheduler.test_bulletins import WEEKLY, mini_pack, subscribe
 
 postgresql_only = pytest.mark.skipif(BACKEND != "postgresql",
                                      reason="the advisory lock exists on PostgreSQL only")
-LOASO = str(Path(sys.executable).parent / "loaso")
 
 
 async def test_sqlite_needs_no_lock(database):
@@ -66,11 +64,9 @@ async def test_two_schedulers_fan_an_occurrence_out_once(database_url, database)
 
 
 def _worker(database_url: str, log: Path) -> subprocess.Popen:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("LOASO_")}
-    env = {**clean, "LOASO_DATABASE_URL": database_url, "LOASO_LOG_LEVEL": "INFO",
+    env = {"LOASO_DATABASE_URL": database_url, "LOASO_LOG_LEVEL": "INFO",
            "LOASO_RUN_DIR": str(log.parent / log.stem)}
-    return subprocess.Popen([LOASO, "worker"], stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            env=env, cwd=Path(__file__).parents[2])
+    return popen(["worker"], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
 def _wait_for(log: Path, text: str, timeout: float = 30) -> None:
