@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The suite creates its own database there through the maintenance database `postgres`.
 TEST_PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install run test test-sqlite test-postgresql chat bench screenshots clean
+.PHONY: install run lint test test-sqlite test-postgresql chat bench screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ run: install
 	$(BIN)/loaso migrate
 	$(BIN)/loaso serve --host $(HOST) --port $(PORT)
 
-test: test-sqlite test-postgresql
+# Lint (ruff, with import order) before the suite.
+lint: install
+	$(BIN)/ruff check .
+
+test: lint test-sqlite test-postgresql
 
 test-sqlite: install
 	@command -v chromium >/dev/null 2>&1 || echo "Chromium not found on PATH: the browser tests (tests/browser) are SKIPPED. Install it with: apt-get install chromium"

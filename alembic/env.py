@@ -2,9 +2,9 @@
 
 import asyncio
 
-from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from alembic import context
 from db.models import Base
 
 config = context.config

@@ -102,7 +102,7 @@ async def measure_http(tree: Path, backend: str, in_flight: int, events: int) ->
                 if statuses != [200]:
                     raise RuntimeError(f"webhook answered {statuses}")
 
-            async with LifespanManager(app) as manager:
+            async with LifespanManager(app):
                 for _ in range(200):  # warm-up
                     await one()
                 done, cpu, wall = 0, time.process_time(), time.perf_counter()
@@ -119,12 +119,11 @@ async def measure_http(tree: Path, backend: str, in_flight: int, events: int) ->
 
 async def measure(tree: Path, backend: str, in_flight: int, events: int) -> dict:
     """One run in this (child) process, importing the project from `tree`."""
+    import bot
     from bot.channels.console import ConsoleChannel
     from bot.service import Service
     from bot.settings import Settings
     from db import migrations
-
-    import bot
     if tree.resolve() not in Path(bot.__file__).resolve().parents:
         raise RuntimeError(f"imported {bot.__file__}, not the tree under test {tree}")
     with tempfile.TemporaryDirectory() as scratch:
@@ -214,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
                               f"{result['events_per_s']} events/s", flush=True)
                         results.setdefault((backend, in_flight, name), []).append(result)
     finally:
-        for name, tree in trees.items():
+        for tree in trees.values():
             if tree != ROOT:
                 subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT,
                                check=False)

@@ -174,7 +174,8 @@ def main() -> None:
     print(f"  linear scan baseline median {figures['linear_scan_ms_median']} ms "
           f"→ index {figures['index_speedup_ratio']}× faster")
     print(f"Dated search, Content.visible(day) on {dated['dated_days']} days")
-    print(f"  first view of a day (filtered lists and index restriction) median {dated['view_build_ms_median']} ms, "
+    print("  first view of a day (filtered lists and index restriction) median "
+          f"{dated['view_build_ms_median']} ms, "
           f"max {dated['view_build_ms_max']} ms; a cached view {dated['view_cached_us_median']} µs")
     print(f"  search through the view p50 {dated['dated_search_ms_p50']:.3f} ms, "
           f"p99 {dated['dated_search_ms_p99']:.3f} ms; whole-pack index, same queries, "

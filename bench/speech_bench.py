@@ -113,7 +113,8 @@ def main() -> None:
     print(f"  article by article      {each[1]:.3f} s (best {each[0]:.3f} s)")
     print(f"  baseline: regex tokens  {tokens[1]:.4f} s → normaliser {figures['ratio_to_regex_tokenise']}× "
           "its time")
-    print(f"  baseline: str.split()   {split[1]:.4f} s → normaliser {figures['ratio_to_str_split']}× its time")
+    print(f"  baseline: str.split()   {split[1]:.4f} s → normaliser "
+          f"{figures['ratio_to_str_split']}× its time")
     print(f"  spoken text {figures['spoken_megabytes']} MB, {figures['warnings']} distinct warnings")
     if args.per_rule:
         print("Per step (one pass, the whole text):")

@@ -5,8 +5,9 @@
     .venv/bin/python -m bench.webhook_bench --channel zalo-oa   # or zalo-bot: Loa Số only
 
 One process holds the fake Bot API (tests/fakes/telegram_api.py, served by uvicorn in this
-event loop) and the load driver (bench/load_driver.py: aiohttp, or httpx with --driver). Each bot runs as a subprocess on its own loopback
-port. Every update comes from a different private chat, and a reply is timed from the start
+event loop) and the load driver (bench/load_driver.py: aiohttp, or httpx with --driver).
+Each bot runs as a subprocess on its own loopback port. Every update comes from a different
+private chat, and a reply is timed from the start
 of its webhook POST to the moment the fake Bot API receives the first sendMessage for that
 chat. Runs alternate between the bots (echo, Loa Số, [Loa Số on PostgreSQL], echo, ...)
 so that a noisy neighbour hurts both; the ratio is taken between medians of the runs.

@@ -154,7 +154,7 @@ class CoreSettings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Every configured secret, so logging can redact them wherever they appear."""
         secrets = []
-        for name, value in self:
+        for _name, value in self:
             if isinstance(value, SecretStr) and value.get_secret_value():
                 secrets.append(value.get_secret_value())
         password = make_url(self.database_url).password

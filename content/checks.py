@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from content.cron import cron_trigger
 from content.models import (
     PLACEHOLDER_PATTERN,
     Article,
@@ -14,7 +15,6 @@ from content.models import (
     FaqEntry,
     QuizQuestion,
 )
-from content.cron import cron_trigger
 from content.pack import Pack
 from content.text import fold
 
@@ -160,7 +160,8 @@ def check_bulletins(pack: Pack, bulletins: list[tuple[Bulletin, Any]], report) -
     known = {"topics": set(pack.topics), "groups": {g.id for g in pack.campaign.groups},
              "hamlets": {h.id for h in pack.campaign.hamlets}}
     for bulletin, (src, index) in bulletins:
-        def error(message: str, *path: Any) -> None:
+        def error(message: str, *path: Any, src: Any = src, index: int = index,
+                  bulletin: Bulletin = bulletin) -> None:
             report.error(src.name, src.line(index, *path), f"{bulletin.id}: {message}")
 
         if bulletin.id.startswith(IMPLIED_PREFIXES):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
 from zoneinfo import ZoneInfo
 
 from content.models import (

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass, field
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 
 from content.calendar import CalendarEntry, CalendarPage, calendar_entries, calendar_page
 from content.holds import hold_reasons

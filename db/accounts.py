@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.console_models import LoginFailure, LoginLink, StaffAccount, StaffSession
 
-
 # --- accounts --------------------------------------------------------------------------------
 
 async def find_account(session: AsyncSession, username: str) -> StaffAccount | None:

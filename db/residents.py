@@ -15,7 +15,6 @@ from db.dialect import insert_in
 from db.direct import RowsStatement, each, row_values
 from db.models import ConversationState, InboundEvent, User, UserStatus
 
-
 # The functions for every update take a synchronous Session: the pipeline runs them together
 # through one `AsyncSession.run_sync` (one greenlet switch, not one per statement). Each takes
 # a whole group of events (bot/pipeline.py) as one multi-row statement, run directly on the

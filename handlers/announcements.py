@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timedelta
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from pydantic import AliasChoices, Field

@@ -50,7 +50,7 @@ async def probe(url: str) -> tuple[int, str]:
 
     try:
         admin = await connect_maintenance(url)
-    except (OSError, asyncio.TimeoutError, asyncpg.CannotConnectNowError) as error:
+    except (TimeoutError, OSError, asyncpg.CannotConnectNowError) as error:
         return NOT_ANSWERING, f"PostgreSQL does not answer at {where(url)} ({error})"
     except asyncpg.InvalidCatalogNameError:
         return CANNOT_CREATE, (f"PostgreSQL answers at {where(url)} but database "

@@ -4,9 +4,10 @@ Revision ID: 0001
 Revises: (none)
 Create Date: 2026-11-26 05:18:05.266568
 """
-from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+
+from alembic import op
 
 revision = '0001'
 down_revision = None

@@ -5,9 +5,10 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-26 08:38:36.535878
 """
-from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+
+from alembic import op
 
 revision = '0004'
 down_revision = '0003'

@@ -6,10 +6,10 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-12-05 14:18:28.839311
 """
-from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from alembic import op
 from content.text import fold
 
 revision = '0005'

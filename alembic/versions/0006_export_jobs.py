@@ -5,9 +5,10 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-06 09:00:00.000000
 """
-from alembic import op
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+
+from alembic import op
 
 revision = '0006'
 down_revision = '0005'

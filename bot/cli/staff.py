@@ -68,9 +68,9 @@ def add(username: Annotated[str, typer.Argument(help="Tên đăng nhập, ví d�
         role: Annotated[str, typer.Option("--role", help="admin, staff hoặc leader.")],
         name: Annotated[str, typer.Option("--name", help="Họ tên người dùng tài khoản.")],
         group: Annotated[list[str], typer.Option(
-            "--group", help="leader: nhóm phụ trách (mã trong gói nội dung; lặp lại được).")] = [],
+            "--group", help="leader: nhóm phụ trách (mã trong gói nội dung; lặp lại được).")] = [],  # noqa: B006 (typer reads it, never mutates it)
         area: Annotated[list[str], typer.Option(
-            "--area", help="leader: thôn phụ trách (mã; lặp lại được).")] = [],
+            "--area", help="leader: thôn phụ trách (mã; lặp lại được).")] = [],  # noqa: B006
         by: By = None) -> None:
     """Tạo tài khoản trang quản trị; mật khẩu đọc từ đầu vào chuẩn hoặc gõ hai lần."""
     from bot.actions import ActionRefused

@@ -20,8 +20,8 @@ from bot.console.charts import Chart, per_hamlet, plain, rows_of
 from bot.console.desk import SOURCES, hamlet_names
 from bot.reports.labels import source_label, stance_label, status_label
 from content.pack import Pack
-from content.text import format_number
 from content.phases import Period
+from content.text import format_number
 from db import dashboard as queries
 from db.comments import OPEN_STATUSES, Scope
 from handlers.campaign import effective_period

@@ -19,8 +19,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment
 
-from bot.html import SECURITY_HEADERS, STATUS_TEXT
-from bot.html import console_static_url, hashed_url, template_environment
+from bot.html import SECURITY_HEADERS, STATUS_TEXT, console_static_url, hashed_url, template_environment
 from bot.public import links, markdown
 from bot.public.caching import cached
 from bot.public.showing import PREVIEW_BASE, Showing, service_of

@@ -61,14 +61,15 @@ NUMBERED = re.compile(
 
 # Dates. DATE: 19/1, 19/1/2026, 19–25/1, 26–27/9/2025, 19 đến 23/1, 19/1–23/1/2026.
 DATE = re.compile(
-    rf"{_START}(?P<d1>{_DAY})(?:(?:{_DASH}|[ \t]+(?:đến|tới)[ \t]+)(?P<d2>{_DAY}))?/(?P<m1>{_MONTH})(?:/(?P<y1>\d{{4}}))?"
+    rf"{_START}(?P<d1>{_DAY})(?:(?:{_DASH}|[ \t]+(?:đến|tới)[ \t]+)(?P<d2>{_DAY}))?"
+    rf"/(?P<m1>{_MONTH})(?:/(?P<y1>\d{{4}}))?"
     rf"(?:{_DASH}(?P<d3>{_DAY})/(?P<m3>{_MONTH})(?:/(?P<y3>\d{{4}}))?)?{_END}")
 DATE_DOTTED = re.compile(  # 19-1-2026, 19.1.2026
     rf"(?<![\w/.,-])(?P<d1>{_DAY})(?P<sep>[.-])(?P<m1>{_MONTH})(?P=sep)(?P<y1>\d{{4}})"
     rf"(?![\w/-]|[.,]\d)")
 DATE_ISO = re.compile(
-    rf"(?<![\w/.,-])(?P<y1>\d{{4}})-(?P<m1>0[1-9]|1[0-2])-(?P<d1>0[1-9]|[12]\d|3[01])"
-    rf"(?![\w/-]|[.,]\d)")
+    r"(?<![\w/.,-])(?P<y1>\d{4})-(?P<m1>0[1-9]|1[0-2])-(?P<d1>0[1-9]|[12]\d|3[01])"
+    r"(?![\w/-]|[.,]\d)")
 MONTH_YEAR = re.compile(rf"{_START}(?P<m>{_MONTH})/(?P<y>\d{{4}}){_END}")
 MONTH_WORD = re.compile(rf"(?<!\w)(?P<word>[Tt]háng)\s+(?P<m>{_MONTH}){_END}")
 DAY_WORD = re.compile(rf"(?<!\w)(?P<word>[Nn]gày|[Mm]ồng|[Mm]ùng)\s+(?P<d>{_DAY})(?=\s+[Tt]háng(?!\w))")

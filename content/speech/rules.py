@@ -243,7 +243,8 @@ class Reader:
         prefix = "" if before in p.NO_DAY_WORD else "ngày "
         if groups.get("d2"):  # 19–25/1: one month, two days
             first = self._day(groups["d1"], with_mong)
-            spoken = prefix + f"{first} đến {self._day_month_year(groups['d2'], groups['m1'], groups['y1'], True)}"
+            last = self._day_month_year(groups['d2'], groups['m1'], groups['y1'], True)
+            spoken = prefix + f"{first} đến {last}"
         else:
             spoken = prefix + self._day_month_year(groups["d1"], groups["m1"], groups["y1"], with_mong)
         if groups.get("d3"):

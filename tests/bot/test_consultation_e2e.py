@@ -35,7 +35,8 @@ async def comment_through_telegram(resident: TelegramResident) -> str:
 
 async def test_a_resident_comments_on_telegram_and_hears_back(telegram_settings, fake_telegram,
                                                               database):
-    async with running_app(telegram_settings(telegram_chat_rate_limit=100, telegram_chat_burst=20)) as (client, service):
+    settings = telegram_settings(telegram_chat_rate_limit=100, telegram_chat_burst=20)
+    async with running_app(settings) as (client, service):
         resident = TelegramResident(client, fake_telegram, CHAT)
         code = await comment_through_telegram(resident)
         assert len(fake_telegram.answered_callbacks) >= 7  # every tap acknowledged
@@ -58,7 +59,8 @@ async def test_redelivered_send_update_makes_one_comment(telegram_settings, fake
                                                          database):
     from tests.utils import secret_headers, telegram_update
 
-    async with running_app(telegram_settings(telegram_chat_rate_limit=100, telegram_chat_burst=20)) as (client, service):
+    settings = telegram_settings(telegram_chat_rate_limit=100, telegram_chat_burst=20)
+    async with running_app(settings) as (client, service):
         resident = TelegramResident(client, fake_telegram, CHAT)
         await resident.say("/gopy")
         await resident.tap("Dự thảo Báo cáo chính trị (thử nghiệm)")
@@ -81,7 +83,8 @@ async def test_redelivered_send_update_makes_one_comment(telegram_settings, fake
 
 async def test_no_answer_is_sent_to_a_resident_who_left(telegram_settings, fake_telegram,
                                                         database):
-    async with running_app(telegram_settings(telegram_chat_rate_limit=100, telegram_chat_burst=20)) as (client, service):
+    settings = telegram_settings(telegram_chat_rate_limit=100, telegram_chat_burst=20)
+    async with running_app(settings) as (client, service):
         code = await comment_through_telegram(TelegramResident(client, fake_telegram, CHAT))
     async with database.transaction() as session:
         await session.execute(update(User).values(status="stopped"))

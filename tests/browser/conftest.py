@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.server import BROWSER_ARGS, chromium, settings_env
-from tests.conftest import WEBHOOK_SECRET, MINI_PACK
+from tests.conftest import MINI_PACK, WEBHOOK_SECRET
 from tests.fakes.telegram_api import FakeTelegram, running_in_thread
 
 NO_BROWSER = "no chromium on PATH (apt-get install chromium): browser tests skipped"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from email.parser import BytesParser
-from email.policy import HTTP
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 
 import pytest

@@ -142,7 +142,8 @@ async def test_the_dashboard_shows_the_campaign_in_charts_with_their_tables(desk
 
     # every chart is drawn as inline SVG, and hidden figures draw no bar
     hamlets = panel(html, "residents-hamlet")
-    assert hamlets.count("<rect class=\"s0\" x=\"0\"") == 2 and "<title>Thôn 2 — Đã đồng ý: &lt; 3</title>" in hamlets
+    assert hamlets.count("<rect class=\"s0\" x=\"0\"") == 2
+    assert "<title>Thôn 2 — Đã đồng ý: &lt; 3</title>" in hamlets
     assert panel(html, "comments-day").count('<rect class="s0"') == 30
     assert "<script" not in html.split("</head>")[1]  # no script in the page itself (CSP)
 

@@ -254,7 +254,7 @@ async def test_another_accounts_file_or_a_job_that_does_not_exist_is_not_found(d
     assert f"job-{job_id}" not in listed  # someone else's job is not even listed
     assert await desk.audit("export.download") == []
     await staff(desk, "quan.tri", "admin")  # an admin may fetch anyone's
-    assert f"bởi Cán bộ nguoi.a" in (await desk.client.get("/admin/exports", headers=HTML)).text
+    assert "bởi Cán bộ nguoi.a" in (await desk.client.get("/admin/exports", headers=HTML)).text
     assert (await desk.client.get(f"/admin/exports/jobs/{job_id}/file")).status_code == 200
     [audited] = await desk.audit("export.download")
     assert audited.actor == "Cán bộ quan.tri" and audited.details["by"] == "Cán bộ nguoi.a"

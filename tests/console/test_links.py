@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.actions import accounts
+from db import login_links
 from db.audit import Who
 from db.console_models import LoginLink, StaffAccount, StaffSession
 from db.models import Role, RoleGrant
-from db import login_links
 from db.roles import create_invite, revoke_grant
 from tests.conftest import count_rows
 from tests.console.conftest import HTML, csrf_of

@@ -9,8 +9,8 @@ import pytest
 from content.calendar import as_known_on, calendar_entries, calendar_page
 from content.loader import load_pack
 from content.phases import period_on
-from tests.content.test_truth_checks import pack_with
 from tests.conftest import SHIPPED_PACK
+from tests.content.test_truth_checks import pack_with
 
 
 @pytest.fixture(scope="module")

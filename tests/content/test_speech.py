@@ -60,7 +60,8 @@ def _parse_spoken(words: list[str]) -> int:
     for scale_word, scale in (("tỷ", 10**9), ("triệu", 10**6), ("nghìn", 1000)):
         if scale_word in words:
             at = len(words) - 1 - words[::-1].index(scale_word)  # "một nghìn tỷ": the last
-            return _parse_spoken(words[:at]) * scale + (_parse_spoken(words[at + 1:]) if words[at + 1:] else 0)
+            rest = _parse_spoken(words[at + 1:]) if words[at + 1:] else 0
+            return _parse_spoken(words[:at]) * scale + rest
     value = 0
     if "trăm" in words:
         at = words.index("trăm")

@@ -8,9 +8,8 @@ import pytest
 from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from db import direct, residents
 from db import outbox as outbox_queries
-from db import residents
-from db import direct
 from db.direct import DirectStatement, RowsStatement, row_values
 from db.models import ConversationState, InboundEvent, OutboxMessage, OutboxStatus, User
 

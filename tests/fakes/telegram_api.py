@@ -19,9 +19,9 @@ import asyncio
 import json
 import random
 import socket
+import threading
 import time
 from collections import Counter, deque
-import threading
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any

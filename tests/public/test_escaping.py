@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from bot.public.markdown import inline_html, to_html
 
+
 class Tags(HTMLParser):
     """The elements, attribute names and link targets a browser would see."""
 
