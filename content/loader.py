@@ -70,7 +70,7 @@ except ImportError:  # no libyaml: the pure-Python parser, slower but the same r
     from yaml.scanner import Scanner
 
     class _Parser(Reader, Scanner, Parser, Composer):
-        def __init__(self, stream):
+        def __init__(self, stream) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             Parser.__init__(self)

@@ -28,7 +28,7 @@ BOT_BURST_SECONDS = 0.02
 class TokenBucket:
     """`rate` tokens a second, at most `burst` saved up. `reserve()` says how long to wait."""
 
-    def __init__(self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = rate
         self.burst = burst
         self.clock = clock

@@ -83,6 +83,23 @@ async def _drop_pg_database() -> None:
         await admin.close()
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """The PostgreSQL pass runs only the tests that touch a database: those that use the
+    `migrated_template` fixture (directly or through `database_url`, `database`, ...) or that
+    read BACKEND themselves. Every other test would run the same code twice."""
+    if BACKEND != "postgresql":
+        return
+    keep, same_on_both = [], []
+    for item in items:
+        module = getattr(item, "module", None)
+        uses_database = ("migrated_template" in getattr(item, "fixturenames", ())
+                         or getattr(module, "BACKEND", None) is not None)
+        (keep if uses_database else same_on_both).append(item)
+    if same_on_both:
+        config.hook.pytest_deselected(items=same_on_both)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> str:
     """A database at the newest migration: a SQLite file to copy, or a PostgreSQL database."""
