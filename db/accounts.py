@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import rows_changed
 from db.console_models import LoginFailure, LoginLink, StaffAccount, StaffSession
 
 # --- accounts --------------------------------------------------------------------------------
@@ -57,17 +58,17 @@ async def touch_session(session: AsyncSession, session_id: int, now: datetime) -
 
 async def end_session(session: AsyncSession, token_hash: str) -> int:
     result = await session.execute(delete(StaffSession).where(StaffSession.token_hash == token_hash))
-    return result.rowcount
+    return rows_changed(result)
 
 
 async def end_sessions_of(session: AsyncSession, account_id: int) -> int:
     result = await session.execute(delete(StaffSession).where(StaffSession.account_id == account_id))
-    return result.rowcount
+    return rows_changed(result)
 
 
 async def end_idle_sessions(session: AsyncSession, seen_before: datetime) -> int:
     result = await session.execute(delete(StaffSession).where(StaffSession.last_seen_at < seen_before))
-    return result.rowcount
+    return rows_changed(result)
 
 
 # --- one-time sign-in links ------------------------------------------------------------------
@@ -92,13 +93,13 @@ async def use_link(session: AsyncSession, link_id: int, now: datetime) -> bool:
         update(LoginLink).where(LoginLink.id == link_id, LoginLink.used_at.is_(None),
                                 LoginLink.expires_at > now)
         .values(used_at=now).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 async def drop_unused_links(session: AsyncSession, account_id: int) -> int:
     result = await session.execute(delete(LoginLink).where(
         LoginLink.account_id == account_id, LoginLink.used_at.is_(None)))
-    return result.rowcount
+    return rows_changed(result)
 
 
 # --- failed sign-ins -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import rows_changed
 from db.models import PhaseOverride
 
 
@@ -21,7 +22,7 @@ async def clear_override(session: AsyncSession, *, by: str, now: datetime) -> in
     result = await session.execute(
         update(PhaseOverride).where(PhaseOverride.cleared_at.is_(None))
         .values(cleared_by=by, cleared_at=now))
-    return result.rowcount
+    return rows_changed(result)
 
 
 async def set_override(session: AsyncSession, *, phase_id: str, stage_id: str | None, by: str,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import insert_for, is_postgresql
 from db.engine import Database
@@ -100,11 +101,12 @@ async def rotate(database: Database, channel: str,
         return _stored(row)
 
 
-async def _locked(session, channel: str) -> ChannelToken | None:
+async def _locked(session: AsyncSession, channel: str) -> ChannelToken | None:
     statement = select(ChannelToken).where(ChannelToken.channel == channel)
     if is_postgresql(session):
         statement = statement.with_for_update()
-    return (await session.execute(statement)).scalar_one_or_none()
+    token: ChannelToken | None = (await session.execute(statement)).scalar_one_or_none()
+    return token
 
 
 def _apply(row: ChannelToken, grant: Grant, now: datetime) -> None:

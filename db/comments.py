@@ -11,8 +11,9 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import insert_for
@@ -64,16 +65,16 @@ class Scope:
     areas: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
 
-    def clause(self):
+    def clause(self) -> ColumnElement[bool]:
         return or_(Comment.hamlet_id.in_(self.areas), Comment.group_id.in_(self.groups))
 
     def covers(self, hamlet_id: str | None, group_id: str | None) -> bool:
         return hamlet_id in self.areas or group_id in self.groups
 
 
-def _like_words(folded: str) -> list:
+def _like_words(folded: str) -> list[ColumnElement[bool]]:
     """Each folded word must appear in the folded text (LIKE's wildcards escaped)."""
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     for word in folded.split():
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         clauses.append(Comment.search_text.like(f"%{escaped}%", escape="\\"))
@@ -97,7 +98,7 @@ class CommentFilter:
     receipt: str | None = None
     scope: Scope | None = None  # a leader's hamlets and groups; None: the whole commune
 
-    def where(self) -> list:
+    def where(self) -> list[ColumnElement[bool]]:
         clauses = []
         if self.draft_id:
             clauses.append(Comment.draft_id == self.draft_id)
@@ -145,7 +146,7 @@ class CommentFilter:
         return described
 
 
-def _ordered(query):
+def _ordered(query: Select[Any]) -> Select[Any]:
     # document order: by draft, general comments first, then sections as they appear
     return query.order_by(Comment.draft_id, Comment.section_order, Comment.id)
 
@@ -214,6 +215,7 @@ async def pseudonym_key(session: AsyncSession) -> bytes:
             name=PSEUDONYM_KEY, value=secrets.token_hex(32), created_at=datetime.now(UTC)
         ).on_conflict_do_nothing(index_elements=["name"]))
         row = await session.get(AppSecret, PSEUDONYM_KEY)
+    assert row is not None  # inserted just above if it was missing
     return bytes.fromhex(row.value)
 
 
@@ -227,7 +229,7 @@ def pseudonym(key: bytes, user_id: int | None) -> str | None:
 
 
 async def record_export(session: AsyncSession, *, actor: str, kind: str,
-                        filters: dict, row_count: int, sha256: str,
+                        filters: dict[str, Any], row_count: int, sha256: str,
                         now: datetime) -> ExportAudit:
     audit = ExportAudit(actor=actor, kind=kind, filters=filters, row_count=row_count,
                         sha256=sha256, created_at=now)

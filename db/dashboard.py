@@ -8,10 +8,12 @@ and residents who live in their hamlets or follow their groups' news.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import and_, case, distinct, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, distinct, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.comments import OPEN_STATUSES, Scope
@@ -21,7 +23,7 @@ from db.models import Comment, OutboxMessage, OutboxStatus, QuizRound, Subscript
 BROADCASTS = ("bulletin", "announcement")  # outbox batches "bulletin:<id>", "announcement:<id>"
 
 
-def residents_in(scope: Scope | None):
+def residents_in(scope: Scope | None) -> ColumnElement[bool]:
     """A condition on `users`: the resident is in a leader's part of the commune."""
     if scope is None:
         return true()
@@ -31,7 +33,7 @@ def residents_in(scope: Scope | None):
     return or_(User.hamlet_id.in_(scope.areas), follows)
 
 
-def _comments_in(scope: Scope | None):
+def _comments_in(scope: Scope | None) -> ColumnElement[bool]:
     return true() if scope is None else scope.clause()
 
 
@@ -82,7 +84,7 @@ async def comment_counts(session: AsyncSession, scope: Scope | None) -> list[Com
     return [CommentCount(*row) for row in rows.all()]
 
 
-def _hour(session: AsyncSession):
+def _hour(session: AsyncSession) -> ColumnElement[Any]:
     """created_at cut to its UTC hour, as each database can do it in the statement."""
     if is_postgresql(session):
         return func.date_trunc("hour", func.timezone("UTC", Comment.created_at))
@@ -147,7 +149,8 @@ async def deliveries(session: AsyncSession, scope: Scope | None) -> dict[str, De
             query = query.join(User, User.id == OutboxMessage.user_id).where(residents_in(scope))
         tally = found[kind]
         for batch, status, count in (await session.execute(query)).all():
-            tally.batches.add(batch)
+            if batch is not None:
+                tally.batches.add(batch)
             if status == OutboxStatus.SENT:
                 tally.delivered += count
             elif status == OutboxStatus.FAILED:
@@ -179,9 +182,9 @@ async def quiz_by_hamlet(session: AsyncSession, scope: Scope | None) -> list[Qui
     return [QuizTally(*row) for row in rows.all()]
 
 
-def by(rows, key, value) -> dict:
+def by(rows: Iterable[Any], key: Callable[[Any], Any], value: Callable[[Any], int]) -> dict[Any, int]:
     """Sum `value(row)` per `key(row)`: the dashboard folds one grouped result many ways."""
-    summed: dict = defaultdict(int)
+    summed: dict[Any, int] = defaultdict(int)
     for row in rows:
         summed[key(row)] += value(row)
     return dict(summed)

@@ -36,7 +36,7 @@ class DirectStatement:
     results: tuple[Processor, ...]  # per returned column; empty if nothing is returned
 
     @classmethod
-    def compile(cls, statement, dialect: Dialect) -> DirectStatement:
+    def compile(cls, statement: Any, dialect: Dialect) -> DirectStatement:
         compiled = statement.compile(dialect=dialect)
         names = compiled.positiontup
         if names is None:
@@ -52,9 +52,9 @@ class DirectStatement:
         # The RETURNING columns of an INSERT (none without RETURNING), a SELECT's columns.
         results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None)
                         for column in statement.exported_columns)
-        return cls(compiled.string, tuple(slots), binds, results)
+        return cls(compiled.string, tuple(slot for slot in slots if slot), binds, results)
 
-    def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple]:
+    def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
         """Execute with these rows' values on the connection's DB-API cursor (inside its
         transaction); the returned rows, processed by their column types."""
         values = [value if bind is None else bind(value)
@@ -97,10 +97,10 @@ def _refuse_missing_defaults(statement: Insert, given: set[str]) -> None:
                          "which have Python-side defaults")
 
 
-def _translated(connection: Connection, error: Exception, sql: str, values: list) -> Exception:
+def _translated(connection: Connection, error: Exception, sql: str, values: list[Any]) -> Exception:
     """The DB-API error as SQLAlchemy raises it; a lost connection is invalidated first."""
     dialect = connection.dialect
-    disconnect = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
+    disconnect = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)  # type: ignore[arg-type]
     # asyncpg: a statement prepared before a schema change fails on this connection until it
     # is replaced (SQLAlchemy's own path resets the dialect's statement cache instead).
     stale = isinstance(error, getattr(dialect.loaded_dbapi, "InvalidCachedStatementError", ()))
@@ -128,10 +128,10 @@ class RowsStatement:
         self._build = build
         self._compiled: dict[tuple[str, str, int], DirectStatement] = {}
 
-    def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple]:
+    def run(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
         per_row = max(1, len(self._statement(connection.dialect, 1).slots))
         step = max(1, MAX_PARAMETERS // per_row)
-        returned: list[tuple] = []
+        returned: list[tuple[Any, ...]] = []
         for start in range(0, len(rows), step):
             part = rows[start:start + step]
             returned += self._statement(connection.dialect, len(part)).run(connection, part)
@@ -146,7 +146,7 @@ class RowsStatement:
         return statement
 
 
-def row_values(table, keys: Sequence[str], rows: int) -> list[dict[str, Any]]:
+def row_values(table: Any, keys: Sequence[str], rows: int) -> list[dict[str, Any]]:
     """VALUES for `rows` rows of these columns, as bind parameters named `<key>__<row>`."""
     return [{key: bindparam(f"{key}__{row}", type_=table.c[key].type) for key in keys}
             for row in range(rows)]

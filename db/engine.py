@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
@@ -24,7 +25,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and BEGIN IMMEDIATE; take it over
     # as the SQLAlchemy docs recommend, and turn on WAL and foreign keys on every connection.
     @event.listens_for(engine.sync_engine, "connect")
-    def on_connect(dbapi_connection, _record) -> None:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -36,7 +37,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(connection) -> None:
+    def on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front, so two writers wait in line instead of
         # failing with "database is locked" when a read transaction tries to upgrade.
         writer = connection.get_execution_options().get("loaso_writer", False)

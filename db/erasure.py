@@ -10,10 +10,12 @@ the consultation's record must not change under staff's feet; every link to the 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import rows_changed
 from db.models import (
     Announcement,
     Comment,
@@ -33,7 +35,7 @@ REVOKED_BY = "xóa dữ liệu cá nhân"  # staff read revoked_by; it names the
 CANCELLED = "the resident's data was erased"
 
 
-def holds_personal_data():
+def holds_personal_data() -> ColumnElement[bool]:
     """A condition on `users`: something beyond the chat address is kept about them."""
     return or_(
         User.consent_at.is_not(None), User.hamlet_id.is_not(None),
@@ -51,15 +53,15 @@ async def has_personal_data(session: AsyncSession, user_id: int) -> bool:
         select(User.id).where(User.id == user_id, holds_personal_data()))).first())
 
 
-def _to_them(user: User):
+def _to_them(user: User) -> ColumnElement[bool]:
     # Rows fanned out carry user_id; the address match also catches rows queued without it.
     return or_(OutboxMessage.user_id == user.id,
                and_(OutboxMessage.channel == user.channel,
                     OutboxMessage.recipient == user.address))
 
 
-async def _rows(session: AsyncSession, statement) -> int:
-    return (await session.execute(statement)).rowcount or 0
+async def _rows(session: AsyncSession, statement: Any) -> int:
+    return rows_changed(await session.execute(statement))
 
 
 async def anonymise_resident(session: AsyncSession, user_id: int, *,

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import rows_changed
 from db.console_models import ExportJob
 
 
@@ -30,7 +32,7 @@ ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 async def add_job(session: AsyncSession, *, account_id: int, actor: str, kind: str,
-                  request: dict, description: str, runner: str, now: datetime) -> ExportJob:
+                  request: dict[str, Any], description: str, runner: str, now: datetime) -> ExportJob:
     job = ExportJob(account_id=account_id, actor=actor[:100], kind=kind, request=request,
                     description=description[:500], status=JobStatus.QUEUED, progress=0,
                     runner=runner[:80], created_at=now, heartbeat_at=now)
@@ -66,7 +68,7 @@ async def active_jobs(session: AsyncSession) -> list[ExportJob]:
 async def beat(session: AsyncSession, job_id: int, *, running: bool, total: int | None,
                progress: int, now: datetime) -> None:
     """The runner's heartbeat for one job, with how far it got."""
-    values = {"heartbeat_at": now, "total": total, "progress": progress}
+    values: dict[str, Any] = {"heartbeat_at": now, "total": total, "progress": progress}
     if running:
         values.update(status=JobStatus.RUNNING,
                       started_at=func.coalesce(ExportJob.started_at, now))
@@ -85,7 +87,7 @@ async def finish(session: AsyncSession, job_id: int, *, rows: int, sha256: str,
                 file_name=file_name, stored_name=stored_name, finished_at=now,
                 heartbeat_at=now, expires_at=expires_at)
         .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 async def fail(session: AsyncSession, job_ids: list[int], error: str, now: datetime) -> int:
@@ -95,7 +97,7 @@ async def fail(session: AsyncSession, job_ids: list[int], error: str, now: datet
         update(ExportJob).where(ExportJob.id.in_(job_ids), ExportJob.status.in_(ACTIVE))
         .values(status=JobStatus.FAILED, error=error, finished_at=now)
         .execution_options(synchronize_session=False))
-    return result.rowcount
+    return rows_changed(result)
 
 
 async def fail_silent(session: AsyncSession, *, beat_before: datetime, error: str,
@@ -105,7 +107,7 @@ async def fail_silent(session: AsyncSession, *, beat_before: datetime, error: st
         update(ExportJob).where(ExportJob.status.in_(ACTIVE), ExportJob.heartbeat_at < beat_before)
         .values(status=JobStatus.FAILED, error=error, finished_at=now)
         .execution_options(synchronize_session=False))
-    return result.rowcount
+    return rows_changed(result)
 
 
 async def due_for_deletion(session: AsyncSession, now: datetime) -> list[ExportJob]:
@@ -126,4 +128,4 @@ async def kept_files(session: AsyncSession) -> set[str]:
     over from a crash and may go)."""
     rows = await session.execute(select(ExportJob.stored_name).where(
         ExportJob.status == JobStatus.DONE, ExportJob.stored_name.is_not(None)))
-    return set(rows.scalars())
+    return {value for value in rows.scalars() if value is not None}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -25,6 +26,7 @@ from db.models import Invite, Role, RoleGrant, User, UserStatus
 from db.roles import active_grants
 
 ROLE_RANK = {Role.LEADER: 1, Role.STAFF: 2, Role.ADMIN: 3}
+RANK_OF: dict[str, int] = {str(role): rank for role, rank in ROLE_RANK.items()}
 ROLE_LABELS = {Role.ADMIN: "Quản trị", Role.STAFF: "Cán bộ", Role.LEADER: "Người phụ trách"}
 LINK_LIFETIME = timedelta(minutes=10)
 LINK_PATH = "/admin/link/"
@@ -35,8 +37,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def highest(roles) -> str:
-    return max(roles, key=lambda held: ROLE_RANK.get(held, 0))
+def highest(roles: Iterable[str]) -> str:
+    return max(roles, key=lambda held: RANK_OF.get(held, 0))
 
 
 async def create_login_link(session: AsyncSession, account: StaffAccount, *, public_url: str,
@@ -74,7 +76,7 @@ def _account_name(label: str | None, role: str) -> str:
 async def _invite_note(session: AsyncSession, grants: list[RoleGrant]) -> str | None:
     """The note staff wrote on the invite that gave the highest role ("Chủ tịch MTTQ")."""
     invite_ids = [grant.invite_id for grant in sorted(
-        grants, key=lambda grant: -ROLE_RANK.get(grant.role, 0)) if grant.invite_id]
+        grants, key=lambda grant: -RANK_OF.get(grant.role, 0)) if grant.invite_id]
     if not invite_ids:
         return None
     notes = dict((await session.execute(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -54,11 +56,11 @@ async def downgrade(database: Database, revision: str) -> None:
     await _run(database, command.downgrade, revision)
 
 
-async def _run(database: Database, alembic_command, revision: str) -> None:
+async def _run(database: Database, alembic_command: Callable[..., Any], revision: str) -> None:
     """Alembic's commands are synchronous: run one on the engine's connection, in its loop."""
     config = alembic_config()
 
-    def run(sync_connection) -> None:
+    def run(sync_connection: Any) -> None:
         config.attributes["connection"] = sync_connection
         alembic_command(config, revision)
 

@@ -205,7 +205,7 @@ class Comment(Base):
 
 
 @event.listens_for(Comment.text, "set")
-def _fold_comment_text(comment: Comment, value: str | None, _old, _initiator) -> None:
+def _fold_comment_text(comment: Comment, value: str | None, _old: Any, _initiator: Any) -> None:
     comment.search_text = fold(value or "")
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from db.base import rows_changed
 from db.dialect import is_postgresql
 from db.direct import RowsStatement, row_values
 from db.models import OutboxMessage, OutboxStatus
 
-outbox = OutboxMessage.__table__
+outbox = cast(Table, OutboxMessage.__table__)
 # The columns of a new row (`queued_row`), and of one inserted already claimed.
 _QUEUED = ("channel", "recipient", "payload", "priority", "user_id", "dedupe_key", "status",
            "attempts", "next_attempt_at", "created_at")
@@ -76,7 +77,7 @@ def enqueue(session: Session, rows: list[dict[str, Any]], *,
 
 
 @cache
-def _claim_statement(postgresql: bool, one_recipient: bool):
+def _claim_statement(postgresql: bool, one_recipient: bool) -> Any:
     """Built once per shape with bind parameters: the sender claims after every commit that
     queued replies, and building the statement anew each time cost more than running it."""
     due = (
@@ -119,7 +120,7 @@ async def claim(session: AsyncSession, *, channels: list[str], limit: int, now: 
 
 
 @cache
-def _update_statement(columns: tuple[str, ...]):
+def _update_statement(columns: tuple[str, ...]) -> Any:
     """UPDATE outbox SET <columns> WHERE id = :row_id, built once per set of columns."""
     return (update(outbox).where(outbox.c.id == bindparam("row_id"))
             .values({name: bindparam(name, type_=outbox.c[name].type) for name in columns}))
@@ -149,7 +150,7 @@ async def release_expired_leases(session: AsyncSession, *, now: datetime,
         update(outbox).where(expired).values(status=OutboxStatus.QUEUED, lease_until=None,
                                              next_attempt_at=now)
     )
-    return exhausted.rowcount + released.rowcount
+    return rows_changed(exhausted) + rows_changed(released)
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:

@@ -11,10 +11,12 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import rows_changed
 from db.models import QuizRound, User
 
 TOKEN_BYTES = 5  # 10 hex characters: fits the column (12) and keeps button payloads short
@@ -104,7 +106,7 @@ async def results_of(session: AsyncSession, user_id: int) -> list[RoundResult]:
         .where(QuizRound.user_id == user_id, QuizRound.finished_at.is_not(None))
         .order_by(QuizRound.finished_at.desc(), QuizRound.id.desc()))
     return [RoundResult(finished_at, score, len(questions))
-            for finished_at, score, questions in rows.all()]
+            for finished_at, score, questions in rows.all() if finished_at is not None]
 
 
 async def forget(session: AsyncSession, user_id: int) -> int:
@@ -113,7 +115,7 @@ async def forget(session: AsyncSession, user_id: int) -> int:
     user = await session.get(User, user_id)
     if user is not None:
         user.leaderboard_name = None
-    return result.rowcount
+    return rows_changed(result)
 
 
 async def leaderboard(session: AsyncSession, limit: int = 10) -> list[BoardEntry]:
@@ -123,12 +125,12 @@ async def leaderboard(session: AsyncSession, limit: int = 10) -> list[BoardEntry
                QuizRound.questions, QuizRound.finished_at)
         .join(QuizRound, QuizRound.user_id == User.id)
         .where(User.leaderboard_name.is_not(None), QuizRound.finished_at.is_not(None)))
-    best: dict[int, tuple] = {}
+    best: dict[int, tuple[tuple[float, int, Any], BoardEntry]] = {}
     for user_id, name, hamlet_id, score, questions, finished_at in rows.all():
         out_of = max(len(questions), 1)
         key = (-score / out_of, -score, finished_at)
         if user_id not in best or key < best[user_id][0]:
-            best[user_id] = (key, BoardEntry(name, hamlet_id, score, len(questions)))
+            best[user_id] = (key, BoardEntry(name or "", hamlet_id, score, len(questions)))
     return [entry for _, entry in sorted(best.values(), key=lambda pair: pair[0])][:limit]
 
 
@@ -140,7 +142,7 @@ async def participation(session: AsyncSession) -> list[Participation]:
     return _aggregate(rows.all())
 
 
-def _aggregate(rows: Iterable[tuple]) -> list[Participation]:
+def _aggregate(rows: Iterable[tuple[Any, ...]]) -> list[Participation]:
     by_hamlet: dict[str | None, Participation] = {}
     players: dict[str | None, set[int]] = {}
     for hamlet_id, user_id, score, questions, finished_at in rows:

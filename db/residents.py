@@ -25,14 +25,14 @@ _users = User.__table__
 _positions = ConversationState.__table__
 
 
-def _record_events_statement(dialect: str, rows: int):
+def _record_events_statement(dialect: str, rows: int) -> Any:
     return (insert_in(dialect, _events)
             .values(row_values(_events, ("channel", "event_id", "received_at"), rows))
             .on_conflict_do_nothing(index_elements=["channel", "event_id"])
             .returning(_events.c.channel, _events.c.event_id))
 
 
-def _upsert_users_statement(dialect: str, rows: int):
+def _upsert_users_statement(dialect: str, rows: int) -> Any:
     """A resident already known is only marked as seen now, and returned either way."""
     statement = insert_in(dialect, _users).values(row_values(
         _users, ("channel", "address", "status", "created_at", "last_seen_at"), rows))
@@ -42,14 +42,14 @@ def _upsert_users_statement(dialect: str, rows: int):
     ).returning(*_users.c)
 
 
-def _states_statement(_dialect: str, rows: int):
+def _states_statement(_dialect: str, rows: int) -> Any:
     return select(_positions.c.user_id, _positions.c.state, _positions.c.data,
                   _positions.c.options).where(
         _positions.c.user_id.in_([values["user_id"]
                                   for values in row_values(_positions, ("user_id",), rows)]))
 
 
-def _save_states_statement(dialect: str, rows: int):
+def _save_states_statement(dialect: str, rows: int) -> Any:
     statement = insert_in(dialect, _positions).values(row_values(
         _positions, ("user_id", "state", "data", "options", "updated_at"), rows))
     return statement.on_conflict_do_update(

@@ -16,6 +16,7 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import rows_changed
 from db.models import Invite, Role, RoleGrant, User, UserStatus
 
 # No 0/O or 1/I: codes are read aloud over the phone and typed on small keyboards.
@@ -47,7 +48,9 @@ async def create_invite(session: AsyncSession, *, role: Role, groups: list[str],
     """Store a new invite and return it with its plain code (the only time it exists)."""
     while True:
         code = new_code()
-        code_hash = hash_code(normalize_code(code))
+        raw = normalize_code(code)
+        assert raw is not None  # new_code() makes valid codes
+        code_hash = hash_code(raw)
         taken = await session.execute(select(Invite.id).where(Invite.code_hash == code_hash))
         if taken.first() is None:
             break
@@ -96,7 +99,7 @@ async def redeem(session: AsyncSession, *, code: str, user_id: int, now: datetim
     """Turn a valid code into a role for this resident; anything else writes nothing."""
     invite = await find_invite(session, code)
     state = invite_state(invite, now)
-    if state != InviteState.VALID:
+    if invite is None or state != InviteState.VALID:
         return Redeemed(state)
     # Guarded: of two residents typing the same code at once, exactly one gets the role.
     taken = await session.execute(
@@ -104,7 +107,7 @@ async def redeem(session: AsyncSession, *, code: str, user_id: int, now: datetim
                              Invite.revoked_at.is_(None), Invite.expires_at > now)
         .values(used_at=now, used_by=user_id)
         .execution_options(synchronize_session=False))
-    if taken.rowcount != 1:
+    if rows_changed(taken) != 1:
         await session.refresh(invite)
         return Redeemed(invite_state(invite, now))
     grant = RoleGrant(user_id=user_id, role=invite.role, groups=list(invite.groups),

@@ -60,10 +60,10 @@ async def _retry_busy(call: Callable[..., Any], *args: Any) -> Any:
 
 class Cursor:
     __slots__ = ("_connection", "_cursor")
+    _cursor: sqlite3.Cursor  # set by __aenter__, which the adapter always awaits first
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
-        self._cursor: sqlite3.Cursor | None = None
 
     # aiosqlite's `connection.cursor()` is awaited through `__aenter__`; the adapter does that.
     async def __aenter__(self) -> Cursor:
@@ -138,7 +138,7 @@ class _RunNow:
     setter uses directly: the call runs at once and its future is already done."""
 
     @staticmethod
-    def put_nowait(item: tuple[asyncio.Future, Callable[[], Any]]) -> None:
+    def put_nowait(item: tuple[asyncio.Future[Any], Callable[[], Any]]) -> None:
         future, function = item
         try:
             future.set_result(function())
@@ -193,7 +193,7 @@ class Connection:
 
     @isolation_level.setter
     def isolation_level(self, value: str | None) -> None:
-        self._conn.isolation_level = value
+        self._conn.isolation_level = value  # type: ignore[assignment]  # the dialect passes valid levels
 
 
 def creator_for(url: str) -> Callable[[], Awaitable[Connection]]:
@@ -203,6 +203,6 @@ def creator_for(url: str) -> Callable[[], Awaitable[Connection]]:
     options["timeout"] = 0
 
     async def connect() -> Connection:
-        return Connection(sqlite3.connect(*args, **options))
+        return Connection(sqlite3.connect(*args, **options))  # type: ignore[call-overload]
 
     return connect

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.base import rows_changed
 from db.models import Subscription
 
 EVERYTHING = ("all", "*")
@@ -29,4 +30,4 @@ async def replace_subscriptions(session: AsyncSession, user_id: int,
 
 async def unsubscribe_all(session: AsyncSession, user_id: int) -> int:
     result = await session.execute(delete(Subscription).where(Subscription.user_id == user_id))
-    return result.rowcount
+    return rows_changed(result)

@@ -18,6 +18,7 @@ from bot.channels.registry import capabilities_of
 from content.pack import Pack
 from db import outbox as outbox_queries
 from db import roles
+from db.base import rows_changed
 from db.engine import Database
 from db.models import Announcement, AnnouncementStatus, Priority, User, UserStatus
 from delivery import fanout
@@ -162,7 +163,7 @@ async def _move(session: AsyncSession, announcement_id: int, allowed: tuple[str,
                                    Announcement.status.in_(allowed))
         .values(**values).execution_options(synchronize_session=False))
     announcement = await session.get(Announcement, announcement_id, populate_existing=True)
-    return Change(announcement, moved.rowcount == 1)
+    return Change(announcement, rows_changed(moved) == 1)
 
 
 async def approve(session: AsyncSession, pack: Pack, announcement_id: int, *, by: str,
@@ -248,7 +249,7 @@ async def release_one(database: Database, pack: Pack, announcement_id: int, *,
             update(Announcement).where(Announcement.id == announcement_id, _claimable(now))
             .values(status=AnnouncementStatus.SENDING, fanned_out_at=now)
             .execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:
+        if rows_changed(claimed) != 1:
             return None
         text = HEADER.format(author=announcement.author or pack.campaign.organisation.name,
                              text=announcement.text)
@@ -294,5 +295,5 @@ async def finish_sent(database: Database) -> int:
                        Announcement.status == AnnouncementStatus.SENDING)
                 .values(status=AnnouncementStatus.DONE)
                 .execution_options(synchronize_session=False))
-            finished += done.rowcount
+            finished += rows_changed(done)
     return finished

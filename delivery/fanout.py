@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.registry import capabilities_of
+from db.base import rows_changed
 from db.dialect import insert_for
 from db.engine import Database
 from db.models import OutboxMessage, OutboxStatus, Priority, Subscription, User, UserStatus
@@ -136,7 +137,7 @@ async def cancel_batch(session: AsyncSession, batch: str, reason: str) -> int:
         update(OutboxMessage)
         .where(OutboxMessage.batch == batch, OutboxMessage.status == OutboxStatus.QUEUED)
         .values(status=OutboxStatus.STOPPED, error_class="cancelled", error=reason))
-    return cancelled.rowcount
+    return rows_changed(cancelled)
 
 
 async def batch_status(session: AsyncSession, batch: str) -> dict[str, int]:
