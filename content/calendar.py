@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 from content.models import Boundary, Event
 from content.pack import Pack
@@ -83,7 +84,7 @@ def calendar_entries(pack: Pack, day: dt.date) -> list[CalendarEntry]:
                    if event.visible_on(day)), key=_order)
 
 
-def _order(entry: CalendarEntry) -> tuple:
+def _order(entry: CalendarEntry) -> tuple[Any, ...]:
     return entry.start, entry.last_day
 
 
@@ -102,9 +103,9 @@ def key_dates(pack: Pack, period: Period, day: dt.date) -> list[CalendarEntry]:
     anchors: set[str] = set()
     if period.phase is not None:
         phase = phases[period.phase.id]
-        anchors = {boundary.event for part in (phase, *phase.stages)
+        anchors = {str(boundary.event) for part in (phase, *phase.stages)
                    for boundary in (part.starts, part.ends) if _on_event(boundary)}
-    bounding = {boundary.event for phase in pack.campaign.phases
+    bounding = {str(boundary.event) for phase in pack.campaign.phases
                 for part in (phase, *phase.stages)
                 for boundary in (part.starts, part.ends) if _on_event(boundary)}
     since = period.phase.starts if period.phase is not None else day
@@ -114,7 +115,7 @@ def key_dates(pack: Pack, period: Period, day: dt.date) -> list[CalendarEntry]:
                 and entry.last_day >= since)]
 
 
-def _on_event(boundary: Boundary | None) -> bool:
+def _on_event(boundary: Boundary | None) -> TypeGuard[Boundary]:
     return boundary is not None and boundary.event is not None
 
 

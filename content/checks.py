@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from content.cron import cron_trigger
 from content.models import (
@@ -18,11 +18,14 @@ from content.models import (
 from content.pack import Pack
 from content.text import fold
 
+if TYPE_CHECKING:  # the loader calls these checks with its report and files
+    from content.loader import Report, SourceFile
+
 _PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 
 
-def check_pack(pack: Pack, source, articles: list[tuple[Article, Any]],
-               faq: list[tuple[FaqEntry, Any]], drafts: list[tuple[Draft, Any]], report) -> None:
+def check_pack(pack: Pack, source: SourceFile, articles: list[tuple[Article, Any]],
+               faq: list[tuple[FaqEntry, Any]], drafts: list[tuple[Draft, Any]], report: Report) -> None:
     campaign = pack.campaign
     name = source.name
     for section in ("events", "phases", "hamlets", "groups", "topics"):
@@ -54,7 +57,7 @@ def check_pack(pack: Pack, source, articles: list[tuple[Article, Any]],
         _check_draft(pack, draft, src, report)
 
 
-def _unique(report, file: str | None, items: Iterable[tuple[str, Any]], what: str) -> None:
+def _unique(report: Report, file: str | None, items: Iterable[tuple[str, Any]], what: str) -> None:
     seen: dict[str, Any] = {}
     for item_id, where in items:
         file_name, line = (file, where) if file is not None else where
@@ -65,7 +68,7 @@ def _unique(report, file: str | None, items: Iterable[tuple[str, Any]], what: st
             seen[item_id] = line
 
 
-def _check_phases(pack: Pack, source, report) -> None:
+def _check_phases(pack: Pack, source: SourceFile, report: Report) -> None:
     name = source.name
     previous_end = None
     phases = pack.campaign.phases
@@ -102,8 +105,8 @@ def _check_phases(pack: Pack, source, report) -> None:
                 report.error(name, where, f"{stage.id}: nằm ngoài thời gian của {phase.id}")
 
 
-def _check_article(pack: Pack, article: Article, src, body: str, stages: dict[str, str],
-                   report) -> None:
+def _check_article(pack: Pack, article: Article, src: SourceFile, body: str, stages: dict[str, str],
+                   report: Report) -> None:
     for index, phase_id in enumerate(article.phases):
         if pack.window(phase_id) is None:
             report.error(src.name, src.line("phases", index), f"đợt '{phase_id}' không tồn tại")
@@ -126,11 +129,11 @@ def _check_article(pack: Pack, article: Article, src, body: str, stages: dict[st
             report.warn(src.name, src.line(field_name), f"chỗ cần bổ sung: {match.group(0)}")
 
 
-def _check_draft(pack: Pack, draft: Draft, src, report) -> None:
+def _check_draft(pack: Pack, draft: Draft, src: SourceFile, report: Report) -> None:
     """Section ids are unique within the draft; every section has text or subsections."""
     seen: dict[str, int] = {}
 
-    def walk(sections, path: tuple) -> None:
+    def walk(sections: Iterable[Any], path: tuple[Any, ...]) -> None:
         for index, section in enumerate(sections):
             here = (*path, index)
             line = src.line(*here, "id")
@@ -151,7 +154,7 @@ def _check_draft(pack: Pack, draft: Draft, src, report) -> None:
 IMPLIED_PREFIXES = ("nhac-", "bat-dau-")  # ids of the reminders a pack implies
 
 
-def check_bulletins(pack: Pack, bulletins: list[tuple[Bulletin, Any]], report) -> None:
+def check_bulletins(pack: Pack, bulletins: list[tuple[Bulletin, Any]], report: Report) -> None:
     """Every reference resolves and every cron line parses, so the scheduler never guesses."""
     _unique(report, None, [(bulletin.id, (src.name, src.line(index, "id")))
                            for bulletin, (src, index) in bulletins], "bulletins")
@@ -189,7 +192,7 @@ def check_bulletins(pack: Pack, bulletins: list[tuple[Bulletin, Any]], report) -
                           "audience", dimension, position)
 
 
-def check_quiz(pack: Pack, questions: list[tuple[QuizQuestion, Any]], report) -> None:
+def check_quiz(pack: Pack, questions: list[tuple[QuizQuestion, Any]], report: Report) -> None:
     """Ids unique across files; four different options; topics that exist."""
     _unique(report, None, [(question.id, (src.name, src.line(index, "id")))
                            for question, (src, index) in questions], "quiz")

@@ -12,19 +12,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from content.holds import hold_reasons, placeholders, unconfirmed_events
-from content.models import Bulletin, Event, Refers
+from content.models import Bulletin, Dated, Event
 from content.pack import Pack
 from content.sources import source_problem
+
+if TYPE_CHECKING:
+    from content.loader import Report, SourceFile
 
 
 def _day(day: dt.date) -> str:
     return f"{day.day}/{day.month}/{day.year}"
 
 
-def check_truth(pack: Pack, report, *, campaign, articles, faq, quiz, bulletins, slogans,
+def check_truth(pack: Pack, report: Report, *, campaign: SourceFile, articles: Any, faq: Any,
+                quiz: Any, bulletins: Any, slogans: Any,
                 policy_file: str | None) -> None:
     for article, (src, _) in articles:
         _check_refs(pack, report, src, (), article, article.id)
@@ -42,7 +46,8 @@ def check_truth(pack: Pack, report, *, campaign, articles, faq, quiz, bulletins,
     _check_quotes(pack, report, campaign, articles, faq, quiz, bulletins, slogans)
 
 
-def _check_refs(pack: Pack, report, src, prefix: tuple, item: Refers, label: str) -> None:
+def _check_refs(pack: Pack, report: Report, src: SourceFile, prefix: tuple[Any, ...], item: Dated,
+                label: str) -> None:
     """Known events; `from` not before what the item speaks of."""
     start = item.from_
     for kind in ("since", "after"):
@@ -70,7 +75,7 @@ def _too_early(event: Event, kind: str, day: dt.date) -> str | None:
     return None
 
 
-def _scheduled_days(pack: Pack, bulletin: Bulletin) -> list[tuple[dt.date, tuple]]:
+def _scheduled_days(pack: Pack, bulletin: Bulletin) -> list[tuple[dt.date, tuple[Any, ...]]]:
     """The campaign days a bulletin is known to go out on, with where each is written."""
     schedule = bulletin.schedule
     if schedule.at:
@@ -85,7 +90,7 @@ def _scheduled_days(pack: Pack, bulletin: Bulletin) -> list[tuple[dt.date, tuple
     return []  # a cron line repeats: the scheduler holds occurrences that come too early
 
 
-def _check_bulletin(pack: Pack, report, src, index: int, bulletin: Bulletin) -> None:
+def _check_bulletin(pack: Pack, report: Report, src: SourceFile, index: int, bulletin: Bulletin) -> None:
     article = pack.article_by_id.get(bulletin.article or "")
     for day, path in _scheduled_days(pack, bulletin):
         line = src.line(index, *path)
@@ -110,7 +115,7 @@ def _check_bulletin(pack: Pack, report, src, index: int, bulletin: Bulletin) -> 
                                                      f"không gửi: {'; '.join(reasons)}")
 
 
-def _check_stand_in_names(pack: Pack, report, source) -> None:
+def _check_stand_in_names(pack: Pack, report: Report, source: SourceFile) -> None:
     for section, what in (("hamlets", "thôn"), ("groups", "tổ chức")):
         items = getattr(pack.campaign, section)
         stand_in = [(index, item) for index, item in enumerate(items) if not item.confirmed]
@@ -120,8 +125,8 @@ def _check_stand_in_names(pack: Pack, report, source) -> None:
                         f"{len(stand_in)} {what} có tên tạm, chưa được xã xác nhận: {names}")
 
 
-def _check_sources(pack: Pack, report, articles, quiz, policy_file: str | None) -> None:
-    cited = [(src, ("sources", position), source, article.id)
+def _check_sources(pack: Pack, report: Report, articles: Any, quiz: Any, policy_file: str | None) -> None:
+    cited: list[tuple[Any, tuple[Any, ...], Any, Any]] = [(src, ("sources", position), source, article.id)
              for article, (src, _) in articles
              for position, source in enumerate(article.sources)]
     cited += [(src, (index, "source"), question.source, question.id)
@@ -141,9 +146,9 @@ def _check_sources(pack: Pack, report, articles, quiz, policy_file: str | None) 
 STRAIGHT = '"'
 
 
-def _check_quotes(pack: Pack, report, campaign, articles, faq, quiz, bulletins,
-                  slogans) -> None:
-    def look(src, path: tuple, text: str | None, offset_lines: bool = False) -> None:
+def _check_quotes(pack: Pack, report: Report, campaign: SourceFile, articles: Any, faq: Any, quiz: Any,
+                  bulletins: Any, slogans: Any) -> None:
+    def look(src: SourceFile, path: tuple[Any, ...], text: str | None, offset_lines: bool = False) -> None:
         if not text or STRAIGHT not in text:
             return
         if offset_lines:  # an article body: name the very line
@@ -154,7 +159,7 @@ def _check_quotes(pack: Pack, report, campaign, articles, faq, quiz, bulletins,
             line = src.line(*path)
         report.error(src.name, line, "dùng ngoặc kép “ ” thay cho dấu \" thẳng")
 
-    data: list[tuple[Any, tuple, str | None]] = [
+    data: list[tuple[Any, tuple[Any, ...], str | None]] = [
         (campaign, ("organisation", "name"), pack.campaign.organisation.name)]
     for section, fields in (("events", ("name",)), ("topics", ("name", "description")),
                             ("hamlets", ("name",)), ("groups", ("name",))):

@@ -21,7 +21,7 @@ def cron_trigger(expression: str, zone: tzinfo | None = None) -> CronTrigger:
     if len(fields) != 5:
         raise ValueError(f"cần 5 trường (phút giờ ngày tháng thứ), có {len(fields)}")
 
-    def weekday(match: re.Match) -> str:
+    def weekday(match: re.Match[str]) -> str:
         number = int(match.group(0))
         if number > 7:
             raise ValueError(f"thứ trong tuần phải từ 0 đến 7, có {number}")

@@ -62,15 +62,15 @@ class Report:
 
 
 try:
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # no libyaml: the pure-Python parser, slower but the same results
     from yaml.composer import Composer
     from yaml.parser import Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _Parser(Reader, Scanner, Parser, Composer):
-        def __init__(self, stream) -> None:
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             Parser.__init__(self)
@@ -85,7 +85,7 @@ class _Loader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.BaseResol
     refuses, or a bad date into a traceback.
     """
 
-    def __init__(self, stream) -> None:
+    def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         yaml.constructor.SafeConstructor.__init__(self)
         yaml.resolver.BaseResolver.__init__(self)
@@ -100,7 +100,7 @@ class SourceFile:
 
     def __init__(self, name: str, text: str, line_offset: int = 0) -> None:
         self.name = name
-        self.lines: dict[tuple, int] = {}
+        self.lines: dict[tuple[Any, ...], int] = {}
         self.offset = line_offset
         self.data: Any = None
         loader = _Loader(text)
@@ -111,7 +111,7 @@ class SourceFile:
         if node is not None:
             self.data = self._build(node, ())
 
-    def _build(self, node: yaml.Node, path: tuple) -> Any:
+    def _build(self, node: yaml.Node, path: tuple[Any, ...]) -> Any:
         """Turn the node tree into Python data, noting lines on the way (one walk)."""
         self.lines[path] = node.start_mark.line + 1 + self.offset
         if isinstance(node, yaml.MappingNode):
@@ -123,7 +123,7 @@ class SourceFile:
             return data
         if isinstance(node, yaml.SequenceNode):
             return [self._build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return _scalar(node)
+        return _scalar(node)  # type: ignore[arg-type]  # libyaml's nodes are scalar here
 
     def line(self, *path: Any) -> int:
         """The line of the deepest known part of `path`."""
@@ -197,7 +197,7 @@ def _read(path: Path, root: Path, report: Report, line_offset: int = 0,
     except UnicodeDecodeError:
         report.error(_relative(path, root), 1, "tệp không phải UTF-8")
     except yaml.MarkedYAMLError as error:
-        last_line = text.rstrip("\n").count("\n") + 1  # libyaml may point past the end
+        last_line = (text or "").rstrip("\n").count("\n") + 1  # libyaml may point past the end
         line = min(error.problem_mark.line + 1 if error.problem_mark else 1, last_line)
         line += line_offset
         message = f"YAML sai cú pháp: {error.problem}"
@@ -213,15 +213,15 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _validation_problems(error: ValidationError, source: SourceFile, report: Report,
-                         prefix: tuple = ()) -> None:
+                         prefix: tuple[Any, ...] = ()) -> None:
     for item in error.errors():
         location = tuple(part for part in item["loc"])
         where = ".".join(str(part) for part in (*prefix, *location)) or "(gốc)"
-        message = _vietnamese(item)
+        message = _vietnamese(dict(item))
         report.error(source.name, source.line(*prefix, *location), f"{where}: {message}")
 
 
-def _vietnamese(item: dict) -> str:
+def _vietnamese(item: dict[str, Any]) -> str:
     kind = item["type"]
     if kind == "missing":
         return "thiếu trường bắt buộc"
@@ -249,7 +249,7 @@ def _vietnamese(item: dict) -> str:
         return f"giá trị {words} {context.get(key)}"
     if kind == "literal_error":
         return f"giá trị không hợp lệ, cần một trong: {item['ctx']['expected']}"
-    return item["msg"].removeprefix("Value error, ")
+    return str(item["msg"]).removeprefix("Value error, ")
 
 
 def _load_model(path: Path, root: Path, model: type[BaseModel], report: Report,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -215,7 +215,7 @@ class Article(Dated):
 
     @model_validator(mode="before")
     @classmethod
-    def _published_defaults_to_from(cls, data):
+    def _published_defaults_to_from(cls, data: Any) -> Any:
         if isinstance(data, dict) and data.get("published") is None:
             start = data.get("from", data.get("from_"))
             if start is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -81,8 +82,8 @@ class Pack:
 
     @classmethod
     def build(cls, campaign: Campaign, articles: list[Article], faq: list[FaqEntry],
-              slogans: list[Slogan], drafts: list[Draft] = (), *,
-              bulletins: list[Bulletin] = (), quiz: list[QuizQuestion] = (),
+              slogans: list[Slogan], drafts: Sequence[Draft] = (), *,
+              bulletins: Sequence[Bulletin] = (), quiz: Sequence[QuizQuestion] = (),
               sources: SourcePolicy | None = None) -> Pack:
         pack = cls(campaign, articles, faq, slogans, bulletins=list(bulletins), quiz=list(quiz),
                    sources=sources)

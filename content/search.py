@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from content.models import Article, FaqEntry
 from content.text import words
@@ -40,8 +40,11 @@ class SearchResult:
 class Searchable(Protocol):
     """A whole pack, or what residents may see on one day (content.view)."""
 
-    articles: Sequence[Article]
-    faq: Sequence[FaqEntry]
+    @property
+    def articles(self) -> Sequence[Article]: ...
+
+    @property
+    def faq(self) -> Sequence[FaqEntry]: ...
 
 
 class SearchIndex:
@@ -76,7 +79,7 @@ class SearchIndex:
             return []
         postings = [self.postings.get(word, {}) for word in dict.fromkeys(query_words)]
         smallest_first = sorted(postings, key=len)
-        matching = smallest_first[0].keys()
+        matching: set[int] = set(smallest_first[0])
         if within is not None:
             matching = matching & within
         for posting in smallest_first[1:]:
@@ -91,7 +94,7 @@ class SearchIndex:
             matching = {number for number, count in counts.items() if count >= needed}
         phrase = " ".join(query_words)
 
-        def score(number: int) -> tuple:
+        def score(number: int) -> tuple[Any, ...]:
             total = sum(posting.get(number, 0.0) for posting in postings)
             if len(query_words) > 1 and phrase in self.title_words[number]:
                 total += TITLE  # the words in this order in the title: the likeliest answer

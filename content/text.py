@@ -40,7 +40,7 @@ def fold(text: str) -> str:
     return " ".join(text.translate(_FOLD_TABLE).casefold().split())
 
 
-def match_code(given: str, names: dict) -> str | None:
+def match_code(given: str, names: dict[str, str]) -> str | None:
     """The code whose code or printed name staff typed ("tiep_thu", "Tiếp thu", "tiếp thu",
     "chờ duyệt", "cho duyet"); None if none matches."""
     key = fold(given.replace("_", " "))

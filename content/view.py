@@ -145,7 +145,8 @@ class ContentView:
         """"Các đợt trước": earlier stages of the current phase, then earlier phases, each
         with at least one article true on this day."""
         return [earlier for earlier in earlier_periods(self.pack, period, self.day)
-                if self.articles_in(earlier.phase.id, earlier.stage and earlier.stage.id)]
+                if earlier.phase is not None
+                and self.articles_in(earlier.phase.id, earlier.stage.id if earlier.stage else None)]
 
     def hold_reasons(self, bulletin: Bulletin) -> list[str]:
         """Why the bulletin must not go out on this day (empty: it may)."""

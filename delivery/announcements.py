@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.registry import capabilities_of
@@ -28,7 +29,7 @@ from messages.types import Reply
 # A fan-out takes seconds; one claimed this long ago without finishing lost its process.
 RESUME_AFTER = timedelta(minutes=10)
 
-STATUS_NAMES = {
+STATUS_NAMES: dict[str, str] = {
     AnnouncementStatus.PENDING: "chờ duyệt",
     AnnouncementStatus.SCHEDULED: "đã lên lịch",
     AnnouncementStatus.SENDING: "đang gửi",
@@ -154,9 +155,15 @@ class Change:
     announcement: Announcement | None
     done: bool
 
+    @property
+    def moved(self) -> Announcement:
+        """The announcement, once `done` (what was moved exists)."""
+        assert self.announcement is not None
+        return self.announcement
+
 
 async def _move(session: AsyncSession, announcement_id: int, allowed: tuple[str, ...],
-                **values) -> Change:
+                **values: Any) -> Change:
     # Guarded: two staff pressing at once, or a decision racing the scheduler, change it once.
     moved = await session.execute(
         update(Announcement).where(Announcement.id == announcement_id,
@@ -171,10 +178,10 @@ async def approve(session: AsyncSession, pack: Pack, announcement_id: int, *, by
     change = await _move(session, announcement_id, (AnnouncementStatus.PENDING,),
                          status=AnnouncementStatus.SCHEDULED, decided_by=by, decided_at=now)
     if change.done:
-        announcement = change.announcement
+        announcement = change.moved
         due = announcement.send_at is None or announcement.send_at <= now
         when = AUTHOR_APPROVED_NOW if due else AUTHOR_APPROVED_AT.format(
-            when=local_time(pack, announcement.send_at))
+            when=local_time(pack, announcement.send_at))  # type: ignore[arg-type]  # not due: set
         await notify(session, announcement.author_user_id,
                      AUTHOR_APPROVED.format(id=announcement.id, when=when), now)
     return change
@@ -186,7 +193,7 @@ async def reject(session: AsyncSession, announcement_id: int, *, by: str, reason
                          status=AnnouncementStatus.REJECTED, decided_by=by, decided_at=now,
                          decision_note=reason)
     if change.done:
-        announcement = change.announcement
+        announcement = change.moved
         await notify(session, announcement.author_user_id, AUTHOR_REJECTED.format(
             id=announcement.id, reason=AUTHOR_REASON.format(reason=reason) if reason else "",
             excerpt=excerpt(announcement.text)), now)
@@ -199,7 +206,7 @@ async def cancel(session: AsyncSession, announcement_id: int, *, by: str,
                          (AnnouncementStatus.PENDING, AnnouncementStatus.SCHEDULED),
                          status=AnnouncementStatus.CANCELLED, decided_by=by, decided_at=now)
     if change.done:
-        await notify(session, change.announcement.author_user_id,
+        await notify(session, change.moved.author_user_id,
                      AUTHOR_CANCELLED.format(id=announcement_id), now)
     return change
 
@@ -212,7 +219,7 @@ async def stop(session: AsyncSession, announcement_id: int, *, by: str,
     if change.done:
         await fanout.cancel_batch(session, batch_of(announcement_id), f"dừng bởi {by}")
         counts = await fanout.batch_status(session, batch_of(announcement_id))
-        await notify(session, change.announcement.author_user_id, AUTHOR_STOPPED.format(
+        await notify(session, change.moved.author_user_id, AUTHOR_STOPPED.format(
             id=announcement_id, sent=counts["sent"], stopped=counts["stopped"]), now)
     return change
 
@@ -224,7 +231,7 @@ async def delivery(session: AsyncSession, announcement: Announcement) -> dict[st
 
 # -- releasing ------------------------------------------------------------------------------
 
-def _claimable(now: datetime):
+def _claimable(now: datetime) -> ColumnElement[bool]:
     """Due and scheduled, or claimed by a process that died before finishing its fan-out."""
     return or_(
         and_(Announcement.status == AnnouncementStatus.SCHEDULED,
@@ -259,6 +266,7 @@ async def release_one(database: Database, pack: Pack, announcement_id: int, *,
                                   audience=audience, text=text, now=now)
     async with database.transaction() as session:
         announcement = await session.get(Announcement, announcement_id)
+        assert announcement is not None  # claimed above; announcements are never deleted
         announcement.recipients = result.recipients
         if announcement.status == AnnouncementStatus.STOPPED:  # stopped while fanning out
             await fanout.cancel_batch(session, batch_of(announcement_id), "đã dừng")

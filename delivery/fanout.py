@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.registry import capabilities_of
@@ -57,7 +57,7 @@ class FanOutResult:
     skipped_reasons: dict[str, int] = field(default_factory=dict)
 
 
-def _matches(audience: Audience):
+def _matches(audience: Audience) -> ColumnElement[bool]:
     """A condition on `users`: subscribed, consenting, reachable, and in the audience."""
     subscribed = select(Subscription.id).where(Subscription.user_id == User.id)
     if not audience.everyone and (audience.topics or audience.groups):

@@ -84,7 +84,8 @@ class ChannelLimiter:
         self.per_second = max(1, int(rate)) if rate > 0 else 0
         self._answered: deque[float] = deque()  # when sends of the last second finished
         self._out = 0  # let go by the pacer, not finished yet
-        self._waiting: tuple[deque, deque] = (deque(), deque())  # urgent, bulk futures
+        # urgent, bulk futures
+        self._waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (deque(), deque())
         self._timer: asyncio.TimerHandle | None = None
         self._timer_due = 0.0
 
@@ -178,7 +179,7 @@ class ChannelLimiter:
                 wait = max(wait, self._answered[0] + 1.0 - now if self._answered else 1.0)
         return max(wait, 0.0)
 
-    def _next_waiter(self) -> asyncio.Future | None:
+    def _next_waiter(self) -> asyncio.Future[None] | None:
         for queue in self._waiting:
             while queue and queue[0].done():  # cancelled while waiting
                 queue.popleft()

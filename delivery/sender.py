@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.channels.base import Channel, SendError, SendResult
 from bot.metrics import Metrics
 from db import outbox as outbox_queries
@@ -83,7 +85,7 @@ class OutboxSender:
         self._due = True  # rows may be due: something was queued, time passed, or a backlog
         self._stopping = False
         self._running = False
-        self._inflight: set[asyncio.Task] = set()
+        self._inflight: set[asyncio.Task[None]] = set()
         self._outcomes: list[dict[str, Any]] = []
         self._stopped_recipients: list[tuple[str, str, str]] = []
         self._last_sweep = 0.0
@@ -161,7 +163,7 @@ class OutboxSender:
     def _free(self) -> int:
         return self.policy.concurrency - len(self._inflight)
 
-    def _done(self, task: asyncio.Task) -> None:
+    def _done(self, task: asyncio.Task[None]) -> None:
         self._inflight.discard(task)
         free = self._free()
         if self._due and (free >= self.policy.refill or (self._wanted and free > 0)):
@@ -226,7 +228,7 @@ class OutboxSender:
             async with self.database.transaction() as session:
                 await self._write_outcomes(session)
 
-    async def _write_outcomes(self, session) -> None:
+    async def _write_outcomes(self, session: AsyncSession) -> None:
         outcomes, self._outcomes = self._outcomes, []
         stopped, self._stopped_recipients = self._stopped_recipients, []
         if outcomes:
@@ -283,9 +285,9 @@ class OutboxSender:
                                    "lease_until": None, "error_class": None, "error": None})
             return
         error = result.error
-        self.metrics.send_errors.labels(row.channel, error.value).inc()
+        self.metrics.send_errors.labels(row.channel, result.error_class).inc()
         log.warning("send failed: outbox row %d on %s, attempt %d, %s: %s", row.id,
-                    row.channel, row.attempts, error.value, result.reason)
+                    row.channel, row.attempts, result.error_class, result.reason)
         if error == SendError.THROTTLED:
             retry_after = result.retry_after or 1.0
             self.limiters[row.channel].pause(retry_after)
@@ -303,21 +305,21 @@ class OutboxSender:
         else:
             self._finalize(row, OutboxStatus.FAILED, result)
 
-    def _finalize(self, row, status: OutboxStatus, result: SendResult) -> None:
+    def _finalize(self, row: outbox_queries.Claimed, status: OutboxStatus, result: SendResult) -> None:
         self._outcomes.append({"id": row.id, "status": status, "lease_until": None,
-                               "error_class": result.error.value, "error": result.reason[:2000]})
+                               "error_class": result.error_class, "error": result.reason[:2000]})
 
-    def _retry(self, row, *, delay: float, result: SendResult) -> None:
+    def _retry(self, row: outbox_queries.Claimed, *, delay: float, result: SendResult) -> None:
         self._outcomes.append({
             "id": row.id, "status": OutboxStatus.QUEUED, "lease_until": None,
             "next_attempt_at": self.clock() + timedelta(seconds=delay),
-            "error_class": result.error.value, "error": result.reason[:2000]})
+            "error_class": result.error_class, "error": result.reason[:2000]})
 
-    def _requeue(self, row, *, delay: float, reason: SendResult | None) -> None:
+    def _requeue(self, row: outbox_queries.Claimed, *, delay: float, reason: SendResult | None) -> None:
         """Put back without spending an attempt: waiting for a rate limit is not a failure."""
         change = {"id": row.id, "status": OutboxStatus.QUEUED, "lease_until": None,
                   "attempts": row.attempts - 1,
                   "next_attempt_at": self.clock() + timedelta(seconds=delay)}
         if reason is not None:
-            change |= {"error_class": reason.error.value, "error": reason.reason[:2000]}
+            change |= {"error_class": reason.error_class, "error": reason.reason[:2000]}
         self._outcomes.append(change)

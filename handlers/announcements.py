@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from pydantic import AliasChoices, Field
@@ -21,6 +21,7 @@ from content.text import format_number, words
 from db import roles
 from db.models import Announcement, AnnouncementStatus
 from delivery import announcements as announcement_service
+from delivery import fanout
 from handlers import texts
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
@@ -115,9 +116,8 @@ def _choices(turn: Turn, role: roles.ActiveRole) -> list[Option]:
     return options
 
 
-def _audience(code: str):
+def _audience(code: str) -> fanout.Audience | None:
     """The audience a choice names ("all", "g:<group>", "h:<hamlet>"), or None."""
-    fanout = announcement_service.fanout
     kind, _, ref = code.partition(":")
     if code == "all":
         return fanout.Audience(everyone=True)
@@ -191,7 +191,10 @@ async def preview(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) 
     service = announcement_service
     pack = turn.content.pack
     audience = _audience(draft.audience or "")
-    count = await service.fanout.count_recipients(turn.session, audience)
+    if audience is None:
+        stale(turn)
+        return
+    count = await fanout.count_recipients(turn.session, audience)
     message = service.HEADER.format(author=service.author_label(pack, role, audience),
                                     text=draft.text)
     lines = [texts.TB_PREVIEW.format(
@@ -265,7 +268,7 @@ async def ask_time(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft)
     turn.goto(AnnouncementState.TIME, draft)
 
 
-def parse_time(text: str, *, now: datetime, zone) -> datetime | None:
+def parse_time(text: str, *, now: datetime, zone: tzinfo) -> datetime | None:
     """`dd/mm hh:mm` (or with the year) in the campaign's zone; None if it is not a time."""
     match = _TYPED_TIME.match(" ".join(text.split()))
     if not match:
@@ -323,7 +326,8 @@ async def submit(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft,
     """Store the announcement if the role, read for this very event, allows the audience."""
     service = announcement_service
     code = draft.audience or ""
-    if _audience(code) is None:
+    audience = _audience(code)
+    if audience is None or draft.text is None:
         stale(turn)
         return
     if not _allowed(turn, role, code):  # the scope may have shrunk since the choice
@@ -331,7 +335,6 @@ async def submit(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft,
         show_menu(turn, texts.TB_REVOKED)
         return
     pack = turn.content.pack
-    audience = _audience(code)
     needs_approval = _needs_approval(turn, role)
     announcement = await service.submit(
         turn.session, pack, author_user_id=turn.user.id,

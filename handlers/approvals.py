@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from db.models import Announcement, AnnouncementStatus
 from delivery import announcements as announcement_service
+from delivery import fanout
 from handlers import texts
 from handlers.announcements import actor, role_or_refuse, vn_number
 from handlers.flow_data import FlowData
@@ -64,7 +65,7 @@ async def show_pending(turn: Turn, after: int = 0, lead: str | None = None) -> N
     text = texts.DY_ITEM.format(
         count=total, id=announcement.id, author=announcement.author,
         audience=service.audience_label(pack, audience),
-        recipients=vn_number(await service.fanout.count_recipients(turn.session, audience)),
+        recipients=vn_number(await fanout.count_recipients(turn.session, audience)),
         when=(texts.TB_WHEN_AT.format(when=turn.local(announcement.send_at))
               if announcement.send_at else texts.TB_WHEN_NOW),
         created=turn.local(announcement.created_at), text=announcement.text)
@@ -89,6 +90,10 @@ async def _already(turn: Turn, announcement_id: int) -> bool:
     return False
 
 
+def _status_name(change: announcement_service.Change) -> str:
+    return announcement_service.STATUS_NAMES[change.announcement.status] if change.announcement else ""
+
+
 async def approve(turn: Turn, announcement_id: int) -> None:
     if await _already(turn, announcement_id):
         return
@@ -96,7 +101,7 @@ async def approve(turn: Turn, announcement_id: int) -> None:
                                                   announcement_id, by=actor(turn), now=turn.now)
     lead = texts.DY_APPROVED if change.done else texts.DY_ALREADY
     await show_pending(turn, 0, lead.format(
-        id=announcement_id, status=announcement_service.STATUS_NAMES[change.announcement.status]))
+        id=announcement_id, status=_status_name(change)))
 
 
 async def ask_reason(turn: Turn, announcement_id: int) -> None:
@@ -118,7 +123,7 @@ async def _reject(turn: Turn, announcement_id: int, reason: str | None) -> None:
                                                  by=actor(turn), reason=reason, now=turn.now)
     lead = texts.DY_REJECTED if change.done else texts.DY_ALREADY
     await show_pending(turn, 0, lead.format(
-        id=announcement_id, status=announcement_service.STATUS_NAMES[change.announcement.status]))
+        id=announcement_id, status=_status_name(change)))
 
 
 async def reject_without_reason(turn: Turn, announcement_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from content.models import Event
 from handlers import texts
 from handlers.campaign import campaign_day, vietnamese_range
 from handlers.paging import navigation
@@ -11,7 +12,7 @@ UPCOMING = 8
 RECENT = 5
 
 
-def event_line(event) -> str:
+def event_line(event: Event) -> str:
     line = f"• {vietnamese_range(event.start, event.end)}: {event.name}"
     return line if event.confirmed else f"{line} {texts.CALENDAR_UNCONFIRMED}"
 

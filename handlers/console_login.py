@@ -19,7 +19,8 @@ async def sign_in_link(turn: Turn) -> None:
     public_url = getattr(turn.settings, "public_url", None)
     offer = await login_link_for_resident(turn.session, user_id=turn.user.id,
                                           public_url=public_url, now=turn.now)
-    turn.say(texts.DN_LINK.format(url=offer.url) if offer.url else REFUSALS[offer.refused])
+    turn.say(texts.DN_LINK.format(url=offer.url) if offer.url or offer.refused is None
+             else REFUSALS[offer.refused])
 
 
 def register(router: Router) -> None:

@@ -141,7 +141,7 @@ async def show_section(turn: Turn) -> None:
     reading = Reading.load(turn.data)
     draft = current_draft(turn)
     flat = turn.content.pack.section(draft.id, turn.value) if draft and reading else None
-    if flat is None:
+    if flat is None or draft is None or reading is None:
         stale(turn)
         return
     body = flat.section.text.strip() or "…"
@@ -205,7 +205,7 @@ def ask_for_text(turn: Turn, comment: Writing) -> None:
         turn.say(texts.GY_TYPE_TEXT_OPTIONAL, [Option(texts.GY_SKIP, "gy:skip"),
                                                Option(texts.GY_CANCEL, "gy:cancel")])
     else:
-        turn.say(texts.GY_TYPE_REASONS.format(stance=texts.STANCES[stance]) + " "
+        turn.say(texts.GY_TYPE_REASONS.format(stance=texts.STANCES.get(stance or "", "")) + " "
                  + texts.GY_TYPE_TEXT.format(limit=format_number(MAX_LENGTH)),
                  [Option(texts.GY_CANCEL, "gy:cancel")])
     turn.goto(Compose.TEXT, comment)
@@ -312,9 +312,12 @@ def _section(turn: Turn, draft: Draft, comment: Writing) -> FlatSection | None:
 
 def preview(turn: Turn, comment: Writing) -> None:
     draft = current_draft(turn)
+    if draft is None:
+        stale(turn)
+        return
     turn.say(texts.GY_PREVIEW.format(
         draft=draft.title, target=target_label(draft, _section(turn, draft, comment)),
-        stance=texts.STANCES[comment.stance], text=comment.text or texts.GY_NO_TEXT,
+        stance=texts.STANCES.get(comment.stance or "", ""), text=comment.text or texts.GY_NO_TEXT,
         who=_who(turn, comment)),
         [Option(texts.GY_SEND, f"gy:send:{comment.key}"), Option(texts.GY_EDIT, "gy:edit"),
          Option(texts.GY_CANCEL, "gy:cancel")])

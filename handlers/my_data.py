@@ -7,6 +7,7 @@ same transaction that answers the resident (db.erasure does the work).
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 from bot.channels.registry import source_label
 from db import comments as comment_queries
 from db.erasure import erase_resident, has_personal_data
-from db.models import Announcement, QuizRound, RoleGrant, Subscription
+from db.models import Announcement, Comment, QuizRound, RoleGrant, Subscription
 from handlers import texts
 from handlers.consent import retention_days
 from handlers.menu import show_menu
@@ -105,7 +106,7 @@ async def _roles(turn: Turn, hamlets: dict[str, str]) -> str:
     return "; ".join(shown)
 
 
-def _comments(turn: Turn, comments: list) -> list[str]:
+def _comments(turn: Turn, comments: list[Comment]) -> list[str]:
     if not comments:
         return [texts.DATA_COMMENTS_NONE]
     lines = [texts.DATA_COMMENTS.format(count=len(comments))]
@@ -131,7 +132,7 @@ async def _quiz(turn: Turn) -> list[str]:
     lines = []
     if finished:
         best = max(finished, key=lambda played: (played.score, -len(played.questions)))
-        last = max(finished, key=lambda played: played.finished_at)
+        last = max(finished, key=lambda played: played.finished_at or turn.now)
         lines.append(texts.DATA_QUIZ.format(count=len(finished), best=_score(best)) + " "
                      + texts.DATA_QUIZ_LAST.format(day=_day(turn, last.finished_at),
                                                    score=_score(last)))
@@ -140,8 +141,8 @@ async def _quiz(turn: Turn) -> list[str]:
     return lines
 
 
-def _day(turn: Turn, moment) -> str:
-    return moment.astimezone(turn.zone).strftime("%d/%m/%Y")
+def _day(turn: Turn, moment: datetime | None) -> str:
+    return moment.astimezone(turn.zone).strftime("%d/%m/%Y") if moment else ""
 
 
 def _score(played: QuizRound) -> str:

@@ -66,7 +66,7 @@ async def redeem(turn: Turn, typed: str) -> None:
     code = roles.normalize_code(typed)
     invite = await roles.find_invite(turn.session, code) if code else None
     state = roles.invite_state(invite, turn.now)
-    if state != roles.InviteState.VALID:
+    if code is None or state != roles.InviteState.VALID:
         show_menu(turn, REFUSALS[state])
         return
     if not turn.has_consent:

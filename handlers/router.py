@@ -59,8 +59,9 @@ class Turn:
         self.state = state
         self.data = data.dump() if data is not None else {}
 
-    def local(self, moment: datetime) -> str:
-        return moment.astimezone(self.zone).strftime(texts.LOCAL_TIME)
+    def local(self, moment: datetime | None) -> str:
+        """The moment in the campaign's zone ("" for a moment never recorded)."""
+        return moment.astimezone(self.zone).strftime(texts.LOCAL_TIME) if moment else ""
 
     @property
     def campaign_time(self) -> datetime:

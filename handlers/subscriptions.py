@@ -175,7 +175,7 @@ def _mark(name: str, chosen: bool) -> str:
 def _hamlet_name(turn: Turn, hamlet_id: str | None) -> str:
     for hamlet in turn.content.pack.campaign.hamlets:
         if hamlet.id == hamlet_id:
-            return hamlet.name
+            return str(hamlet.name)
     return texts.SUB_HAMLET_UNKNOWN
 
 

@@ -138,9 +138,9 @@ FAQ_ANSWER = "❓ {question}\n\n{answer}"
 
 MENU_CONSULTATION = "Văn kiện & Góp ý"
 # Keyed by the enums (which equal their string values), so plain stored codes look up too.
-STANCES = {Stance.AGREE: "Tán thành", Stance.DISAGREE: "Không tán thành",
+STANCES: dict[str, str] = {Stance.AGREE: "Tán thành", Stance.DISAGREE: "Không tán thành",
            Stance.PARTLY: "Đồng ý một phần"}
-STATUSES = {CommentStatus.NEW: "Mới nhận", CommentStatus.SEEN: "Đã xem",
+STATUSES: dict[str, str] = {CommentStatus.NEW: "Mới nhận", CommentStatus.SEEN: "Đã xem",
             CommentStatus.ACCEPTED: "Tiếp thu", CommentStatus.NOT_ACCEPTED: "Không tiếp thu",
             CommentStatus.DUPLICATE: "Trùng lặp", CommentStatus.SPAM: "Không hợp lệ",
             CommentStatus.WITHDRAWN: "Đã rút lại"}
@@ -314,7 +314,7 @@ QUIZ_CANCELLED = "Đã hủy, không có gì thay đổi."
 
 # -- roles (/vaitro) ----------------------------------------------------------------------------
 
-VT_ROLE_NAMES = {
+VT_ROLE_NAMES: dict[str, str] = {
     Role.LEADER: "Người phụ trách (bí thư chi bộ, người đứng đầu đoàn thể)",
     Role.STAFF: "Cán bộ xã",
     Role.ADMIN: "Quản trị Loa Số",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -34,6 +35,11 @@ class SendResult:
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def error_class(self) -> str:
+        """The error's name as stored and counted ("" for a success)."""
+        return self.error.value if self.error else ""
+
 
 class WebhookRejected(Exception):
     """The request is not from the platform or not understandable; answered with `status`."""
@@ -44,7 +50,7 @@ class WebhookRejected(Exception):
         self.reason = reason
 
 
-def check_secret_header(headers, name: str, secret: bytes | None) -> None:
+def check_secret_header(headers: Mapping[str, str], name: str, secret: bytes | None) -> None:
     """The shared-secret check of Telegram and Zalo Bot webhooks, in constant time."""
     if secret is None:
         raise WebhookRejected(403, "webhook secret not configured")

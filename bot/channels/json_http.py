@@ -69,7 +69,8 @@ class JsonHttp:
         else:
             body = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":")).encode()
             content = _JSON
-        options = {} if timeout is None else {"timeout": client_timeout(timeout, self._connect)}
+        options: dict[str, Any] = ({} if timeout is None
+                                   else {"timeout": client_timeout(timeout, self._connect)})
         try:
             async with self._open().post(url, data=body, headers={**content, **(headers or {})},
                                          allow_redirects=False, **options) as response:

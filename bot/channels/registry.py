@@ -99,7 +99,7 @@ class ChannelCatalogue:
 
     def default_webhook(self) -> str | None:
         return next((name for name, spec in self.webhook_registrations().items()
-                     if spec.webhook_registration.default), None)
+                     if spec.webhook_registration and spec.webhook_registration.default), None)
 
     def source_label(self, source: str) -> str:
         """How staff see where something came from: a channel's label, or another source's."""

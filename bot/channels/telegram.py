@@ -216,7 +216,7 @@ def _update_kind(update: Update) -> str:
     return "other update"
 
 
-def _message_kind(message) -> str:
+def _message_kind(message: Any) -> str:
     for kind in ("photo", "sticker", "voice", "video", "audio", "document", "location",
                  "contact", "animation", "video_note", "poll", "venue", "dice"):
         if getattr(message, kind, None):

@@ -102,7 +102,8 @@ async def exchange(http: JsonHttp, oauth_base: str, *, app_id: str, app_secret: 
     if not isinstance(data, dict):
         raise TokenUnavailable("máy chủ OAuth Zalo trả lời không đúng định dạng JSON",
                                transient=True)
-    tokens = data.get("data") if isinstance(data.get("data"), dict) else data
+    inner = data.get("data")
+    tokens: dict[str, Any] = inner if isinstance(inner, dict) else data
     if tokens.get("access_token") and tokens.get("refresh_token"):
         refresh_life = tokens.get("refresh_token_expires_in")
         return Grant(str(tokens["access_token"]), str(tokens["refresh_token"]),
@@ -190,7 +191,7 @@ class ZaloOAChannel:
         if abs(self.clock() - sent) > MAX_SKEW:
             raise WebhookRejected(403, "timestamp more than 5 minutes from now")
 
-    def _signature(self, variant: str, body: bytes, data: dict, timestamp: str) -> str | None:
+    def _signature(self, variant: str, body: bytes, data: dict[str, Any], timestamp: str) -> str | None:
         first_name, key_name = variant.split("/")
         first = self.app_id if first_name == "app_id" else oa_id_of(data)
         key = self._keys[key_name]
@@ -256,7 +257,7 @@ class ZaloOAChannel:
         return SendResult(SendError.CONFIG, reason=f"Zalo từ chối access token cả sau khi làm "
                                                    f"mới ({code}); kiểm tra ứng dụng và OA")
 
-    async def _post_cs(self, request: dict, token: str) -> tuple[SendResult, int | None]:
+    async def _post_cs(self, request: dict[str, Any], token: str) -> tuple[SendResult, int | None]:
         try:
             answer = await self.http.post(f"{self.api_base}/v3.0/oa/message/cs", json=request,
                                           headers={"access_token": token})
@@ -285,12 +286,12 @@ class ZaloOAChannel:
         """A usable access token: cached, else from the store, else rotated under the lock."""
         cached = self._tokens
         if cached is not None and cached.usable(self.clock(), REFRESH_MARGIN, not_this=rejected):
-            return cached.access_token
+            return cached.access_token or ""
         async with self._token_lock:
             cached = self._tokens  # another send may have refreshed while we waited
             if cached is not None and cached.usable(self.clock(), REFRESH_MARGIN,
                                                     not_this=rejected):
-                return cached.access_token
+                return cached.access_token or ""
             stored = await channel_tokens.read(self.database, NAME)
             if stored is None and self._seed:
                 await channel_tokens.seed(self.database, NAME, self._seed, now=self.clock())
@@ -308,7 +309,7 @@ class ZaloOAChannel:
                                            "loaso zalo oa-auth", transient=False) from None
                 log.info("zalo-oa access token rotated (generation %d)", stored.generation)
             self._tokens = stored
-            return stored.access_token
+            return stored.access_token or ""
 
     async def _refresh(self, refresh_token: str) -> Grant:
         return await exchange(self.http, self.oauth_base, app_id=self.app_id,

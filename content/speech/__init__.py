@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
+from typing import Any
 
 from content.speech import patterns as p
 from content.speech.markup import strip_markup
@@ -60,7 +61,7 @@ def normalise_for_speech(text: str, abbreviations: Mapping[str, str] | None = No
     return normaliser(text)
 
 
-_CACHE: dict[tuple, SpeechNormaliser] = {}
+_CACHE: dict[tuple[Any, ...], SpeechNormaliser] = {}
 
 
 def _tidy(text: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from content.speech.patterns import UPPER
 
@@ -92,7 +93,8 @@ def _drop_domains(text: str, notice: Notice) -> str:
         head = _DOMAIN_HEAD.search(text, max(position, ending.start() - 80), ending.start() + 1)
         if head is None:
             continue
-        end = _DOMAIN_PATH.match(text, ending.end()).end()
+        path = _DOMAIN_PATH.match(text, ending.end())
+        end = path.end() if path else ending.end()
         notice("address", text[head.start():end])
         kept.append(text[position:head.start()])
         position = end
@@ -102,7 +104,7 @@ def _drop_domains(text: str, notice: Notice) -> str:
 
 # (what the text must contain for the step to run, pattern, replacement): most articles have
 # no tables, code, HTML or e-mail, and `in` is far cheaper than a regex pass over a megabyte.
-_STEPS: tuple[tuple[tuple[str, ...], re.Pattern[str], object], ...] = (
+_STEPS: tuple[tuple[tuple[str, ...], re.Pattern[str], Any], ...] = (
     (("![",), _IMAGE, ""),
     (("](",), _LINK, r"\1"),
     (("<",), _HTML_TAG, " "),

@@ -8,9 +8,10 @@ read as "20" and "25", and "XIV" only where it stands alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
-def _latin_letters(predicate) -> str:
+def _latin_letters(predicate: Callable[[str], bool]) -> str:
     ranges = ((0x41, 0x5B), (0x61, 0x7B), (0xC0, 0x250), (0x1E00, 0x1F00))
     return "".join(chr(code) for start, end in ranges for code in range(start, end)
                    if predicate(chr(code)))

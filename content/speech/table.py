@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -24,8 +25,8 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     duplicates: list[str]
 
 
-def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
-    seen: set = set()
+def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
         if isinstance(key, str) and key in seen:
