@@ -39,7 +39,7 @@ from delivery.sender import OutboxSender
 from handlers import texts
 from handlers.router import Router, Turn
 from messages.render import button_ack, render_reply
-from messages.types import Inbound, InboundKind, Reply
+from messages.types import NOT_UNDERSTOOD, Inbound, InboundKind, Reply, storable
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,10 @@ class InboundProcessor:
         """Store the event's effects and its replies; return once they are committed."""
         if inbound.kind == InboundKind.IGNORED or inbound.address is None:
             log.debug("ignored %s event %s", inbound.channel, inbound.event_id)
+            reason = NOT_UNDERSTOOD if inbound.what == NOT_UNDERSTOOD else "not served"
+            self.metrics.ignored.labels(inbound.channel, reason).inc()
             return Outcome.IGNORED
+        inbound = storable(inbound)
         waiter = asyncio.get_running_loop().create_future()
         self._waiting.append((inbound, waiter))
         async with self._writer_turn():  # FIFO: whoever holds it commits everyone waiting

@@ -54,7 +54,7 @@ async def webhook(channel_name: str, request: Request) -> Response:
 
 @router.get("/healthz")
 async def healthz(request: Request) -> JSONResponse:
-    """Database reachable, schema current, sender alive."""
+    """Database reachable, schema current, sender alive, polling not failing for long."""
     service: Service = request.app.state.service
     checks: dict[str, str] = {}
     try:
@@ -70,6 +70,9 @@ async def healthz(request: Request) -> JSONResponse:
     else:  # "standby": another worker holds the lock, and this one is ready to take over
         checks["sender"] = service.sender_health
     healthy = all(value in ("ok", "disabled", "standby") for value in checks.values())
+    if service.polling:  # ok | retrying (lý do) | off; failing for over 2 minutes: 503
+        checks["polling"] = {name: health.report() for name, health in service.polling.items()}
+        healthy = healthy and all(health.healthy for health in service.polling.values())
     return JSONResponse({"status": "ok" if healthy else "fail", "checks": checks},
                         status_code=200 if healthy else 503)
 

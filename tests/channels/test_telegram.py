@@ -18,7 +18,7 @@ from tests.channels.harness import (
     send_cases,
     text_cases,
 )
-from tests.conftest import WEBHOOK_SECRET
+from tests.conftest import WEBHOOK_SECRET, count_rows, fixture
 from tests.utils import running_app, telegram_update
 
 CHAT = "5512345678"
@@ -76,10 +76,26 @@ INCOMING = text_cases(text_body, CHAT) + [
     IncomingCase("JSON that is a list", [1, 2, 3], status=400),
     IncomingCase("JSON without update_id", {"message": {"text": "hi"}}, status=400),
     IncomingCase("update_id that is not a number", {"update_id": "12", "message": {}}, status=400),
+    # authenticated updates with an integer update_id are never refused (Telegram would
+    # redeliver them, holding back the rest): not understood, acknowledged, ignored
     IncomingCase("update with a malformed message", {"update_id": 5, "message": {"text": "x"}},
-                 status=400),
+                 events=(Expect(InboundKind.IGNORED),)),
     IncomingCase("body over 1 MB", {"update_id": 6, "padding": "x" * (1024 * 1024)}, status=413),
 ]
+
+
+# Older and newer shapes (tests/channels/fixtures/telegram/README.md names their sources).
+VARIANTS = [
+    IncomingCase("poll_answer shaped before Bot API 9.6", fixture("telegram/poll_answer_before_9_6.json"),
+                 events=(Expect(InboundKind.IGNORED),)),
+    IncomingCase("older User without is_bot", fixture("telegram/user_without_is_bot.json"),
+                 events=(Expect(InboundKind.IGNORED),)),
+    IncomingCase("newer fields are ignored, the text is read",
+                 fixture("telegram/text_newer_fields.json"),
+                 events=(Expect(InboundKind.COMMAND, address=CHAT, command="start",
+                                text="thon3"),)),
+]
+INCOMING += VARIANTS
 
 
 @pytest.mark.parametrize("case", INCOMING, ids=lambda case: case.label)
@@ -121,3 +137,54 @@ async def test_network_failure_is_transient(telegram_settings):
     result = await channel.send(CHAT, {"type": "message", "text": "x"})
     await channel.close()
     assert result.error == SendError.TRANSIENT and result.reason
+
+
+def _wrong(change) -> dict:
+    update = telegram_update("text")
+    change(update["message"])
+    return update
+
+
+WRONG_TYPES = {
+    "message without chat": lambda message: message.pop("chat"),
+    "text a number": lambda message: message.update(text=12345),
+    "100-digit chat id": lambda message: message["chat"].update(id=int("9" * 100)),
+    "date 1e20": lambda message: message.update(date=1e20),
+    "button data a list": None,
+}
+
+
+@pytest.mark.parametrize("label", WRONG_TYPES)
+async def test_authenticated_updates_of_wrong_types_are_acknowledged_never_queued(
+        driver, label, caplog):
+    if WRONG_TYPES[label] is None:
+        update = telegram_update("callback")
+        update["callback_query"]["data"] = ["consent:yes"]
+    else:
+        update = _wrong(WRONG_TYPES[label])
+    status, events = await driver.deliver(update, None)
+    assert status == 200
+    assert [event.kind for event in events] == [InboundKind.IGNORED]
+    for table in ("users", "inbound_events", "outbox"):
+        assert await count_rows(driver.database, table) == 0, table
+    assert "Lịch đại hội" not in caplog.text  # the fixture's text never reaches the log
+
+
+async def test_unreadable_updates_are_logged_once_per_kind_and_counted(driver, caplog):
+    first = fixture("telegram/poll_answer_before_9_6.json")
+    for update_id in (70, 71, 72):
+        status, _ = await driver.deliver({**first, "update_id": update_id}, None)
+        assert status == 200
+    status, _ = await driver.deliver(fixture("telegram/user_without_is_bot.json"), None)
+    assert status == 200
+    warnings = [record.getMessage() for record in caplog.records
+                if record.levelname == "WARNING" and "not understood" in record.getMessage()]
+    assert len(warnings) == 2, warnings  # one per kind, not one per update
+    assert "telegram update 70 (poll_answer)" in warnings[0]
+    assert "option_persistent_ids" in warnings[0] and "option_ids:list" in warnings[0]
+    assert "message" in warnings[1] and "Xin chào" not in caplog.text  # kinds, never text
+    body = (await driver.client.get("/metrics")).text
+    assert ('loaso_updates_ignored_total{channel="telegram",reason="not understood"} 4.0'
+            in body)
+    for table in ("inbound_events", "outbox"):
+        assert await count_rows(driver.database, table) == 0
