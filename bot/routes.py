@@ -11,6 +11,7 @@ from bot.channels.base import WebhookRejected
 from bot.service import Service
 from db import migrations
 from db import outbox as outbox_queries
+from messages.types import is_number
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -37,7 +38,7 @@ async def webhook(channel_name: str, request: Request) -> Response:
         return JSONResponse({"detail": "channel not enabled"}, status_code=404)
     try:
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        if declared and is_number(declared) and int(declared) > MAX_BODY_BYTES:
             raise WebhookRejected(413, "body too large")
         # The whole body first: a platform may sign all of it.
         body = await read_body(request)

@@ -88,6 +88,12 @@ def storable(event: Inbound) -> Inbound:
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
 
 
+def is_number(text: str) -> bool:
+    """ASCII digits only. str.isdigit() also says yes to "²" and "①", which int() refuses:
+    typed text and button payloads are checked with this before int()."""
+    return text.isascii() and text.isdigit()
+
+
 def normalize_text(text: str) -> str:
     """NFC plus trimmed, so decomposed input from some keyboards matches stored text."""
     return unicodedata.normalize("NFC", _clean(text)).strip()
