@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from fastapi import APIRouter, Request, Response
@@ -19,13 +20,20 @@ router = APIRouter()
 MAX_BODY_BYTES = 1024 * 1024  # platforms send far less; anything bigger is not an update
 
 
-async def read_body(request: Request) -> bytes:
-    """Read at most MAX_BODY_BYTES, whatever Content-Length claimed (or if it is absent)."""
+async def read_body(request: Request, seconds: float) -> bytes:
+    """Read at most MAX_BODY_BYTES, whatever Content-Length claimed (or if it is absent),
+    within `seconds`: a body trickling in slower than that is cut off (408), so a few slow
+    clients cannot hold the server's connections. uvicorn has no such read timeout of its
+    own; the reverse proxy's (docs/deploy.md) comes first when there is one."""
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise WebhookRejected(413, "body too large")
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise WebhookRejected(413, "body too large")
+    except TimeoutError:
+        raise WebhookRejected(408, "body arrived too slowly") from None
     return bytes(body)
 
 
@@ -41,7 +49,7 @@ async def webhook(channel_name: str, request: Request) -> Response:
         if declared and is_number(declared) and int(declared) > MAX_BODY_BYTES:
             raise WebhookRejected(413, "body too large")
         # The whole body first: a platform may sign all of it.
-        body = await read_body(request)
+        body = await read_body(request, service.settings.webhook_body_seconds)
         channel.verify(request.headers, body)
         events = channel.parse(body)
     except WebhookRejected as rejected:

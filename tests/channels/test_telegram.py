@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
 import pytest_asyncio
 
@@ -206,3 +209,21 @@ async def test_unstorable_characters_are_cleaned_before_the_database(driver):
     tapped = telegram_update("callback", data="con\x00sent:\udfffyes")
     assert (await driver.deliver(tapped, None))[0] == 200
     assert await count_rows(driver.database, "inbound_events") == 3
+
+
+async def test_a_body_arriving_too_slowly_is_cut_off_and_nothing_stored(telegram_settings,
+                                                                        fake_telegram):
+    body = json.dumps(telegram_update("text")).encode()
+
+    async def trickle():
+        yield body[:10]
+        await asyncio.sleep(5)  # far slower than the setting below allows
+        yield body[10:]
+
+    settings = telegram_settings(webhook_body_seconds=0.2)
+    async with running_app(settings, run_sender=False) as (client, service):
+        response = await client.post("/webhook/telegram", content=trickle(),
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
+        assert response.status_code == 408
+        for table in ("users", "inbound_events", "outbox"):
+            assert await count_rows(service.database, table) == 0
