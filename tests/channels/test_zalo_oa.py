@@ -112,7 +112,12 @@ INCOMING = text_cases(text_body, USER) + [
                    "user_send_location")],
     *[IncomingCase(name, oa_event(name), events=(Expect(InboundKind.IGNORED),))
       for name in ("oa_send_text", "user_seen_message", "user_submit_info",
-                   "user_send_group_text")],
+                   "user_send_group_text",
+                   # older and newer variants (fixtures/zalo_oa/README.md names the sources)
+                   "user_submit_info_newer", "user_received_message", "oa_send_image")],
+    IncomingCase("location in the secondary document's shape",
+                 oa_event("user_send_location_secondary"),
+                 events=(Expect(InboundKind.UNSUPPORTED, address=USER),)),
     IncomingCase("unknown event name", {"event_name": "user_reacted_message", "app_id": "1",
                                         "sender": {"id": USER}, "recipient": {"id": "2"}},
                  events=(Expect(InboundKind.IGNORED),)),
