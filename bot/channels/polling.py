@@ -73,6 +73,7 @@ class Failure:
     reason: str  # shown in /healthz and the log, for the operator (Vietnamese)
     slow: bool = False  # only the operator can fix it: retry at Backoff.slow
     again: bool = False  # redo the preparation (e.g. a webhook was set meanwhile)
+    after: float | None = None  # the platform said how long to wait (429 retry_after)
 
 
 async def keep_polling(name: str, *, prepare: Callable[[], Awaitable[None]],
@@ -103,6 +104,8 @@ async def keep_polling(name: str, *, prepare: Callable[[], Awaitable[None]],
                 prepared = prepared and not failure.again
                 health.failing(failure.reason)
                 delay = backoff.next_delay(slow=failure.slow)
+                if failure.after is not None:
+                    delay = max(failure.after, 0.0)
                 log.log(logging.ERROR if failure.slow else logging.WARNING,
                         "%s polling: %s; thử lại sau %gs", name, failure.reason, delay)
                 await backoff.sleep(delay)

@@ -334,7 +334,8 @@ def diagnose_polling(error: BaseException) -> Failure | None:
         return Failure("xung đột: có webhook hoặc một tiến trình khác đang nhận tin của bot",
                        again=True)
     if isinstance(error, RetryAfter):
-        return Failure("Telegram yêu cầu chờ (429)")
+        return Failure("Telegram yêu cầu chờ (429)",
+                       after=classify_error(error).retry_after)
     if isinstance(error, TelegramError):  # network errors, timeouts, 5xx
         return Failure(f"không kết nối được Telegram ({type(error).__name__}: {error})")
     return None

@@ -260,6 +260,8 @@ def diagnose_polling(error: BaseException) -> Failure | None:
         return Failure("sai token: kiểm tra LOASO_ZALO_BOT_TOKEN", slow=True)
     if error.code == 409:  # a webhook was set again meanwhile
         return Failure("xung đột: bot đang có webhook", again=True)
+    if error.result.error == SendError.THROTTLED:
+        return Failure("Zalo Bot yêu cầu chờ (429)", after=error.result.retry_after)
     return Failure(f"không kết nối được Zalo Bot ({error.result.reason})")
 
 

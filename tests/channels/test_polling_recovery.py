@@ -174,3 +174,18 @@ async def test_healthz_reports_polling_ok(telegram_settings):
         response = await client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["polling"] == {"telegram": "ok"}
+
+
+async def test_polling_waits_as_long_as_a_429_says(telegram_settings, fake_telegram):
+    fake_telegram.method_script = {"getUpdates": deque([("429", 7)])}
+    fake_telegram.pending_updates = [telegram_update("text", update_id=700)]
+    channel = build_channels(telegram_settings(telegram_mode="polling"))["telegram"]
+    inbox, health, pauses = Inbox(), PollHealth(), Pauses()
+    task = asyncio.create_task(telegram.poll(channel, inbox, health, timeout=0,
+                                             backoff=pauses.backoff()))
+    try:
+        await wait_until(lambda: inbox.events)
+    finally:
+        await stop(task)
+        await channel.close()
+    assert pauses.delays == [7]

@@ -85,3 +85,13 @@ async def test_wrong_codes_are_forgotten_after_an_hour(make_settings, database):
         granted = await talk(f"/vaitro {code}")
     assert granted[0].startswith("✅ Bạn đã nhận vai trò")
     assert await count_rows(database, "invite_attempts") == 0  # the old notes went with it
+
+
+def test_loaso_chat_is_no_flood(tmp_path):
+    from tests.cli import run
+
+    env = {"LOASO_DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}",
+           "LOASO_INBOUND_PER_MINUTE": "2"}
+    result = run(["chat"], env=env, stdin="/trogiup\n" * 5)
+    assert result.returncode == 0, result.stderr
+    assert texts.FLOOD_NOTICE not in result.stdout
