@@ -40,3 +40,15 @@ def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
     app.include_router(console_router())  # the staff console under /admin
     app.include_router(public_router())  # residents' pages, /chat's stand-in: last, so others win
     return app
+
+
+def health_app(service: Service) -> FastAPI:
+    """What `loaso worker --health-port` serves beside the worker: /healthz and /metrics
+    only (no webhook is answered there), so a process supervisor can watch a worker too.
+    The worker itself starts and stops the service."""
+    app = FastAPI(title="Loa Số worker", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.service = service
+    app.state.webhooks = {}
+    app.state.run_sender = True
+    app.include_router(routes)
+    return app

@@ -13,6 +13,13 @@ class Metrics:
         self.duplicates = Counter("loaso_duplicate_updates_total",
                                   "Inbound events seen before and dropped", ["channel"],
                                   registry=self.registry)
+        self.ignored = Counter("loaso_updates_ignored_total",
+                               "Inbound events acknowledged and ignored: not served (edits, "
+                               "groups) or not understood (shapes the channel cannot read)",
+                               ["channel", "reason"], registry=self.registry)
+        self.limited = Counter("loaso_inbound_limited_total",
+                               "Events over a resident's per-minute limit: the one notice, "
+                               "then silence", ["channel", "verdict"], registry=self.registry)
         self.rejected = Counter("loaso_webhook_rejected_total",
                                 "Webhook requests refused, by HTTP status",
                                 ["channel", "status"], registry=self.registry)

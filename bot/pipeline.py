@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
+from bot.flood import InboundLimit, Verdict
 from bot.metrics import Metrics
 from db import outbox as outbox_queries
 from db import residents
@@ -39,7 +40,7 @@ from delivery.sender import OutboxSender
 from handlers import texts
 from handlers.router import Router, Turn
 from messages.render import button_ack, render_reply
-from messages.types import Inbound, InboundKind, Reply
+from messages.types import NOT_UNDERSTOOD, Inbound, InboundKind, Reply, storable
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,11 @@ class Outcome(StrEnum):
     HANDLED = "handled"
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
+
+
+# What a resident sends, and so what the per-resident limit counts (not blocks or follows).
+RESIDENT_SENT = {InboundKind.TEXT, InboundKind.COMMAND, InboundKind.BUTTON,
+                 InboundKind.UNSUPPORTED}
 
 
 def utcnow() -> datetime:
@@ -111,6 +117,8 @@ class InboundProcessor:
         self.content = content
         self.settings = settings
         self.max_group = max_group
+        self.flood = InboundLimit(getattr(settings, "inbound_per_minute", 0))
+        self._limited: dict[tuple[str, str], Verdict] = {}  # events over a resident's limit
         self._waiting: list[Waiting] = []
         self._turn: asyncio.Lock | None = None
         self._turn_loop: asyncio.AbstractEventLoop | None = None
@@ -119,7 +127,22 @@ class InboundProcessor:
         """Store the event's effects and its replies; return once they are committed."""
         if inbound.kind == InboundKind.IGNORED or inbound.address is None:
             log.debug("ignored %s event %s", inbound.channel, inbound.event_id)
+            reason = NOT_UNDERSTOOD if inbound.what == NOT_UNDERSTOOD else "not served"
+            self.metrics.ignored.labels(inbound.channel, reason).inc()
             return Outcome.IGNORED
+        inbound = storable(inbound)
+        key = (inbound.channel, inbound.event_id)
+        if inbound.kind in RESIDENT_SENT:
+            verdict = self.flood.check(inbound.channel, inbound.address)
+            if verdict != Verdict.HANDLE:
+                self.metrics.limited.labels(inbound.channel, verdict.value).inc()
+                self._limited[key] = verdict
+        try:
+            return await self._enter(inbound)
+        finally:
+            self._limited.pop(key, None)
+
+    async def _enter(self, inbound: Inbound) -> Outcome:
         waiter = asyncio.get_running_loop().create_future()
         self._waiting.append((inbound, waiter))
         async with self._writer_turn():  # FIFO: whoever holds it commits everyone waiting
@@ -204,6 +227,10 @@ class InboundProcessor:
         if inbound.kind == InboundKind.RESUMED:
             return []
         user_id = user.id
+        limited = self._limited.get((inbound.channel, inbound.event_id))
+        if limited is not None:  # over the resident's limit: one notice, then silence
+            notice = [Reply(texts.FLOOD_NOTICE)] if limited == Verdict.NOTICE else []
+            return self._reply_rows(inbound, user_id, notice, now) if notice else []
         before = states.get(user_id, (None, {}, []))
         turn = Turn(inbound=inbound, user=user, session=session, now=now, as_of=self.as_of,
                     zone=self.zone, content=self.content(), settings=self.settings,

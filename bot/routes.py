@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from fastapi import APIRouter, Request, Response
@@ -11,6 +12,7 @@ from bot.channels.base import WebhookRejected
 from bot.service import Service
 from db import migrations
 from db import outbox as outbox_queries
+from messages.types import is_number
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -18,13 +20,20 @@ router = APIRouter()
 MAX_BODY_BYTES = 1024 * 1024  # platforms send far less; anything bigger is not an update
 
 
-async def read_body(request: Request) -> bytes:
-    """Read at most MAX_BODY_BYTES, whatever Content-Length claimed (or if it is absent)."""
+async def read_body(request: Request, seconds: float) -> bytes:
+    """Read at most MAX_BODY_BYTES, whatever Content-Length claimed (or if it is absent),
+    within `seconds`: a body trickling in slower than that is cut off (408), so a few slow
+    clients cannot hold the server's connections. uvicorn has no such read timeout of its
+    own; the reverse proxy's (docs/deploy.md) comes first when there is one."""
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise WebhookRejected(413, "body too large")
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise WebhookRejected(413, "body too large")
+    except TimeoutError:
+        raise WebhookRejected(408, "body arrived too slowly") from None
     return bytes(body)
 
 
@@ -37,10 +46,10 @@ async def webhook(channel_name: str, request: Request) -> Response:
         return JSONResponse({"detail": "channel not enabled"}, status_code=404)
     try:
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        if declared and is_number(declared) and int(declared) > MAX_BODY_BYTES:
             raise WebhookRejected(413, "body too large")
         # The whole body first: a platform may sign all of it.
-        body = await read_body(request)
+        body = await read_body(request, service.settings.webhook_body_seconds)
         channel.verify(request.headers, body)
         events = channel.parse(body)
     except WebhookRejected as rejected:
@@ -54,7 +63,7 @@ async def webhook(channel_name: str, request: Request) -> Response:
 
 @router.get("/healthz")
 async def healthz(request: Request) -> JSONResponse:
-    """Database reachable, schema current, sender alive."""
+    """Database reachable, schema current, sender alive, polling not failing for long."""
     service: Service = request.app.state.service
     checks: dict[str, str] = {}
     try:
@@ -70,6 +79,9 @@ async def healthz(request: Request) -> JSONResponse:
     else:  # "standby": another worker holds the lock, and this one is ready to take over
         checks["sender"] = service.sender_health
     healthy = all(value in ("ok", "disabled", "standby") for value in checks.values())
+    if service.polling:  # ok | retrying (lý do) | off; failing for over 2 minutes: 503
+        checks["polling"] = {name: health.report() for name, health in service.polling.items()}
+        healthy = healthy and all(health.healthy for health in service.polling.values())
     return JSONResponse({"status": "ok" if healthy else "fail", "checks": checks},
                         status_code=200 if healthy else 503)
 

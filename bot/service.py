@@ -12,6 +12,7 @@ from functools import cache
 
 from bot import runfiles
 from bot.channels.base import Channel
+from bot.channels.polling import PollHealth
 from bot.channels.registry import ChannelCatalogue, declared
 from bot.metrics import Metrics
 from bot.pipeline import InboundProcessor, utcnow
@@ -77,6 +78,10 @@ class Service:
             grace=timedelta(minutes=settings.bulletin_grace_minutes),
             retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock,
             daily=nightly_backup(settings))
+        # One health per channel whose settings ask it to poll; "off" until this process
+        # is the active worker and its loop runs (a `serve --no-sender` never polls).
+        self.polling = {name: PollHealth() for name in self.channels
+                        if self.catalogue.polls(name, settings)}
         self.leadership = Leadership(self.database)
         self.role = "off"  # off (this process does not send), standby, active
         self._tasks: list[asyncio.Task] = []
@@ -133,17 +138,15 @@ class Service:
         if sender:
             self.role = "standby"
             self._tasks.append(asyncio.create_task(self._run_active(), name="active"))
-        else:
-            self._start_polling()
 
     def _start_polling(self) -> None:
-        """Platforms hand each update to one poller only: polling belongs to one process.
-        A channel polls when its settings ask for it (its ChannelSpec.polling)."""
-        for name, channel in self.channels.items():
+        """Platforms hand each update to one poller only (two get 409 from Telegram), so
+        only the active worker polls, never a `serve --no-sender`. A channel polls when its
+        settings ask for it (its ChannelSpec.polling)."""
+        for name, health in self.polling.items():
             polling = self.catalogue.get(name).polling
-            if polling is not None and polling.wanted(self.settings):
-                self._tasks.append(asyncio.create_task(
-                    polling.run(channel, self.processor), name=f"{name}-poll"))
+            self._tasks.append(asyncio.create_task(
+                polling.run(self.channels[name], self.processor, health), name=f"{name}-poll"))
 
     async def _run_active(self) -> None:
         """Once this process is the active worker: the sender, the timed jobs, polling."""

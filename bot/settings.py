@@ -64,6 +64,11 @@ class CoreSettings(BaseSettings):
     backup_dir: Path | None = None
     backup_keep: int = Field(7, ge=1, le=365)
     backup_time: str = "02:00"
+    # Floods (issue 20): a resident's messages beyond this many in a minute get one polite
+    # notice, then no answer until the minute has room again (0: no limit). A webhook body
+    # still arriving after this many seconds is cut off with 408 (slow-body attacks).
+    inbound_per_minute: int = Field(20, ge=0, le=10000)
+    webhook_body_seconds: float = Field(10.0, gt=0, le=300)
 
     # The letterhead of reports (bot/reports/layout). Party documents (Hướng dẫn 36-HD/VPTW)
     # go to the Party committee, state documents (Nghị định 30/2020/NĐ-CP) to the People's

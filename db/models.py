@@ -292,6 +292,18 @@ class Invite(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(100))
 
 
+class InviteAttempt(Base):
+    """A wrong invite code typed by a resident, kept an hour: five in an hour and /vaitro
+    waits (codes cannot be guessed from a chat). Nothing of the code is kept."""
+
+    __tablename__ = "invite_attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class AnnouncementStatus(StrEnum):
     PENDING = "pending"  # waiting for staff approval
     SCHEDULED = "scheduled"  # approved (or needs none), waiting for its time

@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import rows_changed
-from db.models import Invite, Role, RoleGrant, User, UserStatus
+from db.models import Invite, InviteAttempt, Role, RoleGrant, User, UserStatus
 
 # No 0/O or 1/I: codes are read aloud over the phone and typed on small keyboards.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -208,3 +208,25 @@ async def staff_user_ids(session: AsyncSession) -> list[int]:
                User.status == UserStatus.ACTIVE)
         .distinct().order_by(RoleGrant.user_id))
     return list(rows.scalars())
+
+
+# Codes cannot be guessed from a chat: this many wrong codes within the hour, and /vaitro
+# waits until the oldest is an hour old.
+WRONG_CODES_ALLOWED = 5
+WRONG_CODE_MEMORY = timedelta(hours=1)
+
+
+async def too_many_wrong_codes(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """Whether this resident must wait; their notes older than the hour are dropped here
+    (/vaitro is rare, so the statement costs nothing noticeable)."""
+    await session.execute(delete(InviteAttempt).where(
+        InviteAttempt.user_id == user_id, InviteAttempt.at <= now - WRONG_CODE_MEMORY))
+    count = (await session.execute(
+        select(func.count()).select_from(InviteAttempt).where(
+            InviteAttempt.user_id == user_id))).scalar_one()
+    return count >= WRONG_CODES_ALLOWED
+
+
+async def record_wrong_code(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """Note one wrong code (never the code itself)."""
+    session.add(InviteAttempt(user_id=user_id, at=now))

@@ -27,7 +27,7 @@ from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import label, page_of
 from handlers.router import Router, Step, Turn
-from messages.types import Option
+from messages.types import Option, is_number
 
 MAX_LENGTH = 2000  # Zalo's limit, the smallest of the channels: one message everywhere
 MINE_SHOWN = 5
@@ -173,7 +173,7 @@ def show_audiences(turn: Turn, role: roles.ActiveRole, page: int, lead: str = te
 
 async def audience_page(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) -> None:
     """tb:ap:<page>: more audiences."""
-    show_audiences(turn, role, int(turn.value) if turn.value.isdigit() else 0)
+    show_audiences(turn, role, int(turn.value) if is_number(turn.value) else 0)
 
 
 async def choose_audience(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) -> None:

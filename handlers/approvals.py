@@ -16,7 +16,7 @@ from handlers.announcements import actor, role_or_refuse, vn_number
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.router import Router, Step, Turn
-from messages.types import Option
+from messages.types import Option, is_number
 
 REASON_LENGTH = 500
 
@@ -35,7 +35,7 @@ class Rejecting(FlowData):
 def staff_only(step: Callable[[Turn, int], Awaitable[None]]) -> Step:
     """dy:<step>:<id>: the step, given the announcement's id, for staff only ("" → 0)."""
     async def for_staff(turn: Turn) -> None:
-        if turn.value and not turn.value.isdigit():
+        if turn.value and not is_number(turn.value):
             stale(turn)
             return
         if await role_or_refuse(turn, staff=True) is not None:

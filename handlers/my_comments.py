@@ -14,7 +14,7 @@ from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import int_or_zero, label, navigation, page_of
 from handlers.router import Router, Step, Turn
-from messages.types import Option
+from messages.types import Option, is_number
 
 
 class MyComments(StrEnum):
@@ -62,7 +62,7 @@ async def list_page(turn: Turn) -> None:
 async def numbered_page(turn: Turn) -> None:
     """my:<page>, the payload of the list's own buttons; any other my:… is stale."""
     page, _, _ = turn.value.partition(":")
-    if page and not page.isdigit():
+    if page and not is_number(page):
         stale(turn)
         return
     await list_mine(turn, int_or_zero(page))

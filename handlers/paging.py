@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from handlers import texts
-from messages.types import Option
+from messages.types import Option, is_number
 
 Item = TypeVar("Item")
 PAGE_SIZE = 8
@@ -32,7 +32,7 @@ def navigation(*, more: str | None = None, back: str | None = None,
 
 
 def int_or_zero(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+    return int(value) if is_number(value) else 0
 
 
 def label(text: str, limit: int = 60) -> str:

@@ -23,7 +23,7 @@ from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import label
 from handlers.router import Router, Step, Turn
-from messages.types import Option
+from messages.types import Option, is_number
 
 DEFAULT_ROUND_SIZE = 10
 NAME_WORDS = 3
@@ -154,7 +154,7 @@ async def answer(turn: Turn) -> None:
     anything else changes nothing."""
     turn.goto(None)
     parts = turn.value.split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("1", "2", "3", "4"):
+    if len(parts) != 3 or not is_number(parts[1]) or parts[2] not in ("1", "2", "3", "4"):
         stale(turn)
         return
     token, number, choice = parts[0], int(parts[1]), int(parts[2])

@@ -63,9 +63,14 @@ async def explain(turn: Turn) -> None:
 
 
 async def redeem(turn: Turn, typed: str) -> None:
+    if await roles.too_many_wrong_codes(turn.session, turn.user.id, turn.now):
+        show_menu(turn, texts.VT_TOO_MANY)  # checked first: even a right code waits
+        return
     code = roles.normalize_code(typed)
     invite = await roles.find_invite(turn.session, code) if code else None
     state = roles.invite_state(invite, turn.now)
+    if state == roles.InviteState.UNKNOWN:
+        await roles.record_wrong_code(turn.session, turn.user.id, turn.now)
     if code is None or state != roles.InviteState.VALID:
         show_menu(turn, REFUSALS[state])
         return

@@ -26,7 +26,7 @@ from content.text import fold
 from db.models import User
 from handlers import texts
 from handlers.flow_data import FlowData
-from messages.types import Inbound, InboundKind, Option, Reply
+from messages.types import Inbound, InboundKind, Option, Reply, is_number
 
 Step = Callable[["Turn"], Awaitable[None]]
 FALLBACKS = ("on_follow", "on_unsupported", "on_unknown_command", "on_stale_button", "on_text")
@@ -193,7 +193,7 @@ class Router:
 
     def _numbered_choice(self, turn: Turn) -> str | None:
         text = turn.inbound.text.strip().rstrip(".")
-        if text.isdigit() and 1 <= int(text) <= len(turn.options):
+        if is_number(text) and 1 <= int(text) <= len(turn.options):
             return turn.options[int(text) - 1]
         return None
 

@@ -521,3 +521,14 @@ DY_ASK_REASON = (
 DY_NO_REASON = "Từ chối, không ghi lý do"
 DY_BACK = "Quay lại"
 DY_REASON_TOO_LONG = "Lý do dài {count} ký tự, tối đa {limit}. Mời bạn gõ ngắn hơn."
+
+
+# -- Floods (issue 20): a resident sending too fast, invite codes guessed ------------------------
+FLOOD_NOTICE = (
+    "Bạn đang gửi tin nhắn nhanh quá. Loa Số xin tạm dừng trả lời trong ít phút; "
+    "mời bạn chờ một lát rồi nhắn lại. Cảm ơn bạn!"
+)
+VT_TOO_MANY = (
+    "Bạn đã nhập sai mã mời nhiều lần. Để giữ an toàn, mời bạn thử lại sau một giờ, hoặc "
+    "liên hệ cán bộ đã gửi mã cho bạn."
+)

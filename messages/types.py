@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 
@@ -19,6 +19,10 @@ class InboundKind(StrEnum):
     STOPPED = "stopped"  # blocked the bot or unfollowed: deliver nothing more
     UNSUPPORTED = "unsupported"  # photo, sticker, voice...: answered politely
     IGNORED = "ignored"  # edits, group and channel posts: acknowledged, nothing else
+
+
+# The `what` of an IGNORED event the channel could not read (counted apart in /metrics).
+NOT_UNDERSTOOD = "not understood"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +67,36 @@ class Capabilities:
     reply_window: timedelta | None = None
 
 
+# What PostgreSQL cannot store in text (NUL) or encode (a lone surrogate, which JSON's
+# "\ud800" escapes can produce): removed, or replaced by U+FFFD.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _clean(value: str) -> str:
+    return _UNSTORABLE.sub(lambda match: "" if match.group() == "\x00" else "\ufffd", value)
+
+
+def storable(event: Inbound) -> Inbound:
+    """The event with every string cleaned of what the database refuses (a redelivered
+    event would otherwise fail the same way each time)."""
+    fields = {name: _clean(value) for name in ("event_id", "address", "text", "command",
+                                               "button", "button_ack", "what")
+              if isinstance(value := getattr(event, name), str) and _UNSTORABLE.search(value)}
+    return replace(event, **fields) if fields else event
+
+
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+def is_number(text: str) -> bool:
+    """ASCII digits only. str.isdigit() also says yes to "²" and "①", which int() refuses:
+    typed text and button payloads are checked with this before int()."""
+    return text.isascii() and text.isdigit()
 
 
 def normalize_text(text: str) -> str:
     """NFC plus trimmed, so decomposed input from some keyboards matches stored text."""
-    return unicodedata.normalize("NFC", text).strip()
+    return unicodedata.normalize("NFC", _clean(text)).strip()
 
 
 def text_event(channel: str, event_id: str, address: str, raw: str, *, what: str = "") -> Inbound:

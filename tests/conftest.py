@@ -154,7 +154,9 @@ def make_settings(database_url, tmp_path):
     def build(**overrides) -> Settings:
         values = {"database_url": database_url, "sender_poll_seconds": 0.05,
                   "content_dir": MINI_PACK, "run_dir": tmp_path / "run",
-                  "console_export_dir": tmp_path / "exports"}
+                  "console_export_dir": tmp_path / "exports",
+                  # dialogs in tests type faster than a person; the flood tests set a limit
+                  "inbound_per_minute": 0}
         values.update(overrides)
         return Settings(_env_file=None, **values)
     return build

@@ -61,12 +61,37 @@ def check_secret_header(headers: Mapping[str, str], name: str, secret: bytes | N
         raise WebhookRejected(403, "wrong secret header")
 
 
+# No platform nests its events deeper than a few levels; a deeper body is not an event, and
+# code that walks it (logging, libraries) must never meet Python's recursion limit.
+MAX_JSON_DEPTH = 32
+
+
 def load_json(body: bytes) -> Any:
-    """The body as JSON, or a 400 that says it is not."""
+    """The body as JSON, or a 400 that says it is not (or nests too deep)."""
     try:
-        return json.loads(body)
+        data = json.loads(body)
     except (UnicodeDecodeError, ValueError):
         raise WebhookRejected(400, "body is not JSON") from None
+    except RecursionError:  # the parser's own limit, about 1,000 levels
+        raise WebhookRejected(400, "body nests too deep") from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise WebhookRejected(400, "body nests too deep")
+    return data
+
+
+def json_depth(value: Any) -> int:
+    """How deep containers nest in a parsed JSON value, without recursion."""
+    deepest, level = 0, [(value, 1)]
+    while level:
+        item, depth = level.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            level.extend((child, depth + 1) for child in children
+                         if isinstance(child, dict | list))
+    return deepest
 
 
 class Channel(Protocol):

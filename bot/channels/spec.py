@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from pydantic import BaseModel
 
 from bot.channels.base import Channel
+from bot.channels.polling import PollHealth
 from messages.types import Capabilities, Inbound
 
 if TYPE_CHECKING:
@@ -60,7 +61,9 @@ class Polling(Generic[S]):
     """A channel that can fetch its updates itself, when its settings ask for that."""
 
     wanted: Callable[[S], bool]
-    run: Callable[[Any, Inbox], Coroutine[Any, Any, None]]  # (the built channel, inbox)
+    # (the built channel, inbox, health): runs until cancelled, retrying every failure
+    # itself and saying how it goes through the PollHealth (bot/channels/polling.py)
+    run: Callable[[Any, Inbox, PollHealth], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True, slots=True)

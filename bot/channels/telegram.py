@@ -39,6 +39,7 @@ from bot.channels.base import (
     check_secret_header,
     load_json,
 )
+from bot.channels.polling import Backoff, Failure, PollHealth, keep_polling
 from bot.channels.spec import (
     ChannelSpec,
     Inbox,
@@ -48,14 +49,15 @@ from bot.channels.spec import (
     WebhookRegistration,
     http_url,
 )
-from messages.types import Capabilities, Inbound, InboundKind, text_event
+from messages.types import NOT_UNDERSTOOD, Capabilities, Inbound, InboundKind, text_event
 
 log = logging.getLogger(__name__)
 
 # Opt in to PTB's future RetryAfter.retry_after type (timedelta); classify_error takes both.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-# We call sendMessage through do_api_request on purpose (see send); PTB's hint is noise.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'",
+# We call sendMessage and getUpdates through do_api_request on purpose (see send, poll);
+# PTB's hint is noise.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|getUpdates)'",
                         category=PTBUserWarning)
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
@@ -112,6 +114,7 @@ class TelegramChannel:
     def __init__(self, token: str, *, webhook_secret: str | None, api_base: str,
                  pool_size: int = 32) -> None:
         self._secret = webhook_secret.encode() if webhook_secret else None
+        self._warned: set[tuple[str, str]] = set()  # (update kind, error) already logged
         request = AiohttpRequest(connection_pool_size=pool_size, read_timeout=10.0,
                                  write_timeout=10.0, connect_timeout=5.0, pool_timeout=5.0)
         updates = AiohttpRequest(read_timeout=40.0)
@@ -128,13 +131,30 @@ class TelegramChannel:
         return [self.parse_update(load_json(body))]
 
     def parse_update(self, data: Any) -> Inbound:
+        """An update we can read, or an acknowledged IGNORED event: once the secret matched
+        and the update has its integer id, refusing it would only make Telegram redeliver it
+        (holding back the updates behind it), so an update PTB or our checks cannot read is
+        logged and ignored. Only a body that is no update at all is refused."""
         if not isinstance(data, dict) or type(data.get("update_id")) is not int:
             raise WebhookRejected(400, "not a Telegram update")
         try:
-            update = Update.de_json(data, self.bot)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise WebhookRejected(400, "malformed Telegram update") from None
-        return classify(update)
+            return classify(Update.de_json(data, self.bot))
+        except Exception as error:  # PTB's constructors and our checks raise many kinds
+            return self._not_understood(data, error)
+
+    def _not_understood(self, data: dict[str, Any], error: Exception) -> Inbound:
+        update_id = data["update_id"]
+        kind = next((key for key in data if key != "update_id"), "empty update")
+        if (kind, type(error).__name__) not in self._warned:
+            self._warned.add((kind, type(error).__name__))
+            # Field names and value types only: never the text of a message.
+            log.warning("telegram update %d (%s) not understood, acknowledged and ignored: "
+                        "%s; fields: %s", update_id, kind, _error_kind(error),
+                        field_kinds(data))
+        else:
+            log.debug("telegram update %d (%s) not understood", update_id, kind)
+        return Inbound("telegram", str(update_id), None, InboundKind.IGNORED,
+                       what=NOT_UNDERSTOOD)
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -179,14 +199,17 @@ def classify_error(error: TelegramError) -> SendResult:
 
 
 def classify(update: Update) -> Inbound:
-    """Reduce an Update to one neutral event; everything we do not serve is IGNORED."""
+    """Reduce an Update to one neutral event; everything we do not serve is IGNORED.
+    PTB does not check types, so what we read is checked here: a wrong one raises."""
     event_id = str(update.update_id)
     if update.callback_query is not None:
         query = update.callback_query
         chat = query.message.chat if query.message else None
         if chat is not None and chat.type != "private":
             return Inbound("telegram", event_id, None, InboundKind.IGNORED, what="group button")
-        return Inbound("telegram", event_id, str(query.from_user.id), InboundKind.BUTTON,
+        if not isinstance(query.data, str | None) or not isinstance(query.id, str):
+            raise TypeError("callback_query.data or id is not a string")
+        return Inbound("telegram", event_id, _chat_id(query.from_user.id), InboundKind.BUTTON,
                        button=query.data or "", button_ack=query.id, what="button")
     if update.my_chat_member is not None:
         member = update.my_chat_member
@@ -194,18 +217,53 @@ def classify(update: Update) -> Inbound:
             return Inbound("telegram", event_id, None, InboundKind.IGNORED, what="group member")
         status = member.new_chat_member.status
         kind = InboundKind.STOPPED if status in ("kicked", "left") else InboundKind.RESUMED
-        return Inbound("telegram", event_id, str(member.chat.id), kind, what=f"member {status}")
+        return Inbound("telegram", event_id, _chat_id(member.chat.id), kind,
+                       what=f"member {status}")
     message = update.message
     if message is None:
         # edited messages, channel posts, and kinds we did not ask for
         return Inbound("telegram", event_id, None, InboundKind.IGNORED, what=_update_kind(update))
     if message.chat.type != "private":
         return Inbound("telegram", event_id, None, InboundKind.IGNORED, what="group message")
-    address = str(message.chat.id)
+    address = _chat_id(message.chat.id)
     if message.text is not None:
+        if not isinstance(message.text, str):
+            raise TypeError("message.text is not a string")
         return text_event("telegram", event_id, address, message.text)
     return Inbound("telegram", event_id, address, InboundKind.UNSUPPORTED,
                    what=_message_kind(message))
+
+
+# Telegram's ids fit in 52 bits (Bot API, "Chat"); anything longer cannot be a real chat and
+# would only fail at every send.
+_MAX_ID = 2 ** 53
+
+
+def _chat_id(value: Any) -> str:
+    if type(value) is not int or not -_MAX_ID < value < _MAX_ID:
+        raise ValueError("chat id is not a 52-bit integer")
+    return str(value)
+
+
+def _error_kind(error: Exception) -> str:
+    """The exception's class, with its message only where that names fields (PTB's
+    TypeError for a missing argument), never where it could carry a value."""
+    if isinstance(error, TypeError | KeyError):
+        return f"{type(error).__name__}: {str(error)[:200]}"
+    return type(error).__name__
+
+
+def field_kinds(value: Any, depth: int = 3) -> str:
+    """The shape of a JSON value without its content: `{message{chat{id:int},text:str}}`."""
+    if isinstance(value, dict):
+        if depth == 0:
+            return "{…}"
+        return "{" + ",".join(
+            f"{str(key)[:40]}{field_kinds(item, depth - 1)}" if isinstance(item, dict)
+            else f"{str(key)[:40]}:{field_kinds(item, depth - 1)}"
+            for key, item in list(value.items())[:30]) + "}"
+    return {bool: "bool", int: "int", float: "float", str: "str", list: "list",
+            type(None): "null"}.get(type(value), type(value).__name__)
 
 
 def _update_kind(update: Update) -> str:
@@ -226,37 +284,61 @@ def _message_kind(message: Any) -> str:
 
 # -- polling and webhook registration ---------------------------------------------------------
 
-async def poll(channel: TelegramChannel, inbox: Inbox, *, timeout: int = 25) -> None:
-    """Long-poll getUpdates forever; each update goes through the same processor as the webhook."""
+async def poll(channel: TelegramChannel, inbox: Inbox, health: PollHealth, *,
+               timeout: int = 25, backoff: Backoff | None = None) -> None:
+    """Long-poll getUpdates forever; each update goes through the same parsing and processor
+    as the webhook. Updates are fetched raw so that one PTB cannot read is acknowledged
+    like on the webhook, instead of failing the whole batch at every fetch."""
     bot = channel.bot
-    await bot.delete_webhook(drop_pending_updates=False)  # getUpdates refuses while one is set
-    offset = None
-    failures = 0
-    log.info("telegram polling started")
-    while True:
-        try:
-            updates = await bot.get_updates(offset=offset, timeout=timeout,
-                                            allowed_updates=ALLOWED_UPDATES)
-            failures = 0
-        except Conflict:
-            log.error("another process is polling this bot or a webhook is set; retrying")
-            await asyncio.sleep(10)
-            continue
-        except TelegramError as error:
-            failures += 1
-            delay = min(60, 2 ** failures)
-            log.warning("getUpdates failed (%s); retrying in %ss", type(error).__name__, delay)
-            await asyncio.sleep(delay)
-            continue
-        for update in updates:
+    offset: int | None = None
+
+    async def prepare() -> None:
+        await bot.delete_webhook(drop_pending_updates=False)  # getUpdates refuses while set
+
+    async def fetch() -> list:
+        params: dict[str, Any] = {"timeout": timeout, "allowed_updates": ALLOWED_UPDATES}
+        if offset is not None:
+            params["offset"] = offset
+        result = await bot.do_api_request("getUpdates", api_kwargs=params,
+                                          read_timeout=timeout + 10)
+        return result if isinstance(result, list) else []
+
+    async def handle(updates: list) -> None:
+        nonlocal offset
+        for data in updates:
             try:
-                await inbox.handle(classify(update))
+                event = channel.parse_update(data)
+            except WebhookRejected:  # not an update at all: skip past it if it has an id
+                log.warning("telegram polling: skipped a result that is not an update")
+                if isinstance(data, dict) and type(data.get("update_id")) is int:
+                    offset = data["update_id"] + 1
+                continue
+            try:
+                await inbox.handle(event)
             except Exception:
                 # The update stays unconfirmed (offset not advanced) and is fetched again.
-                log.exception("could not store telegram update %s", update.update_id)
+                log.exception("could not store telegram update %s", event.event_id)
                 await asyncio.sleep(2)
-                break
-            offset = update.update_id + 1
+                return
+            offset = data["update_id"] + 1
+
+    await keep_polling("telegram", prepare=prepare, fetch=fetch, handle=handle,
+                       diagnose=diagnose_polling, health=health, backoff=backoff)
+
+
+def diagnose_polling(error: BaseException) -> Failure | None:
+    if isinstance(error, InvalidToken):  # 401 or 404: the token is wrong
+        return Failure("sai token: kiểm tra LOASO_TELEGRAM_TOKEN", slow=True)
+    if isinstance(error, Conflict):
+        # a webhook was set again, or another process polls this bot (Telegram allows one)
+        return Failure("xung đột: có webhook hoặc một tiến trình khác đang nhận tin của bot",
+                       again=True)
+    if isinstance(error, RetryAfter):
+        return Failure("Telegram yêu cầu chờ (429)",
+                       after=classify_error(error).retry_after)
+    if isinstance(error, TelegramError):  # network errors, timeouts, 5xx
+        return Failure(f"không kết nối được Telegram ({type(error).__name__}: {error})")
+    return None
 
 
 async def register_webhook(settings: TelegramSettings, url: str) -> None:

@@ -22,6 +22,7 @@ from bot.channels.base import (
     load_json,
 )
 from bot.channels.json_http import JsonHttp, TransportFailed
+from bot.channels.polling import Backoff, Failure, PollHealth, keep_polling
 from bot.channels.spec import (
     ChannelSpec,
     Inbox,
@@ -39,10 +40,26 @@ NAME = "zalo-bot"
 SECRET_HEADER = "x-bot-api-secret-token"
 # sendMessage text is 1-2000 characters (B2); there are no buttons in the documented API.
 CAPABILITIES = Capabilities(buttons=False, max_text_length=2000)
+TEXT_EVENT = "message.text.received"
 UNSUPPORTED = {"message.image.received": "image", "message.sticker.received": "sticker",
                "message.voice.received": "voice", "message.link.received": "link",
                "message.unsupported.received": "unsupported message"}
 
+
+# A message without event_name is told apart by what it carries (B3, getUpdates sample).
+_CARRIES = (("text", TEXT_EVENT), ("photo", "message.image.received"),
+            ("sticker", "message.sticker.received"))
+_MAX_ID = 128  # ids are short opaque strings; anything longer is not one
+
+
+def _event_of(message: dict[str, Any]) -> str:
+    return next((name for key, name in _CARRIES if message.get(key) is not None),
+                "message.unsupported.received")
+
+
+def _is_id(value: Any) -> bool:
+    return (isinstance(value, str) and 0 < len(value) <= _MAX_ID) or (
+        type(value) is int and abs(value) < 10 ** 20)
 
 
 class ZaloBotSettings(BaseModel):
@@ -95,36 +112,44 @@ class ZaloBotChannel:
         return [self.parse_update(load_json(body))]
 
     def parse_update(self, data: Any) -> Inbound:
+        """One update, flat or in the getUpdates envelope. Its `event_name` may be missing
+        (the getUpdates documentation's sample has none): the message then says what it
+        is. An event we do not know is acknowledged and ignored, not refused."""
         if isinstance(data, dict) and "result" in data and "event_name" not in data:
             if data.get("ok") is not True:
                 raise WebhookRejected(400, "not a Zalo Bot update")
             data = data["result"]  # the getUpdates-style envelope
-        if not isinstance(data, dict) or not isinstance(data.get("event_name"), str):
+        if not isinstance(data, dict):
             raise WebhookRejected(400, "not a Zalo Bot update")
-        name = data["event_name"]
+        name = data.get("event_name")
         message = data.get("message")
+        if name is None and isinstance(message, dict):
+            name = _event_of(message)
+        if not isinstance(name, str) or not name:
+            raise WebhookRejected(400, "not a Zalo Bot update")
+        if name != TEXT_EVENT and name not in UNSUPPORTED:
+            ids = message.get("message_id") if isinstance(message, dict) else data.get("date")
+            return Inbound(NAME, f"{name}:{ids}"[:200], None, InboundKind.IGNORED,
+                           what="unknown event")
         if message is None and name == "message.unsupported.received":
             # protected accounts and documents may come without a message: nobody to answer
             return Inbound(NAME, f"{name}:{data.get('date', '')}", None, InboundKind.IGNORED,
                            what=name)
         if not isinstance(message, dict):
             raise WebhookRejected(400, f"{name} without message")
-        message_id = message.get("message_id")
         chat = message.get("chat")
-        if message_id in (None, "") or not isinstance(chat, dict) or chat.get("id") in (None, ""):
+        if not isinstance(chat, dict) or not (_is_id(message.get("message_id"))
+                                              and _is_id(chat.get("id"))):
             raise WebhookRejected(400, f"{name} without message_id or chat.id")
-        event_id, address = str(message_id), str(chat["id"])
+        event_id, address = str(message["message_id"]), str(chat["id"])
         if str(chat.get("chat_type", "PRIVATE")).upper() != "PRIVATE":
             return Inbound(NAME, event_id, None, InboundKind.IGNORED, what="group message")
-        if name == "message.text.received":
+        if name == TEXT_EVENT:
             text = message.get("text")
             if not isinstance(text, str):
                 raise WebhookRejected(400, "text event without text")
             return text_event(NAME, event_id, address, text)
-        if name in UNSUPPORTED:
-            return Inbound(NAME, event_id, address, InboundKind.UNSUPPORTED,
-                           what=UNSUPPORTED[name])
-        return Inbound(NAME, event_id, None, InboundKind.IGNORED, what=name)
+        return Inbound(NAME, event_id, address, InboundKind.UNSUPPORTED, what=UNSUPPORTED[name])
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -202,26 +227,15 @@ def classify_error(status: int, data: Any) -> SendResult:
 
 # -- polling and webhook registration ---------------------------------------------------------
 
-async def poll(channel: ZaloBotChannel, inbox: Inbox, *, timeout: int = 25) -> None:
-    """Long-poll the Zalo Bot API forever, through the same processor as its webhook.
+async def poll(channel: ZaloBotChannel, inbox: Inbox, health: PollHealth, *,
+               timeout: int = 25, backoff: Backoff | None = None) -> None:
+    """Long-poll the Zalo Bot API forever, through the same parsing and processor as its
+    webhook.
 
     Zalo's getUpdates has no offset: an update is handed out once, so one that cannot be
     stored is lost after its log line (a redelivered one is still deduplicated).
     """
-    await channel.delete_webhook()  # getUpdates does not answer while a webhook is set
-    failures = 0
-    log.info("zalo-bot polling started")
-    while True:
-        try:
-            updates = await channel.get_updates(timeout)
-            failures = 0
-        except ZaloBotError as error:
-            failures += 1
-            delay = min(60, 2 ** failures)
-            log.warning("zalo-bot getUpdates failed (%s); retrying in %ss",
-                        error.result.reason, delay)
-            await asyncio.sleep(delay)
-            continue
+    async def handle(updates: list) -> None:
         for update in updates:
             try:
                 event = channel.parse_update(update)
@@ -233,6 +247,22 @@ async def poll(channel: ZaloBotChannel, inbox: Inbox, *, timeout: int = 25) -> N
             except Exception:
                 log.exception("could not store zalo-bot update %s", event.event_id)
                 await asyncio.sleep(2)
+
+    await keep_polling(NAME, prepare=channel.delete_webhook,  # getUpdates refuses while set
+                       fetch=lambda: channel.get_updates(timeout), handle=handle,
+                       diagnose=diagnose_polling, health=health, backoff=backoff)
+
+
+def diagnose_polling(error: BaseException) -> Failure | None:
+    if not isinstance(error, ZaloBotError):
+        return None
+    if error.result.error == SendError.CONFIG:  # 401 or 404
+        return Failure("sai token: kiểm tra LOASO_ZALO_BOT_TOKEN", slow=True)
+    if error.code == 409:  # a webhook was set again meanwhile
+        return Failure("xung đột: bot đang có webhook", again=True)
+    if error.result.error == SendError.THROTTLED:
+        return Failure("Zalo Bot yêu cầu chờ (429)", after=error.result.retry_after)
+    return Failure(f"không kết nối được Zalo Bot ({error.result.reason})")
 
 
 async def register_webhook(settings: ZaloBotSettings, url: str) -> None:

@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -31,8 +32,11 @@ log = logging.getLogger(__name__)
 
 NAME = "zalo-oa"
 SIGNATURE_HEADER = "x-zevent-signature"
+TIMESTAMP_HEADER = "x-zevent-timestamp"  # when sent, it must agree with the body's timestamp
+_PING_BYTES = 1024  # an unsigned request is read only this small: a check has no event
 SIGNATURE_VARIANTS = ("app_id/secret_key", "oa_id/secret_key", "app_id/app_secret",
                       "oa_id/app_secret")
+_MILLISECONDS = re.compile(r"[0-9]{1,16}")
 MAX_SKEW = timedelta(minutes=5)  # older or newer events are refused as replays
 # Typed text never starts like this, so a tap (which arrives as text) is told apart.
 BUTTON_PREFIX = "#ls:"
@@ -170,11 +174,21 @@ class ZaloOAChannel:
     # -- receiving -------------------------------------------------------------------------
 
     def verify(self, headers: dict[str, str], body: bytes) -> None:
+        """Every request that carries an event needs a valid signature. One without an
+        event (`{}`: Zalo's check that the webhook answers) is let through, to be answered
+        200 with nothing stored; unsigned, it is read only if small."""
         given = (headers.get(SIGNATURE_HEADER) or "").strip()
-        if not given:
+        if not given and len(body) > _PING_BYTES:
             raise WebhookRejected(401, "missing X-ZEvent-Signature")
         data = _load(body)
+        if not carries_event(data):
+            return
+        if not given:
+            raise WebhookRejected(401, "missing X-ZEvent-Signature")
         timestamp = _timestamp(data)
+        stated = headers.get(TIMESTAMP_HEADER)
+        if stated is not None and stated.strip() != timestamp:
+            raise WebhookRejected(403, "X-ZEvent-Timestamp differs from the body's timestamp")
         mac = given[4:] if given.lower().startswith("mac=") else given
         mac = mac.strip().lower()
         expected = self._signature(self.variant, body, data, timestamp)
@@ -198,7 +212,8 @@ class ZaloOAChannel:
         return signature(body, timestamp, first, key) if first and key else None
 
     def parse(self, body: bytes) -> list[Inbound]:
-        return [self.parse_event(_load(body))]
+        data = _load(body)
+        return [self.parse_event(data)] if carries_event(data) else []
 
     def parse_event(self, data: dict[str, Any]) -> Inbound:
         name = data.get("event_name")
@@ -337,10 +352,17 @@ def _load(body: bytes) -> dict[str, Any]:
     return data
 
 
+def carries_event(data: dict[str, Any]) -> bool:
+    """Whether a request is an event at all: `{}` and other checks carry no event_name."""
+    return "event_name" in data
+
+
 def _timestamp(data: dict[str, Any]) -> str:
-    """Epoch milliseconds, sent as a string (large numbers overflow some JSON parsers)."""
+    """Epoch milliseconds, sent as a string (large numbers overflow some JSON parsers).
+    ASCII digits only: "²" is a digit to str.isdigit() but not to int()."""
     value = data.get("timestamp")
-    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).isdigit():
+    if (isinstance(value, bool) or not isinstance(value, (str, int))
+            or not _MILLISECONDS.fullmatch(str(value))):
         raise WebhookRejected(400, "event without a timestamp")
     return str(value)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import signal
@@ -94,10 +95,16 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def worker() -> None:
+def worker(health_port: Annotated[int | None, typer.Option(
+        "--health-port", help="Mở /healthz và /metrics của worker trên cổng này (địa chỉ "
+                              "127.0.0.1) để trình giám sát tiến trình theo dõi.")] = None,
+           ) -> None:
     """Chỉ chạy bộ gửi tin (và bộ lập lịch), cho triển khai nhiều tiến trình."""
     settings = settings_or_exit(require_channels=True)
     from bot.service import NotMigrated
+
+    # Before anything starts, so a taken port is one clear line.
+    listening = listen("127.0.0.1", health_port) if health_port is not None else None
 
     async def run() -> None:
         service = build_service(settings)
@@ -112,11 +119,40 @@ def worker() -> None:
             loop.add_signal_handler(signum, stop.set)
         service.start_background(sender=True)
         service.announce("worker")
+        health = await serve_health(service, listening) if listening is not None else None
         logging.getLogger(__name__).info("worker running; Ctrl+C to stop")
         await stop.wait()
+        if health is not None:
+            await stop_health(health)
         await service.close()
 
     asyncio.run(run())
+
+
+async def serve_health(service, listening: socket.socket):
+    """/healthz and /metrics of this worker on its own port, until `stop_health`. The
+    worker's own SIGINT/SIGTERM handlers stay: uvicorn is told to capture none."""
+    import uvicorn
+
+    from bot.app import health_app
+
+    class Beside(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):
+            yield
+
+    server = Beside(uvicorn.Config(health_app(service), log_config=None, access_log=False,
+                                   server_header=False, lifespan="off"))
+    task = asyncio.create_task(server.serve(sockets=[listening]), name="health-port")
+    while not server.started and not task.done():
+        await asyncio.sleep(0.01)
+    return server, task
+
+
+async def stop_health(health) -> None:
+    server, task = health
+    server.should_exit = True
+    await task
 
 
 def chat(user: Annotated[str, typer.Option("--user", help="Mã người dân giả lập.")] = "console",

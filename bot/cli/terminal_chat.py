@@ -34,6 +34,8 @@ async def _ensure_schema(service: Service, err: TextIO) -> bool:
 async def run_chat(settings: Settings, *, user: str, as_of: datetime | None, stdin: TextIO,
                    stdout: TextIO, stderr: TextIO = sys.stderr) -> int:
     console = ConsoleChannel(stdout)
+    # Staff trying the bot (or a script piping a conversation in) are no flood.
+    settings = settings.model_copy(update={"inbound_per_minute": 0})
     service = build_service(settings, channels={"console": console}, as_of=as_of)
     try:
         if not await _ensure_schema(service, stderr):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
+from messages.types import is_number
 
 MAX_UPLOAD = 10 * 1024 * 1024  # the files staff upload (meeting sheets) are far smaller
 MAX_FORM = 256 * 1024
@@ -39,7 +40,7 @@ async def read_form(request: Request) -> FormData:
     multipart = request.headers.get("content-type", "").startswith("multipart/form-data")
     limit = MAX_UPLOAD + MULTIPART_SLACK if multipart else MAX_FORM
     declared = request.headers.get("content-length", "")
-    if not declared.isdigit():
+    if not is_number(declared):
         raise FormRefused(411, "Yêu cầu thiếu độ dài (Content-Length); hãy gửi lại từ trình duyệt.")
     if int(declared) > limit:
         raise FormRefused(413, TOO_LARGE if multipart else "Dữ liệu gửi lên quá lớn.")

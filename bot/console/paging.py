@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from fastapi import Request
+from messages.types import is_number
 
 MAX_PAGE = 100_000
 
@@ -21,7 +22,7 @@ class Paging:
     @classmethod
     def of(cls, request: Request, per_page: int) -> Paging:
         raw = request.query_params.get("page", "1")
-        number = int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+        number = int(raw) if is_number(raw) and 0 < int(raw) <= MAX_PAGE else 1
         query = tuple((key, value) for key, value in request.query_params.multi_items()
                       if key != "page" and value)
         return cls(number, per_page, request.url.path, query)

@@ -11,6 +11,7 @@ The conventions (northern standard, as read on the radio):
 """
 
 from __future__ import annotations
+from messages.types import is_number
 
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 _AFTER_MUOI = {1: "mốt", 4: "tư", 5: "lăm"}
@@ -75,7 +76,7 @@ def cardinal(value: int, zero_tens: str = "linh", thousand: str = "nghìn") -> s
 
 def digits(text: str) -> str:
     """Digit by digit, as telephone numbers and codes are read: "0912" → "không chín một hai"."""
-    return " ".join(DIGITS[int(char)] for char in text if char.isdigit())
+    return " ".join(DIGITS[int(char)] for char in text if is_number(char))
 
 
 def fraction_digits(text: str, zero_tens: str = "linh") -> str:

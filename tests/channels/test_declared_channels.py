@@ -62,7 +62,8 @@ class LoopbackChannel:
         return None
 
 
-async def poll(channel: LoopbackChannel, inbox: Inbox) -> None:
+async def poll(channel: LoopbackChannel, inbox: Inbox, health) -> None:
+    health.ok()
     while True:
         for event in channel.parse(await channel.queue.get()):
             await inbox.handle(event)

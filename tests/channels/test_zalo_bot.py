@@ -80,6 +80,14 @@ INCOMING = text_cases(text_body, CHAT) + [
     IncomingCase("group message", bot_update("group"), events=(Expect(InboundKind.IGNORED),)),
     IncomingCase("unknown event name", {**text_body("x"), "event_name": "message.reaction.received"},
                  events=(Expect(InboundKind.IGNORED),)),
+    # older and newer shapes (fixtures/zalo_bot/README.md names their sources)
+    IncomingCase("unknown event without a message", bot_update("unknown_event"),
+                 events=(Expect(InboundKind.IGNORED),)),
+    IncomingCase("getUpdates documentation sample: no event_name",
+                 bot_update("getupdates_without_event_name"),
+                 events=(Expect(InboundKind.TEXT, address=CHAT, text="Xin chào"),)),
+    IncomingCase("image without event_name", bot_update("image_without_event_name"),
+                 events=(Expect(InboundKind.UNSUPPORTED, address=CHAT),)),
     # bad input: refused, nothing written (the runner checks the tables)
     IncomingCase("missing secret header", text_body("/start"), status=401, headers={}),
     IncomingCase("wrong secret", text_body("/start"), status=403, headers={HEADER: "nope"}),
@@ -91,7 +99,10 @@ INCOMING = text_cases(text_body, CHAT) + [
     IncomingCase("body is not UTF-8", b"\xff\xfe\x00{", status=400),
     IncomingCase("JSON that is a list", [1, 2, 3], status=400),
     IncomingCase("envelope that is not ok", {"ok": False, "result": text_body("x")}, status=400),
-    IncomingCase("update without event_name", {"message": {"text": "x"}}, status=400),
+    IncomingCase("update without event_name or ids", {"message": {"text": "x"}}, status=400),
+    IncomingCase("neither event_name nor message", {"date": 1750316131602}, status=400),
+    IncomingCase("chat id that is an object", text_body("x") | {"message": {
+        **text_body("x")["message"], "chat": {"id": {"a": 1}}}}, status=400),
     IncomingCase("text event without message", {"event_name": "message.text.received"},
                  status=400),
     IncomingCase("message without chat", {"event_name": "message.text.received",
@@ -150,14 +161,16 @@ async def test_polling_serves_residents_without_a_webhook(zalo_bot_settings, fak
         start = text_body("/start")
         fake_zalo_bot.pending_updates.append(start)
         fake_zalo_bot.pending_updates.append(start)  # handed out twice: answered once
-        fake_zalo_bot.pending_updates.append({"event_name": "bogus"})  # skipped, not fatal
+        fake_zalo_bot.pending_updates.append({"event_name": "bogus"})  # ignored, not fatal
+        # the getUpdates documentation's shape: no event_name, the message says what it is
+        fake_zalo_bot.pending_updates.append(bot_update("getupdates_without_event_name")["result"])
         fake_zalo_bot.pending_updates.append(text_body("/trogiup"))
         await wait_until(lambda: any("/menu" in text for text in fake_zalo_bot.texts_to(CHAT)))
         assert not fake_zalo_bot.pending_updates
     assert fake_zalo_bot.webhook == {}  # deleted first: getUpdates refuses while one is set
     texts = fake_zalo_bot.texts_to(CHAT)
     assert sum("1. Đồng ý\n2. Không đồng ý" in text for text in texts) == 1
-    assert await count_rows(service.database, "inbound_events") == 2
+    assert await count_rows(service.database, "inbound_events") == 3
 
 
 def test_webhook_mode_needs_a_secret_of_8_characters(make_settings):

@@ -59,6 +59,9 @@ class ZaloOADriver(WebhookDriver):
                 *self.fake.valid_access]
 
     def encode(self, body):
+        if isinstance(body, dict) and "__raw_message__" in body:  # too deep for json.dumps
+            return self.fake.webhook(oa_event("user_send_text"),
+                                     extra_raw=body["__raw_message__"])
         if isinstance(body, dict):  # a genuine event: signed as Zalo signs it
             return self.fake.webhook(body)
         content, _ = super().encode(body)
@@ -86,6 +89,17 @@ def raw(event: dict) -> bytes:
     return json.dumps(event, ensure_ascii=False).encode()
 
 
+def nested(opener: str, depth: int) -> dict:
+    """A signed event whose message holds `depth` levels of lists or objects."""
+    value: object = "x"
+    for _ in range(depth if depth < 900 else 0):
+        value = [value] if opener == "[" else {"a": value}
+    if depth >= 900:  # too deep for json.dumps: built as text, signed by the driver
+        inner = ("[" * depth + "]" * depth if opener == "[" else '{"a":' * depth + "1" + "}" * depth)
+        return {"__raw_message__": inner}
+    return oa_event("user_send_text") | {"extra": value}
+
+
 INCOMING = text_cases(text_body, USER) + [
     IncomingCase("button tap arrives as prefixed text", oa_event("button"),
                  events=(Expect(InboundKind.BUTTON, address=USER, button="consent:yes"),)),
@@ -98,7 +112,12 @@ INCOMING = text_cases(text_body, USER) + [
                    "user_send_location")],
     *[IncomingCase(name, oa_event(name), events=(Expect(InboundKind.IGNORED),))
       for name in ("oa_send_text", "user_seen_message", "user_submit_info",
-                   "user_send_group_text")],
+                   "user_send_group_text",
+                   # older and newer variants (fixtures/zalo_oa/README.md names the sources)
+                   "user_submit_info_newer", "user_received_message", "oa_send_image")],
+    IncomingCase("location in the secondary document's shape",
+                 oa_event("user_send_location_secondary"),
+                 events=(Expect(InboundKind.UNSUPPORTED, address=USER),)),
     IncomingCase("unknown event name", {"event_name": "user_reacted_message", "app_id": "1",
                                         "sender": {"id": USER}, "recipient": {"id": "2"}},
                  events=(Expect(InboundKind.IGNORED),)),
@@ -112,7 +131,13 @@ INCOMING = text_cases(text_body, USER) + [
     IncomingCase("body is not UTF-8", b"\xff\xfe\x00{", status=400),
     IncomingCase("JSON that is a list", [1, 2, 3], status=400),
     IncomingCase("event without timestamp", raw({"event_name": "user_send_text"}), status=400),
-    IncomingCase("event without event_name", {"app_id": "1"}, status=400),
+    IncomingCase("timestamp of non-ASCII digits", raw({"event_name": "user_send_text",
+                                                       "timestamp": "1717061839659²"}),
+                 status=400),
+    IncomingCase("signed event nested 1,000 deep", nested("[", 1000), status=400),
+    IncomingCase("signed event nested 100,000 deep", nested("{", 100_000), status=400),
+    IncomingCase("signed event nested 100 deep (under the parser's limit)", nested("[", 100),
+                 status=400),
     IncomingCase("text without sender", {**oa_event("user_send_text"), "sender": None},
                  status=400),
     IncomingCase("text without msg_id", {**oa_event("user_send_text"), "message": {"text": "x"}},
@@ -128,6 +153,35 @@ INCOMING = text_cases(text_body, USER) + [
 @pytest.mark.parametrize("case", INCOMING, ids=lambda case: case.label)
 async def test_incoming(driver, case, caplog):
     await run_incoming(driver, case, lambda: caplog.text)
+
+
+@pytest.mark.parametrize("body", [b"{}", b'{"app_id": "1"}', b""], ids=["{}", "no event", "empty"])
+async def test_a_request_without_an_event_is_answered_200_and_stores_nothing(driver, body):
+    response = await driver.client.post("/webhook/zalo-oa", content=body,
+                                        headers={"content-type": "application/json"})
+    assert response.status_code == (400 if body == b"" else 200)
+    for table in ("users", "inbound_events", "outbox"):
+        assert await count_rows(driver.database, table) == 0
+
+
+async def test_every_event_still_needs_its_signature(driver):
+    body, _ = driver.fake.webhook(oa_event("user_send_text"))
+    unsigned = await driver.client.post("/webhook/zalo-oa", content=body)
+    assert unsigned.status_code == 401
+    assert await count_rows(driver.database, "inbound_events") == 0
+
+
+async def test_x_zevent_timestamp_must_agree_with_the_body(driver):
+    body, headers = driver.fake.webhook(text_body("Xin chào"))
+    stated = json.loads(body)["timestamp"]
+    refused = await driver.client.post("/webhook/zalo-oa", content=body, headers={
+        **headers, "X-ZEvent-Timestamp": str(int(stated) - 60_000)})
+    assert refused.status_code == 403
+    assert await count_rows(driver.database, "inbound_events") == 0
+    agreed = await driver.client.post("/webhook/zalo-oa", content=body, headers={
+        **headers, "X-ZEvent-Timestamp": stated})
+    assert agreed.status_code == 200
+    assert await count_rows(driver.database, "inbound_events") == 1
 
 
 def _expect_list_beyond_five(messages, channel) -> None:

@@ -49,6 +49,8 @@ class FakeTelegram:
     throttle_sliding: int | None = None
     blocked: set[int] = field(default_factory=set)
     script: deque = field(default_factory=deque)  # ("429", n) | ("500",) | ("403",) per call
+    # faults for any method, by name: {"deleteWebhook": [("500",)], "getUpdates": [("401",)]}
+    method_script: dict[str, deque] = field(default_factory=dict)
     seed: int = 7
     sent: list[dict[str, Any]] = field(default_factory=list)
     answered_callbacks: list[str] = field(default_factory=list)
@@ -115,6 +117,9 @@ class FakeTelegram:
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404, "Not Found")
+        if self.method_script.get(method):
+            kind, *args = self.method_script[method].popleft()
+            return _scripted(kind, args, self.retry_after)
         if method in ("sendMessage", "answerCallbackQuery"):
             fault = self._fault(params, method)
             if fault is not None:
@@ -271,6 +276,11 @@ def _scripted(kind: str, args: list, default_retry: int) -> JSONResponse:
         return _error(400, "Bad Request: chat not found")
     if kind == "401":
         return _error(401, "Unauthorized")
+    if kind == "404":
+        return _error(404, "Not Found")
+    if kind == "409":
+        return _error(409, "Conflict: terminated by other getUpdates request; make sure that "
+                           "only one bot instance is running")
     if kind == "502":
         return _error(502, "Bad Gateway")
     return _error(500, "Internal Server Error")
@@ -305,12 +315,20 @@ def _maybe_json(value: Any) -> Any:
     return value
 
 
-@asynccontextmanager
-async def running(fake: FakeTelegram):
-    """Serve the fake on a free loopback port inside the current event loop; yield its base URL."""
+def unreachable_socket() -> socket.socket:
+    """A loopback port bound but not listening: connections to it are refused until a fake
+    is served on it (`running(fake, sock=...)`), like a platform unreachable for a while."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@asynccontextmanager
+async def running(fake: FakeTelegram, sock: socket.socket | None = None):
+    """Serve the fake on a free loopback port (or `sock`) inside the current event loop;
+    yield its base URL."""
+    sock = sock or unreachable_socket()
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(fake.app(), log_level="warning", lifespan="off"))
     task = asyncio.create_task(server.serve(sockets=[sock]))

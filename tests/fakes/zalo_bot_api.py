@@ -27,7 +27,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.fakes.telegram_api import configure, running, running_in_thread  # noqa: F401
+from tests.fakes.telegram_api import (  # noqa: F401
+    configure,
+    running,
+    running_in_thread,
+    unreachable_socket,
+)
 
 DESCRIPTIONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
                 404: "Not Found", 408: "Request timeout", 429: "Too Many Requests",
@@ -39,6 +44,8 @@ class FakeZaloBot:
     token: str = "2034567890123456789:fakeZaloBotSecretForTestsOnly0123"
     latency: float = 0.0
     script: deque = field(default_factory=deque)  # ("429", n) | ("403",) | ("500",) per send
+    # faults for any method, by name: {"deleteWebhook": [("500",)], "getUpdates": [("401",)]}
+    method_script: dict[str, deque] = field(default_factory=dict)
     sent: list[dict[str, Any]] = field(default_factory=list)
     webhook: dict[str, Any] = field(default_factory=dict)
     pending_updates: deque = field(default_factory=deque)
@@ -71,9 +78,13 @@ class FakeZaloBot:
             params = json.loads(raw) if raw else {}
         except ValueError:
             return _error(400, "Bad Request: body is not JSON")
-        handler = getattr(self, f"_m_{request.path_params['method']}", None)
+        method = request.path_params["method"]
+        handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _error(404)
+        if self.method_script.get(method):
+            code = int(self.method_script[method].popleft()[0])
+            return _error(code)
         result = handler(params)
         return await result if asyncio.iscoroutine(result) else result
 

@@ -87,11 +87,16 @@ class FakeZaloOA:
         self.script.clear()
 
     def webhook(self, event: dict[str, Any], *, now_ms: int | None = None,
-                variant: str = "app_id/secret_key") -> tuple[bytes, dict[str, str]]:
-        """The bytes and headers Zalo would POST: timestamp set to now, body signed."""
+                variant: str = "app_id/secret_key",
+                extra_raw: str | None = None) -> tuple[bytes, dict[str, str]]:
+        """The bytes and headers Zalo would POST: timestamp set to now, body signed.
+        `extra_raw`: JSON text added as the field "extra" (for bodies json.dumps cannot
+        write, e.g. nested deeper than its recursion limit)."""
         event = dict(event)
         event["timestamp"] = str(now_ms if now_ms is not None else int(time.time() * 1000))
         body = json.dumps(event, ensure_ascii=False).encode("utf-8")
+        if extra_raw is not None:
+            body = body[:-1] + b', "extra": ' + extra_raw.encode() + b"}"
         return body, {"X-ZEvent-Signature": f"mac={self.sign(body, event, variant)}",
                       "content-type": "application/json"}
 
