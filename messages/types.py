@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 
 class InboundKind(StrEnum):
@@ -79,7 +80,7 @@ def _clean(value: str) -> str:
 def storable(event: Inbound) -> Inbound:
     """The event with every string cleaned of what the database refuses (a redelivered
     event would otherwise fail the same way each time)."""
-    fields = {name: _clean(value) for name in ("event_id", "address", "text", "command",
+    fields: dict[str, Any] = {name: _clean(value) for name in ("event_id", "address", "text", "command",
                                                "button", "button_ack", "what")
               if isinstance(value := getattr(event, name), str) and _UNSTORABLE.search(value)}
     return replace(event, **fields) if fields else event

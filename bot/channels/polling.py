@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +78,8 @@ class Failure:
 
 
 async def keep_polling(name: str, *, prepare: Callable[[], Awaitable[None]],
-                       fetch: Callable[[], Awaitable[list]],
-                       handle: Callable[[list], Awaitable[None]],
+                       fetch: Callable[[], Awaitable[list[Any]]],
+                       handle: Callable[[list[Any]], Awaitable[None]],
                        diagnose: Callable[[BaseException], Failure | None],
                        health: PollHealth, backoff: Backoff | None = None) -> None:
     """Prepare (e.g. deleteWebhook), then fetch and handle forever. Every failure of the

@@ -295,7 +295,7 @@ async def poll(channel: TelegramChannel, inbox: Inbox, health: PollHealth, *,
     async def prepare() -> None:
         await bot.delete_webhook(drop_pending_updates=False)  # getUpdates refuses while set
 
-    async def fetch() -> list:
+    async def fetch() -> list[Any]:
         params: dict[str, Any] = {"timeout": timeout, "allowed_updates": ALLOWED_UPDATES}
         if offset is not None:
             params["offset"] = offset
@@ -303,7 +303,7 @@ async def poll(channel: TelegramChannel, inbox: Inbox, health: PollHealth, *,
                                           read_timeout=timeout + 10)
         return result if isinstance(result, list) else []
 
-    async def handle(updates: list) -> None:
+    async def handle(updates: list[Any]) -> None:
         nonlocal offset
         for data in updates:
             try:

@@ -235,7 +235,7 @@ async def poll(channel: ZaloBotChannel, inbox: Inbox, health: PollHealth, *,
     Zalo's getUpdates has no offset: an update is handed out once, so one that cannot be
     stored is lost after its log line (a redelivered one is still deduplicated).
     """
-    async def handle(updates: list) -> None:
+    async def handle(updates: list[Any]) -> None:
         for update in updates:
             try:
                 event = channel.parse_update(update)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
+
 from messages.types import is_number
 
 MAX_UPLOAD = 10 * 1024 * 1024  # the files staff upload (meeting sheets) are far smaller

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from fastapi import Request
+
 from messages.types import is_number
 
 MAX_PAGE = 100_000

@@ -11,6 +11,7 @@ The conventions (northern standard, as read on the radio):
 """
 
 from __future__ import annotations
+
 from messages.types import is_number
 
 DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
