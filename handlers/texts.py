@@ -521,3 +521,48 @@ DY_ASK_REASON = (
 DY_NO_REASON = "Từ chối, không ghi lý do"
 DY_BACK = "Quay lại"
 DY_REASON_TOO_LONG = "Lý do dài {count} ký tự, tối đa {limit}. Mời bạn gõ ngắn hơn."
+
+# -- questions and reports (/phananh), meetings (/hop), staff alerts: issue 17 ---------------
+
+MENU_ASK = "Hỏi – Phản ánh"
+PA_KINDS = {"hoi": "Hỏi", "tin_sai": "Báo tin sai/xấu độc", "kien_nghi": "Kiến nghị"}
+PA_INTRO = (
+    "Hỏi – Phản ánh: bạn có thể hỏi điều phần Hỏi đáp chưa trả lời, báo cho cán bộ một tin "
+    "sai hay xấu độc về Đại hội mà bạn thấy (bài đăng, lời đồn, đường link), hoặc gửi kiến "
+    "nghị. Phản ánh được gửi ẩn danh: cán bộ không biết bạn là ai. Câu trả lời sẽ được gửi lại "
+    "cho bạn kèm mã phản ánh.\n\nBạn muốn gửi loại nào?"
+)
+PA_TYPE_TEXT = (
+    "{kind}: mời bạn gõ nội dung (tối đa {limit} ký tự). Có thể dán đường link, hoặc gửi một "
+    "ảnh kèm chú thích."
+)
+PA_TOO_LONG = "Nội dung dài {count} ký tự, vượt giới hạn {limit} ký tự. Bạn rút gọn giúp Loa Số."
+PA_NO_WORDS = (
+    "Phản ánh cần có chữ (nhãn dán, biểu tượng cảm xúc hay dấu câu chưa đủ). Bạn gõ nội dung "
+    "giúp Loa Số."
+)
+PA_PHOTO_TOO_BIG = (
+    "Ảnh này nặng {size} MB, vượt giới hạn {limit} MB mà Loa Số nhận được. Bạn gửi ảnh nhỏ hơn "
+    "hoặc dán đường link."
+)
+PA_PREVIEW = "Xem lại trước khi gửi:\n\n🏷 {kind}\n💬 {text}{extra}\n\n👤 Ẩn danh"
+PA_PHOTO_LINE = "\n🖼 Có kèm ảnh"
+PA_LINK_LINE = "\n🔗 {link}"
+PA_SEND = "Gửi"
+PA_CANCEL = "Hủy"
+PA_CANCELLED = "Đã hủy, không có gì được gửi."
+PA_RECEIPT = (
+    "✅ Đã nhận phản ánh của bạn. Mã phản ánh: {receipt}\n\nCán bộ sẽ trả lời qua Loa Số; câu "
+    "trả lời sẽ có mã này."
+)
+PA_ALREADY_SENT = "Phản ánh này đã được gửi rồi, mã {receipt}."
+PA_ANSWER_NOTICE = "📬 Trả lời phản ánh {receipt}\n🏷 {kind}\n\n💬 {answer}\n\nCảm ơn bạn đã phản ánh."
+PA_CORRECTION_LINE = "\n\n🔎 Bài kiểm chứng đã đăng trong mục “Kiểm chứng thông tin”: {title}"
+PA_SENSITIVE_ALERT = (
+    "⚠️ Phản ánh nhạy cảm {receipt} ({kind}), chủ đề: {tags}.\nXem: loaso inbox show {receipt}"
+)
+PA_NO_TAGS = "chưa gắn"
+CORRECTION_TOPIC_NAME = "Kiểm chứng thông tin"
+PA_NEEDS_CONSENT = "Để gửi phản ánh, Loa Số cần bạn đồng ý với cách giữ dữ liệu dưới đây."
+PA_CONSENT_REFUSED = "Bạn chưa đồng ý nên Loa Số không nhận phản ánh. Bạn vẫn xem tin bình thường."
+PA_PHOTO_NEEDS_TEXT = "Đã nhận ảnh. Mời bạn gõ vài dòng nói rõ ảnh này về việc gì."
