@@ -566,3 +566,5 @@ CORRECTION_TOPIC_NAME = "Kiểm chứng thông tin"
 PA_NEEDS_CONSENT = "Để gửi phản ánh, Loa Số cần bạn đồng ý với cách giữ dữ liệu dưới đây."
 PA_CONSENT_REFUSED = "Bạn chưa đồng ý nên Loa Số không nhận phản ánh. Bạn vẫn xem tin bình thường."
 PA_PHOTO_NEEDS_TEXT = "Đã nhận ảnh. Mời bạn gõ vài dòng nói rõ ảnh này về việc gì."
+PA_STATUSES = {"moi": "mới", "dang_xu_ly": "đang xử lý", "da_tra_loi": "đã trả lời",
+               "chuyen_cap_tren": "chuyển cấp trên", "khong_xu_ly": "không xử lý"}

@@ -50,16 +50,16 @@ async def answer_comment(session: AsyncSession, pack: Pack, *, receipt: str, ans
 
 
 async def queue_notice(session: AsyncSession, user_id: int | None, text: str, *, batch: str,
-                       now: datetime) -> bool:
-    """Queue `text` to a resident at bulk priority under `batch` (so staff can see its
-    delivery); False, and nothing queued, if they deleted their data or stopped the bot."""
+                       now: datetime, priority: int = Priority.BULK) -> bool:
+    """Queue `text` to a resident (bulk priority unless told) under `batch`, so staff can see
+    its delivery; False, and nothing queued, if they deleted their data or stopped the bot."""
     user = await session.get(User, user_id) if user_id is not None else None
     if user is None or user.status != UserStatus.ACTIVE:
         return False
     for payload in render_reply(Reply(text), capabilities_of(user.channel)):
         message = outbox_queries.new_message(
             channel=user.channel, recipient=user.address, user_id=user.id, payload=payload,
-            priority=Priority.BULK, now=now)
+            priority=priority, now=now)
         message.batch = batch
         session.add(message)
     return True

@@ -24,6 +24,7 @@ from bot.cli import (
     webhook,
     zalo,
 )
+from bot.cli import inbox
 
 app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None)
@@ -49,6 +50,7 @@ app.add_typer(quiz.quiz_app, name="quiz")
 app.add_typer(residents.residents_app, name="residents")
 app.add_typer(zalo.zalo_app, name="zalo")
 app.add_typer(staff.staff_app, name="staff")
+app.add_typer(inbox.inbox_app, name="inbox")
 
 
 def main() -> None:

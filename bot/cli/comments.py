@@ -117,15 +117,9 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
 
 
 def _act(settings, work):
-    """Run one staff action, `work(session, now)`, in one transaction; a refusal exits with
-    its message and nothing written."""
-    from bot.actions import ActionRefused
+    from bot.cli.common import run_action
 
-    try:
-        return asyncio.run(in_transaction(
-            settings, lambda session: work(session, dt.datetime.now(dt.UTC))))
-    except ActionRefused as refused:
-        fail(str(refused))
+    return run_action(settings, work)
 
 
 @comments_app.command("review")
