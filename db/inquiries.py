@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from content.corrections import PublishedCorrection
 from db.comments import RECEIPT_ALPHABET, RECEIPT_LENGTH
 from db.listening_models import Correction, CorrectionStatus, Inquiry
 
@@ -81,7 +82,10 @@ async def inbox_page(session: AsyncSession, where: InboxFilter, *, offset: int =
     return list(rows.scalars()), total
 
 
-async def published_corrections(session: AsyncSession) -> list[Correction]:
+async def published_corrections(session: AsyncSession, zone: tzinfo) -> list[PublishedCorrection]:
+    """Every published correction, as the content store lays it over the pack."""
     rows = await session.execute(select(Correction).where(
         Correction.status == CorrectionStatus.PUBLISHED).order_by(Correction.id))
-    return list(rows.scalars())
+    return [PublishedCorrection(row.id, row.title, row.body,
+                                row.published_at.astimezone(zone).date())
+            for row in rows.scalars()]

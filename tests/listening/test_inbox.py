@@ -134,3 +134,22 @@ def test_the_cli_lists_pages_and_sets_vietnamese_statuses(tmp_path):
     assert "Không có phản ánh" in run(["inbox", "list", "--status", "mới"], env=env).stdout
     shown = run(["inbox", "show", code], env=env)
     assert "Trạng thái: chuyển cấp trên" in shown.stdout
+
+
+async def test_a_published_correction_is_found_by_every_resident(make_settings, database):
+    async with dialog(make_settings()) as talk:
+        code = await report(talk)
+        async with database.transaction() as session:
+            done = await inbox.answer(
+                session, code, text="Đã kiểm chứng.", who=STAFF, now=NOW,
+                correction_title="Đại hội Đảng bộ xã không hoãn",
+                correction_body="Tin đồn Đại hội Đảng bộ xã bị hoãn là sai sự thật.")
+        assert not await talk.service.refresh_corrections()  # not approved yet: nothing shown
+        async with database.transaction() as session:
+            await inbox.decide_correction(session, done.correction_id, approve=True,
+                                          who=Who("Trưởng ban"), now=NOW)
+        assert await talk.service.refresh_corrections()
+        pack = talk.service.content.current.pack
+        assert pack.topics["kiem-chung-thong-tin"].name == "Kiểm chứng thông tin"
+        found = await talk("/timkiem hoãn đại hội")
+    assert any("Đại hội Đảng bộ xã không hoãn" in reply for reply in found)
