@@ -89,3 +89,10 @@ async def published_corrections(session: AsyncSession, zone: tzinfo) -> list[Pub
     return [PublishedCorrection(row.id, row.title, row.body,
                                 row.published_at.astimezone(zone).date())
             for row in rows.scalars()]
+
+
+async def pending_corrections(session: AsyncSession) -> list[Correction]:
+    """Corrections proposed with an answer and waiting for approval, oldest first."""
+    rows = await session.execute(select(Correction).where(
+        Correction.status == CorrectionStatus.PENDING).order_by(Correction.id))
+    return list(rows.scalars())

@@ -13,6 +13,7 @@ from bot.console.pages import (
     preview,
     static,
 )
+from bot.console.pages import inbox
 
 PAGES = [
     static.page,
@@ -23,5 +24,6 @@ PAGES = [
     exports.page,
     audit.page,
     preview.page,  # the public pages on another day (bot/public)
+    inbox.page,  # residents' questions and reports (issue 17)
     not_found.page,  # last: any other /admin/… path
 ]
