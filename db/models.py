@@ -192,6 +192,9 @@ class Comment(Base):
     source: Mapped[str] = mapped_column(String(16))  # telegram, zalo-oa, console, meeting…
     source_detail: Mapped[str | None] = mapped_column(String(300))  # meeting name, date, group
     group_id: Mapped[str | None] = mapped_column(String(40))  # the group that held the meeting
+    # the recorded meeting (/hop, `loaso meetings add`) where it was gathered, if linked
+    meeting_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=CommentStatus.NEW, index=True)
     staff_note: Mapped[str | None] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)

@@ -28,13 +28,13 @@ from handlers import (
     search,
     subscriptions,
 )
-from handlers import inquiries
+from handlers import inquiries, meetings
 from handlers.router import Router
 
 FLOWS: tuple[ModuleType, ...] = (
     menu, consent, search, news, consultation, my_comments, subscriptions, faq, quiz,
     calendar, my_data, roles, announcements, approvals, console_login,
-    inquiries,
+    inquiries, meetings,
 )
 
 

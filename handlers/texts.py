@@ -568,3 +568,29 @@ PA_CONSENT_REFUSED = "Bạn chưa đồng ý nên Loa Số không nhận phản 
 PA_PHOTO_NEEDS_TEXT = "Đã nhận ảnh. Mời bạn gõ vài dòng nói rõ ảnh này về việc gì."
 PA_STATUSES = {"moi": "mới", "dang_xu_ly": "đang xử lý", "da_tra_loi": "đã trả lời",
                "chuyen_cap_tren": "chuyển cấp trên", "khong_xu_ly": "không xử lý"}
+HOP_HOME = (
+    "Ghi buổi sinh hoạt, hội nghị tuyên truyền miệng: ngày họp, thôn hoặc chi bộ/tổ chức, chủ "
+    "đề, số người dự, số ý kiến thu được và ghi chú. Buổi bạn đã ghi được sửa trong 7 ngày."
+)
+HOP_NEW = "Ghi buổi mới"
+HOP_EDIT_ITEM = "Sửa buổi số {id} ({day})"
+HOP_ASK_DATE = "Buổi sinh hoạt họp ngày nào? Gõ ngày theo dạng ngày/tháng/năm, ví dụ 15/01/2026."
+HOP_TODAY = "Hôm nay"
+HOP_BAD_DATE = "“{text}” chưa phải là ngày. Gõ theo dạng ngày/tháng/năm, ví dụ 15/01/2026."
+HOP_ASK_PLACE = "Buổi sinh hoạt của thôn hay chi bộ/tổ chức nào?"
+HOP_ASK_TOPIC = "Chủ đề chính của buổi sinh hoạt?"
+HOP_ASK_ATTENDANCE = "Có bao nhiêu người dự? Gõ một con số."
+HOP_BAD_NUMBER = "“{text}” chưa phải là một con số. Mời bạn gõ lại, ví dụ 45."
+HOP_ASK_COMMENTS = "Thu được bao nhiêu ý kiến của người dự? Gõ một con số, hoặc chọn “Bỏ qua”."
+HOP_ASK_NOTES = "Ghi chú thêm (không bắt buộc), hoặc chọn “Bỏ qua”."
+HOP_SKIP = "Bỏ qua"
+HOP_PREVIEW = (
+    "Xem lại buổi sinh hoạt:\n\n📅 {day}\n📍 {place}\n🏷 {topic}\n👥 {attendance} người dự\n"
+    "💬 {comments} ý kiến thu được\n📝 {notes}"
+)
+HOP_SAVE = "Lưu"
+HOP_CANCEL = "Hủy"
+HOP_SAVED = "✅ Đã ghi buổi sinh hoạt số {id}. Bạn sửa được trong 7 ngày bằng /hop."
+HOP_EDITED = "✅ Đã sửa buổi sinh hoạt số {id}."
+HOP_CANCELLED = "Đã hủy, không ghi gì."
+HOP_NO_NOTES = "(không có)"

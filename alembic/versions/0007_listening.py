@@ -106,9 +106,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_corrections_inquiry_id'), ['inquiry_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_corrections_status'), ['status'], unique=False)
 
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('meeting_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
+        batch_op.create_index(batch_op.f('ix_comments_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_comments_meeting_id_meetings'), 'meetings', ['meeting_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_comments_meeting_id_meetings'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_comments_meeting_id'))
+        batch_op.drop_column('meeting_id')
+
     with op.batch_alter_table('corrections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_corrections_status'))
         batch_op.drop_index(batch_op.f('ix_corrections_inquiry_id'))
