@@ -167,3 +167,29 @@ def test_staff_add_and_list_meetings_with_the_cli(tmp_path):
         assert refused.returncode == 2 and words in refused.stderr, refused.stderr
     listed = run(["meetings", "list"], env=env)
     assert listed.stdout.count("\n") == 1 and "mttq" in listed.stdout
+
+
+async def test_meeting_comments_are_imported_into_a_recorded_meeting(tmp_path, database, pack):
+    from bot.actions.comments import import_meeting_sheet
+    from bot.reports import meeting_import as mi
+    from db.models import Comment
+    from tests.reports.test_meeting_import import GOOD, TODAY as SHEET_DAY, workbook
+
+    sheet = mi.read_sheet(workbook(tmp_path / "hn.xlsx", GOOD), pack, SHEET_DAY)
+    async with database.transaction() as session:
+        meeting = await record_meeting(
+            session, pack, MeetingInput(held_on=dt.date(2025, 9, 5), topic_id="van-kien",
+                                        attendance=80, hamlet_id="thon-1", comments_gathered=3),
+            author="Cán bộ Tư", author_user_id=None, scope=None, who=Who("Cán bộ Tư"),
+            today=TODAY, now=NOW)
+    with pytest.raises(ActionRefused, match="Không có buổi sinh hoạt số 99"):
+        async with database.transaction() as session:
+            await import_meeting_sheet(session, pack, sheet, file_name="hn.xlsx",
+                                       who=Who("Cán bộ Tư"), now=NOW, meeting_id=99)
+    assert await count_rows(database, "comments") == 0
+    async with database.transaction() as session:
+        await import_meeting_sheet(session, pack, sheet, file_name="hn.xlsx",
+                                   who=Who("Cán bộ Tư"), now=NOW, meeting_id=meeting.id)
+    async with database.read() as session:
+        linked = list((await session.execute(select(Comment.meeting_id))).scalars())
+    assert linked == [meeting.id] * 3
