@@ -105,6 +105,15 @@ class Service:
             self.scheduler.plan()
         return report.ok
 
+    async def refresh_corrections(self) -> bool:
+        """Show the corrections staff published since the last look (issue 17): they live in
+        the database, laid over the pack; True if the content changed."""
+        from db.inquiries import published_corrections
+
+        async with self.database.read() as session:
+            corrections = await published_corrections(session, self.settings.zone)
+        return self.content.set_corrections(corrections)
+
     def announce(self, role: str) -> None:
         """Leave a pid file and reload the content pack on SIGHUP (`loaso content reload`)."""
         self._pid_file = runfiles.register(self.settings.run_dir, role)
@@ -117,7 +126,8 @@ class Service:
         task.add_done_callback(self._reloads.discard)
 
     async def watch_phase(self, every: float = 60.0) -> None:
-        """Log each change of the campaign's phase or stage (by date or by staff's pin)."""
+        """Log each change of the campaign's phase or stage (by date or by staff's pin), and
+        lay newly published corrections over the pack."""
         from handlers.campaign import effective_period
 
         shown = None
@@ -126,6 +136,7 @@ class Service:
                 day = datetime.now(self.settings.zone).date()
                 async with self.database.read() as session:
                     period = await effective_period(session, self.content.current.pack, day)
+                await self.refresh_corrections()
                 if period.label() != shown:
                     log.info("campaign period is now %s (was %s)", period.label(), shown or "-")
                     shown = period.label()

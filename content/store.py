@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from content.corrections import PublishedCorrection, with_corrections
 from content.loader import Report, load_pack
 from content.pack import Pack
 from content.search import SearchIndex
@@ -52,6 +53,8 @@ class ContentStore:
     def __init__(self, directory: Path, content: Content) -> None:
         self.directory = Path(directory)
         self.current = content
+        self._loaded = content.pack  # the pack on disk, before the published corrections
+        self._corrections: tuple[PublishedCorrection, ...] = ()
 
     @classmethod
     def open(cls, directory: Path) -> ContentStore:
@@ -67,7 +70,21 @@ class ContentStore:
         if pack is None:
             log.error("content reload refused, keeping the current pack:\n%s", report.render())
             return report
-        self.current = Content(pack, SearchIndex(pack))
+        self._loaded = pack
+        self._lay_over()
         log.info("content reloaded: %d articles, %d FAQ entries", len(pack.articles),
                  len(pack.faq))
         return report
+
+    def set_corrections(self, corrections: list[PublishedCorrection]) -> bool:
+        """Show these published corrections as articles; True if that changed anything."""
+        wanted = tuple(corrections)
+        if wanted == self._corrections:
+            return False
+        self._corrections = wanted
+        self._lay_over()
+        return True
+
+    def _lay_over(self) -> None:
+        pack = with_corrections(self._loaded, list(self._corrections))
+        self.current = Content(pack, SearchIndex(pack))

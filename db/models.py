@@ -192,6 +192,9 @@ class Comment(Base):
     source: Mapped[str] = mapped_column(String(16))  # telegram, zalo-oa, console, meeting…
     source_detail: Mapped[str | None] = mapped_column(String(300))  # meeting name, date, group
     group_id: Mapped[str | None] = mapped_column(String(40))  # the group that held the meeting
+    # the recorded meeting (/hop, `loaso meetings add`) where it was gathered, if linked
+    meeting_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=CommentStatus.NEW, index=True)
     staff_note: Mapped[str | None] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
@@ -395,4 +398,5 @@ class DataRequest(Base):
 
 # The console's tables live in their own module; importing it here keeps Base.metadata (and
 # so Alembic, the tests' truncation and compare_metadata) complete wherever models are used.
-from db import console_models  # noqa: E402,F401  (at the end: it imports the names above)
+# (at the end: they import the names above; questions, meetings and reports in the second)
+from db import console_models, listening_models  # noqa: E402,F401,I001

@@ -19,6 +19,8 @@ from handlers import (
     console_login,
     consultation,
     faq,
+    inquiries,
+    meetings,
     menu,
     my_comments,
     my_data,
@@ -33,6 +35,7 @@ from handlers.router import Router
 FLOWS: tuple[ModuleType, ...] = (
     menu, consent, search, news, consultation, my_comments, subscriptions, faq, quiz,
     calendar, my_data, roles, announcements, approvals, console_login,
+    inquiries, meetings,
 )
 
 

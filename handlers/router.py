@@ -109,6 +109,7 @@ class Router:
         self.commands: dict[str, Step] = {}
         self.buttons: dict[str, Step] = {}  # "prefix:step", or "prefix" for a whole family
         self.states: dict[str, Step] = {}
+        self.photo_states: set[str] = set()  # states whose step also takes a photo
         self.keywords: dict[str, Step] = {}  # whole typed words outside a flow, folded
         self.menu: list[MenuEntry] = []
         self.on_follow: Step | None = None
@@ -133,10 +134,13 @@ class Router:
         for name, step in table.items():
             _claim(self.buttons, f"{_prefix(prefix)}:{name}", step, "button")
 
-    def state(self, *names: str, step: Step) -> None:
-        """Text typed while the resident is in one of these states runs `step`."""
+    def state(self, *names: str, step: Step, photos: bool = False) -> None:
+        """Text typed while the resident is in one of these states runs `step` (and, with
+        `photos`, a photo sent there too: the step reads `turn.inbound.photo`)."""
         for name in names:
             _claim(self.states, name, step, "state")
+            if photos:
+                self.photo_states.add(name)
 
     def keyword(self, *words: str, step: Step) -> None:
         """Plain words ("dừng", "stop") that mean a command when typed outside a flow."""
@@ -187,6 +191,8 @@ class Router:
             await _run(step, turn)
         elif kind == InboundKind.FOLLOW and self.on_follow:
             await self.on_follow(turn)
+        elif kind == InboundKind.UNSUPPORTED and turn.state in self.photo_states:
+            await _run(self.states[turn.state], turn)
         elif kind == InboundKind.UNSUPPORTED and self.on_unsupported:
             await self.on_unsupported(turn)
         turn.options = turn.offered_options()

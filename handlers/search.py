@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from content.text import fold
+from db import search_misses
 from handlers import texts
 from handlers.menu import show_menu
 from handlers.paging import label
@@ -43,6 +44,8 @@ async def search(turn: Turn, query: str) -> None:
         show_menu(turn, texts.SEARCH_EMPTY)
         return
     if result.empty:
+        # counted without who asked (db.search_misses), for the campaign report
+        await search_misses.record(turn.session, result.query_words, turn.user.id, turn.now)
         show_menu(turn, texts.SEARCH_NOTHING.format(query=shown))
         return
     if result.faq is not None:

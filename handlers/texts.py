@@ -64,11 +64,13 @@ HELP = (
     "/lich — lịch sự kiện\n"
     "/dangky — đăng ký nhận bản tin theo thôn, chủ đề; /huy (hoặc gõ «dừng») để thôi nhận\n"
     "/thi — thi tìm hiểu về Đại hội\n"
+    "/phananh — hỏi cán bộ, báo tin sai hay xấu độc, gửi kiến nghị (ẩn danh)\n"
     "/dulieu — xem dữ liệu Loa Số lưu về bạn; /xoadulieu — xóa dữ liệu của bạn\n"
     "/vaitro <mã> — nhận vai trò bằng mã mời của cán bộ xã\n"
     "/trogiup — hướng dẫn này\n\n"
     "Bí thư chi bộ, người đứng đầu đoàn thể: /thongbao để gửi thông báo tới chi bộ, đoàn thể, "
-    "thôn mình phụ trách. Cán bộ xã: /duyet để duyệt thông báo đang chờ. Cán bộ và người "
+    "thôn mình phụ trách, /hop để ghi buổi sinh hoạt, hội nghị tuyên truyền miệng. "
+    "Cán bộ xã: /duyet để duyệt thông báo đang chờ. Cán bộ và người "
     "phụ trách: /dangnhap để nhận đường dẫn vào trang quản trị.\n\n"
     "Bạn cũng có thể gõ thẳng điều muốn tìm, ví dụ: đại hội xiv.\n"
     "Khi Loa Số đưa ra các lựa chọn, bạn bấm nút, hoặc gõ số thứ tự của lựa chọn "
@@ -532,3 +534,75 @@ VT_TOO_MANY = (
     "Bạn đã nhập sai mã mời nhiều lần. Để giữ an toàn, mời bạn thử lại sau một giờ, hoặc "
     "liên hệ cán bộ đã gửi mã cho bạn."
 )
+# -- questions and reports (/phananh), meetings (/hop), staff alerts: issue 17 ---------------
+
+MENU_ASK = "Hỏi – Phản ánh"
+PA_KINDS = {"hoi": "Hỏi", "tin_sai": "Báo tin sai/xấu độc", "kien_nghi": "Kiến nghị"}
+PA_INTRO = (
+    "Hỏi – Phản ánh: bạn có thể hỏi điều phần Hỏi đáp chưa trả lời, báo cho cán bộ một tin "
+    "sai hay xấu độc về Đại hội mà bạn thấy (bài đăng, lời đồn, đường link), hoặc gửi kiến "
+    "nghị. Phản ánh được gửi ẩn danh: cán bộ không biết bạn là ai. Câu trả lời sẽ được gửi lại "
+    "cho bạn kèm mã phản ánh.\n\nBạn muốn gửi loại nào?"
+)
+PA_TYPE_TEXT = (
+    "{kind}: mời bạn gõ nội dung (tối đa {limit} ký tự). Có thể dán đường link, hoặc gửi một "
+    "ảnh kèm chú thích."
+)
+PA_TOO_LONG = "Nội dung dài {count} ký tự, vượt giới hạn {limit} ký tự. Bạn rút gọn giúp Loa Số."
+PA_NO_WORDS = (
+    "Phản ánh cần có chữ (nhãn dán, biểu tượng cảm xúc hay dấu câu chưa đủ). Bạn gõ nội dung "
+    "giúp Loa Số."
+)
+PA_PHOTO_TOO_BIG = (
+    "Ảnh này nặng {size} MB, vượt giới hạn {limit} MB mà Loa Số nhận được. Bạn gửi ảnh nhỏ hơn "
+    "hoặc dán đường link."
+)
+PA_PREVIEW = "Xem lại trước khi gửi:\n\n🏷 {kind}\n💬 {text}{extra}\n\n👤 Ẩn danh"
+PA_PHOTO_LINE = "\n🖼 Có kèm ảnh"
+PA_LINK_LINE = "\n🔗 {link}"
+PA_SEND = "Gửi"
+PA_CANCEL = "Hủy"
+PA_CANCELLED = "Đã hủy, không có gì được gửi."
+PA_RECEIPT = (
+    "✅ Đã nhận phản ánh của bạn. Mã phản ánh: {receipt}\n\nCán bộ sẽ trả lời qua Loa Số; câu "
+    "trả lời sẽ có mã này."
+)
+PA_ALREADY_SENT = "Phản ánh này đã được gửi rồi, mã {receipt}."
+PA_ANSWER_NOTICE = "📬 Trả lời phản ánh {receipt}\n🏷 {kind}\n\n💬 {answer}\n\nCảm ơn bạn đã phản ánh."
+PA_CORRECTION_LINE = "\n\n🔎 Bài kiểm chứng đã đăng trong mục “Kiểm chứng thông tin”: {title}"
+PA_SENSITIVE_ALERT = (
+    "⚠️ Phản ánh nhạy cảm {receipt} ({kind}), chủ đề: {tags}.\nXem: loaso inbox show {receipt}"
+)
+PA_NO_TAGS = "chưa gắn"
+CORRECTION_TOPIC_NAME = "Kiểm chứng thông tin"
+PA_NEEDS_CONSENT = "Để gửi phản ánh, Loa Số cần bạn đồng ý với cách giữ dữ liệu dưới đây."
+PA_CONSENT_REFUSED = "Bạn chưa đồng ý nên Loa Số không nhận phản ánh. Bạn vẫn xem tin bình thường."
+PA_PHOTO_NEEDS_TEXT = "Đã nhận ảnh. Mời bạn gõ vài dòng nói rõ ảnh này về việc gì."
+PA_STATUSES = {"moi": "mới", "dang_xu_ly": "đang xử lý", "da_tra_loi": "đã trả lời",
+               "chuyen_cap_tren": "chuyển cấp trên", "khong_xu_ly": "không xử lý"}
+HOP_HOME = (
+    "Ghi buổi sinh hoạt, hội nghị tuyên truyền miệng: ngày họp, thôn hoặc chi bộ/tổ chức, chủ "
+    "đề, số người dự, số ý kiến thu được và ghi chú. Buổi bạn đã ghi được sửa trong 7 ngày."
+)
+HOP_NEW = "Ghi buổi mới"
+HOP_EDIT_ITEM = "Sửa buổi số {id} ({day})"
+HOP_ASK_DATE = "Buổi sinh hoạt họp ngày nào? Gõ ngày theo dạng ngày/tháng/năm, ví dụ 15/01/2026."
+HOP_TODAY = "Hôm nay"
+HOP_BAD_DATE = "“{text}” chưa phải là ngày. Gõ theo dạng ngày/tháng/năm, ví dụ 15/01/2026."
+HOP_ASK_PLACE = "Buổi sinh hoạt của thôn hay chi bộ/tổ chức nào?"
+HOP_ASK_TOPIC = "Chủ đề chính của buổi sinh hoạt?"
+HOP_ASK_ATTENDANCE = "Có bao nhiêu người dự? Gõ một con số."
+HOP_BAD_NUMBER = "“{text}” chưa phải là một con số. Mời bạn gõ lại, ví dụ 45."
+HOP_ASK_COMMENTS = "Thu được bao nhiêu ý kiến của người dự? Gõ một con số, hoặc chọn “Bỏ qua”."
+HOP_ASK_NOTES = "Ghi chú thêm (không bắt buộc), hoặc chọn “Bỏ qua”."
+HOP_SKIP = "Bỏ qua"
+HOP_PREVIEW = (
+    "Xem lại buổi sinh hoạt:\n\n📅 {day}\n📍 {place}\n🏷 {topic}\n👥 {attendance} người dự\n"
+    "💬 {comments} ý kiến thu được\n📝 {notes}"
+)
+HOP_SAVE = "Lưu"
+HOP_CANCEL = "Hủy"
+HOP_SAVED = "✅ Đã ghi buổi sinh hoạt số {id}. Bạn sửa được trong 7 ngày bằng /hop."
+HOP_EDITED = "✅ Đã sửa buổi sinh hoạt số {id}."
+HOP_CANCELLED = "Đã hủy, không ghi gì."
+HOP_NO_NOTES = "(không có)"

@@ -39,6 +39,10 @@ class Inbound:
     button: str | None = None  # opaque payload of the pressed button
     button_ack: str | None = None  # platform handle to acknowledge the press, if any
     what: str = ""  # short description for logs (never message content)
+    # an UNSUPPORTED event that is a photo: the platform's handle ("telegram:<file_id>") and
+    # its size, for the one step that takes one (a /phananh report); `text` is its caption
+    photo: str | None = None
+    photo_bytes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,19 +38,28 @@ async def answer_comment(session: AsyncSession, pack: Pack, *, receipt: str, ans
     comment.updated_at = now
     if decision is not None:
         comment.status = decision
-    user = await session.get(User, comment.user_id) if comment.user_id is not None else None
-    if user is None or user.status != UserStatus.ACTIVE:
-        return AnswerOutcome(comment.receipt, notified=False)
     draft = pack.drafts.get(comment.draft_id)
     notice = texts.ANSWER_NOTICE.format(
         receipt=comment.receipt, draft=draft.title if draft else comment.draft_id,
         target=comment.section_label or texts.GY_GENERAL,
         decision=texts.ANSWER_DECISION.format(decision=texts.STATUSES[decision])
         if decision else "", answer=answer)
-    for payload in render_reply(Reply(notice), capabilities_of(user.channel)):
+    notified = await queue_notice(session, comment.user_id, notice,
+                                  batch=comment_queries.answer_batch(comment.id), now=now)
+    return AnswerOutcome(comment.receipt, notified=notified)
+
+
+async def queue_notice(session: AsyncSession, user_id: int | None, text: str, *, batch: str,
+                       now: datetime, priority: int = Priority.BULK) -> bool:
+    """Queue `text` to a resident (bulk priority unless told) under `batch`, so staff can see
+    its delivery; False, and nothing queued, if they deleted their data or stopped the bot."""
+    user = await session.get(User, user_id) if user_id is not None else None
+    if user is None or user.status != UserStatus.ACTIVE:
+        return False
+    for payload in render_reply(Reply(text), capabilities_of(user.channel)):
         message = outbox_queries.new_message(
             channel=user.channel, recipient=user.address, user_id=user.id, payload=payload,
-            priority=Priority.BULK, now=now)
-        message.batch = comment_queries.answer_batch(comment.id)  # the console shows delivery
+            priority=priority, now=now)
+        message.batch = batch
         session.add(message)
-    return AnswerOutcome(comment.receipt, notified=True)
+    return True

@@ -16,6 +16,7 @@ from bot.reports.meeting_import import Imported, Sheet, import_rows
 from content.pack import Pack
 from db import audit
 from db import comments as comment_queries
+from db.listening_models import Meeting
 from db.models import Comment, CommentStatus
 from scheduler import notices
 
@@ -174,13 +175,18 @@ async def answer_comment(session: AsyncSession, pack: Pack, receipt: str, *, tex
 
 
 async def import_meeting_sheet(session: AsyncSession, pack: Pack, sheet: Sheet, *,
-                               file_name: str, who: audit.Who, now: datetime) -> Imported:
+                               file_name: str, who: audit.Who, now: datetime,
+                               meeting_id: int | None = None) -> Imported:
     """A checked sheet (bot.reports.meeting_import.read_sheet) without errors, all rows in the
-    caller's transaction; rows imported before are counted, not added again."""
+    caller's transaction; rows imported before are counted, not added again. With
+    `meeting_id`, the comments are linked to that recorded meeting."""
     if sheet.errors:
         raise ActionRefused(f"Không nhập dòng nào: {len(sheet.errors)} dòng có lỗi.")
-    imported = await import_rows(session, pack, sheet, by=who.name, file_name=file_name, now=now)
+    if meeting_id is not None and await session.get(Meeting, meeting_id) is None:
+        raise ActionRefused(f"Không có buổi sinh hoạt số {meeting_id} (xem: loaso meetings list).")
+    imported = await import_rows(session, pack, sheet, by=who.name, file_name=file_name, now=now,
+                                 meeting_id=meeting_id)
     await audit.record(session, who, "meeting.import", now=now, target=file_name[:200],
                        details={"rows": imported.count, "already": imported.already,
-                                "per_draft": dict(imported.per_draft)})
+                                "per_draft": dict(imported.per_draft), "meeting": meeting_id})
     return imported

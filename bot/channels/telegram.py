@@ -49,7 +49,7 @@ from bot.channels.spec import (
     WebhookRegistration,
     http_url,
 )
-from messages.types import NOT_UNDERSTOOD, Capabilities, Inbound, InboundKind, text_event
+from messages.types import NOT_UNDERSTOOD, Capabilities, Inbound, InboundKind, normalize_text, text_event
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +230,11 @@ def classify(update: Update) -> Inbound:
         if not isinstance(message.text, str):
             raise TypeError("message.text is not a string")
         return text_event("telegram", event_id, address, message.text)
+    if message.photo:
+        largest = message.photo[-1]  # Telegram lists the sizes smallest first
+        return Inbound("telegram", event_id, address, InboundKind.UNSUPPORTED, what="photo",
+                       text=normalize_text(message.caption or ""),
+                       photo=f"telegram:{largest.file_id}", photo_bytes=largest.file_size)
     return Inbound("telegram", event_id, address, InboundKind.UNSUPPORTED,
                    what=_message_kind(message))
 

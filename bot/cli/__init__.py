@@ -15,6 +15,8 @@ from bot.cli import (
     comments,
     content,
     drafts,
+    inbox,
+    meetings,
     outbox,
     quiz,
     residents,
@@ -49,6 +51,8 @@ app.add_typer(quiz.quiz_app, name="quiz")
 app.add_typer(residents.residents_app, name="residents")
 app.add_typer(zalo.zalo_app, name="zalo")
 app.add_typer(staff.staff_app, name="staff")
+app.add_typer(inbox.inbox_app, name="inbox")
+app.add_typer(meetings.meetings_app, name="meetings")
 
 
 def main() -> None:

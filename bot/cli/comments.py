@@ -117,15 +117,9 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
 
 
 def _act(settings, work):
-    """Run one staff action, `work(session, now)`, in one transaction; a refusal exits with
-    its message and nothing written."""
-    from bot.actions import ActionRefused
+    from bot.cli.common import run_action
 
-    try:
-        return asyncio.run(in_transaction(
-            settings, lambda session: work(session, dt.datetime.now(dt.UTC))))
-    except ActionRefused as refused:
-        fail(str(refused))
+    return run_action(settings, work)
 
 
 @comments_app.command("review")
@@ -366,6 +360,8 @@ def comments_template(
 def comments_import(
         file: Annotated[Path, typer.Argument(help="Tệp Excel (.xlsx) theo mẫu.")],
         by: Actor = "",
+        meeting: Annotated[int | None, typer.Option(
+            help="Số buổi sinh hoạt đã ghi (loaso meetings list) nơi thu các góp ý này.")] = None,
 ) -> None:
     """Nhập góp ý thu được ở hội nghị: kiểm tra mọi dòng, nhập tất cả hoặc không dòng nào."""
     from bot.reports.meeting_import import MeetingImportError, read_sheet
@@ -386,7 +382,7 @@ def comments_import(
     if not sheet.rows:
         fail(f"Trang “{sheet.name}” của {file.name} không có dòng góp ý nào (ngoài dòng tiêu đề).",
              code=1)
-    imported = _import(settings, pack, sheet, by, file.name, now)
+    imported = _import(settings, pack, sheet, by, file.name, now, meeting)
     if imported.count == 0:
         typer.echo(f"Tệp này đã được nhập trước đây ({imported.already} góp ý); "
                    "không nhập lại, không có góp ý trùng.")
@@ -398,7 +394,8 @@ def comments_import(
         typer.echo(f"Bỏ qua {imported.already} dòng đã nhập trước đây.")
 
 
-def _import(settings, pack, sheet, by: str, file_name: str, now: dt.datetime):
+def _import(settings, pack, sheet, by: str, file_name: str, now: dt.datetime,
+            meeting: int | None = None):
     from sqlalchemy.exc import IntegrityError
 
     from bot.actions.comments import import_meeting_sheet
@@ -406,7 +403,8 @@ def _import(settings, pack, sheet, by: str, file_name: str, now: dt.datetime):
     try:
         # one transaction: every row is stored, or (on any error) none is
         return asyncio.run(in_transaction(settings, lambda session: import_meeting_sheet(
-            session, pack, sheet, file_name=file_name, who=Who(by), now=now)))
+            session, pack, sheet, file_name=file_name, who=Who(by), now=now,
+            meeting_id=meeting)))
     except IntegrityError:  # the same file imported at the same moment by someone else
         fail("Tệp này đang được nhập cùng lúc ở nơi khác; không nhập dòng nào. "
              "Chạy lại lệnh để kiểm tra.", code=1)

@@ -180,3 +180,18 @@ def server_operator() -> str:
 Actor = Annotated[str, typer.Option(
     "--by", help="Họ tên cán bộ thực hiện, ghi vào nhật ký (bắt buộc).", callback=actor,
     show_default=False)]
+
+
+def run_action(settings: Settings, work):
+    """Run one staff action, `work(session, now)`, in one transaction; a refusal
+    (bot.actions.ActionRefused) exits with its message and nothing written."""
+    import asyncio
+    import datetime as dt
+
+    from bot.actions import ActionRefused
+
+    try:
+        return asyncio.run(in_transaction(
+            settings, lambda session: work(session, dt.datetime.now(dt.UTC))))
+    except ActionRefused as refused:
+        fail(str(refused))

@@ -525,9 +525,11 @@ class Imported:
 
 
 async def import_rows(session: AsyncSession, pack: Pack, sheet: Sheet, *, by: str,
-                      file_name: str, now: dt.datetime) -> Imported:
+                      file_name: str, now: dt.datetime,
+                      meeting_id: int | None = None) -> Imported:
     """Add the sheet's rows as comments in the caller's transaction. Rows whose key is
-    already stored (the same sheet imported before) are counted, not added again."""
+    already stored (the same sheet imported before) are counted, not added again.
+    `meeting_id`: the recorded meeting (db.meetings) the comments were gathered at."""
     result = Imported()
     existing = await _existing_keys(session, [sheet.key(row) for row in sheet.rows])
     groups = {group.id: group for group in pack.campaign.groups}
@@ -549,7 +551,7 @@ async def import_rows(session: AsyncSession, pack: Pack, sheet: Sheet, *, by: st
             section_order=flat.order if flat else -1,
             section_quote=flat.section.text[:MAX_QUOTE] if flat else "",
             stance=row.stance, text=row.text, user_id=None, signed_name=row.signed_name,
-            hamlet_id=row.hamlet_id, group_id=row.group_id, source=SOURCE,
+            hamlet_id=row.hamlet_id, group_id=row.group_id, source=SOURCE, meeting_id=meeting_id,
             source_detail=" — ".join(detail)[:MAX_DETAIL], status=CommentStatus.NEW,
             # where the comment came from, for whoever reviews it against the paper minutes
             staff_note=f"Nhập từ tệp {file_name}, dòng {row.row}, do {by} nhập.",

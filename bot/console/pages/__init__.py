@@ -7,6 +7,7 @@ from bot.console.pages import (
     comments,
     exports,
     home,
+    inbox,
     login,
     meeting,
     not_found,
@@ -23,5 +24,6 @@ PAGES = [
     exports.page,
     audit.page,
     preview.page,  # the public pages on another day (bot/public)
+    inbox.page,  # residents' questions and reports (issue 17)
     not_found.page,  # last: any other /admin/… path
 ]

@@ -24,6 +24,11 @@ ACTIONS = {
     "comment.duplicate": "Đánh dấu góp ý trùng", "comment.answer": "Trả lời góp ý",
     "meeting.import": "Nhập góp ý hội nghị", "export.request": "Yêu cầu tệp xuất",
     "export.download": "Tải tệp xuất",
+    "inquiry.view": "Xem phản ánh", "inquiry.status": "Đổi trạng thái phản ánh",
+    "inquiry.tags": "Gắn chủ đề phản ánh", "inquiry.sensitive": "Đánh dấu phản ánh nhạy cảm",
+    "inquiry.answer": "Trả lời phản ánh", "correction.publish": "Đăng bài kiểm chứng",
+    "correction.reject": "Từ chối bài kiểm chứng", "meeting.add": "Ghi buổi sinh hoạt",
+    "meeting.edit": "Sửa buổi sinh hoạt",
 }
 
 DETAILS = {"via": "cách", "role": "vai trò", "groups": "nhóm", "areas": "thôn",
