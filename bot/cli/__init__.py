@@ -15,6 +15,7 @@ from bot.cli import (
     comments,
     content,
     drafts,
+    loa,
     outbox,
     quiz,
     residents,
@@ -49,6 +50,7 @@ app.add_typer(quiz.quiz_app, name="quiz")
 app.add_typer(residents.residents_app, name="residents")
 app.add_typer(zalo.zalo_app, name="zalo")
 app.add_typer(staff.staff_app, name="staff")
+app.add_typer(loa.loa_app, name="loa")
 
 
 def main() -> None:
