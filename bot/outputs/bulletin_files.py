@@ -15,6 +15,7 @@ TITLE = "BẢN TIN TRUYỀN THANH"
 URGENT_FLAG = "[KHẨN CẤP]"
 NOTES_TITLE = "Ghi chú cho người đọc (không đọc lên loa)"
 LEFT_OUT = "Không đủ thời gian, chưa đưa vào: "
+LEFT_OUT_SHOWN = 10
 FONT = "Times New Roman"
 BODY_PT, HEADING_PT, NOTE_PT = 18, 20, 13
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -30,7 +31,9 @@ def header_lines(script: Script) -> list[str]:
 def note_lines(script: Script) -> list[str]:
     notes = list(script.warnings)
     if script.left_out:
-        notes.append(LEFT_OUT + "; ".join(script.left_out))
+        shown = script.left_out[:LEFT_OUT_SHOWN]
+        more = len(script.left_out) - len(shown)
+        notes.append(LEFT_OUT + "; ".join(shown) + (f"; và {more} mục khác" if more else ""))
     notes += [f"{item.label}: đã rút gọn cho vừa thời lượng" for item in script.items
               if item.shortened]
     return notes
