@@ -16,6 +16,7 @@ from bot.cli import (
     content,
     drafts,
     loa,
+    qr,
     outbox,
     quiz,
     residents,
@@ -51,6 +52,7 @@ app.add_typer(residents.residents_app, name="residents")
 app.add_typer(zalo.zalo_app, name="zalo")
 app.add_typer(staff.staff_app, name="staff")
 app.add_typer(loa.loa_app, name="loa")
+app.command("qr")(qr.qr)
 
 
 def main() -> None:
