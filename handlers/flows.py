@@ -26,13 +26,14 @@ from handlers import (
     quiz,
     roles,
     search,
+    share,
     subscriptions,
 )
 from handlers.router import Router
 
 FLOWS: tuple[ModuleType, ...] = (
     menu, consent, search, news, consultation, my_comments, subscriptions, faq, quiz,
-    calendar, my_data, roles, announcements, approvals, console_login,
+    calendar, my_data, roles, announcements, approvals, console_login, share,
 )
 
 

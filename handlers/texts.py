@@ -521,3 +521,14 @@ DY_ASK_REASON = (
 DY_NO_REASON = "Từ chối, không ghi lý do"
 DY_BACK = "Quay lại"
 DY_REASON_TOO_LONG = "Lý do dài {count} ký tự, tối đa {limit}. Mời bạn gõ ngắn hơn."
+
+# --- /chiase and `loaso share`: text for hamlet Zalo groups (issue 19) -----------------------
+CS_PICK = "📋 Chọn bài cần chia sẻ vào nhóm Zalo của thôn:"
+CS_NONE = "Hôm nay chưa có bài nào để chia sẻ."
+CS_READY = "Dưới đây là nội dung đã sẵn sàng: nhấn giữ tin nhắn tiếp theo, chọn Sao chép, rồi dán vào nhóm Zalo."
+CS_READY_NO_LINK = (
+    "Dưới đây là nội dung đã sẵn sàng: nhấn giữ tin nhắn tiếp theo, chọn Sao chép, rồi dán vào "
+    "nhóm Zalo. (Chưa có địa chỉ trang tin công khai nên chưa kèm đường dẫn.)"
+)
+CS_READ_MORE = "Đọc đầy đủ: {url}"
+CS_SIGNATURE = "— {organisation}"

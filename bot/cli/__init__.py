@@ -22,6 +22,7 @@ from bot.cli import (
     residents,
     roles,
     run,
+    share,
     staff,
     webhook,
     zalo,
@@ -53,6 +54,7 @@ app.add_typer(zalo.zalo_app, name="zalo")
 app.add_typer(staff.staff_app, name="staff")
 app.add_typer(loa.loa_app, name="loa")
 app.command("qr")(qr.qr)
+app.command("share")(share.share)
 
 
 def main() -> None:
