@@ -18,6 +18,7 @@ from bot.cli import (
     loa,
     qr,
     outbox,
+    printing,
     quiz,
     residents,
     roles,
@@ -55,6 +56,7 @@ app.add_typer(staff.staff_app, name="staff")
 app.add_typer(loa.loa_app, name="loa")
 app.command("qr")(qr.qr)
 app.command("share")(share.share)
+app.add_typer(printing.print_app, name="print")
 
 
 def main() -> None:
