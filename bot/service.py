@@ -76,7 +76,9 @@ class Service:
             self.database, lambda: self.content.current.pack,
             grace=timedelta(minutes=settings.bulletin_grace_minutes),
             retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock,
-            daily=nightly_backup(settings))
+            daily=nightly_backup(settings),
+            telegram_channel_id=(settings.telegram_channel_id
+                                 if getattr(settings, "telegram_enabled", False) else None))
         self.leadership = Leadership(self.database)
         self.role = "off"  # off (this process does not send), standby, active
         self._tasks: list[asyncio.Task] = []
