@@ -14,6 +14,7 @@ from bot import runfiles
 from bot.channels.base import Channel
 from bot.channels.registry import ChannelCatalogue, declared
 from bot.metrics import Metrics
+from bot.outputs import daily_bulletin
 from bot.pipeline import InboundProcessor, utcnow
 from bot.settings import Settings
 from content.store import ContentStore
@@ -76,7 +77,9 @@ class Service:
             self.database, lambda: self.content.current.pack,
             grace=timedelta(minutes=settings.bulletin_grace_minutes),
             retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock,
-            daily=nightly_backup(settings),
+            daily={**nightly_backup(settings),
+                   **daily_bulletin.daily_job(settings, self.database,
+                                              lambda: self.content.current)},
             telegram_channel_id=(settings.telegram_channel_id
                                  if getattr(settings, "telegram_enabled", False) else None))
         self.leadership = Leadership(self.database)

@@ -87,6 +87,8 @@ class CoreSettings(BaseSettings):
     # One article, many outputs (issue 19). A text-to-speech command for the loudspeaker
     # script's audio (off when empty; `{out}` is the audio file, the text comes on stdin).
     tts_command: str | None = None
+    # The worker writes the day's loudspeaker script here at the pack's `loudspeaker.time`.
+    loa_dir: Path | None = None
     # Links the QR codes and the printed sheet open: the bot's Telegram username (without @)
     # and the Zalo OA's id (https://zalo.me/<id>); the web chat is LOASO_PUBLIC_URL/chat.
     telegram_bot_username: str | None = Field(None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")

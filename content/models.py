@@ -179,6 +179,10 @@ class Loudspeaker(Strict):
     closing: Text = ("Bản tin của Đài truyền thanh {organisation} đến đây là kết thúc. "
                      "Cảm ơn bà con đã chú ý lắng nghe.")
     words_per_minute: int = Field(140, ge=130, le=150)
+    # Written every day at this time (campaign zone) into LOASO_LOA_DIR by the worker; off
+    # when unset. `minutes` is that script's length.
+    time: dt.time | None = None
+    minutes: int = Field(10, ge=1, le=60)
 
 
 class Campaign(Strict):

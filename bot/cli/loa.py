@@ -20,9 +20,6 @@ from bot.cli.common import Force, fail, in_transaction, refuse_overwrite, settin
 loa_app = typer.Typer(help="Loa truyền thanh: kịch bản bản tin để đọc trên loa.",
                       no_args_is_help=True)
 
-NOTICE_DAYS = 7  # announcements of the week up to the bulletin's day
-
-
 class ScriptFormat(StrEnum):
     txt = "txt"
     docx = "docx"
@@ -58,7 +55,7 @@ def bulletin(
         refuse_overwrite(audio, force)
     from bot.cli.common import pack_or_exit
     from bot.outputs import bulletin_files
-    from bot.outputs.loudspeaker import NothingToRead, Notice, ScriptBuilder
+    from bot.outputs.loudspeaker import NothingToRead, ScriptBuilder
     from content.search import SearchIndex
     from content.speech import SpeechTableError, load_abbreviations
     from content.store import Content
@@ -70,15 +67,9 @@ def bulletin(
         fail(str(error))
     view = Content(pack, SearchIndex(pack)).visible(day)
 
-    async def work(session):
-        from db.outputs import readable_announcements
+    from bot.outputs.daily_bulletin import notices_for
 
-        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=pack.zone)
-        start = end - dt.timedelta(days=NOTICE_DAYS)
-        return [Notice(row.id, row.author, row.text, row.priority)
-                for row in await readable_announcements(session, start, end)]
-
-    notices = asyncio.run(in_transaction(settings, work))
+    notices = asyncio.run(in_transaction(settings, lambda session: notices_for(session, pack, day)))
     try:
         script = ScriptBuilder(pack, abbreviations).build(view, notices, minutes=minutes)
     except NothingToRead as error:
