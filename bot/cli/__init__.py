@@ -57,6 +57,7 @@ app.add_typer(loa.loa_app, name="loa")
 app.command("qr")(qr.qr)
 app.command("share")(share.share)
 app.add_typer(printing.print_app, name="print")
+app.command("qr-arrivals")(qr.arrivals)
 
 
 def main() -> None:

@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import Force, fail, pack_or_exit, refuse_overwrite, settings_or_exit
+from bot.cli.common import (
+    Force,
+    fail,
+    in_transaction,
+    pack_or_exit,
+    refuse_overwrite,
+    settings_or_exit,
+)
 
 
 def qr(target: Annotated[str, typer.Option(
@@ -34,3 +41,29 @@ def qr(target: Annotated[str, typer.Option(
     except QrRefused as error:
         fail(str(error))
     typer.echo(f"Đã ghi mã QR {out}: {link.url}")
+
+
+def arrivals(date_from: Annotated[str, typer.Option("--from", help="Từ ngày (2026-01-01).")],
+             date_to: Annotated[str, typer.Option("--to", help="Đến ngày (2026-01-31).")]) -> None:
+    """Số người dân đến Loa Số qua từng mã QR (theo mã nguồn), không có thông tin cá nhân."""
+    import asyncio
+
+    from bot.cli.loa import parse_day
+    from bot.reports.small_numbers import hamlet_count
+
+    settings = settings_or_exit()
+    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
+    if end < start:
+        fail("--to phải từ ngày --from trở đi.")
+
+    async def work(session):
+        from db.outputs import arrivals_by_source
+
+        return await arrivals_by_source(session, start, end)
+
+    counts = asyncio.run(in_transaction(settings, work))
+    if not counts:
+        typer.echo(f"Từ {start:%d/%m/%Y} đến {end:%d/%m/%Y} chưa có ai đến qua mã QR nào.")
+        return
+    for source, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        typer.echo(f"{source}\t{hamlet_count(count)}")

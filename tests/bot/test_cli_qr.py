@@ -75,3 +75,9 @@ async def test_first_contact_through_a_poster_counts_the_tag_only(env, database)
     async with database.read() as session:
         rows = (await session.execute(select(SourceArrival))).scalars().all()
     assert [(row.source, row.arrivals) for row in rows] == [("pano-truong-hoc", 2)]
+
+    report = run(["qr-arrivals", "--from", "2020-01-01", "--to", "2100-01-01"], env=env)
+    assert report.returncode == 0, report.stderr
+    assert report.stdout == "pano-truong-hoc\t< 3\n"  # the small-numbers rule
+    bad = run(["qr-arrivals", "--from", "2026-02-01", "--to", "2026-01-01"], env=env)
+    assert bad.returncode == 2 and "--to phải từ ngày --from trở đi" in bad.stderr
