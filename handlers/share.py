@@ -28,25 +28,21 @@ def article_url(public_url: str | None, article_id: str) -> str | None:
     return f"{public_url.rstrip('/')}/tin/{article_id}" if public_url else None
 
 
-def _fit(parts: list[str], room: int) -> str:
-    """As many of `parts` (paragraphs) as fit in `room` characters; the last one cut at a
-    sentence boundary, never in the middle of a word."""
+def _fit(paragraphs: list[str], room: int) -> str:
+    """As many whole paragraphs as fit in `room` characters, then as many whole sentences of
+    the next one as still fit, marked "…" (never a word cut in two)."""
     kept: list[str] = []
-    used = 0
-    for part in parts:
-        cost = len(part) + (2 if kept else 0)
-        if used + cost <= room:
-            kept.append(part)
-            used += cost
+    for paragraph in paragraphs:
+        if len("\n\n".join([*kept, paragraph])) <= room:
+            kept.append(paragraph)
             continue
-        sentences, taken = _SENTENCE_END.split(part), []
-        for sentence in sentences:
-            extra = len(sentence) + (1 if taken else 0)
-            if used + (2 if kept else 0) + len(" ".join(taken)) + extra > room:
+        sentences: list[str] = []
+        for sentence in _SENTENCE_END.split(paragraph):
+            if len("\n\n".join([*kept, " ".join([*sentences, sentence]) + " …"])) > room:
                 break
-            taken.append(sentence)
-        if taken:
-            kept.append(" ".join(taken) + " …")
+            sentences.append(sentence)
+        if sentences:
+            kept.append(" ".join(sentences) + " …")
         break
     return "\n\n".join(kept)
 

@@ -47,6 +47,8 @@ def bulletin(
     """Viết kịch bản bản tin đọc trên loa truyền thanh cho một ngày."""
     settings = settings_or_exit()
     day = parse_day(date, "--date")
+    if out.suffix.lower() in (".txt", ".docx") and out.suffix.lower() != f".{format_.value}":
+        fail(f"Tệp {out.name} không khớp --format {format_.value}; đổi tên tệp hoặc --format.")
     refuse_overwrite(out, force)
     if audio is not None:
         if not settings.tts_command:

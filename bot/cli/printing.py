@@ -47,7 +47,7 @@ def sheet(week: Annotated[str, typer.Option(
         check_ids("thôn", [hamlet], hamlets)
     from bot.outputs import sheet as sheets
     from bot.outputs.loudspeaker import URGENT, period_articles
-    from bot.outputs.sheet_docx import fit_to_page, to_pdf, write_docx
+    from bot.outputs.sheet_docx import fit_to_page, office, to_pdf, write_docx
     from content.search import SearchIndex
     from content.store import Content
     from delivery.fanout import Audience
@@ -97,17 +97,11 @@ def sheet(week: Annotated[str, typer.Option(
             continue
         if pdf is not None:
             typer.echo(f"Đã ghi {pdf}.")
-    if targets and to_pdf_missing():
+    if office() is None:
         typer.echo("Không có LibreOffice nên chưa tạo PDF; mở tệp .docx để in.", err=True)
     if _link(settings, SHEET_SOURCE) is None:
         typer.echo("Chưa đặt LOASO_PUBLIC_URL hay LOASO_TELEGRAM_BOT_USERNAME nên bản tin chưa "
                    "có mã QR.", err=True)
-
-
-def to_pdf_missing() -> bool:
-    from bot.outputs.sheet_docx import office
-
-    return office() is None
 
 
 def _short(text: str) -> str:

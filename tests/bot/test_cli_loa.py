@@ -65,6 +65,9 @@ def test_bad_date_and_existing_file_are_refused(env, database, tmp_path):
     out = tmp_path / "ban-tin.txt"
     bad = loaso(env, "loa", "bulletin", "--date", "20/01/2026", "--out", str(out))
     assert bad.returncode == 2 and "NĂM-THÁNG-NGÀY" in bad.stderr and not out.exists()
+    mismatch = loaso(env, "loa", "bulletin", "--date", DAY, "--out", str(tmp_path / "b.docx"))
+    assert mismatch.returncode == 2 and "không khớp --format txt" in mismatch.stderr
+    assert not (tmp_path / "b.docx").exists()
     out.write_text("cũ", encoding="utf-8")
     kept = loaso(env, "loa", "bulletin", "--date", DAY, "--out", str(out))
     assert kept.returncode == 2 and "--force" in kept.stderr
