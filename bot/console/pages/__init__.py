@@ -11,6 +11,7 @@ from bot.console.pages import (
     meeting,
     not_found,
     preview,
+    share,
     static,
 )
 
@@ -23,5 +24,6 @@ PAGES = [
     exports.page,
     audit.page,
     preview.page,  # the public pages on another day (bot/public)
+    share.page,  # text for hamlet Zalo groups (issue 19)
     not_found.page,  # last: any other /admin/… path
 ]
