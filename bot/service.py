@@ -15,6 +15,7 @@ from bot.channels.base import Channel
 from bot.channels.polling import PollHealth
 from bot.channels.registry import ChannelCatalogue, declared
 from bot.metrics import Metrics
+from bot.outputs import daily_bulletin
 from bot.pipeline import InboundProcessor, utcnow
 from bot.settings import Settings
 from content.store import ContentStore
@@ -77,7 +78,11 @@ class Service:
             self.database, lambda: self.content.current.pack,
             grace=timedelta(minutes=settings.bulletin_grace_minutes),
             retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock,
-            daily=nightly_backup(settings))
+            daily={**nightly_backup(settings),
+                   **daily_bulletin.daily_job(settings, self.database,
+                                              lambda: self.content.current)},
+            telegram_channel_id=(settings.telegram_channel_id
+                                 if getattr(settings, "telegram_enabled", False) else None))
         # One health per channel whose settings ask it to poll; "off" until this process
         # is the active worker and its loop runs (a `serve --no-sender` never polls).
         self.polling = {name: PollHealth() for name in self.channels

@@ -89,6 +89,19 @@ class CoreSettings(BaseSettings):
     report_state_signer_name: str | None = None
     report_state_recipients: Annotated[list[str], NoDecode] = ["Lưu: VT"]
 
+    # One article, many outputs (issue 19). A text-to-speech command for the loudspeaker
+    # script's audio (off when empty; `{out}` is the audio file, the text comes on stdin).
+    tts_command: str | None = None
+    # The worker writes the day's loudspeaker script here at the pack's `loudspeaker.time`.
+    loa_dir: Path | None = None
+    # Links the QR codes and the printed sheet open: the bot's Telegram username (without @)
+    # and the Zalo OA's id (https://zalo.me/<id>); the web chat is LOASO_PUBLIC_URL/chat.
+    telegram_bot_username: str | None = Field(None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+    zalo_oa_id: str | None = Field(None, pattern=r"^[0-9]{1,25}$")
+    # The commune's Telegram channel (the bot is an admin there): bulletins and approved
+    # announcements are also posted there, once each. "@name" or the numeric id (-100…).
+    telegram_channel_id: str | None = Field(None, pattern=r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?[0-9]{1,20})$")
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:

@@ -170,6 +170,21 @@ class Reminders(Strict):
     time: dt.time = dt.time(7, 0)  # campaign time of day they go out
 
 
+class Loudspeaker(Strict):
+    """The commune radio's bulletin (`loaso loa bulletin`): its formulas and reading pace.
+    `{organisation}` and `{date}` (the bulletin's day, in words) are filled in."""
+
+    opening: Text = ("Đây là Đài truyền thanh {organisation}. Kính thưa bà con nhân dân, "
+                     "sau đây là bản tin tuyên truyền {date}.")
+    closing: Text = ("Bản tin của Đài truyền thanh {organisation} đến đây là kết thúc. "
+                     "Cảm ơn bà con đã chú ý lắng nghe.")
+    words_per_minute: int = Field(default=140, ge=130, le=150)
+    # Written every day at this time (campaign zone) into LOASO_LOA_DIR by the worker; off
+    # when unset. `minutes` is that script's length.
+    time: dt.time | None = None
+    minutes: int = Field(default=10, ge=1, le=60)
+
+
 class Campaign(Strict):
     organisation: Organisation
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -181,6 +196,7 @@ class Campaign(Strict):
     reminders: Reminders = Reminders()
     # Leaders' announcements wait for staff approval unless the commune turns this off.
     announcements_need_approval: bool = True
+    loudspeaker: Loudspeaker = Loudspeaker()
 
 
 class Source(Strict):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -317,6 +318,12 @@ class AnnouncementStatus(StrEnum):
     STOPPED = "stopped"  # by staff while it was going out: remaining rows cancelled
 
 
+class AnnouncementPriority(StrEnum):
+    NORMAL = "thuong"
+    HIGH = "uu-tien"
+    URGENT = "khan-cap"
+
+
 class Announcement(Base):
     """A leader's or staff member's message to an audience, through approval to fan-out."""
 
@@ -338,6 +345,8 @@ class Announcement(Base):
     decision_note: Mapped[str | None] = mapped_column(Text)
     fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # AnnouncementPriority: "khan-cap" leads the next loudspeaker bulletin, flagged (issue 19)
+    priority: Mapped[str] = mapped_column(String(12), default="thuong", server_default="thuong")
 
 
 class BulletinOccurrence(Base):
@@ -398,5 +407,16 @@ class DataRequest(Base):
 
 # The console's tables live in their own module; importing it here keeps Base.metadata (and
 # so Alembic, the tests' truncation and compare_metadata) complete wherever models are used.
+class SourceArrival(Base):
+    """Residents who first wrote in through a link carrying a source tag (a poster's QR code),
+    counted per tag and day: the tag and the number, nothing about who they are."""
+
+    __tablename__ = "source_arrivals"
+
+    source: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    arrivals: Mapped[int] = mapped_column(Integer, default=0)
+
+
 # (at the end: they import the names above; questions, meetings and reports in the second)
 from db import console_models, listening_models  # noqa: E402,F401,I001

@@ -9,6 +9,7 @@ from typing import Any, Self
 from pydantic import ConfigDict
 
 from content.text import fold
+from db.outputs import FIRST_CONTACT, count_arrival, source_of_start
 from handlers import texts
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu
@@ -79,7 +80,12 @@ def ask_consent(turn: Turn, *, resume: str | None = None, refused: str | None = 
 
 
 async def start(turn: Turn) -> None:
-    """Greet; ask for consent unless it was given for the current notice."""
+    """Greet; ask for consent unless it was given for the current notice. A first contact
+    through a poster's link (`/start src-<tag>`) adds one to that poster's count, and
+    nothing about the resident (issue 19)."""
+    source = source_of_start(turn.inbound.text)
+    if source is not None and turn.now - turn.user.created_at < FIRST_CONTACT:
+        await count_arrival(turn.session, source, turn.now.astimezone(turn.zone).date())
     turn.say(texts.GREETING)
     if turn.has_consent and turn.user.consent_version == texts.PRIVACY_NOTICE_VERSION:
         show_menu(turn)

@@ -28,6 +28,7 @@ from handlers import (
     quiz,
     roles,
     search,
+    share,
     subscriptions,
 )
 from handlers.router import Router
@@ -35,7 +36,7 @@ from handlers.router import Router
 FLOWS: tuple[ModuleType, ...] = (
     menu, consent, search, news, consultation, my_comments, subscriptions, faq, quiz,
     calendar, my_data, roles, announcements, approvals, console_login,
-    inquiries, meetings,
+    inquiries, meetings, share,
 )
 
 

@@ -69,7 +69,8 @@ HELP = (
     "/vaitro <mã> — nhận vai trò bằng mã mời của cán bộ xã\n"
     "/trogiup — hướng dẫn này\n\n"
     "Bí thư chi bộ, người đứng đầu đoàn thể: /thongbao để gửi thông báo tới chi bộ, đoàn thể, "
-    "thôn mình phụ trách, /hop để ghi buổi sinh hoạt, hội nghị tuyên truyền miệng. "
+    "thôn mình phụ trách, /hop để ghi buổi sinh hoạt, hội nghị tuyên truyền miệng, /chiase để "
+    "lấy bài viết sẵn sàng dán vào nhóm Zalo của thôn. "
     "Cán bộ xã: /duyet để duyệt thông báo đang chờ. Cán bộ và người "
     "phụ trách: /dangnhap để nhận đường dẫn vào trang quản trị.\n\n"
     "Bạn cũng có thể gõ thẳng điều muốn tìm, ví dụ: đại hội xiv.\n"
@@ -606,3 +607,16 @@ HOP_SAVED = "✅ Đã ghi buổi sinh hoạt số {id}. Bạn sửa được tro
 HOP_EDITED = "✅ Đã sửa buổi sinh hoạt số {id}."
 HOP_CANCELLED = "Đã hủy, không ghi gì."
 HOP_NO_NOTES = "(không có)"
+# --- /chiase and `loaso share`: text for hamlet Zalo groups (issue 19) -----------------------
+CS_PICK = "📋 Chọn bài cần chia sẻ vào nhóm Zalo của thôn:"
+CS_NONE = "Hôm nay chưa có bài nào để chia sẻ."
+CS_READY = (
+    "Dưới đây là nội dung đã sẵn sàng: nhấn giữ tin nhắn tiếp theo, chọn Sao chép, rồi dán vào "
+    "nhóm Zalo."
+)
+CS_READY_NO_LINK = (
+    "Dưới đây là nội dung đã sẵn sàng: nhấn giữ tin nhắn tiếp theo, chọn Sao chép, rồi dán vào "
+    "nhóm Zalo. (Chưa có địa chỉ trang tin công khai nên chưa kèm đường dẫn.)"
+)
+CS_READ_MORE = "Đọc đầy đủ: {url}"
+CS_SIGNATURE = "— {organisation}"

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 HORIZON = dt.timedelta(hours=26)  # planned ahead; re-planned hourly, so a day's gap is safe
 LOOK_BACK = dt.timedelta(days=7)  # how far back a restart reports skipped occurrences
 ANNOUNCEMENT_SECONDS = 15
+CHANNEL_SECONDS = 30
 
 
 def utcnow() -> dt.datetime:
@@ -41,6 +42,7 @@ class CampaignScheduler:
                  retention_days: int, wake_sender: Callable[[], None] = lambda: None,
                  clock: Callable[[], dt.datetime] = utcnow,
                  daily: dict[str, tuple[dt.time, Callable[[], Awaitable[Any]]]] | None = None,
+                 telegram_channel_id: str | None = None,
                  ) -> None:
         self.database = database
         self.pack = pack
@@ -49,6 +51,7 @@ class CampaignScheduler:
         self.wake_sender = wake_sender
         self.clock = clock
         self.daily = daily or {}  # more daily jobs from the service, e.g. the nightly backup
+        self.telegram_channel_id = telegram_channel_id  # posts there too (channel_posts.py)
         self.scheduler: AsyncIOScheduler | None = None
 
     async def start(self) -> None:
@@ -66,6 +69,9 @@ class CampaignScheduler:
         self.scheduler.add_job(self.statistics, CronTrigger(hour=3, minute=15, timezone=pack.zone),
                                id="statistics", max_instances=1, coalesce=True,
                                misfire_grace_time=6 * 3600)
+        if self.telegram_channel_id:
+            self.scheduler.add_job(self.post_to_channel, "interval", seconds=CHANNEL_SECONDS,
+                                   id="channel", max_instances=1, coalesce=True)
         for name, (at, job) in self.daily.items():
             self.scheduler.add_job(job, CronTrigger(hour=at.hour, minute=at.minute,
                                                     timezone=pack.zone),
@@ -153,6 +159,19 @@ class CampaignScheduler:
             log.exception("announcements could not be released")
             return
         if released:
+            self.wake_sender()
+
+    async def post_to_channel(self) -> None:
+        """Bulletins and announcements for everyone, once each, to the commune's channel."""
+        from scheduler.channel_posts import post_new
+
+        try:
+            queued = await post_new(self.database, self.pack(), self.telegram_channel_id,
+                                    now=self.clock())
+        except Exception:
+            log.exception("posts for the Telegram channel could not be queued")
+            return
+        if queued:
             self.wake_sender()
 
     async def statistics(self) -> None:

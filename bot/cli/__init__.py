@@ -16,12 +16,16 @@ from bot.cli import (
     content,
     drafts,
     inbox,
+    loa,
     meetings,
     outbox,
+    printing,
+    qr,
     quiz,
     residents,
     roles,
     run,
+    share,
     staff,
     webhook,
     zalo,
@@ -53,6 +57,11 @@ app.add_typer(zalo.zalo_app, name="zalo")
 app.add_typer(staff.staff_app, name="staff")
 app.add_typer(inbox.inbox_app, name="inbox")
 app.add_typer(meetings.meetings_app, name="meetings")
+app.add_typer(loa.loa_app, name="loa")
+app.command("qr")(qr.qr)
+app.command("share")(share.share)
+app.add_typer(printing.print_app, name="print")
+app.command("qr-arrivals")(qr.arrivals)
 
 
 def main() -> None:

@@ -169,7 +169,11 @@ def broadcast(text: Annotated[str, typer.Option("--text", help="Nội dung thôn
               group: Annotated[list[str] | None, typer.Option(
                   "--group", help="Người nhận tin của nhóm này; lặp lại được.")] = None,
               yes: Annotated[bool, typer.Option("--yes", help="Xác nhận gửi.")] = False,
-              by: Actor = "") -> None:
+              by: Actor = "",
+              priority: Annotated[str, typer.Option(
+                  "--priority", help="Mức ưu tiên: thuong (thường), uu-tien (ưu tiên) hoặc "
+                                     "khan-cap (khẩn cấp: đọc đầu tiên trên loa).")] = "thuong",
+              ) -> None:
     """Gửi ngay một thông báo của cán bộ tới người đăng ký (không cần duyệt).
 
     Không có --area/--topic/--group: gửi tới mọi người đăng ký nhận tin.
@@ -181,17 +185,20 @@ def broadcast(text: Annotated[str, typer.Option("--text", help="Nội dung thôn
     if len(body) > MAX_LENGTH:
         fail(f"Thông báo dài {format_number(len(body))} ký tự, "
              f"tối đa {format_number(MAX_LENGTH)}.")
+    from bot.outputs.loudspeaker import PRIORITIES
+
+    priority = choose_code(priority, PRIORITIES, "Mức ưu tiên")
     pack = pack_or_exit(settings)
     areas, topics, groups = (list(dict.fromkeys(values or [])) for values in (area, topic, group))
     check_ids("thôn", areas, {item.id: item.name for item in pack.campaign.hamlets})
     check_ids("chủ đề", topics, {item.id: item.name for item in pack.campaign.topics})
     check_ids("nhóm", groups, {item.id: item.name for item in pack.campaign.groups})
     asyncio.run(_broadcast(settings, pack, text=body, areas=areas, topics=topics,
-                           groups=groups, yes=yes, by=by))
+                           groups=groups, yes=yes, by=by, priority=priority))
 
 
 async def _broadcast(settings, pack, *, text: str, areas: list[str], topics: list[str],
-                     groups: list[str], yes: bool, by: str) -> None:
+                     groups: list[str], yes: bool, by: str, priority: str = "thuong") -> None:
     from db import migrations
     from db.engine import Database
     from delivery import announcements as service
@@ -215,6 +222,7 @@ async def _broadcast(settings, pack, *, text: str, areas: list[str], topics: lis
                 session, pack, author_user_id=None, author=pack.campaign.organisation.name[:100],
                 text=text, audience=audience, send_at=None, needs_approval=False, now=now)
             announcement.decided_by, announcement.decided_at = by, now
+            announcement.priority = priority
             announcement_id = announcement.id
         result = await service.release_one(database, pack, announcement_id, now=now)
     finally:

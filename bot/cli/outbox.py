@@ -32,7 +32,31 @@ async def _status(session) -> dict:
         .where(OutboxMessage.status.in_(("failed", "stopped")))
         .group_by(OutboxMessage.error_class, OutboxMessage.error)
         .order_by(func.count().desc()).limit(TOP_ERRORS))).all()
-    return {"counts": counts, "oldest": oldest, "errors": errors}
+    channel = (await session.execute(
+        select(OutboxMessage.status, func.count(), func.max(OutboxMessage.error))
+        .where(OutboxMessage.batch.like(CHANNEL_BATCHES))
+        .group_by(OutboxMessage.status))).all()
+    return {"counts": counts, "oldest": oldest, "errors": errors, "channel": channel}
+
+
+# Posts to the commune's Telegram channel (scheduler/channel_posts.py), issue 19.
+CHANNEL_BATCHES = "channel:%"
+CHANNEL_LINE = "Kênh Telegram của xã: {counts}."
+CHANNEL_REFUSED = ("Telegram không cho bot đăng lên kênh ({reason}). Hãy thêm bot làm quản trị "
+                   "viên của kênh, có quyền đăng bài, và kiểm tra LOASO_TELEGRAM_CHANNEL_ID; các "
+                   "bài này không được gửi lại.")
+
+
+def channel_lines(rows) -> list[str]:
+    if not rows:
+        return []
+    counts = ", ".join(f"{STATUS_NAMES.get(state, state).lower()} {format_number(count)}"
+                       for state, count, _ in rows)
+    lines = [CHANNEL_LINE.format(counts=counts)]
+    refused = [error for state, _, error in rows if state in ("stopped", "failed") and error]
+    if refused:
+        lines.append(CHANNEL_REFUSED.format(reason=refused[0][:120]))
+    return lines
 
 
 @outbox_app.command("status")
@@ -61,3 +85,5 @@ def status() -> None:
         console.print(f"Tin chờ lâu nhất đã đến hạn gửi từ {minutes} phút trước.")
     for error_class, error, count in report["errors"]:
         console.print(f"• {count} tin — {error_class or '?'}: {(error or '')[:120]}")
+    for line in channel_lines(report["channel"]):
+        console.print(line)

@@ -12,6 +12,7 @@ from bot.console.pages import (
     meeting,
     not_found,
     preview,
+    share,
     static,
 )
 
@@ -25,5 +26,6 @@ PAGES = [
     audit.page,
     preview.page,  # the public pages on another day (bot/public)
     inbox.page,  # residents' questions and reports (issue 17)
+    share.page,  # text for hamlet Zalo groups (issue 19)
     not_found.page,  # last: any other /admin/… path
 ]
