@@ -28,7 +28,6 @@ from content.text import format_number
 announcements_app = typer.Typer(help="Thông báo của người phụ trách và cán bộ: duyệt, hủy, dừng.",
                                 no_args_is_help=True)
 
-MAX_LENGTH = 2000  # the smallest channel limit (Zalo), as in chat
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -114,8 +113,10 @@ def reject(announcement_id: Annotated[int, typer.Argument(help="Số thông báo
            = None, by: Actor = "") -> None:
     """Từ chối một thông báo đang chờ; người viết được báo kèm lý do."""
     clean = " ".join((reason or "").split()) or None
-    if clean is not None and len(clean) > 500:
-        fail(f"Lý do dài {len(clean)} ký tự; tối đa 500.")
+    from delivery.announcements import REASON_LENGTH
+
+    if clean is not None and len(clean) > REASON_LENGTH:
+        fail(f"Lý do dài {len(clean)} ký tự; tối đa {REASON_LENGTH}.")
     _decide("reject", announcement_id, "từ chối", by=by, reason=clean)
 
 
@@ -174,6 +175,8 @@ def broadcast(text: Annotated[str, typer.Option("--text", help="Nội dung thôn
 
     Không có --area/--topic/--group: gửi tới mọi người đăng ký nhận tin.
     """
+    from delivery.announcements import MAX_LENGTH
+
     settings = settings_or_exit()
     body = text.strip()
     if not body:

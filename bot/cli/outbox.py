@@ -6,33 +6,16 @@ import asyncio
 import datetime as dt
 
 import typer
-from sqlalchemy import case, func, select
 
 from bot.cli.common import in_transaction, settings_or_exit
 from content.text import format_number
-from db.models import OutboxMessage, Priority
+from db.outbox import status_report
 
 outbox_app = typer.Typer(help="Hàng đợi tin nhắn gửi đi.", no_args_is_help=True)
 
 STATUS_NAMES = {"queued": "Đang chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi",
                 "failed": "Gửi lỗi", "stopped": "Dừng (chặn bot, hủy, ngoài hạn)"}
 TOP_ERRORS = 5
-
-
-async def _status(session) -> dict:
-    kind = case((OutboxMessage.priority >= Priority.REPLY, "reply"), else_="bulk")
-    counts = (await session.execute(
-        select(OutboxMessage.status, kind, func.count())
-        .group_by(OutboxMessage.status, kind))).all()
-    oldest = (await session.execute(
-        select(func.min(OutboxMessage.next_attempt_at))
-        .where(OutboxMessage.status == "queued"))).scalar_one()
-    errors = (await session.execute(
-        select(OutboxMessage.error_class, OutboxMessage.error, func.count())
-        .where(OutboxMessage.status.in_(("failed", "stopped")))
-        .group_by(OutboxMessage.error_class, OutboxMessage.error)
-        .order_by(func.count().desc()).limit(TOP_ERRORS))).all()
-    return {"counts": counts, "oldest": oldest, "errors": errors}
 
 
 @outbox_app.command("status")
@@ -42,22 +25,26 @@ def status() -> None:
     from rich.table import Table
 
     settings = settings_or_exit()
-    report = asyncio.run(in_transaction(settings, _status))
+    report = asyncio.run(in_transaction(settings, status_report))
     table = Table(title="Hàng đợi tin nhắn")
     table.add_column("Trạng thái")
     table.add_column("Trả lời", justify="right")
     table.add_column("Hàng loạt", justify="right")
     by_status: dict[str, dict[str, int]] = {name: {"reply": 0, "bulk": 0} for name in STATUS_NAMES}
-    for state, kind, count in report["counts"]:
-        by_status.setdefault(state, {"reply": 0, "bulk": 0})[kind] = count
+    for _channel, state, kind, count in report.counts:
+        by_status.setdefault(state, {"reply": 0, "bulk": 0})[kind] += count
     for state, kinds in by_status.items():
         table.add_row(STATUS_NAMES.get(state, state), format_number(kinds["reply"]),
                       format_number(kinds["bulk"]))
     console = Console()
     console.print(table)
-    if report["oldest"] is not None:
-        waiting = dt.datetime.now(dt.UTC) - report["oldest"]
+    if report.oldest_due is not None:
+        waiting = dt.datetime.now(dt.UTC) - report.oldest_due
         minutes = max(0, int(waiting.total_seconds() // 60))
         console.print(f"Tin chờ lâu nhất đã đến hạn gửi từ {minutes} phút trước.")
-    for error_class, error, count in report["errors"]:
+    errors: dict[tuple[str | None, str | None], int] = {}
+    for _channel, error_class, error, count in report.errors:
+        errors[error_class, error] = errors.get((error_class, error), 0) + count
+    commonest = sorted(errors.items(), key=lambda item: -item[1])[:TOP_ERRORS]
+    for (error_class, error), count in commonest:
         console.print(f"• {count} tin — {error_class or '?'}: {(error or '')[:120]}")

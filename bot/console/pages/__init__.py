@@ -3,6 +3,7 @@ bot/console/page.py), a template and a test, added to this list; order matters o
 paths overlap (the catch-all `not_found` stays last)."""
 
 from bot.console.pages import (
+    announcements,
     audit,
     comments,
     exports,
@@ -23,5 +24,6 @@ PAGES = [
     exports.page,
     audit.page,
     preview.page,  # the public pages on another day (bot/public)
+    announcements.page,
     not_found.page,  # last: any other /admin/… path
 ]
