@@ -7,6 +7,10 @@ rest grouped by class. Only wording: nothing here decides a retry.
 
 from __future__ import annotations
 
+# The outbox's states as staff read them (`loaso outbox status` and the console).
+STATUS_NAMES = {"queued": "Đang chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi",
+                "failed": "Gửi lỗi", "stopped": "Dừng (chặn bot, hủy, ngoài hạn)"}
+
 BLOCKED = "người dùng đã chặn bot"
 ZALO_WINDOW = "quá 7 ngày kể từ lần nhắn cuối (Zalo OA)"
 OUTSIDE_WINDOW = "ngoài thời hạn nền tảng cho phép nhắn"

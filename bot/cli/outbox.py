@@ -10,11 +10,10 @@ import typer
 from bot.cli.common import in_transaction, settings_or_exit
 from content.text import format_number
 from db.outbox import status_report
+from delivery.error_labels import STATUS_NAMES
 
 outbox_app = typer.Typer(help="Hàng đợi tin nhắn gửi đi.", no_args_is_help=True)
 
-STATUS_NAMES = {"queued": "Đang chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi",
-                "failed": "Gửi lỗi", "stopped": "Dừng (chặn bot, hủy, ngoài hạn)"}
 TOP_ERRORS = 5
 
 

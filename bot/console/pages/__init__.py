@@ -11,6 +11,7 @@ from bot.console.pages import (
     login,
     meeting,
     not_found,
+    outbox,
     preview,
     static,
 )
@@ -25,5 +26,6 @@ PAGES = [
     audit.page,
     preview.page,  # the public pages on another day (bot/public)
     announcements.page,
+    outbox.page,
     not_found.page,  # last: any other /admin/… path
 ]
