@@ -189,3 +189,18 @@ async def batch_by_channel(session: AsyncSession, batch: str) -> list[ChannelDel
             label = error_label(channel, error_class, error)
             line.reasons[label] = line.reasons.get(label, 0) + count
     return [found[channel] for channel in sorted(found)]
+
+
+async def batches_status(session: AsyncSession, batches: list[str]) -> dict[str, dict[str, int]]:
+    """`batch_status` for many broadcasts in one query (the bulletins page's past list)."""
+    found = {batch: {"queued": 0, "sent": 0, "failed": 0, "stopped": 0} for batch in batches}
+    if not batches:
+        return found
+    rows = await session.execute(
+        select(OutboxMessage.batch, OutboxMessage.status, func.count())
+        .where(OutboxMessage.batch.in_(batches))
+        .group_by(OutboxMessage.batch, OutboxMessage.status))
+    for batch, status, count in rows.all():
+        key = "queued" if status in (OutboxStatus.QUEUED, OutboxStatus.SENDING) else status
+        found[batch][key] = found[batch].get(key, 0) + count
+    return found

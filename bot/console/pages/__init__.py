@@ -5,6 +5,7 @@ paths overlap (the catch-all `not_found` stays last)."""
 from bot.console.pages import (
     announcements,
     audit,
+    bulletins,
     comments,
     exports,
     home,
@@ -27,5 +28,6 @@ PAGES = [
     preview.page,  # the public pages on another day (bot/public)
     announcements.page,
     outbox.page,
+    bulletins.page,
     not_found.page,  # last: any other /admin/… path
 ]
