@@ -39,7 +39,10 @@ def pages(answer_me: str) -> list[tuple[str, str]]:
             ("03-gop-y", "/admin/comments"), ("04-gop-y-loc", "/admin/comments?hamlet=thon-1&q=duong"),
             ("05-mot-gop-y", f"/admin/comments/{answer_me}"),
             ("06-gop-y-hoi-nghi", "/admin/comments/meeting"), ("07-nhat-ky", "/admin/audit"),
-            ("08-xuat-du-lieu", "/admin/exports")]
+            ("08-xuat-du-lieu", "/admin/exports"),
+            ("21-thong-bao", "/admin/announcements"),
+            ("22-soan-thong-bao", "/admin/announcements/new"),
+            ("23-ban-tin", "/admin/bulletins"), ("24-tinh-hinh-gui-tin", "/admin/outbox")]
 
 
 async def prepare(database_url: str) -> str:
