@@ -44,7 +44,7 @@ def clean_text(text: str) -> str:
     """The announcement's text as it will be sent, or a refusal (empty, too long)."""
     body = unicodedata.normalize("NFC", text or "").strip()
     if not words(body):
-        raise ActionRefused("Nội dung thông báo đang trống; hãy viết nội dung rồi gửi.")
+        raise ActionRefused("Nội dung thông báo không được để trống.")
     if len(body) > service.MAX_LENGTH:
         raise ActionRefused(f"Thông báo dài {format_number(len(body))} ký tự, tối đa "
                             f"{format_number(service.MAX_LENGTH)}. Hãy rút gọn rồi gửi lại.")
@@ -111,8 +111,8 @@ async def _decided(session: AsyncSession, change: service.Change, announcement_i
     return change.announcement
 
 
-async def approve(session: AsyncSession, pack: Pack, announcement_id: int, *, who: audit.Who,
-                  now: datetime) -> Announcement:
+async def approve(session: AsyncSession, pack: Pack, announcement_id: int, *,
+                  who: audit.Who, now: datetime) -> Announcement:
     """Approve a pending one; twice (two tabs) is refused the second time, nothing sent twice."""
     change = await service.approve(session, pack, announcement_id, by=who.name, now=now)
     return await _decided(session, change, announcement_id, "duyệt", who,

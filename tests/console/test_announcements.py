@@ -87,7 +87,7 @@ async def test_a_hamlet_not_theirs_by_editing_the_form_is_403_and_nothing_queued
 
 @pytest.mark.parametrize("typed, problem", [
     ({"text": "x" * 2001}, "tối đa 2.000"),
-    ({"text": "   \n  "}, "đang trống"),
+    ({"text": "   \n  "}, "không được để trống"),
     ({"text": "😀" * 1999 + "ab"}, "tối đa 2.000"),
     ({"when": "later", "day": "2020-01-01", "time": "07:00"}, "đã qua"),
     ({"when": "later", "day": "31/02/2030", "time": "07:00"}, "không hợp lệ"),
