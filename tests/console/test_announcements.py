@@ -164,7 +164,9 @@ async def test_staff_reject_with_a_reason_and_stop_one_sending(desk):
     assert sent.headers["location"] == "/admin/announcements/2"
     detail = await desk.client.get("/admin/announcements/2", headers=HTML)
     assert "Dừng gửi" in detail.text and "đang gửi" in detail.text
-    await desk.post("/admin/announcements/2/stop")
+    listed = await desk.client.get("/admin/announcements", headers=HTML)
+    assert "Dừng gửi #2" in listed.text and "Dừng gửi #1" not in listed.text
+    await desk.post("/admin/announcements/2/stop", {"back": "list"})
     async with desk.database.read() as session:
         item = await session.get(Announcement, 2)
         states = [row.status for row in (await session.execute(select(OutboxMessage).where(
@@ -189,3 +191,20 @@ async def test_a_time_to_send_is_kept_and_nothing_goes_out_before_it(desk):
     local = item.send_at.astimezone(desk.service.settings.zone)
     assert (item.status, local.date(), local.hour, local.minute) == ("scheduled", day, 7, 30)
     assert (await counts(desk))[1] == 0
+
+
+async def test_residents_past_zalo_oas_window_are_counted_as_skipped_with_the_reason(desk):
+    await residents(desk, "thon-1", 2, channel="zalo-oa")
+    async with desk.database.transaction() as session:
+        user = await session.get(User, 1)
+        user.last_seen_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=10)
+    await desk.account("can.bo", "staff")
+    await desk.sign_in("can.bo")
+    await desk.post("/admin/announcements", {"text": TEXT, "audience": "h:thon-1",
+                                             "when": "now"})
+    detail = (await desk.client.get("/admin/announcements/1", headers=HTML)).text
+    row = detail[detail.index("<th scope=\"row\">Zalo OA</th>"):]
+    cells = row[:row.index("</tr>")].replace(" ", "")
+    assert cells.endswith('<tdclass="num">0</td><tdclass="num">0</td><tdclass="num">1</td>'
+                          '<tdclass="num">1</td>')  # sent, failed, skipped, waiting
+    assert "quá 7 ngày kể từ lần nhắn cuối (Zalo OA): 1" in detail
