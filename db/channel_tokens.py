@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import insert_for, is_postgresql
 from db.engine import Database
@@ -117,7 +118,7 @@ def _apply(row: ChannelToken, grant: Grant, now: datetime) -> None:
     row.updated_at = now
 
 
-async def token_state(session, channel: str) -> ChannelToken | None:
+async def token_state(session: AsyncSession, channel: str) -> ChannelToken | None:
     """The stored row as it is (for the console's delivery page: valid until, last refresh);
     the tokens themselves are never shown."""
     return await session.get(ChannelToken, channel)

@@ -201,6 +201,8 @@ async def batches_status(session: AsyncSession, batches: list[str]) -> dict[str,
         .where(OutboxMessage.batch.in_(batches))
         .group_by(OutboxMessage.batch, OutboxMessage.status))
     for batch, status, count in rows.all():
+        if batch is None:  # not asked for: the query names its batches
+            continue
         key = "queued" if status in (OutboxStatus.QUEUED, OutboxStatus.SENDING) else status
         found[batch][key] = found[batch].get(key, 0) + count
     return found

@@ -5,8 +5,9 @@ Revision ID: 0009
 Revises: 0006
 Create Date: 2026-12-05 18:20:00.000000
 """
-from alembic import op
 import sqlalchemy as sa
+
+from alembic import op
 
 revision = '0009'
 down_revision = '0006'
