@@ -19,7 +19,6 @@ from pathlib import Path
 from tests.browser.server import (
     BROWSER_ARGS,
     PASSWORD,
-    PROJECT,
     chromium,
     seed,
     seed_campaign,
@@ -27,6 +26,7 @@ from tests.browser.server import (
     settings_env,
 )
 
+PROJECT = Path(__file__).resolve().parents[2]  # the repository
 PACK = PROJECT / "tests" / "content" / "fixtures" / "mini"
 SHIPPED_PACK = PROJECT / "content" / "packs" / "nam-an-phu"
 PUBLIC_PAGES = [("11-trang-dau", "/"), ("12-tin", "/tin"), ("14-van-kien", "/van-kien"),
