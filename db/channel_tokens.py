@@ -117,3 +117,9 @@ def _apply(row: ChannelToken, grant: Grant, now: datetime) -> None:
                               if grant.refresh_expires_in else None)
     row.generation = (row.generation or 0) + 1
     row.updated_at = now
+
+
+async def token_state(session: AsyncSession, channel: str) -> ChannelToken | None:
+    """The stored row as it is (for the console's delivery page: valid until, last refresh);
+    the tokens themselves are never shown."""
+    return await session.get(ChannelToken, channel)

@@ -360,6 +360,19 @@ class BulletinOccurrence(Base):
     scheduled_for: Mapped[datetime] = mapped_column(UTCDateTime())
     recipients: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when this occurrence is not sent: staff skipped it ahead of time, or the bulletin
+    # was paused when it fell due. Its row (with 0 recipients) is what keeps it unsent.
+    skipped_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class BulletinPause(Base):
+    """A bulletin staff paused: its occurrences are skipped until the row is removed."""
+
+    __tablename__ = "bulletin_pauses"
+
+    bulletin_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    paused_by: Mapped[str] = mapped_column(String(100))
+    paused_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ChannelToken(Base):

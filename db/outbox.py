@@ -160,3 +160,36 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     counts = {status.value: 0 for status in OutboxStatus}
     counts.update({status: count for status, count in rows.all()})
     return counts
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """What `loaso outbox status` and the console's delivery page show.
+
+    `counts`: (channel, status, "reply" or "bulk", number); `oldest_due`: the earliest
+    next attempt of a queued row; `errors`: (channel, error_class, error, number) of failed
+    and stopped rows, commonest first."""
+
+    counts: list[tuple[str, str, str, int]]
+    oldest_due: datetime | None
+    errors: list[tuple[str, str | None, str | None, int]]
+
+
+async def status_report(session: AsyncSession, *, errors: int = 200) -> StatusReport:
+    from sqlalchemy import case
+
+    from db.models import Priority
+
+    kind = case((outbox.c.priority >= Priority.REPLY, "reply"), else_="bulk")
+    counts = (await session.execute(
+        select(outbox.c.channel, outbox.c.status, kind, func.count())
+        .group_by(outbox.c.channel, outbox.c.status, kind))).all()
+    oldest = (await session.execute(
+        select(func.min(outbox.c.next_attempt_at))
+        .where(outbox.c.status == OutboxStatus.QUEUED))).scalar_one()
+    failures = (await session.execute(
+        select(outbox.c.channel, outbox.c.error_class, outbox.c.error, func.count())
+        .where(outbox.c.status.in_((OutboxStatus.FAILED, OutboxStatus.STOPPED)))
+        .group_by(outbox.c.channel, outbox.c.error_class, outbox.c.error)
+        .order_by(func.count().desc()).limit(errors))).all()
+    return StatusReport([tuple(row) for row in counts], oldest, [tuple(row) for row in failures])

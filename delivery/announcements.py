@@ -28,6 +28,9 @@ from messages.types import Reply
 
 # A fan-out takes seconds; one claimed this long ago without finishing lost its process.
 RESUME_AFTER = timedelta(minutes=10)
+MAX_LENGTH = 2000  # Zalo's limit, the smallest of the channels: one message everywhere
+REASON_LENGTH = 500  # a rejection's reason, read by the leader in chat
+FARTHEST = timedelta(days=366)  # a time further ahead than this is surely a typo
 
 STATUS_NAMES: dict[str, str] = {
     AnnouncementStatus.PENDING: "chờ duyệt",
@@ -103,6 +106,45 @@ def author_label(pack: Pack, role: roles.ActiveRole, audience: fanout.Audience) 
     if named:
         return ", ".join(named)[:100]
     return LEADER_OF.format(names=", ".join(hamlets.get(ref, ref) for ref in role.areas))[:100]
+
+
+def needs_approval(pack: Pack, *, staff: bool) -> bool:
+    return pack.campaign.announcements_need_approval and not staff
+
+
+# -- what an author may choose ----------------------------------------------------------------
+# An audience choice is a short code, the same in chat buttons and console forms:
+# "all", "g:<group id>" or "h:<hamlet id>".
+
+def audience_codes(pack: Pack, *, staff: bool, groups: tuple[str, ...] = (),
+                   areas: tuple[str, ...] = ()) -> list[str]:
+    """The audiences an author may pick, in pack order: staff anything, leaders their own
+    groups and hamlets (ids the pack no longer has are not offered)."""
+    codes = ["all"] if staff else []
+    codes += [f"g:{group.id}" for group in pack.campaign.groups if staff or group.id in groups]
+    codes += [f"h:{hamlet.id}" for hamlet in pack.campaign.hamlets if staff or hamlet.id in areas]
+    return codes
+
+
+def audience_from_code(code: str) -> fanout.Audience | None:
+    """The audience a choice names, or None for anything else."""
+    kind, _, ref = code.partition(":")
+    if code == "all":
+        return fanout.Audience(everyone=True)
+    if kind == "g" and ref:
+        return fanout.Audience(groups=(ref,))
+    if kind == "h" and ref:
+        return fanout.Audience(hamlets=(ref,))
+    return None
+
+
+def schedule_problem(moment: datetime, now: datetime) -> str | None:
+    """"past" or "too_far" when a chosen send time cannot be used; None when it can."""
+    if moment <= now:
+        return "past"
+    if moment > now + FARTHEST:
+        return "too_far"
+    return None
 
 
 def counts_line(counts: dict[str, int]) -> str:

@@ -150,3 +150,60 @@ async def batch_status(session: AsyncSession, batch: str) -> dict[str, int]:
         key = "queued" if status in (OutboxStatus.QUEUED, OutboxStatus.SENDING) else status
         counts[key] = counts.get(key, 0) + count
     return counts
+
+
+@dataclass
+class ChannelDelivery:
+    """One broadcast on one channel: how many delivered, failed, skipped (with reasons, as
+    `delivery.error_labels` words them) and still waiting."""
+
+    channel: str
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    waiting: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+async def batch_by_channel(session: AsyncSession, batch: str) -> list[ChannelDelivery]:
+    """The broadcast's rows per channel and state; stopped rows count as skipped, by reason."""
+    from delivery.error_labels import error_label
+
+    rows = await session.execute(
+        select(OutboxMessage.channel, OutboxMessage.status, OutboxMessage.error_class,
+               OutboxMessage.error, func.count())
+        .where(OutboxMessage.batch == batch)
+        .group_by(OutboxMessage.channel, OutboxMessage.status, OutboxMessage.error_class,
+                  OutboxMessage.error))
+    found: dict[str, ChannelDelivery] = {}
+    for channel, status, error_class, error, count in rows.all():
+        line = found.setdefault(channel, ChannelDelivery(channel))
+        if status in (OutboxStatus.QUEUED, OutboxStatus.SENDING):
+            line.waiting += count
+        elif status == OutboxStatus.SENT:
+            line.sent += count
+        else:
+            if status == OutboxStatus.FAILED:
+                line.failed += count
+            else:
+                line.skipped += count
+            label = error_label(channel, error_class, error)
+            line.reasons[label] = line.reasons.get(label, 0) + count
+    return [found[channel] for channel in sorted(found)]
+
+
+async def batches_status(session: AsyncSession, batches: list[str]) -> dict[str, dict[str, int]]:
+    """`batch_status` for many broadcasts in one query (the bulletins page's past list)."""
+    found = {batch: {"queued": 0, "sent": 0, "failed": 0, "stopped": 0} for batch in batches}
+    if not batches:
+        return found
+    rows = await session.execute(
+        select(OutboxMessage.batch, OutboxMessage.status, func.count())
+        .where(OutboxMessage.batch.in_(batches))
+        .group_by(OutboxMessage.batch, OutboxMessage.status))
+    for batch, status, count in rows.all():
+        if batch is None:  # not asked for: the query names its batches
+            continue
+        key = "queued" if status in (OutboxStatus.QUEUED, OutboxStatus.SENDING) else status
+        found[batch][key] = found[batch].get(key, 0) + count
+    return found

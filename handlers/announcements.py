@@ -29,7 +29,7 @@ from handlers.paging import label, page_of
 from handlers.router import Router, Step, Turn
 from messages.types import Option, is_number
 
-MAX_LENGTH = 2000  # Zalo's limit, the smallest of the channels: one message everywhere
+MAX_LENGTH = announcement_service.MAX_LENGTH
 MINE_SHOWN = 5
 
 _TYPED_TIME = re.compile(
@@ -108,24 +108,19 @@ def composing(step: DraftStep) -> Step:
 def _choices(turn: Turn, role: roles.ActiveRole) -> list[Option]:
     """The audiences this role may pick, in pack order: staff anything, leaders their own."""
     campaign = turn.content.pack.campaign
-    options = [Option(texts.TB_EVERYONE, "tb:a:all")] if role.is_staff else []
-    options += [Option(label(group.name), f"tb:a:g:{group.id}") for group in campaign.groups
-                if role.is_staff or group.id in role.groups]
-    options += [Option(label(texts.TB_WHOLE_HAMLET.format(name=hamlet.name)), f"tb:a:h:{hamlet.id}")
-                for hamlet in campaign.hamlets if role.is_staff or hamlet.id in role.areas]
+    groups = {group.id: group.name for group in campaign.groups}
+    hamlets = {hamlet.id: hamlet.name for hamlet in campaign.hamlets}
+    options = []
+    for code in announcement_service.audience_codes(
+            turn.content.pack, staff=role.is_staff, groups=role.groups, areas=role.areas):
+        kind, _, ref = code.partition(":")
+        name = (texts.TB_EVERYONE if code == "all" else label(groups[ref]) if kind == "g"
+                else label(texts.TB_WHOLE_HAMLET.format(name=hamlets[ref])))
+        options.append(Option(name, f"tb:a:{code}"))
     return options
 
 
-def _audience(code: str) -> fanout.Audience | None:
-    """The audience a choice names ("all", "g:<group>", "h:<hamlet>"), or None."""
-    kind, _, ref = code.partition(":")
-    if code == "all":
-        return fanout.Audience(everyone=True)
-    if kind == "g" and ref:
-        return fanout.Audience(groups=(ref,))
-    if kind == "h" and ref:
-        return fanout.Audience(hamlets=(ref,))
-    return None
+_audience = announcement_service.audience_from_code
 
 
 def _allowed(turn: Turn, role: roles.ActiveRole, code: str) -> bool:
@@ -209,7 +204,7 @@ async def preview(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) 
 
 
 def _needs_approval(turn: Turn, role: roles.ActiveRole) -> bool:
-    return turn.content.pack.campaign.announcements_need_approval and not role.is_staff
+    return announcement_service.needs_approval(turn.content.pack, staff=role.is_staff)
 
 
 async def edit(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) -> None:
@@ -283,11 +278,11 @@ def parse_time(text: str, *, now: datetime, zone: tzinfo) -> datetime | None:
 
 async def _schedule(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft,
                     moment: datetime) -> None:
-    problem = None
-    if moment <= turn.now:
+    problem = announcement_service.schedule_problem(moment, turn.now)
+    if problem == "past":
         next_year = turn.now.astimezone(turn.zone).year + 1
         problem = texts.TB_PAST_TIME.format(when=turn.local(moment), year=next_year)
-    elif moment > turn.now + timedelta(days=366):
+    elif problem == "too_far":
         problem = texts.TB_TOO_FAR
     if problem:
         turn.say(problem, _time_options(turn))

@@ -18,7 +18,7 @@ from handlers.menu import show_menu, stale
 from handlers.router import Router, Step, Turn
 from messages.types import Option, is_number
 
-REASON_LENGTH = 500
+REASON_LENGTH = announcement_service.REASON_LENGTH
 
 
 class ReviewStep(StrEnum):

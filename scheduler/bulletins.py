@@ -14,7 +14,8 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from content.cron import cron_trigger
 from content.models import Audience as PackAudience
@@ -22,7 +23,7 @@ from content.models import Bulletin
 from content.pack import Pack
 from db.dialect import insert_for
 from db.engine import Database
-from db.models import BulletinOccurrence
+from db.models import BulletinOccurrence, BulletinPause
 from delivery.fanout import Audience, fan_out
 from handlers.campaign import effective_period, vietnamese_date
 from messages.types import Option
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 # A fan-out unfinished for this long was abandoned by a process that died.
 STALE_CLAIM = dt.timedelta(minutes=2)
+PAUSED = "tạm dừng"  # skipped_by of an occurrence that fell due while its bulletin was paused
 READ_MORE = "Đọc toàn bài"
 ANNIVERSARY = "Hôm nay, {date}: {name}.\n\nGõ /tin để đọc các bài tuyên truyền của đợt này."
 PHASE_START = ("Loa Số xin thông báo: từ hôm nay ({date}) bắt đầu {name}{title}.\n\n"
@@ -112,16 +114,16 @@ async def fire(database: Database, pack: Pack, due: Due, *, now: dt.datetime) ->
                                             or period.stage.id != bulletin.stage)):
                 log.info("bulletin %s not sent: the campaign is in %s", due.key, period.label())
                 return None
+        if await session.get(BulletinPause, bulletin.id) is not None:
+            await skip(session, bulletin.id, due.at, by=PAUSED, now=now)
+            log.info("bulletin %s not sent: paused", due.key)
+            return None
         occurrence_id = await _claim(session, bulletin.id, due.at, now)
     if occurrence_id is None:
         return None  # fanned out before, or another scheduler is doing it right now
-    text, options = _content(pack, bulletin)
+    text, options = content_of(pack, bulletin)
     result = await fan_out(database, batch=f"bulletin:{occurrence_id}",
-                           audience=Audience(everyone=bulletin.audience.everyone,
-                                             topics=bulletin.audience.topics,
-                                             groups=bulletin.audience.groups,
-                                             hamlets=bulletin.audience.hamlets),
-                           text=text, options=options, now=now)
+                           audience=audience_of(bulletin), text=text, options=options, now=now)
     async with database.transaction() as session:
         await session.execute(update(BulletinOccurrence)
                               .where(BulletinOccurrence.id == occurrence_id)
@@ -129,6 +131,48 @@ async def fire(database: Database, pack: Pack, due: Due, *, now: dt.datetime) ->
     log.info("bulletin %s fanned out to %d residents (%d skipped)", due.key,
              result.recipients, result.skipped)
     return result.recipients
+
+
+def audience_of(bulletin: Bulletin) -> Audience:
+    return Audience(everyone=bulletin.audience.everyone, topics=bulletin.audience.topics,
+                    groups=bulletin.audience.groups, hamlets=bulletin.audience.hamlets)
+
+
+# -- staff's skips and pauses (the console's bulletins page) ---------------------------------
+
+async def skip(session: AsyncSession, bulletin_id: str, at: dt.datetime, *, by: str,
+               now: dt.datetime) -> bool:
+    """Keep one occurrence from being sent: its row, with no recipients, is taken already.
+    False if the occurrence has a row (it was sent, is being sent, or is skipped)."""
+    inserted = await session.execute(
+        insert_for(session, BulletinOccurrence)
+        .values(bulletin_id=bulletin_id, scheduled_for=at, created_at=now, recipients=0,
+                skipped_by=by[:100])
+        .on_conflict_do_nothing(index_elements=["bulletin_id", "scheduled_for"]))
+    return inserted.rowcount == 1
+
+
+async def unskip(session: AsyncSession, bulletin_id: str, at: dt.datetime) -> bool:
+    """Send a skipped occurrence after all (before its time); False if it was not skipped."""
+    removed = await session.execute(
+        delete(BulletinOccurrence).where(
+            BulletinOccurrence.bulletin_id == bulletin_id, BulletinOccurrence.scheduled_for == at,
+            BulletinOccurrence.skipped_by.is_not(None)))
+    return removed.rowcount == 1
+
+
+async def pause(session: AsyncSession, bulletin_id: str, *, by: str, now: dt.datetime) -> bool:
+    inserted = await session.execute(
+        insert_for(session, BulletinPause).values(bulletin_id=bulletin_id, paused_by=by[:100],
+                                                  paused_at=now)
+        .on_conflict_do_nothing(index_elements=["bulletin_id"]))
+    return inserted.rowcount == 1
+
+
+async def unpause(session: AsyncSession, bulletin_id: str) -> bool:
+    removed = await session.execute(
+        delete(BulletinPause).where(BulletinPause.bulletin_id == bulletin_id))
+    return removed.rowcount == 1
 
 
 async def _claim(session, bulletin_id: str, at: dt.datetime, now: dt.datetime) -> int | None:
@@ -167,7 +211,7 @@ async def unfinished(database: Database, pack: Pack, now: dt.datetime) -> list[D
     return [Due(by_id[bulletin_id], at) for bulletin_id, at in rows if bulletin_id in by_id]
 
 
-def _content(pack: Pack, bulletin: Bulletin) -> tuple[str, tuple[Option, ...]]:
+def content_of(pack: Pack, bulletin: Bulletin) -> tuple[str, tuple[Option, ...]]:
     if bulletin.text:
         return bulletin.text, ()
     article = pack.article_by_id[bulletin.article]

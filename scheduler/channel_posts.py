@@ -32,7 +32,7 @@ from delivery.announcements import HEADER
 from delivery.fanout import Audience
 from messages.render import render_reply
 from messages.types import Reply
-from scheduler.bulletins import _content, all_bulletins
+from scheduler.bulletins import all_bulletins, content_of
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ async def post_new(database: Database, pack: Pack, channel_id: str, *, now: dt.d
             bulletin = bulletins.get(bulletin_id)
             if bulletin is None or bulletin.audience.hamlets or bulletin.audience.groups:
                 continue  # a hamlet's or a group's news is not the whole commune's
-            items.append((f"{BATCH_PREFIX}bulletin:{occurrence_id}", _content(pack, bulletin)[0]))
+            items.append((f"{BATCH_PREFIX}bulletin:{occurrence_id}", content_of(pack, bulletin)[0]))
         announcements = await session.execute(
             select(Announcement).where(
                 Announcement.status.in_((AnnouncementStatus.SENDING, AnnouncementStatus.DONE)),

@@ -23,12 +23,10 @@ from bot.cli.common import (
     pack_or_exit,
     settings_or_exit,
 )
-from content.text import format_number
 
 announcements_app = typer.Typer(help="Thông báo của người phụ trách và cán bộ: duyệt, hủy, dừng.",
                                 no_args_is_help=True)
 
-MAX_LENGTH = 2000  # the smallest channel limit (Zalo), as in chat
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -75,29 +73,29 @@ def _local(moment: dt.datetime, zone: dt.tzinfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M %d/%m/%Y")
 
 
-def _decide(action: str, announcement_id: int, done_text: str, **options) -> None:
-    """Run one staff decision and report it; a wrong state changes nothing (exit 2)."""
+def _decide(action: str, announcement_id: int, done_text: str, *, by: str,
+            **options) -> None:
+    """Run one staff decision (bot.actions.announcements, as the console does) and report
+    it; a wrong state or a missing announcement changes nothing (exit 2)."""
+    from bot.actions import ActionRefused
+    from bot.actions import announcements as actions
+    from db.audit import Who
+    from delivery.announcements import STATUS_NAMES
+
     settings = settings_or_exit()
     pack = pack_or_exit(settings)
 
     async def work(session):
-        from delivery import announcements as service
-
         if action == "approve":
-            change = await service.approve(session, pack, announcement_id, now=_now(), **options)
-        else:
-            change = await getattr(service, action)(session, announcement_id, now=_now(),
-                                                    **options)
-        if change.announcement is None:
-            return None
-        return change.done, service.STATUS_NAMES[change.announcement.status]
+            options["pack"] = pack
+        decided = await getattr(actions, action)(session, announcement_id=announcement_id,
+                                                 who=Who(by), now=_now(), **options)
+        return STATUS_NAMES[decided.status]
 
-    outcome = asyncio.run(in_transaction(settings, work))
-    if outcome is None:
-        fail(f"Không có thông báo #{announcement_id}.")
-    done, status = outcome
-    if not done:
-        fail(f"Thông báo #{announcement_id} đang ở trạng thái “{status}”, không thể {done_text}.")
+    try:
+        status = asyncio.run(in_transaction(settings, work))
+    except ActionRefused as refused:
+        fail(str(refused))
     typer.echo(f"Đã {done_text} thông báo #{announcement_id} (hiện: {status}).")
 
 
@@ -113,10 +111,7 @@ def reject(announcement_id: Annotated[int, typer.Argument(help="Số thông báo
            reason: Annotated[str | None, typer.Option(help="Lý do (người viết đọc được).")]
            = None, by: Actor = "") -> None:
     """Từ chối một thông báo đang chờ; người viết được báo kèm lý do."""
-    clean = " ".join((reason or "").split()) or None
-    if clean is not None and len(clean) > 500:
-        fail(f"Lý do dài {len(clean)} ký tự; tối đa 500.")
-    _decide("reject", announcement_id, "từ chối", by=by, reason=clean)
+    _decide("reject", announcement_id, "từ chối", by=by, reason=reason)
 
 
 @announcements_app.command("cancel")
@@ -178,13 +173,14 @@ def broadcast(text: Annotated[str, typer.Option("--text", help="Nội dung thôn
 
     Không có --area/--topic/--group: gửi tới mọi người đăng ký nhận tin.
     """
+    from bot.actions import ActionRefused
+    from bot.actions.announcements import clean_text
+
     settings = settings_or_exit()
-    body = text.strip()
-    if not body:
-        fail("Nội dung thông báo không được để trống.")
-    if len(body) > MAX_LENGTH:
-        fail(f"Thông báo dài {format_number(len(body))} ký tự, "
-             f"tối đa {format_number(MAX_LENGTH)}.")
+    try:
+        body = clean_text(text)
+    except ActionRefused as refused:
+        fail(str(refused))
     from bot.outputs.loudspeaker import PRIORITIES
 
     priority = choose_code(priority, PRIORITIES, "Mức ưu tiên")

@@ -19,7 +19,6 @@ from pathlib import Path
 from tests.browser.server import (
     BROWSER_ARGS,
     PASSWORD,
-    PROJECT,
     chromium,
     seed,
     seed_campaign,
@@ -27,6 +26,7 @@ from tests.browser.server import (
     settings_env,
 )
 
+PROJECT = Path(__file__).resolve().parents[2]  # the repository
 PACK = PROJECT / "tests" / "content" / "fixtures" / "mini"
 SHIPPED_PACK = PROJECT / "content" / "packs" / "nam-an-phu"
 PUBLIC_PAGES = [("11-trang-dau", "/"), ("12-tin", "/tin"), ("14-van-kien", "/van-kien"),
@@ -39,7 +39,10 @@ def pages(answer_me: str) -> list[tuple[str, str]]:
             ("03-gop-y", "/admin/comments"), ("04-gop-y-loc", "/admin/comments?hamlet=thon-1&q=duong"),
             ("05-mot-gop-y", f"/admin/comments/{answer_me}"),
             ("06-gop-y-hoi-nghi", "/admin/comments/meeting"), ("07-nhat-ky", "/admin/audit"),
-            ("08-xuat-du-lieu", "/admin/exports")]
+            ("08-xuat-du-lieu", "/admin/exports"),
+            ("21-thong-bao", "/admin/announcements"),
+            ("22-soan-thong-bao", "/admin/announcements/new"),
+            ("23-ban-tin", "/admin/bulletins"), ("24-tinh-hinh-gui-tin", "/admin/outbox")]
 
 
 async def prepare(database_url: str) -> str:

@@ -52,16 +52,16 @@ async def test_the_navigation_shows_what_the_role_may_open(desk, role, shown, hi
 
 
 # A page as part 2 adds one: a module-level Page, its routes, a template.
-extra = Page("outbox", role=Role.STAFF, nav=Nav("Gửi tin", "/admin/outbox", order=60))
+extra = Page("vi-du", role=Role.STAFF, nav=Nav("Gửi tin", "/admin/vi-du", order=60))
 
 
-@extra.get("/admin/outbox")
+@extra.get("/admin/vi-du")
 async def outbox_page(request: Request, who: Signed) -> HTMLResponse:
     return render(request, "error.html", {"title": "Gửi tin", "status": 200,
                                           "message": f"Xin chào {who.name}"})
 
 
-@extra.post("/admin/outbox/stop", role=Role.ADMIN)
+@extra.post("/admin/vi-du/stop", role=Role.ADMIN)
 async def outbox_stop(request: Request, who: Signed) -> HTMLResponse:
     return render(request, "error.html", {"title": "Đã dừng", "status": 200, "message": "ok"})
 
@@ -77,18 +77,18 @@ async def test_a_new_page_gets_sign_in_roles_csrf_headers_and_navigation(telegra
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://loaso.test") as client:
             desk = Desk(client, service)
-            assert (await client.get("/admin/outbox", headers=HTML)).status_code == 303
+            assert (await client.get("/admin/vi-du", headers=HTML)).status_code == 303
             await desk.account("can.bo", name="Lê Thị Lan")
             await desk.sign_in("can.bo")
-            page = await client.get("/admin/outbox", headers=HTML)
+            page = await client.get("/admin/vi-du", headers=HTML)
             assert page.status_code == 200 and "Xin chào Lê Thị Lan" in page.text
-            assert '<a href="/admin/outbox" aria-current="page">Gửi tin</a>' in page.text
+            assert '<a href="/admin/vi-du" aria-current="page">Gửi tin</a>' in page.text
             assert page.headers["x-frame-options"] == "DENY"
-            assert (await desk.post("/admin/outbox/stop")).status_code == 403  # staff < admin
+            assert (await desk.post("/admin/vi-du/stop")).status_code == 403  # staff < admin
             await desk.account("quan.tri", "admin")
             await desk.sign_in("quan.tri")
-            assert (await desk.post("/admin/outbox/stop")).status_code == 200
-            assert (await client.post("/admin/outbox/stop", headers=HTML)).status_code == 403
+            assert (await desk.post("/admin/vi-du/stop")).status_code == 200
+            assert (await client.post("/admin/vi-du/stop", headers=HTML)).status_code == 403
     await service.close()
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.cli.outbox import _status, channel_lines
+from bot.cli.outbox import _channel_posts, channel_lines
 from db.models import Announcement, AnnouncementStatus, BulletinOccurrence, OutboxMessage
 from delivery.fanout import Audience
 from scheduler.bulletins import all_bulletins
@@ -99,6 +99,6 @@ async def test_a_channel_the_bot_may_not_post_to_is_stopped_and_explained(servic
     assert row.status == "stopped" and row.attempts == 1 and "Forbidden" in row.error
     assert fake_telegram.errors.get("403") == 1
     async with service.database.read() as session:
-        lines = channel_lines((await _status(session))["channel"])
+        lines = channel_lines(await _channel_posts(session))
     assert lines[0] == "Kênh Telegram của xã: dừng (chặn bot, hủy, ngoài hạn) 1."
     assert lines[1].startswith("Telegram không cho bot đăng lên kênh (Forbidden")

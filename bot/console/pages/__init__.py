@@ -3,7 +3,9 @@ bot/console/page.py), a template and a test, added to this list; order matters o
 paths overlap (the catch-all `not_found` stays last)."""
 
 from bot.console.pages import (
+    announcements,
     audit,
+    bulletins,
     comments,
     exports,
     home,
@@ -11,6 +13,7 @@ from bot.console.pages import (
     login,
     meeting,
     not_found,
+    outbox,
     preview,
     share,
     static,
@@ -27,5 +30,8 @@ PAGES = [
     preview.page,  # the public pages on another day (bot/public)
     inbox.page,  # residents' questions and reports (issue 17)
     share.page,  # text for hamlet Zalo groups (issue 19)
+    announcements.page,
+    outbox.page,
+    bulletins.page,
     not_found.page,  # last: any other /admin/… path
 ]

@@ -16,3 +16,26 @@ function wirePickAll(root) {
 
 document.addEventListener("DOMContentLoaded", function () { wirePickAll(document); });
 document.addEventListener("htmx:afterSettle", function (event) { wirePickAll(event.target); });
+
+// Announcements: the character count as they type (the limit is the server's, on the field).
+// Counted as the server counts: code points of the NFC text, without surrounding spaces.
+function wireCounters(root) {
+  root.querySelectorAll("textarea[data-limit]").forEach(function (field) {
+    var output = document.getElementById(field.getAttribute("aria-describedby"));
+    var limit = parseInt(field.getAttribute("data-limit"), 10);
+    if (!output || field.dataset.counted) { return; }
+    field.dataset.counted = "1";
+    var show = function () {
+      var used = Array.from(field.value.normalize("NFC").trim()).length;
+      var over = used > limit;
+      output.textContent = used.toLocaleString("vi-VN") + " / " + limit.toLocaleString("vi-VN") +
+        " ký tự" + (over ? " — quá " + (used - limit).toLocaleString("vi-VN") + " ký tự" : "");
+      output.classList.toggle("over", over);
+      field.setAttribute("aria-invalid", over ? "true" : "false");
+    };
+    field.addEventListener("input", show);
+    show();
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () { wireCounters(document); });
