@@ -18,7 +18,7 @@ from content.models import QuizQuestion
 from db import quiz as queries
 from db.models import QuizRound
 from handlers import texts
-from handlers.consent import ask_consent
+from handlers.consent import ask_consent, consent_to_write
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import label
@@ -270,12 +270,16 @@ async def chose_hamlet(turn: Turn) -> None:
     if not typed or not typed.name or (hamlet_id != "-" and hamlet_id not in known):
         stale(turn)
         return
+    if not consent_to_write(turn, resume="quiz:join", refused=texts.QUIZ_CONSENT_REFUSED):
+        return
     if hamlet_id != "-":
         turn.user.hamlet_id = hamlet_id  # the same hamlet /dangky asks for: one place for it
     save_name(turn, typed.name)
 
 
 def save_name(turn: Turn, name: str) -> None:
+    if not consent_to_write(turn, resume="quiz:join", refused=texts.QUIZ_CONSENT_REFUSED):
+        return
     turn.user.leaderboard_name = name
     turn.say(texts.QUIZ_JOINED.format(who=board_label(turn, name, turn.user.hamlet_id)),
              [Option(texts.QUIZ_BOARD, "quiz:board"), Option(texts.QUIZ_START, "quiz:new"),

@@ -521,3 +521,17 @@ DY_ASK_REASON = (
 DY_NO_REASON = "Từ chối, không ghi lý do"
 DY_BACK = "Quay lại"
 DY_REASON_TOO_LONG = "Lý do dài {count} ký tự, tối đa {limit}. Mời bạn gõ ngắn hơn."
+
+
+# -- consent where data is written, steps whose precondition no longer holds (issue 20) ------
+CONSENT_NEEDED_TO_SAVE = (
+    "Bạn chưa đồng ý (hoặc đã rút lại sự đồng ý) cho Loa Số lưu thông tin cá nhân, nên Loa Số "
+    "chưa lưu gì cả. Nếu bạn đồng ý, Loa Số sẽ lưu tiếp ngay."
+)
+GY_STANCE_NEEDS_TEXT = (
+    "Ý kiến “{stance}” cần kèm nội dung góp ý, nên Loa Số chưa gửi. Mời bạn gõ nội dung."
+)
+DY_AUTHOR_LOST_ROLE = (
+    "Không thể duyệt thông báo #{id}: người viết không còn vai trò được gửi tới những người "
+    "nhận này. Thông báo đã được hủy, không gửi đi."
+)

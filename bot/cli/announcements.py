@@ -90,12 +90,14 @@ def _decide(action: str, announcement_id: int, done_text: str, **options) -> Non
                                                     **options)
         if change.announcement is None:
             return None
-        return change.done, service.STATUS_NAMES[change.announcement.status]
+        return change.done, service.STATUS_NAMES[change.announcement.status], change.refused
 
     outcome = asyncio.run(in_transaction(settings, work))
     if outcome is None:
         fail(f"Không có thông báo #{announcement_id}.")
-    done, status = outcome
+    done, status, refused = outcome
+    if refused:
+        fail(f"Không thể {done_text} thông báo #{announcement_id}: {refused}.")
     if not done:
         fail(f"Thông báo #{announcement_id} đang ở trạng thái “{status}”, không thể {done_text}.")
     typer.echo(f"Đã {done_text} thông báo #{announcement_id} (hiện: {status}).")
