@@ -69,6 +69,8 @@ async def healthz(request: Request) -> JSONResponse:
         checks["sender"] = "disabled"
     else:  # "standby": another worker holds the lock, and this one is ready to take over
         checks["sender"] = service.sender_health
+    for channel, reason in service.failing_channels().items():
+        checks[f"send:{channel}"] = f"failing for over 2 minutes: {reason}"
     healthy = all(value in ("ok", "disabled", "standby") for value in checks.values())
     return JSONResponse({"status": "ok" if healthy else "fail", "checks": checks},
                         status_code=200 if healthy else 503)

@@ -26,6 +26,8 @@ from scheduler.jobs import CampaignScheduler, nightly_backup
 from scheduler.leader import Leadership, LeadershipLost
 
 log = logging.getLogger(__name__)
+# /healthz reports a channel whose sends have all failed for longer than this.
+SEND_FAILING_AFTER = timedelta(minutes=2)
 
 
 class NotMigrated(Exception):
@@ -62,6 +64,8 @@ class Service:
         self.sender = OutboxSender(
             self.database, self.channels, self.limiters, self.metrics,
             SenderPolicy(max_attempts=settings.send_max_attempts,
+                         retry_replies=timedelta(hours=settings.send_retry_reply_hours),
+                         retry_bulk=timedelta(hours=settings.send_retry_bulk_hours),
                          concurrency=settings.send_concurrency,
                          lease=timedelta(seconds=settings.outbox_lease_seconds),
                          poll_seconds=settings.sender_poll_seconds),
@@ -176,6 +180,15 @@ class Service:
         if self.role == "standby":
             return "standby"
         return "ok" if self.sender_running else "stopped"
+
+    def failing_channels(self) -> dict[str, str]:
+        """For /healthz: channels whose every send has failed for longer than
+        SEND_FAILING_AFTER, with the last reason (a sender alive does not mean residents
+        are answered)."""
+        now = self.sender.clock()
+        return {name: health.last_reason
+                for name, health in self.sender.channel_health.items()
+                if health.failing_for(now) > SEND_FAILING_AFTER}
 
     async def close(self) -> None:
         if self._pid_file is not None:

@@ -42,7 +42,12 @@ class CoreSettings(BaseSettings):
     public_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # How many times a row may be found abandoned mid-send (its process died) before it fails.
     send_max_attempts: int = Field(5, ge=1, le=50)
+    # Transient platform errors are retried (back-off up to 5 minutes) for this long after a
+    # message was queued: a platform outage shorter than this loses nothing.
+    send_retry_reply_hours: float = Field(1.0, gt=0, le=168)
+    send_retry_bulk_hours: float = Field(24.0, gt=0, le=168)
     send_concurrency: int = Field(64, ge=1, le=256)
     outbox_lease_seconds: int = Field(60, ge=5)
     sender_poll_seconds: float = Field(1.0, gt=0)

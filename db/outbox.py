@@ -26,7 +26,7 @@ _insert_queued = RowsStatement(
 _insert_claimed = RowsStatement(
     lambda _dialect, rows: insert(outbox).values(row_values(outbox, _CLAIMED, rows)).returning(
         outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
-        outbox.c.attempts, outbox.c.priority))
+        outbox.c.attempts, outbox.c.priority, outbox.c.created_at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,9 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int
     priority: int
+    # When it was queued (or queued again by staff): transient errors are retried until the
+    # retry window for its kind (reply or bulk) has passed since then.
+    created_at: datetime | None = None
 
 
 def queued_row(*, channel: str, recipient: str, payload: dict[str, Any], priority: int,
@@ -100,7 +103,8 @@ def _claim_statement(postgresql: bool, one_recipient: bool):
                 lease_until=bindparam("leased_until", type_=outbox.c.lease_until.type),
                 attempts=outbox.c.attempts + 1)
         .returning(outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
-                   outbox.c.attempts, outbox.c.priority)
+                   outbox.c.attempts, outbox.c.priority,
+                   func.coalesce(outbox.c.requeued_at, outbox.c.created_at))
     )
 
 
@@ -159,3 +163,17 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
     counts = {status.value: 0 for status in OutboxStatus}
     counts.update({status: count for status, count in rows.all()})
     return counts
+
+
+async def requeue_failed(session: AsyncSession, *, now: datetime,
+                         since: datetime | None = None) -> int:
+    """`loaso outbox retry --failed`: failed rows (created since `since`) queued again, due
+    now, their attempts counted afresh; rows stopped on purpose (blocked, cancelled) stay."""
+    where = [outbox.c.status == OutboxStatus.FAILED]
+    if since is not None:
+        where.append(outbox.c.created_at >= since)
+    requeued = await session.execute(
+        update(outbox).where(*where).values(
+            status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=now, lease_until=None,
+            requeued_at=now))
+    return requeued.rowcount or 0

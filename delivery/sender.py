@@ -40,7 +40,14 @@ OUTCOME_DELAY = 0.2
 
 @dataclass(frozen=True)
 class SenderPolicy:
+    # Only for rows whose sender died mid-send this many times (the sweeper): transient and
+    # configuration errors are retried for a time (below), not a count.
     max_attempts: int = 5
+    # A platform outage lasting less than these loses nothing: a reply is worth sending
+    # for an hour, a bulletin or announcement for a day.
+    retry_replies: timedelta = timedelta(hours=1)
+    retry_bulk: timedelta = timedelta(hours=24)
+    max_backoff: float = 300.0
     concurrency: int = 64
     lease: timedelta = timedelta(seconds=60)
     poll_seconds: float = 1.0
@@ -59,8 +66,34 @@ class SenderPolicy:
         return min(self.sweep_seconds, self.lease.total_seconds() / 2)
 
     def backoff(self, attempts: int) -> float:
-        """2, 4, 8… seconds, capped at five minutes, with jitter so retries do not align."""
-        return min(300.0, self.backoff_base * 2.0 ** attempts) * random.uniform(0.8, 1.2)
+        """2, 4, 8… seconds, capped (five minutes), with jitter so retries do not align."""
+        exponent = min(attempts, 30)  # past the cap anyway; 2.0 ** 2000 would overflow
+        return min(self.max_backoff, self.backoff_base * 2.0 ** exponent) * random.uniform(
+            0.8, 1.2)
+
+    def retry_window(self, priority: int) -> timedelta:
+        return self.retry_replies if priority >= Priority.REPLY else self.retry_bulk
+
+
+@dataclass
+class ChannelHealth:
+    """What this sender saw of one channel's sends, for /healthz: a channel whose every send
+    has failed for a while is reported, even though the sender itself is alive."""
+
+    last_ok: datetime | None = None
+    failing_since: datetime | None = None  # first failure after the last success
+    last_reason: str = ""
+
+    def succeeded(self, now: datetime) -> None:
+        self.last_ok, self.failing_since, self.last_reason = now, None, ""
+
+    def failed(self, now: datetime, reason: str) -> None:
+        if self.failing_since is None:
+            self.failing_since = now
+        self.last_reason = reason
+
+    def failing_for(self, now: datetime) -> timedelta:
+        return now - self.failing_since if self.failing_since else timedelta(0)
 
 
 def utcnow() -> datetime:
@@ -91,6 +124,7 @@ class OutboxSender:
         self._flush_timer: asyncio.TimerHandle | None = None
         self._asked = 0  # slots the last claim tried to fill
         self.heartbeat: datetime | None = None  # last loop turn, for /healthz
+        self.channel_health = {name: ChannelHealth() for name in channels}
 
     def wake(self) -> None:
         """Look for due rows now (called right after a commit that queued replies)."""
@@ -276,7 +310,9 @@ class OutboxSender:
 
     def _record(self, row: outbox_queries.Claimed, result: SendResult) -> None:
         now = self.clock()
+        health = self.channel_health.setdefault(row.channel, ChannelHealth())
         if result.ok:
+            health.succeeded(now)
             self.metrics.sent.labels(row.channel).inc()
             self._outcomes.append({"id": row.id, "status": OutboxStatus.SENT, "sent_at": now,
                                    "platform_message_id": result.platform_message_id,
@@ -294,7 +330,9 @@ class OutboxSender:
             self._stopped_recipients.append((row.channel, row.recipient, result.reason))
             self._finalize(row, OutboxStatus.STOPPED, result)
         elif error in (SendError.TRANSIENT, SendError.CONFIG):
-            if row.attempts >= self.policy.max_attempts:
+            health.failed(now, f"{error.value}: {result.reason}"[:200])
+            queued_at = row.created_at or now
+            if now - queued_at >= self.policy.retry_window(row.priority):
                 self._finalize(row, OutboxStatus.FAILED, result)
             else:
                 delay = (self.policy.config_retry_seconds if error == SendError.CONFIG
@@ -304,6 +342,8 @@ class OutboxSender:
             self._finalize(row, OutboxStatus.FAILED, result)
 
     def _finalize(self, row, status: OutboxStatus, result: SendResult) -> None:
+        if status == OutboxStatus.FAILED:
+            self.metrics.send_failures.labels(row.channel, result.error.value).inc()
         self._outcomes.append({"id": row.id, "status": status, "lease_until": None,
                                "error_class": result.error.value, "error": result.reason[:2000]})
 

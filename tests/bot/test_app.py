@@ -73,3 +73,25 @@ async def test_polling_mode_reads_updates_and_replies(telegram_settings, fake_te
         assert response.status_code == 404
     assert fake_telegram.webhook == {}  # deleteWebhook was called so getUpdates works
     assert fake_telegram.texts_to(77) and len(fake_telegram.texts_to(5512345678)) == 2
+
+
+async def test_healthz_reports_a_channel_whose_sends_all_fail_for_two_minutes(
+        telegram_settings, fake_telegram):
+    from datetime import UTC, datetime, timedelta
+    fake_telegram.rate_5xx = 1.0
+    async with running_app(telegram_settings()) as (client, service):
+        await client.post("/webhook/telegram", json=telegram_update("text"),
+                          headers=secret_headers())
+        await wait_until(lambda: fake_telegram.errors.get("500"))
+        assert (await client.get("/healthz")).status_code == 200  # a blip is not an outage
+        service.sender.clock = lambda: datetime.now(UTC) + timedelta(minutes=3)  # still failing
+
+        await wait_until(lambda: fake_telegram.errors.get("500", 0) >= 2, timeout=15)
+        response = await client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["checks"]["send:telegram"].startswith(
+            "failing for over 2 minutes: transient")
+        fake_telegram.rate_5xx = 0.0
+        await wait_until(lambda: fake_telegram.sent, timeout=15)
+        await wait_until(lambda: not service.failing_channels())
+        assert (await client.get("/healthz")).status_code == 200
