@@ -19,6 +19,7 @@ from bot.settings import Settings
 from content.store import ContentStore
 from db import migrations
 from db.engine import Database
+from delivery.journal import SentJournal
 from delivery.ratelimit import ChannelLimiter
 from delivery.sender import OutboxSender, SenderPolicy
 from handlers.flows import build_router
@@ -69,7 +70,7 @@ class Service:
                          concurrency=settings.send_concurrency,
                          lease=timedelta(seconds=settings.outbox_lease_seconds),
                          poll_seconds=settings.sender_poll_seconds),
-            clock=clock)
+            clock=clock, journal=SentJournal(settings.run_dir / "journal"))
         self.content = ContentStore.open(settings.content_path)
         self.processor = InboundProcessor(self.database, self.channels, build_router(), self.metrics,
                                           sender=self.sender, clock=clock,

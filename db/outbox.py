@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.dialect import is_postgresql
 from db.direct import RowsStatement, row_values
-from db.models import OutboxMessage, OutboxStatus
+from db.models import OutboxMessage, OutboxStatus, Priority
 
 outbox = OutboxMessage.__table__
 # The columns of a new row (`queued_row`), and of one inserted already claimed.
@@ -140,10 +140,40 @@ async def apply_updates(session: AsyncSession, changes: list[dict[str, Any]]) ->
         await session.execute(_update_statement(columns), group)
 
 
+async def mark_accepted(session: AsyncSession, accepted: dict[int, str | None], *,
+                        now: datetime) -> int:
+    """Rows a platform accepted (from a sent journal) still marked sending: sent now."""
+    marked = 0
+    for row_id, message_id in accepted.items():
+        result = await session.execute(
+            update(outbox).where(outbox.c.id == row_id, outbox.c.status == OutboxStatus.SENDING)
+            .values(status=OutboxStatus.SENT, sent_at=now, lease_until=None,
+                    platform_message_id=message_id, error_class=None, error=None))
+        marked += result.rowcount or 0
+    return marked
+
+
+SUPERSEDED = "the conversation had moved on when its sender died"
+
+
 async def release_expired_leases(session: AsyncSession, *, now: datetime,
                                  max_attempts: int) -> int:
-    """Return rows whose sender vanished mid-send; they are the only possible duplicates."""
+    """Return rows whose sender vanished mid-send; they are the only possible duplicates.
+
+    A reply is not returned once the conversation has moved on (a reply to a later event in
+    the same chat exists): sent again a lease later, it would answer a question no longer on screen,
+    and it may well have arrived the first time. It is stopped instead, with the reason.
+    """
     expired = (outbox.c.status == OutboxStatus.SENDING) & (outbox.c.lease_until < now)
+    later = outbox.alias("later")
+    moved_on = (select(later.c.id).where(
+        later.c.channel == outbox.c.channel, later.c.recipient == outbox.c.recipient,
+        # a later event's reply: the replies of one event share its time
+        later.c.priority >= Priority.REPLY, later.c.created_at > outbox.c.created_at).exists())
+    superseded = await session.execute(
+        update(outbox).where(expired, outbox.c.priority >= Priority.REPLY, moved_on)
+        .values(status=OutboxStatus.STOPPED, lease_until=None, error_class="superseded",
+                error=SUPERSEDED))
     exhausted = await session.execute(
         update(outbox).where(expired, outbox.c.attempts >= max_attempts)
         .values(status=OutboxStatus.FAILED, lease_until=None, error_class="transient",
@@ -153,7 +183,7 @@ async def release_expired_leases(session: AsyncSession, *, now: datetime,
         update(outbox).where(expired).values(status=OutboxStatus.QUEUED, lease_until=None,
                                              next_attempt_at=now)
     )
-    return exhausted.rowcount + released.rowcount
+    return superseded.rowcount + exhausted.rowcount + released.rowcount
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:

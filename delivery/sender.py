@@ -27,6 +27,8 @@ from db import outbox as outbox_queries
 from db import residents
 from db.engine import Database
 from db.models import OutboxStatus, Priority
+from delivery import journal as sent_journal
+from delivery.journal import SentJournal
 from delivery.ratelimit import ChannelLimiter
 
 log = logging.getLogger(__name__)
@@ -104,13 +106,17 @@ class OutboxSender:
     def __init__(self, database: Database, channels: dict[str, Channel],
                  limiters: dict[str, ChannelLimiter], metrics: Metrics,
                  policy: SenderPolicy = SenderPolicy(),
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow,
+                 journal: SentJournal | None = None) -> None:
         self.database = database
         self.channels = channels
         self.limiters = limiters
         self.metrics = metrics
         self.policy = policy
         self.clock = clock
+        # Acceptances noted on disk until their outcome is committed (delivery/journal.py).
+        self.journal = journal
+        self._unrecorded: dict[int, str | None] = {}
         self._wakeup = asyncio.Event()
         self._wanted = False  # a reply was queued: claim as soon as one slot is free
         self._due = True  # rows may be due: something was queued, time passed, or a backlog
@@ -190,6 +196,8 @@ class OutboxSender:
         if self._inflight:
             await asyncio.wait(self._inflight, timeout=10)
         await self._flush_outcomes()
+        if self.journal is not None and not self._unrecorded:
+            self.journal.close()
         log.info("sender stopped")
 
     def _free(self) -> int:
@@ -230,9 +238,11 @@ class OutboxSender:
         if not (claim or sweep or self._outcomes or self._stopped_recipients):
             return 0
         async with self.database.transaction() as session:
-            await self._write_outcomes(session)
+            written = await self._write_outcomes(session)
+            orphaned = []
             if sweep:
                 self._last_sweep = asyncio.get_running_loop().time()
+                orphaned = await self._recover_journals(session, now)
                 released = await outbox_queries.release_expired_leases(
                     session, now=now, max_attempts=self.policy.max_attempts)
                 if released:
@@ -246,6 +256,9 @@ class OutboxSender:
                     lease=self.policy.lease, recipient=recipient)
                 if len(claimed) == free:
                     self._due = True  # a backlog: more rows are waiting
+        self._committed(written)
+        for path in orphaned:
+            path.unlink(missing_ok=True)
         self._start(claimed, started)
         return len(claimed)
 
@@ -258,9 +271,11 @@ class OutboxSender:
     async def _flush_outcomes(self) -> None:
         if self._outcomes or self._stopped_recipients:
             async with self.database.transaction() as session:
-                await self._write_outcomes(session)
+                written = await self._write_outcomes(session)
+            self._committed(written)
 
-    async def _write_outcomes(self, session) -> None:
+    async def _write_outcomes(self, session) -> list[int]:
+        """Write the outcomes gathered so far; the ids of those that were acceptances."""
         outcomes, self._outcomes = self._outcomes, []
         stopped, self._stopped_recipients = self._stopped_recipients, []
         if outcomes:
@@ -268,6 +283,30 @@ class OutboxSender:
         for channel, address, reason in stopped:
             await residents.stop_recipient(session, channel=channel, address=address,
                                            reason=reason)
+        return [outcome["id"] for outcome in outcomes if outcome["status"] == OutboxStatus.SENT]
+
+    def _committed(self, written: list[int]) -> None:
+        """Right after a commit (no other task has run since): the journal keeps only the
+        acceptances still unwritten. If the transaction failed this is never called, and the
+        journal keeps them for the sweeper."""
+        if self.journal is None or not written:
+            return
+        for row_id in written:
+            self._unrecorded.pop(row_id, None)
+        self.journal.committed(self._unrecorded)
+
+    async def _recover_journals(self, session, now: datetime) -> list:
+        """Rows a sender saw accepted but died before recording: sent, not to be returned.
+        Returns the dead processes' journals, to remove once this is committed."""
+        if self.journal is None:
+            return []
+        accepted, orphaned = sent_journal.read_all(self.journal.directory)
+        if accepted:
+            recovered = await outbox_queries.mark_accepted(session, accepted, now=now)
+            if recovered:
+                log.warning("recorded %d sends accepted by the platform before a crash "
+                            "(from the sent journal); they are not sent again", recovered)
+        return orphaned
 
     # -- one message -----------------------------------------------------------------------
 
@@ -312,6 +351,9 @@ class OutboxSender:
         now = self.clock()
         health = self.channel_health.setdefault(row.channel, ChannelHealth())
         if result.ok:
+            if self.journal is not None:  # first, before anything else can go wrong
+                self.journal.accepted(row.id, result.platform_message_id)
+                self._unrecorded[row.id] = result.platform_message_id
             health.succeeded(now)
             self.metrics.sent.labels(row.channel).inc()
             self._outcomes.append({"id": row.id, "status": OutboxStatus.SENT, "sent_at": now,
