@@ -6,6 +6,7 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.base import WebhookRejected
 from bot.service import Service
@@ -47,8 +48,17 @@ async def webhook(channel_name: str, request: Request) -> Response:
         service.metrics.rejected.labels(channel_name, str(rejected.status)).inc()
         log.info("webhook %s refused: %d %s", channel_name, rejected.status, rejected.reason)
         return JSONResponse({"detail": rejected.reason}, status_code=rejected.status)
-    for event in events:
-        await service.processor.handle(event)
+    try:
+        for event in events:
+            await service.processor.handle(event)
+    except (SQLAlchemyError, OSError) as error:
+        # The database is away: 503, and the platform delivers the update again later
+        # (events already stored are deduplicated then). Nothing to restart here: the next
+        # request gets a fresh connection from the pool.
+        service.metrics.rejected.labels(channel_name, "503").inc()
+        log.warning("webhook %s: database unavailable (%s); answered 503 for redelivery",
+                    channel_name, type(error).__name__)
+        return JSONResponse({"detail": "database unavailable"}, status_code=503)
     return Response(status_code=200)
 
 

@@ -151,22 +151,54 @@ class Service:
                     polling.run(channel, self.processor), name=f"{name}-poll"))
 
     async def _run_active(self) -> None:
-        """Once this process is the active worker: the sender, the timed jobs, polling."""
-        await self.leadership.acquire()
-        self.role = "active"
-        self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        """While this process is the active worker: the sender, the timed jobs, polling.
+
+        Losing the lock (a database blip drops its connection) stops only these duties:
+        another worker may take over, and two senders would share the bot's rate limit
+        badly. The process itself stays up (webhooks answer 503 until the database is
+        back) and takes the duties up again once it wins the lock back.
+        """
+        while True:
+            await self.leadership.acquire()
+            self.role = "active"
+            duties = self._start_duties()
+            try:
+                await self.leadership.watch()
+            except LeadershipLost as lost:
+                log.error("lost the active-worker lock (%s): sender, scheduler and polling "
+                          "stop until it is won back", lost)
+            self.role = "standby"
+            await self._stop_duties(duties)
+
+    def _start_duties(self) -> list[asyncio.Task]:
+        duties = [asyncio.create_task(self.sender.run(), name="sender")]
+        before = len(self._tasks)
         self._start_polling()
-        await self.scheduler.start()
-        try:
-            await self.leadership.watch()
-        except LeadershipLost as lost:
-            # Another worker may take over now; two senders would share the bot's rate
-            # limit badly, so stop at once and let the supervisor restart us as a standby.
-            log.critical("lost the active-worker lock (%s): stopping sender and scheduler", lost)
-            self.role = "off"
-            await self.scheduler.stop()
-            await self.sender.stop()
-            signal.raise_signal(signal.SIGTERM)
+        duties += self._tasks[before:]
+        del self._tasks[before:]
+        duties.append(asyncio.create_task(self._start_scheduler(), name="scheduler-start"))
+        self._tasks += duties
+        return duties
+
+    async def _start_scheduler(self) -> None:
+        """The scheduler's start reads the database (catch-up): retried through a blip."""
+        while True:
+            try:
+                await self.scheduler.start()
+                return
+            except Exception as error:
+                log.warning("scheduler could not start (%s); retrying", type(error).__name__)
+                await self.scheduler.stop()
+                await asyncio.sleep(self.settings.sender_poll_seconds * 5)
+
+    async def _stop_duties(self, duties: list[asyncio.Task]) -> None:
+        await self.scheduler.stop()
+        await self.sender.stop()
+        for task in duties:
+            if task.get_name() != "sender":
+                task.cancel()
+        await asyncio.wait(duties, timeout=15)
+        self._tasks = [task for task in self._tasks if task not in duties]
 
     @property
     def sender_running(self) -> bool:

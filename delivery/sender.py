@@ -129,6 +129,7 @@ class OutboxSender:
         self._last_claim = 0.0
         self._flush_timer: asyncio.TimerHandle | None = None
         self._asked = 0  # slots the last claim tried to fill
+        self._down_since: datetime | None = None  # the database failed a transaction
         self.heartbeat: datetime | None = None  # last loop turn, for /healthz
         self.channel_health = {name: ChannelHealth() for name in channels}
 
@@ -155,6 +156,7 @@ class OutboxSender:
 
     async def run(self) -> None:
         log.info("sender started for %s", ", ".join(self.channels) or "no channels")
+        self._stopping = False  # started again after the active-worker lock was won back
         self._running = True
         try:
             await self._loop()
@@ -166,7 +168,15 @@ class OutboxSender:
             self._wakeup.clear()
             if self._free() > 0:
                 self._wanted = False  # this step claims whatever woke us
-            claimed = await self._step()
+            try:
+                claimed = await self._step()
+            except Exception as error:  # the database is away: keep what is unwritten
+                self._database_down(error)
+                await asyncio.sleep(self.policy.poll_seconds)
+                continue
+            if self._down_since is not None:
+                log.warning("sender: database reachable again")
+                self._down_since = None
             if claimed and claimed == self._asked:
                 continue  # the window is full or more rows may be due
             try:
@@ -192,10 +202,20 @@ class OutboxSender:
                 await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
         await self._flush_outcomes()
 
+    def _database_down(self, error: Exception) -> None:
+        """A transaction failed: log it once per outage. Outcomes it was writing were put
+        back (see _writing), and acceptances stay in the sent journal either way."""
+        if self._down_since is None:
+            self._down_since = self.clock()
+            log.warning("sender: database unavailable (%s); retrying", type(error).__name__)
+
     async def _finish(self) -> None:
         if self._inflight:
             await asyncio.wait(self._inflight, timeout=10)
-        await self._flush_outcomes()
+        try:
+            await self._flush_outcomes()
+        except Exception as error:  # stopping during an outage: the journal has the sends
+            self._database_down(error)
         if self.journal is not None and not self._unrecorded:
             self.journal.close()
         log.info("sender stopped")
@@ -237,7 +257,7 @@ class OutboxSender:
         sweep = asyncio.get_running_loop().time() - self._last_sweep >= self.policy.sweep_every
         if not (claim or sweep or self._outcomes or self._stopped_recipients):
             return 0
-        async with self.database.transaction() as session:
+        async with self._writing() as session:
             written = await self._write_outcomes(session)
             orphaned = []
             if sweep:
@@ -270,9 +290,24 @@ class OutboxSender:
 
     async def _flush_outcomes(self) -> None:
         if self._outcomes or self._stopped_recipients:
-            async with self.database.transaction() as session:
+            async with self._writing() as session:
                 written = await self._write_outcomes(session)
             self._committed(written)
+
+    @contextlib.asynccontextmanager
+    async def _writing(self):
+        """A transaction that writes outcomes: if it fails, they go back to be written by
+        the next one, ahead of any gathered meanwhile."""
+        outcomes, stopped = self._outcomes, self._stopped_recipients
+        try:
+            async with self.database.transaction() as session:
+                yield session
+        except BaseException:
+            if self._outcomes is not outcomes:
+                self._outcomes = outcomes + self._outcomes
+            if self._stopped_recipients is not stopped:
+                self._stopped_recipients = stopped + self._stopped_recipients
+            raise
 
     async def _write_outcomes(self, session) -> list[int]:
         """Write the outcomes gathered so far; the ids of those that were acceptances."""
