@@ -11,7 +11,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.channels.base import WebhookRejected
 from bot.service import Service
 from db import migrations
-from db import outbox as outbox_queries
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -88,10 +87,9 @@ async def healthz(request: Request) -> JSONResponse:
 
 @router.get("/metrics")
 async def metrics(request: Request) -> PlainTextResponse:
+    """Counters and the gauges the sender keeps (no query per scrape), to allowed addresses."""
     service: Service = request.app.state.service
-    async with service.database.read() as session:
-        counts = await outbox_queries.count_by_status(session)
-    for status, count in counts.items():
-        service.metrics.outbox_depth.labels(status).set(count)
+    if not service.settings.metrics_allowed(request.client.host if request.client else None):
+        return PlainTextResponse("forbidden", status_code=403)
     return PlainTextResponse(service.metrics.render(),
                              media_type="text/plain; version=0.0.4; charset=utf-8")

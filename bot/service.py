@@ -18,6 +18,7 @@ from bot.pipeline import InboundProcessor, utcnow
 from bot.settings import Settings
 from content.store import ContentStore
 from db import migrations
+from db.comments import use_pseudonym_key
 from db.engine import Database
 from delivery.journal import SentJournal
 from delivery.ratelimit import ChannelLimiter
@@ -54,6 +55,7 @@ class Service:
                  clock: Callable[[], datetime] = utcnow, as_of: datetime | None = None) -> None:
         freeze_start_up_heap()
         self.settings = settings
+        use_pseudonym_key(settings.external_pseudonym_key())
         self.metrics = Metrics()
         self.catalogue = declared() if catalogue is None else catalogue
         self.database = Database(settings.database_url)

@@ -267,6 +267,9 @@ class OutboxSender:
                     session, now=now, max_attempts=self.policy.max_attempts)
                 if released:
                     log.warning("returned %d outbox rows whose lease expired", released)
+                # /metrics reads these gauges: one count per sweep, not one per scrape
+                for status, count in (await outbox_queries.count_by_status(session)).items():
+                    self.metrics.outbox_depth.labels(status).set(count)
             claimed = []
             if claim:
                 self._asked, self._due = free, False  # a wake-up meanwhile sets it again
