@@ -15,6 +15,7 @@ import unicodedata
 from enum import StrEnum
 
 from content.models import QuizQuestion
+from content.text import fold
 from db import quiz as queries
 from db.models import QuizRound
 from handlers import texts
@@ -24,6 +25,8 @@ from handlers.menu import show_menu, stale
 from handlers.paging import label
 from handlers.router import Router, Step, Turn
 from messages.types import Option
+
+NOT_NAMES = frozenset(fold(word) for word in texts.NOT_NAMES)
 
 DEFAULT_ROUND_SIZE = 10
 NAME_WORDS = 3
@@ -247,6 +250,12 @@ def first_name(text: str) -> str | None:
 
 async def typed_name(turn: Turn) -> None:
     """The leaderboard name, typed in quiz.name; then the hamlet, if not known yet."""
+    typed = " ".join(turn.inbound.text.split())
+    if typed.startswith("/") or fold(typed).strip(" !.") in NOT_NAMES:
+        # public once saved: a greeting or a command typed by mistake is asked about again
+        turn.say(texts.QUIZ_NAME_NOT_A_NAME.format(text=typed[:40]),
+                 [Option(texts.QUIZ_CANCEL, "quiz:cancel")])
+        return
     name = first_name(turn.inbound.text)
     if name is None:
         turn.say(texts.QUIZ_BAD_NAME.format(words=NAME_WORDS, limit=NAME_LENGTH),

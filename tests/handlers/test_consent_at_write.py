@@ -6,11 +6,13 @@ resident was never shown (forged, or typed as `#ls:…` on Zalo OA), and finds n
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, update
 
 from db.models import Announcement, ConversationState, OutboxMessage, RoleGrant, User
 from delivery import announcements as service
 from handlers import texts
+from messages.types import Inbound, InboundKind
 from tests.conftest import count_rows
 from tests.handlers.test_announcements import NOW, clock, people, write  # noqa: F401 (fixture)
 from tests.handlers.test_consultation import REASONS, comments, open_section
@@ -129,3 +131,23 @@ async def test_a_scheduled_announcement_is_not_sent_once_its_author_lost_the_rol
         batch = (await session.execute(select(OutboxMessage).where(
             OutboxMessage.batch == "announcement:1"))).scalars().all()
     assert row.status == "cancelled" and batch == []
+
+
+@pytest.mark.parametrize("typed", ["xin chào", "Xin chào!", "Alo", "/menu", "/start", "Cảm ơn"])
+async def test_a_greeting_or_command_is_not_taken_for_a_leaderboard_name(make_settings,
+                                                                        database, typed):
+    async with dialog(make_settings()) as talk:
+        await talk("/start")
+        await talk.choose("Đồng ý")
+        await press(talk, "quiz:join")
+        before = len(talk.printed)
+        inbound = Inbound("console", f"{talk.session}:typed", talk.user, InboundKind.TEXT,
+                          text=typed)  # as text, as channels without commands deliver it
+        await talk.service.processor.handle(inbound)
+        await talk.service.sender.drain()
+        (asked,) = talk.printed[before:]
+        assert asked.startswith(texts.QUIZ_NAME_NOT_A_NAME.format(text=typed)[:40])
+        assert (await resident(database)).leaderboard_name is None
+        await talk("Lan")  # still asked for a name: a real one is taken
+        await talk.choose(texts.QUIZ_NO_HAMLET)
+    assert (await resident(database)).leaderboard_name == "Lan"
