@@ -300,6 +300,11 @@ async def broadcast_run(backend: str, size: int, rate: float, args, workdir: Pat
         # while we measure) are not this broadcast's duplicates.
         tally = fake.tally(chats, text=TEXT)
         bulk_times = sorted(m["at"] for m in fake.sent if m["text"] == TEXT)
+        # requests the fake received in each whole second of the broadcast (the first and
+        # last seconds are partial and left out), and the most in any sliding second
+        seconds = range(int(bulk_times[0]) + 1, int(bulk_times[-1])) if bulk_times else ()
+        per_second = sorted(fake.received_per_second[second] for second in seconds)
+        peak_sliding = fake.peak_sliding
     span = bulk_times[-1] - bulk_times[0] if len(bulk_times) > 1 else None
     achieved = (len(bulk_times) - 1) / span if span else 0.0
     result = {
@@ -308,6 +313,7 @@ async def broadcast_run(backend: str, size: int, rate: float, args, workdir: Pat
         "achieved_per_s": round(achieved, 1), "share_of_limit": round(achieved / args.limit, 3),
         "lost": tally["lost"], "duplicates": tally["duplicates"],
         "throttled_429": fake.errors.get("429", 0),
+        "received_per_second": _distribution(per_second), "peak_sliding_second": peak_sliding,
         "fanout_s": fan["seconds"],
         "idle_reply_ms": _summary(idle, idle_missing),
         "reply_ms": _summary(during, during_missing),
@@ -318,7 +324,21 @@ async def broadcast_run(backend: str, size: int, rate: float, args, workdir: Pat
           f"reply p50/p95 {result['reply_ms']['p50']}/{result['reply_ms']['p95']} ms "
           f"(idle {result['idle_reply_ms']['p50']}/{result['idle_reply_ms']['p95']}), "
           f"machine busy {machine_busy:.0%}", flush=True)
+    spread = result["received_per_second"]
+    print(f"    requests received per second: min {spread.get('min')}, p5 {spread.get('p5')}, "
+          f"median {spread.get('median')}, max {spread.get('max')}; peak sliding second "
+          f"{peak_sliding}; histogram {spread.get('histogram')}", flush=True)
     return result
+
+
+def _distribution(counts: list[int]) -> dict[str, Any]:
+    """Requests the fake received per whole second: the spread, and how many seconds had
+    each count (the histogram)."""
+    if not counts:
+        return {}
+    return {"seconds": len(counts), "min": counts[0], "p5": percentile(counts, 0.05),
+            "median": percentile(counts, 0.5), "max": counts[-1],
+            "histogram": {str(count): counts.count(count) for count in sorted(set(counts))}}
 
 
 def _summary(values: list[float], missing: int) -> dict[str, Any]:

@@ -32,6 +32,10 @@ class Metrics:
                             ["channel"], registry=self.registry)
         self.send_errors = Counter("loaso_send_errors_total", "Failed platform calls, by class",
                                    ["channel", "error_class"], registry=self.registry)
+        self.send_failures = Counter("loaso_send_failures_total",
+                                     "Messages given up as failed, by the reason of the last "
+                                     "error (permanent, or transient past its retry window)",
+                                     ["channel", "reason"], registry=self.registry)
         self.commit_groups = Histogram("loaso_commit_group_events",
                                        "Inbound events stored per transaction (group commit)",
                                        buckets=(1, 2, 4, 8, 16, 32, 64), registry=self.registry)

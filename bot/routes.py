@@ -7,11 +7,11 @@ import logging
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.base import WebhookRejected
 from bot.service import Service
 from db import migrations
-from db import outbox as outbox_queries
 from messages.types import is_number
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,17 @@ async def webhook(channel_name: str, request: Request) -> Response:
         service.metrics.rejected.labels(channel_name, str(rejected.status)).inc()
         log.info("webhook %s refused: %d %s", channel_name, rejected.status, rejected.reason)
         return JSONResponse({"detail": rejected.reason}, status_code=rejected.status)
-    for event in events:
-        await service.processor.handle(event)
+    try:
+        for event in events:
+            await service.processor.handle(event)
+    except (SQLAlchemyError, OSError) as error:
+        # The database is away: 503, and the platform delivers the update again later
+        # (events already stored are deduplicated then). Nothing to restart here: the next
+        # request gets a fresh connection from the pool.
+        service.metrics.rejected.labels(channel_name, "503").inc()
+        log.warning("webhook %s: database unavailable (%s); answered 503 for redelivery",
+                    channel_name, type(error).__name__)
+        return JSONResponse({"detail": "database unavailable"}, status_code=503)
     return Response(status_code=200)
 
 
@@ -78,6 +87,8 @@ async def healthz(request: Request) -> JSONResponse:
         checks["sender"] = "disabled"
     else:  # "standby": another worker holds the lock, and this one is ready to take over
         checks["sender"] = service.sender_health
+    for channel, reason in service.failing_channels().items():
+        checks[f"send:{channel}"] = f"failing for over 2 minutes: {reason}"
     healthy = all(value in ("ok", "disabled", "standby") for value in checks.values())
     if service.polling:  # ok | retrying (lý do) | off; failing for over 2 minutes: 503
         checks["polling"] = {name: health.report() for name, health in service.polling.items()}
@@ -88,10 +99,9 @@ async def healthz(request: Request) -> JSONResponse:
 
 @router.get("/metrics")
 async def metrics(request: Request) -> PlainTextResponse:
+    """Counters and the gauges the sender keeps (no query per scrape), to allowed addresses."""
     service: Service = request.app.state.service
-    async with service.database.read() as session:
-        counts = await outbox_queries.count_by_status(session)
-    for status, count in counts.items():
-        service.metrics.outbox_depth.labels(status).set(count)
+    if not service.settings.metrics_allowed(request.client.host if request.client else None):
+        return PlainTextResponse("forbidden", status_code=403)
     return PlainTextResponse(service.metrics.render(),
                              media_type="text/plain; version=0.0.4; charset=utf-8")

@@ -20,7 +20,9 @@ from bot.pipeline import InboundProcessor, utcnow
 from bot.settings import Settings
 from content.store import ContentStore
 from db import migrations
+from db.comments import use_pseudonym_key
 from db.engine import Database
+from delivery.journal import SentJournal
 from delivery.ratelimit import ChannelLimiter
 from delivery.sender import OutboxSender, SenderPolicy
 from handlers.flows import build_router
@@ -28,6 +30,8 @@ from scheduler.jobs import CampaignScheduler, nightly_backup
 from scheduler.leader import Leadership, LeadershipLost
 
 log = logging.getLogger(__name__)
+# /healthz reports a channel whose sends have all failed for longer than this.
+SEND_FAILING_AFTER = timedelta(minutes=2)
 
 
 class NotMigrated(Exception):
@@ -53,6 +57,7 @@ class Service:
                  clock: Callable[[], datetime] = utcnow, as_of: datetime | None = None) -> None:
         freeze_start_up_heap()
         self.settings = settings
+        use_pseudonym_key(settings.external_pseudonym_key())
         self.metrics = Metrics()
         self.catalogue = declared() if catalogue is None else catalogue
         self.database = Database(settings.database_url)
@@ -64,10 +69,12 @@ class Service:
         self.sender = OutboxSender(
             self.database, self.channels, self.limiters, self.metrics,
             SenderPolicy(max_attempts=settings.send_max_attempts,
+                         retry_replies=timedelta(hours=settings.send_retry_reply_hours),
+                         retry_bulk=timedelta(hours=settings.send_retry_bulk_hours),
                          concurrency=settings.send_concurrency,
                          lease=timedelta(seconds=settings.outbox_lease_seconds),
                          poll_seconds=settings.sender_poll_seconds),
-            clock=clock)
+            clock=clock, journal=SentJournal(settings.run_dir / "journal"))
         self.content = ContentStore.open(settings.content_path)
         self.processor = InboundProcessor(self.database, self.channels, build_router(), self.metrics,
                                           sender=self.sender, clock=clock,
@@ -165,22 +172,54 @@ class Service:
                 polling.run(self.channels[name], self.processor, health), name=f"{name}-poll"))
 
     async def _run_active(self) -> None:
-        """Once this process is the active worker: the sender, the timed jobs, polling."""
-        await self.leadership.acquire()
-        self.role = "active"
-        self._tasks.append(asyncio.create_task(self.sender.run(), name="sender"))
+        """While this process is the active worker: the sender, the timed jobs, polling.
+
+        Losing the lock (a database blip drops its connection) stops only these duties:
+        another worker may take over, and two senders would share the bot's rate limit
+        badly. The process itself stays up (webhooks answer 503 until the database is
+        back) and takes the duties up again once it wins the lock back.
+        """
+        while True:
+            await self.leadership.acquire()
+            self.role = "active"
+            duties = self._start_duties()
+            try:
+                await self.leadership.watch()
+            except LeadershipLost as lost:
+                log.error("lost the active-worker lock (%s): sender, scheduler and polling "
+                          "stop until it is won back", lost)
+            self.role = "standby"
+            await self._stop_duties(duties)
+
+    def _start_duties(self) -> list[asyncio.Task]:
+        duties = [asyncio.create_task(self.sender.run(), name="sender")]
+        before = len(self._tasks)
         self._start_polling()
-        await self.scheduler.start()
-        try:
-            await self.leadership.watch()
-        except LeadershipLost as lost:
-            # Another worker may take over now; two senders would share the bot's rate
-            # limit badly, so stop at once and let the supervisor restart us as a standby.
-            log.critical("lost the active-worker lock (%s): stopping sender and scheduler", lost)
-            self.role = "off"
-            await self.scheduler.stop()
-            await self.sender.stop()
-            signal.raise_signal(signal.SIGTERM)
+        duties += self._tasks[before:]
+        del self._tasks[before:]
+        duties.append(asyncio.create_task(self._start_scheduler(), name="scheduler-start"))
+        self._tasks += duties
+        return duties
+
+    async def _start_scheduler(self) -> None:
+        """The scheduler's start reads the database (catch-up): retried through a blip."""
+        while True:
+            try:
+                await self.scheduler.start()
+                return
+            except Exception as error:
+                log.warning("scheduler could not start (%s); retrying", type(error).__name__)
+                await self.scheduler.stop()
+                await asyncio.sleep(self.settings.sender_poll_seconds * 5)
+
+    async def _stop_duties(self, duties: list[asyncio.Task]) -> None:
+        await self.scheduler.stop()
+        await self.sender.stop()
+        for task in duties:
+            if task.get_name() != "sender":
+                task.cancel()
+        await asyncio.wait(duties, timeout=15)
+        self._tasks = [task for task in self._tasks if task not in duties]
 
     @property
     def sender_running(self) -> bool:
@@ -195,6 +234,15 @@ class Service:
         if self.role == "standby":
             return "standby"
         return "ok" if self.sender_running else "stopped"
+
+    def failing_channels(self) -> dict[str, str]:
+        """For /healthz: channels whose every send has failed for longer than
+        SEND_FAILING_AFTER, with the last reason (a sender alive does not mean residents
+        are answered)."""
+        now = self.sender.clock()
+        return {name: health.last_reason
+                for name, health in self.sender.channel_health.items()
+                if health.failing_for(now) > SEND_FAILING_AFTER}
 
     async def close(self) -> None:
         if self._pid_file is not None:

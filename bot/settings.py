@@ -8,6 +8,7 @@ arrive with its module and this file names no channel.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import unicodedata
@@ -42,7 +43,12 @@ class CoreSettings(BaseSettings):
     public_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # How many times a row may be found abandoned mid-send (its process died) before it fails.
     send_max_attempts: int = Field(5, ge=1, le=50)
+    # Transient platform errors are retried (back-off up to 5 minutes) for this long after a
+    # message was queued: a platform outage shorter than this loses nothing.
+    send_retry_reply_hours: float = Field(1.0, gt=0, le=168)
+    send_retry_bulk_hours: float = Field(24.0, gt=0, le=168)
     send_concurrency: int = Field(64, ge=1, le=256)
     outbox_lease_seconds: int = Field(60, ge=5)
     sender_poll_seconds: float = Field(1.0, gt=0)
@@ -101,6 +107,60 @@ class CoreSettings(BaseSettings):
     # The commune's Telegram channel (the bot is an admin there): bulletins and approved
     # announcements are also posted there, once each. "@name" or the numeric id (-100…).
     telegram_channel_id: str | None = Field(None, pattern=r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?[0-9]{1,20})$")
+    # Who may read /metrics: addresses or networks, comma-separated ("127.0.0.1,10.0.0.0/8");
+    # empty: everyone who reaches the port (keep it off the public proxy then).
+    metrics_allow: Annotated[list[str], NoDecode] = []
+    # The key behind the pseudonyms of exports ("ND-…"), kept outside the database so that
+    # a copy of the database alone cannot tell which resident a label stands for: 64 hex
+    # digits, directly or in a file (mode 0600). Unset: a key the database keeps for itself.
+    pseudonym_key: SecretStr | None = None
+    pseudonym_key_file: Path | None = None
+
+    @field_validator("metrics_allow", mode="before")
+    @classmethod
+    def _networks(cls, value: str | list[str]) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else value
+        networks = []
+        for item in (item.strip() for item in items):
+            if not item:
+                continue
+            try:
+                networks.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError:
+                raise ValueError(f"không phải địa chỉ hay dải mạng: '{item}' (ví dụ "
+                                 "127.0.0.1,10.0.0.0/8)") from None
+        return networks
+
+    @field_validator("pseudonym_key")
+    @classmethod
+    def _hex_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            hex_key(value.get_secret_value(), where="LOASO_PSEUDONYM_KEY")
+        return value
+
+    def metrics_allowed(self, address: str | None) -> bool:
+        if not self.metrics_allow:
+            return True
+        try:
+            ip = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        return any(ip in ipaddress.ip_network(network) for network in self.metrics_allow)
+
+    def external_pseudonym_key(self) -> bytes | None:
+        """The pseudonym key from the settings or its file; None: the database's own."""
+        if self.pseudonym_key is not None:
+            return hex_key(self.pseudonym_key.get_secret_value(), where="LOASO_PSEUDONYM_KEY")
+        if self.pseudonym_key_file is not None:
+            try:
+                text = self.pseudonym_key_file.read_text(encoding="utf-8", errors="replace")
+            except OSError as error:
+                raise SettingsError(f"LOASO_PSEUDONYM_KEY_FILE: không đọc được "
+                                    f"{self.pseudonym_key_file} ({error.__class__.__name__})"
+                                    ) from None
+            return hex_key(text, where=f"LOASO_PSEUDONYM_KEY_FILE ({self.pseudonym_key_file})",
+                           error=SettingsError)
+        return None
 
     @field_validator("database_url")
     @classmethod
@@ -256,3 +316,14 @@ def load_settings(*, require_channels: bool = False, **overrides) -> Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return load_settings()
+
+
+def hex_key(text: str, *, where: str, error: type[Exception] = ValueError) -> bytes:
+    """A key of at least 32 bytes written as hex digits (`openssl rand -hex 32`)."""
+    try:
+        key = bytes.fromhex(text.strip())
+    except ValueError:
+        key = b""
+    if len(key) < 32:
+        raise error(f"{where}: cần ít nhất 64 chữ số hex (tạo bằng: openssl rand -hex 32)")
+    return key

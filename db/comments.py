@@ -204,10 +204,21 @@ async def stream_comments(session: AsyncSession, where: CommentFilter,
 
 
 PSEUDONYM_KEY = "pseudonym-key"
+# Set from LOASO_PSEUDONYM_KEY(_FILE) by the process at start (use_pseudonym_key): a key that
+# lives outside the database, so a copy of the database alone cannot reverse "ND-…" labels.
+_external_key: bytes | None = None
+
+
+def use_pseudonym_key(key: bytes | None) -> None:
+    global _external_key
+    _external_key = key
 
 
 async def pseudonym_key(session: AsyncSession) -> bytes:
-    """This installation's key for pseudonyms, created on first use and never exported."""
+    """This installation's key for pseudonyms: the operator's (settings), else one the
+    database keeps, created on first use and never exported."""
+    if _external_key is not None:
+        return _external_key
     row = await session.get(AppSecret, PSEUDONYM_KEY)
     if row is None:
         # two first exports at once: one insert wins, both then read the same key

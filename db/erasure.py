@@ -16,11 +16,13 @@ from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, u
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import rows_changed
+from db.console_models import StaffAccount
 from db.models import (
     Announcement,
     Comment,
     ConversationState,
     DataRequest,
+    Invite,
     OutboxMessage,
     OutboxStatus,
     QuizRound,
@@ -31,8 +33,8 @@ from db.models import (
 
 ERASE = "erase"
 RETENTION = "retention"
-REVOKED_BY = "xóa dữ liệu cá nhân"  # staff read revoked_by; it names the reason, not a person
 CANCELLED = "the resident's data was erased"
+ERASED_KEY = "erased:"
 
 
 def holds_personal_data() -> ColumnElement[bool]:
@@ -90,14 +92,26 @@ async def anonymise_resident(session: AsyncSession, user_id: int, *,
             _to_them(user), OutboxMessage.status.in_(
                 (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.STOPPED))).values(
             payload={})),
+        # The submission key was "<user id>:<preview>": rewritten from the receipt, which is
+        # unique and says nothing of who wrote it.
         "comments_anonymised": await _rows(session, update(Comment).where(
             Comment.user_id == user_id).values(
-            user_id=None, signed_name=None, hamlet_id=None, updated_at=now)),
+            user_id=None, signed_name=None, hamlet_id=None, updated_at=now,
+            submission_key=ERASED_KEY + Comment.receipt)),
         "quiz_rounds": await _rows(session, delete(QuizRound).where(
             QuizRound.user_id == user_id)),
-        "roles_revoked": await _rows(session, update(RoleGrant).where(
-            RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None)).values(
-            revoked_at=now, revoked_by=REVOKED_BY)),
+        "roles_revoked": (await session.execute(
+            select(func.count()).select_from(RoleGrant).where(
+                RoleGrant.user_id == user_id, RoleGrant.revoked_at.is_(None)))).scalar_one(),
+        # The grants' history would say which roles this person held: it goes, revoked or not.
+        "role_history_removed": await _rows(session, delete(RoleGrant).where(
+            RoleGrant.user_id == user_id)),
+        # The invite they redeemed keeps its code hash and who made it, not who used it; its
+        # note often holds the invitee's name.
+        "invites_unlinked": await _rows(session, update(Invite).where(
+            Invite.used_by == user_id).values(used_by=None, note=None)),
+        "staff_account_unlinked": await _rows(session, update(StaffAccount).where(
+            StaffAccount.user_id == user_id).values(user_id=None)),
         "announcements_unlinked": await _rows(session, update(Announcement).where(
             Announcement.author_user_id == user_id).values(author_user_id=None)),
         "profile": int(user.hamlet_id is not None or user.leaderboard_name is not None),

@@ -118,6 +118,8 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by `loaso outbox retry --failed`: the retry window runs from here (else created_at).
+    requeued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # What fanned this row out ("announcement:12", "bulletin:34"), for status counts and stops.
     batch: Mapped[str | None] = mapped_column(String(80), index=True)
 

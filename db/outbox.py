@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from db.base import rows_changed
 from db.dialect import is_postgresql
 from db.direct import RowsStatement, row_values
-from db.models import OutboxMessage, OutboxStatus
+from db.models import OutboxMessage, OutboxStatus, Priority
 
 outbox = cast(Table, OutboxMessage.__table__)
 # The columns of a new row (`queued_row`), and of one inserted already claimed.
@@ -27,7 +27,7 @@ _insert_queued = RowsStatement(
 _insert_claimed = RowsStatement(
     lambda _dialect, rows: insert(outbox).values(row_values(outbox, _CLAIMED, rows)).returning(
         outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
-        outbox.c.attempts, outbox.c.priority))
+        outbox.c.attempts, outbox.c.priority, outbox.c.created_at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,9 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int
     priority: int
+    # When it was queued (or queued again by staff): transient errors are retried until the
+    # retry window for its kind (reply or bulk) has passed since then.
+    created_at: datetime | None = None
 
 
 def queued_row(*, channel: str, recipient: str, payload: dict[str, Any], priority: int,
@@ -101,7 +104,8 @@ def _claim_statement(postgresql: bool, one_recipient: bool) -> Any:
                 lease_until=bindparam("leased_until", type_=outbox.c.lease_until.type),
                 attempts=outbox.c.attempts + 1)
         .returning(outbox.c.id, outbox.c.channel, outbox.c.recipient, outbox.c.payload,
-                   outbox.c.attempts, outbox.c.priority)
+                   outbox.c.attempts, outbox.c.priority,
+                   func.coalesce(outbox.c.requeued_at, outbox.c.created_at))
     )
 
 
@@ -137,10 +141,40 @@ async def apply_updates(session: AsyncSession, changes: list[dict[str, Any]]) ->
         await session.execute(_update_statement(columns), group)
 
 
+async def mark_accepted(session: AsyncSession, accepted: dict[int, str | None], *,
+                        now: datetime) -> int:
+    """Rows a platform accepted (from a sent journal) still marked sending: sent now."""
+    marked = 0
+    for row_id, message_id in accepted.items():
+        result = await session.execute(
+            update(outbox).where(outbox.c.id == row_id, outbox.c.status == OutboxStatus.SENDING)
+            .values(status=OutboxStatus.SENT, sent_at=now, lease_until=None,
+                    platform_message_id=message_id, error_class=None, error=None))
+        marked += rows_changed(result)
+    return marked
+
+
+SUPERSEDED = "the conversation had moved on when its sender died"
+
+
 async def release_expired_leases(session: AsyncSession, *, now: datetime,
                                  max_attempts: int) -> int:
-    """Return rows whose sender vanished mid-send; they are the only possible duplicates."""
+    """Return rows whose sender vanished mid-send; they are the only possible duplicates.
+
+    A reply is not returned once the conversation has moved on (a reply to a later event in
+    the same chat exists): sent again a lease later, it would answer a question no longer on screen,
+    and it may well have arrived the first time. It is stopped instead, with the reason.
+    """
     expired = (outbox.c.status == OutboxStatus.SENDING) & (outbox.c.lease_until < now)
+    later = outbox.alias("later")
+    moved_on = (select(later.c.id).where(
+        later.c.channel == outbox.c.channel, later.c.recipient == outbox.c.recipient,
+        # a later event's reply: the replies of one event share its time
+        later.c.priority >= Priority.REPLY, later.c.created_at > outbox.c.created_at).exists())
+    superseded = await session.execute(
+        update(outbox).where(expired, outbox.c.priority >= Priority.REPLY, moved_on)
+        .values(status=OutboxStatus.STOPPED, lease_until=None, error_class="superseded",
+                error=SUPERSEDED))
     exhausted = await session.execute(
         update(outbox).where(expired, outbox.c.attempts >= max_attempts)
         .values(status=OutboxStatus.FAILED, lease_until=None, error_class="transient",
@@ -150,7 +184,7 @@ async def release_expired_leases(session: AsyncSession, *, now: datetime,
         update(outbox).where(expired).values(status=OutboxStatus.QUEUED, lease_until=None,
                                              next_attempt_at=now)
     )
-    return rows_changed(exhausted) + rows_changed(released)
+    return rows_changed(superseded) + rows_changed(exhausted) + rows_changed(released)
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
@@ -193,3 +227,15 @@ async def status_report(session: AsyncSession, *, errors: int = 200) -> StatusRe
         .group_by(outbox.c.channel, outbox.c.error_class, outbox.c.error)
         .order_by(func.count().desc()).limit(errors))).all()
     return StatusReport([tuple(row) for row in counts], oldest, [tuple(row) for row in failures])
+async def requeue_failed(session: AsyncSession, *, now: datetime,
+                         since: datetime | None = None) -> int:
+    """`loaso outbox retry --failed`: failed rows (created since `since`) queued again, due
+    now, their attempts counted afresh; rows stopped on purpose (blocked, cancelled) stay."""
+    where = [outbox.c.status == OutboxStatus.FAILED]
+    if since is not None:
+        where.append(outbox.c.created_at >= since)
+    requeued = await session.execute(
+        update(outbox).where(*where).values(
+            status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=now, lease_until=None,
+            requeued_at=now))
+    return rows_changed(requeued)

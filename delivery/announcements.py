@@ -60,6 +60,9 @@ AUTHOR_APPROVED_AT = "Loa Số sẽ gửi lúc {when}."
 AUTHOR_REJECTED = "❌ Thông báo #{id} của bạn không được duyệt.{reason}\n\nNội dung: «{excerpt}»"
 AUTHOR_REASON = " Lý do: {reason}"
 AUTHOR_CANCELLED = "Thông báo #{id} của bạn đã được cán bộ hủy, không gửi đi."
+AUTHOR_LOST_ROLE = ("người viết không còn vai trò được gửi thông báo tới những người nhận này, "
+                    "nên thông báo đã được hủy, không gửi đi")
+DECIDED_BY_LOA_SO = "Loa Số (kiểm tra vai trò)"
 AUTHOR_STOPPED = (
     "Thông báo #{id} của bạn đã được cán bộ dừng khi đang gửi: {sent} tin đã gửi, "
     "{stopped} tin không gửi nữa."
@@ -196,6 +199,7 @@ class Change:
 
     announcement: Announcement | None
     done: bool
+    refused: str | None = None  # why it could not be done, beyond its status (in Vietnamese)
 
     @property
     def moved(self) -> Announcement:
@@ -215,8 +219,34 @@ async def _move(session: AsyncSession, announcement_id: int, allowed: tuple[str,
     return Change(announcement, rows_changed(moved) == 1)
 
 
+async def author_may_send(session: AsyncSession, announcement: Announcement) -> bool:
+    """Whether the author's role, read now, still covers the audience. An announcement
+    written by staff from the CLI or console has no author user: nothing to lose."""
+    if announcement.author_user_id is None:
+        return True
+    role = await roles.active_role(session, announcement.author_user_id)
+    audience = audience_of(announcement)
+    return role.may_address(everyone=audience.everyone, groups=audience.groups,
+                            hamlets=audience.hamlets, topics=audience.topics)
+
+
+async def _cancel_for_lost_role(session: AsyncSession, announcement_id: int,
+                                allowed: tuple[str, ...], now: datetime) -> Change:
+    change = await _move(session, announcement_id, allowed, status=AnnouncementStatus.CANCELLED,
+                         decided_by=DECIDED_BY_LOA_SO, decided_at=now,
+                         decision_note=AUTHOR_LOST_ROLE)
+    return Change(change.announcement, False, AUTHOR_LOST_ROLE)
+
+
 async def approve(session: AsyncSession, pack: Pack, announcement_id: int, *, by: str,
                   now: datetime) -> Change:
+    """Approve a pending announcement, unless its author has since lost the role that let
+    them write it: then it is cancelled, and the change says why."""
+    pending = await session.get(Announcement, announcement_id)
+    if (pending is not None and pending.status == AnnouncementStatus.PENDING
+            and not await author_may_send(session, pending)):
+        return await _cancel_for_lost_role(session, announcement_id,
+                                           (AnnouncementStatus.PENDING,), now)
     change = await _move(session, announcement_id, (AnnouncementStatus.PENDING,),
                          status=AnnouncementStatus.SCHEDULED, decided_by=by, decided_at=now)
     if change.done:
@@ -292,6 +322,11 @@ async def release_one(database: Database, pack: Pack, announcement_id: int, *,
     async with database.transaction() as session:
         announcement = await session.get(Announcement, announcement_id)
         if announcement is None:
+            return None
+        if (announcement.status == AnnouncementStatus.SCHEDULED
+                and not await author_may_send(session, announcement)):
+            await _cancel_for_lost_role(session, announcement_id,
+                                        (AnnouncementStatus.SCHEDULED,), now)
             return None
         # Guarded: of two schedulers running this at once, exactly one updates the row.
         claimed = await session.execute(

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +29,8 @@ from db import outbox as outbox_queries
 from db import residents
 from db.engine import Database
 from db.models import OutboxStatus, Priority
+from delivery import journal as sent_journal
+from delivery.journal import SentJournal
 from delivery.ratelimit import ChannelLimiter
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,14 @@ OUTCOME_DELAY = 0.2
 
 @dataclass(frozen=True)
 class SenderPolicy:
+    # Only for rows whose sender died mid-send this many times (the sweeper): transient and
+    # configuration errors are retried for a time (below), not a count.
     max_attempts: int = 5
+    # A platform outage lasting less than these loses nothing: a reply is worth sending
+    # for an hour, a bulletin or announcement for a day.
+    retry_replies: timedelta = timedelta(hours=1)
+    retry_bulk: timedelta = timedelta(hours=24)
+    max_backoff: float = 300.0
     concurrency: int = 64
     lease: timedelta = timedelta(seconds=60)
     poll_seconds: float = 1.0
@@ -61,8 +70,34 @@ class SenderPolicy:
         return min(self.sweep_seconds, self.lease.total_seconds() / 2)
 
     def backoff(self, attempts: int) -> float:
-        """2, 4, 8… seconds, capped at five minutes, with jitter so retries do not align."""
-        return min(300.0, self.backoff_base * 2.0 ** attempts) * random.uniform(0.8, 1.2)
+        """2, 4, 8… seconds, capped (five minutes), with jitter so retries do not align."""
+        exponent = min(attempts, 30)  # past the cap anyway; 2.0 ** 2000 would overflow
+        return min(self.max_backoff, self.backoff_base * 2.0 ** exponent) * random.uniform(
+            0.8, 1.2)
+
+    def retry_window(self, priority: int) -> timedelta:
+        return self.retry_replies if priority >= Priority.REPLY else self.retry_bulk
+
+
+@dataclass
+class ChannelHealth:
+    """What this sender saw of one channel's sends, for /healthz: a channel whose every send
+    has failed for a while is reported, even though the sender itself is alive."""
+
+    last_ok: datetime | None = None
+    failing_since: datetime | None = None  # first failure after the last success
+    last_reason: str = ""
+
+    def succeeded(self, now: datetime) -> None:
+        self.last_ok, self.failing_since, self.last_reason = now, None, ""
+
+    def failed(self, now: datetime, reason: str) -> None:
+        if self.failing_since is None:
+            self.failing_since = now
+        self.last_reason = reason
+
+    def failing_for(self, now: datetime) -> timedelta:
+        return now - self.failing_since if self.failing_since else timedelta(0)
 
 
 def utcnow() -> datetime:
@@ -73,13 +108,17 @@ class OutboxSender:
     def __init__(self, database: Database, channels: dict[str, Channel],
                  limiters: dict[str, ChannelLimiter], metrics: Metrics,
                  policy: SenderPolicy = SenderPolicy(),
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow,
+                 journal: SentJournal | None = None) -> None:
         self.database = database
         self.channels = channels
         self.limiters = limiters
         self.metrics = metrics
         self.policy = policy
         self.clock = clock
+        # Acceptances noted on disk until their outcome is committed (delivery/journal.py).
+        self.journal = journal
+        self._unrecorded: dict[int, str | None] = {}
         self._wakeup = asyncio.Event()
         self._wanted = False  # a reply was queued: claim as soon as one slot is free
         self._due = True  # rows may be due: something was queued, time passed, or a backlog
@@ -92,7 +131,9 @@ class OutboxSender:
         self._last_claim = 0.0
         self._flush_timer: asyncio.TimerHandle | None = None
         self._asked = 0  # slots the last claim tried to fill
+        self._down_since: datetime | None = None  # the database failed a transaction
         self.heartbeat: datetime | None = None  # last loop turn, for /healthz
+        self.channel_health = {name: ChannelHealth() for name in channels}
 
     def wake(self) -> None:
         """Look for due rows now (called right after a commit that queued replies)."""
@@ -117,6 +158,7 @@ class OutboxSender:
 
     async def run(self) -> None:
         log.info("sender started for %s", ", ".join(self.channels) or "no channels")
+        self._stopping = False  # started again after the active-worker lock was won back
         self._running = True
         try:
             await self._loop()
@@ -128,7 +170,15 @@ class OutboxSender:
             self._wakeup.clear()
             if self._free() > 0:
                 self._wanted = False  # this step claims whatever woke us
-            claimed = await self._step()
+            try:
+                claimed = await self._step()
+            except Exception as error:  # the database is away: keep what is unwritten
+                self._database_down(error)
+                await asyncio.sleep(self.policy.poll_seconds)
+                continue
+            if self._down_since is not None:
+                log.warning("sender: database reachable again")
+                self._down_since = None
             if claimed and claimed == self._asked:
                 continue  # the window is full or more rows may be due
             try:
@@ -154,10 +204,22 @@ class OutboxSender:
                 await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
         await self._flush_outcomes()
 
+    def _database_down(self, error: Exception) -> None:
+        """A transaction failed: log it once per outage. Outcomes it was writing were put
+        back (see _writing), and acceptances stay in the sent journal either way."""
+        if self._down_since is None:
+            self._down_since = self.clock()
+            log.warning("sender: database unavailable (%s); retrying", type(error).__name__)
+
     async def _finish(self) -> None:
         if self._inflight:
             await asyncio.wait(self._inflight, timeout=10)
-        await self._flush_outcomes()
+        try:
+            await self._flush_outcomes()
+        except Exception as error:  # stopping during an outage: the journal has the sends
+            self._database_down(error)
+        if self.journal is not None and not self._unrecorded:
+            self.journal.close()
         log.info("sender stopped")
 
     def _free(self) -> int:
@@ -197,14 +259,19 @@ class OutboxSender:
         sweep = asyncio.get_running_loop().time() - self._last_sweep >= self.policy.sweep_every
         if not (claim or sweep or self._outcomes or self._stopped_recipients):
             return 0
-        async with self.database.transaction() as session:
-            await self._write_outcomes(session)
+        async with self._writing() as session:
+            written = await self._write_outcomes(session)
+            orphaned = []
             if sweep:
                 self._last_sweep = asyncio.get_running_loop().time()
+                orphaned = await self._recover_journals(session, now)
                 released = await outbox_queries.release_expired_leases(
                     session, now=now, max_attempts=self.policy.max_attempts)
                 if released:
                     log.warning("returned %d outbox rows whose lease expired", released)
+                # /metrics reads these gauges: one count per sweep, not one per scrape
+                for status, count in (await outbox_queries.count_by_status(session)).items():
+                    self.metrics.outbox_depth.labels(status).set(count)
             claimed = []
             if claim:
                 self._asked, self._due = free, False  # a wake-up meanwhile sets it again
@@ -214,6 +281,9 @@ class OutboxSender:
                     lease=self.policy.lease, recipient=recipient)
                 if len(claimed) == free:
                     self._due = True  # a backlog: more rows are waiting
+        self._committed(written)
+        for path in orphaned:
+            path.unlink(missing_ok=True)
         self._start(claimed, started)
         return len(claimed)
 
@@ -225,10 +295,27 @@ class OutboxSender:
 
     async def _flush_outcomes(self) -> None:
         if self._outcomes or self._stopped_recipients:
-            async with self.database.transaction() as session:
-                await self._write_outcomes(session)
+            async with self._writing() as session:
+                written = await self._write_outcomes(session)
+            self._committed(written)
 
-    async def _write_outcomes(self, session: AsyncSession) -> None:
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that writes outcomes: if it fails, they go back to be written by
+        the next one, ahead of any gathered meanwhile."""
+        outcomes, stopped = self._outcomes, self._stopped_recipients
+        try:
+            async with self.database.transaction() as session:
+                yield session
+        except BaseException:
+            if self._outcomes is not outcomes:
+                self._outcomes = outcomes + self._outcomes
+            if self._stopped_recipients is not stopped:
+                self._stopped_recipients = stopped + self._stopped_recipients
+            raise
+
+    async def _write_outcomes(self, session: AsyncSession) -> list[int]:
+        """Write the outcomes gathered so far; the ids of those that were acceptances."""
         outcomes, self._outcomes = self._outcomes, []
         stopped, self._stopped_recipients = self._stopped_recipients, []
         if outcomes:
@@ -236,6 +323,30 @@ class OutboxSender:
         for channel, address, reason in stopped:
             await residents.stop_recipient(session, channel=channel, address=address,
                                            reason=reason)
+        return [outcome["id"] for outcome in outcomes if outcome["status"] == OutboxStatus.SENT]
+
+    def _committed(self, written: list[int]) -> None:
+        """Right after a commit (no other task has run since): the journal keeps only the
+        acceptances still unwritten. If the transaction failed this is never called, and the
+        journal keeps them for the sweeper."""
+        if self.journal is None or not written:
+            return
+        for row_id in written:
+            self._unrecorded.pop(row_id, None)
+        self.journal.committed(self._unrecorded)
+
+    async def _recover_journals(self, session: AsyncSession, now: datetime) -> list[Any]:
+        """Rows a sender saw accepted but died before recording: sent, not to be returned.
+        Returns the dead processes' journals, to remove once this is committed."""
+        if self.journal is None:
+            return []
+        accepted, orphaned = sent_journal.read_all(self.journal.directory)
+        if accepted:
+            recovered = await outbox_queries.mark_accepted(session, accepted, now=now)
+            if recovered:
+                log.warning("recorded %d sends accepted by the platform before a crash "
+                            "(from the sent journal); they are not sent again", recovered)
+        return orphaned
 
     # -- one message -----------------------------------------------------------------------
 
@@ -278,7 +389,12 @@ class OutboxSender:
 
     def _record(self, row: outbox_queries.Claimed, result: SendResult) -> None:
         now = self.clock()
+        health = self.channel_health.setdefault(row.channel, ChannelHealth())
         if result.ok:
+            if self.journal is not None:  # first, before anything else can go wrong
+                self.journal.accepted(row.id, result.platform_message_id)
+                self._unrecorded[row.id] = result.platform_message_id
+            health.succeeded(now)
             self.metrics.sent.labels(row.channel).inc()
             self._outcomes.append({"id": row.id, "status": OutboxStatus.SENT, "sent_at": now,
                                    "platform_message_id": result.platform_message_id,
@@ -296,7 +412,9 @@ class OutboxSender:
             self._stopped_recipients.append((row.channel, row.recipient, result.reason))
             self._finalize(row, OutboxStatus.STOPPED, result)
         elif error in (SendError.TRANSIENT, SendError.CONFIG):
-            if row.attempts >= self.policy.max_attempts:
+            health.failed(now, f"{error.value}: {result.reason}"[:200])
+            queued_at = row.created_at or now
+            if now - queued_at >= self.policy.retry_window(row.priority):
                 self._finalize(row, OutboxStatus.FAILED, result)
             else:
                 delay = (self.policy.config_retry_seconds if error == SendError.CONFIG
@@ -306,6 +424,8 @@ class OutboxSender:
             self._finalize(row, OutboxStatus.FAILED, result)
 
     def _finalize(self, row: outbox_queries.Claimed, status: OutboxStatus, result: SendResult) -> None:
+        if status == OutboxStatus.FAILED:
+            self.metrics.send_failures.labels(row.channel, result.error_class).inc()
         self._outcomes.append({"id": row.id, "status": status, "lease_until": None,
                                "error_class": result.error_class, "error": result.reason[:2000]})
 

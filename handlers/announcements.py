@@ -23,6 +23,7 @@ from db.models import Announcement, AnnouncementStatus
 from delivery import announcements as announcement_service
 from delivery import fanout
 from handlers import texts
+from handlers.consent import consent_to_write
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import label, page_of
@@ -329,6 +330,8 @@ async def submit(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft,
         turn.goto(None)
         show_menu(turn, texts.TB_REVOKED)
         return
+    if not consent_to_write(turn, refused=texts.TB_CANCELLED):
+        return  # the author's link to the announcement is personal data too
     pack = turn.content.pack
     needs_approval = _needs_approval(turn, role)
     announcement = await service.submit(

@@ -100,6 +100,8 @@ async def approve(turn: Turn, announcement_id: int) -> None:
     change = await announcement_service.approve(turn.session, turn.content.pack,
                                                   announcement_id, by=actor(turn), now=turn.now)
     lead = texts.DY_APPROVED if change.done else texts.DY_ALREADY
+    if change.refused:
+        lead = texts.DY_AUTHOR_LOST_ROLE
     await show_pending(turn, 0, lead.format(
         id=announcement_id, status=_status_name(change)))
 

@@ -79,6 +79,23 @@ def ask_consent(turn: Turn, *, resume: str | None = None, refused: str | None = 
         resume=resume, refused=refused, keep=keep.dump() if keep is not None else {}))
 
 
+def consent_to_write(turn: Turn, *, resume: str | None = None, refused: str | None = None,
+                     keep: FlowData | None = None) -> bool:
+    """The one guard before any write of personal data (a comment's identity, a hamlet, a
+    subscription, a leaderboard name, an announcement's author): True if consent holds now.
+
+    Checked where the data is written, not only where a flow starts: consent may have been
+    withdrawn mid-flow (an old "Không đồng ý" button), and a button may be forged or typed.
+    Otherwise nothing is written; the resident is told why and asked again, and `resume`
+    carries on once they agree.
+    """
+    if turn.has_consent:
+        return True
+    turn.say(texts.CONSENT_NEEDED_TO_SAVE)
+    ask_consent(turn, resume=resume, refused=refused, keep=keep)
+    return False
+
+
 async def start(turn: Turn) -> None:
     """Greet; ask for consent unless it was given for the current notice. A first contact
     through a poster's link (`/start src-<tag>`) adds one to that poster's count, and

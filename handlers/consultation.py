@@ -19,7 +19,7 @@ from content.text import format_number, words
 from db import comments as comment_queries
 from db.models import Comment, CommentStatus, Stance
 from handlers import texts
-from handlers.consent import ask_consent
+from handlers.consent import ask_consent, consent_to_write
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import int_or_zero, label, navigation, page_of
@@ -340,16 +340,24 @@ async def send(turn: Turn) -> None:
     """gy:send:<key>: commit the comment, then (and only then) give the receipt. One comment
     per preview."""
     key = turn.value
+    comment = Writing.load(turn.data)
     submission = f"{turn.user.id}:{key}"
     earlier = await comment_queries.find_by_submission(turn.session, submission)
     if earlier is not None:
         turn.say(texts.GY_ALREADY_SENT.format(receipt=earlier.receipt))
         return
     draft = current_draft(turn)
-    comment = Writing.load(turn.data)
     if (draft is None or comment is None or comment.key != key or comment.stance is None
             or comment.text is None):
         stale(turn)
+        return
+    if not consent_to_write(turn, resume=f"gy:send:{key}", refused=texts.GY_CONSENT_REFUSED,
+                            keep=comment):
+        return  # withdrawn mid-flow: nothing stored until given again
+    if text_problem(comment.text, required=comment.stance != Stance.AGREE):
+        # reached by re-tapping an old stance button after skipping the text
+        turn.say(texts.GY_STANCE_NEEDS_TEXT.format(stance=texts.STANCES[comment.stance]))
+        ask_for_text(turn, comment.model_copy(update={"text": None}))
         return
     state, when = draft_window(turn, draft)
     if state != "open":

@@ -15,15 +15,18 @@ import unicodedata
 from enum import StrEnum
 
 from content.models import QuizQuestion
+from content.text import fold
 from db import quiz as queries
 from db.models import QuizRound
 from handlers import texts
-from handlers.consent import ask_consent
+from handlers.consent import ask_consent, consent_to_write
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import label
 from handlers.router import Router, Step, Turn
 from messages.types import Option, is_number
+
+NOT_NAMES = frozenset(fold(word) for word in texts.NOT_NAMES)
 
 DEFAULT_ROUND_SIZE = 10
 NAME_WORDS = 3
@@ -247,6 +250,12 @@ def first_name(text: str) -> str | None:
 
 async def typed_name(turn: Turn) -> None:
     """The leaderboard name, typed in quiz.name; then the hamlet, if not known yet."""
+    typed = " ".join(turn.inbound.text.split())
+    if typed.startswith("/") or fold(typed).strip(" !.") in NOT_NAMES:
+        # public once saved: a greeting or a command typed by mistake is asked about again
+        turn.say(texts.QUIZ_NAME_NOT_A_NAME.format(text=typed[:40]),
+                 [Option(texts.QUIZ_CANCEL, "quiz:cancel")])
+        return
     name = first_name(turn.inbound.text)
     if name is None:
         turn.say(texts.QUIZ_BAD_NAME.format(words=NAME_WORDS, limit=NAME_LENGTH),
@@ -270,12 +279,16 @@ async def chose_hamlet(turn: Turn) -> None:
     if not typed or not typed.name or (hamlet_id != "-" and hamlet_id not in known):
         stale(turn)
         return
+    if not consent_to_write(turn, resume="quiz:join", refused=texts.QUIZ_CONSENT_REFUSED):
+        return
     if hamlet_id != "-":
         turn.user.hamlet_id = hamlet_id  # the same hamlet /dangky asks for: one place for it
     save_name(turn, typed.name)
 
 
 def save_name(turn: Turn, name: str) -> None:
+    if not consent_to_write(turn, resume="quiz:join", refused=texts.QUIZ_CONSENT_REFUSED):
+        return
     turn.user.leaderboard_name = name
     turn.say(texts.QUIZ_JOINED.format(who=board_label(turn, name, turn.user.hamlet_id)),
              [Option(texts.QUIZ_BOARD, "quiz:board"), Option(texts.QUIZ_START, "quiz:new"),

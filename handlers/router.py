@@ -46,7 +46,8 @@ class Turn:
     settings: Any = None  # bot.settings.Settings: the few knobs flows need (retention, quiz)
     state: str | None = None
     data: dict[str, Any] = field(default_factory=dict)  # the state's FlowData, as stored
-    options: list[str] = field(default_factory=list)  # payloads shown last, for numbers
+    # the options shown last, [payload, label] (a bare payload as stored by older releases)
+    options: list[list[str] | str] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     value: str = ""  # the part of a button payload after its step (see the module docstring)
     router: Router | None = None  # the router running this turn (set by Router.dispatch)
@@ -71,11 +72,12 @@ class Turn:
     def has_consent(self) -> bool:
         return self.user.consent_at is not None
 
-    def offered_options(self) -> list[str]:
-        """Payloads of the last reply with options: what a typed number refers to next."""
+    def offered_options(self) -> list[list[str] | str]:
+        """[payload, label] of each option of the last reply with options: what a typed
+        number, or a typed label, refers to next."""
         for reply in reversed(self.replies):
             if reply.options:
-                return [option.payload for option in reply.options]
+                return [[option.payload, option.label] for option in reply.options]
         return []
 
     def menu_options(self) -> list[Option]:
@@ -177,7 +179,8 @@ class Router:
         turn.router = self
         inbound = turn.inbound
         kind = inbound.kind
-        if kind == InboundKind.TEXT and (payload := self._numbered_choice(turn)) is not None:
+        if kind == InboundKind.TEXT and (payload := (self._numbered_choice(turn)
+                                                     or self._labelled_choice(turn))) is not None:
             await self.press(turn, payload)
         elif kind == InboundKind.BUTTON:
             await self.press(turn, inbound.button or "")
@@ -200,8 +203,17 @@ class Router:
     def _numbered_choice(self, turn: Turn) -> str | None:
         text = turn.inbound.text.strip().rstrip(".")
         if is_number(text) and 1 <= int(text) <= len(turn.options):
-            return turn.options[int(text) - 1]
+            return _payload(turn.options[int(text) - 1])
         return None
+
+    def _labelled_choice(self, turn: Turn) -> str | None:
+        """The option shown last whose label the text is (without diacritics, case or marks:
+        a resident who types what they read, on any channel); None if none, or several."""
+        typed = _label_key(turn.inbound.text)
+        if not typed:
+            return None
+        named = {_payload(entry) for entry in turn.options if _label_key(_label(entry)) == typed}
+        return named.pop() if len(named) == 1 else None
 
     async def press(self, turn: Turn, payload: str) -> None:
         """Run the step a button payload names; the stale answer if none does."""
@@ -237,3 +249,17 @@ def _prefix(prefix: str) -> str:
     if not prefix or ":" in prefix:
         raise ValueError(f"a button prefix is a non-empty word without ':', not {prefix!r}")
     return prefix
+
+
+# Stored options are [payload, label]; rows written before labels were kept hold the payload.
+def _payload(entry: str | list[str]) -> str:
+    return entry if isinstance(entry, str) else entry[0]
+
+
+def _label(entry: str | list[str]) -> str:
+    return "" if isinstance(entry, str) else entry[1]
+
+
+def _label_key(text: str) -> str:
+    """A label as typed or shown, compared: folded, without marks (✅, ▶) or punctuation."""
+    return " ".join("".join(char if char.isalnum() else " " for char in fold(text)).split())

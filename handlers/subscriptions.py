@@ -10,7 +10,7 @@ from enum import StrEnum
 from content.text import fold
 from db import subscriptions as queries
 from handlers import texts
-from handlers.consent import ask_consent
+from handlers.consent import ask_consent, consent_to_write
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import label
@@ -141,6 +141,8 @@ async def finish(turn: Turn, choice: Choice) -> None:
 
 
 async def _save(turn: Turn, choice: Choice, choices: list[tuple[str, str]]) -> None:
+    if not consent_to_write(turn, resume="sub:start", refused=texts.SUB_CONSENT_REFUSED):
+        return  # a forged or typed sub: button, or consent withdrawn mid-flow
     turn.user.hamlet_id = choice.hamlet
     await queries.replace_subscriptions(turn.session, turn.user.id, choices, turn.now)
     turn.goto(None)

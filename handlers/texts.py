@@ -620,3 +620,26 @@ CS_READY_NO_LINK = (
 )
 CS_READ_MORE = "Đọc đầy đủ: {url}"
 CS_SIGNATURE = "— {organisation}"
+# -- consent where data is written, steps whose precondition no longer holds (issue 20) ------
+CONSENT_NEEDED_TO_SAVE = (
+    "Bạn chưa đồng ý (hoặc đã rút lại sự đồng ý) cho Loa Số lưu thông tin cá nhân, nên Loa Số "
+    "chưa lưu gì cả. Nếu bạn đồng ý, Loa Số sẽ lưu tiếp ngay."
+)
+GY_STANCE_NEEDS_TEXT = (
+    "Ý kiến “{stance}” cần kèm nội dung góp ý, nên Loa Số chưa gửi. Mời bạn gõ nội dung."
+)
+DY_AUTHOR_LOST_ROLE = (
+    "Không thể duyệt thông báo #{id}: người viết không còn vai trò được gửi tới những người "
+    "nhận này. Thông báo đã được hủy, không gửi đi."
+)
+
+# -- free text that becomes public, and button labels typed (issue 20) -------------------------
+# Typed where a leaderboard name is asked, these are a greeting or a command, not a name
+# (compared without diacritics or case).
+NOT_NAMES = ("xin chào", "chào", "chào bạn", "chào anh", "chào chị", "chào em", "chào ad",
+             "hello", "hi", "alo", "a lô", "menu", "ok", "oke", "cảm ơn", "start", "bắt đầu",
+             "hủy", "thoát", "trợ giúp", "help", "test", "không", "yes", "no")
+QUIZ_NAME_NOT_A_NAME = (
+    "«{text}» giống lời chào hoặc một lệnh hơn là tên, nên Loa Số chưa ghi. Mời bạn gõ tên "
+    "gọi sẽ hiện trên bảng xếp hạng (ví dụ: Lan, Ngọc Anh), hoặc chọn «Hủy»."
+)

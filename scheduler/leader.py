@@ -10,6 +10,7 @@ runs on one machine and the lock is not needed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from sqlalchemy import text
@@ -45,9 +46,15 @@ class Leadership:
                 log.warning("leader lock: cannot connect (%s); retrying", type(error).__name__)
                 await asyncio.sleep(self.retry_seconds)
                 continue
-            held = (await connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY})).scalar_one()
-            await connection.commit()  # the lock is session-level: it outlives the transaction
+            try:
+                held = (await connection.execute(
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY})).scalar_one()
+                await connection.commit()  # session-level: the lock outlives the transaction
+            except Exception as error:  # dropped between connecting and asking
+                log.warning("leader lock: connection lost (%s); retrying", type(error).__name__)
+                await _close_quietly(connection)
+                await asyncio.sleep(self.retry_seconds)
+                continue
             if held:
                 self._connection = connection
                 log.info("this worker is now the active one (advisory lock %d)", LOCK_KEY)
@@ -68,7 +75,8 @@ class Leadership:
                 await self._connection.execute(text("SELECT 1"))
                 await self._connection.commit()
             except Exception as error:
-                self._connection = None
+                connection, self._connection = self._connection, None
+                await _close_quietly(connection)
                 raise LeadershipLost(type(error).__name__) from error
 
     async def release(self) -> None:
@@ -78,5 +86,15 @@ class Leadership:
         try:
             await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
             await connection.commit()
-        finally:
             await connection.close()
+        except Exception as error:  # the connection broke: the server released the lock
+            log.warning("leader lock: connection already gone at release (%s)",
+                        type(error).__name__)
+            await _close_quietly(connection)
+
+
+async def _close_quietly(connection: AsyncConnection) -> None:
+    """Drop a broken connection for good (not back into the pool: if the server still held
+    our lock on it, a pooled session would keep holding it)."""
+    with contextlib.suppress(Exception):
+        await connection.invalidate()

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 
 from content.pack import Pack
 from db.engine import Database
-from db.erasure import RETENTION, anonymise_resident, holds_personal_data
+from db.erasure import ERASED_KEY, RETENTION, anonymise_resident, holds_personal_data
 from db.models import Comment, DataRequest, User
 
 VIA = "scheduler"
@@ -44,7 +44,11 @@ async def apply_retention(database: Database, pack: Pack, *, now: datetime,
             unlinked = await session.execute(
                 update(Comment).where(Comment.draft_id.in_(closed), or_(
                     Comment.user_id.is_not(None), Comment.signed_name.is_not(None)))
-                .values(user_id=None, signed_name=None, updated_at=now)
+                # A chat comment's key starts with the user id; an import's names no one.
+                .values(user_id=None, signed_name=None, updated_at=now,
+                        submission_key=case((Comment.user_id.is_not(None),
+                                             ERASED_KEY + Comment.receipt),
+                                            else_=Comment.submission_key))
                 .execution_options(synchronize_session=False))
             totals["comments_unlinked"] = unlinked.rowcount or 0
         actions = dict(totals)

@@ -102,6 +102,10 @@ async def _decided(session: AsyncSession, change: service.Change, announcement_i
                    details: dict | None = None) -> Announcement:
     if change.announcement is None:
         raise ActionRefused(f"Không có thông báo #{announcement_id}.")
+    if change.refused:  # cancelled by Loa Số itself (the author lost the role): that is kept
+        await audit.record(session, who, "announcement.cancel", now=now,
+                           target=f"#{announcement_id}", details={"reason": change.refused})
+        return change.announcement
     if not change.done:
         raise ActionRefused(f"Thông báo #{announcement_id} đang ở trạng thái “"
                             f"{service.STATUS_NAMES[change.announcement.status]}”, không thể "
@@ -109,6 +113,13 @@ async def _decided(session: AsyncSession, change: service.Change, announcement_i
     await audit.record(session, who, action, now=now, target=f"#{announcement_id}",
                        details=details)
     return change.announcement
+
+
+def refusal(announcement: Announcement) -> str | None:
+    """Why Loa Số itself cancelled the announcement instead of doing what staff asked."""
+    if announcement.decided_by == service.DECIDED_BY_LOA_SO:
+        return f"Không thể thực hiện với thông báo #{announcement.id}: {announcement.decision_note}."
+    return None
 
 
 async def approve(session: AsyncSession, pack: Pack, announcement_id: int, *,

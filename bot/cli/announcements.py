@@ -90,12 +90,14 @@ def _decide(action: str, announcement_id: int, done_text: str, *, by: str,
             options["pack"] = pack
         decided = await getattr(actions, action)(session, announcement_id=announcement_id,
                                                  who=Who(by), now=_now(), **options)
-        return STATUS_NAMES[decided.status]
+        return STATUS_NAMES[decided.status], actions.refusal(decided)
 
     try:
-        status = asyncio.run(in_transaction(settings, work))
-    except ActionRefused as refused:
-        fail(str(refused))
+        status, refused = asyncio.run(in_transaction(settings, work))
+    except ActionRefused as error:
+        fail(str(error))
+    if refused:  # the cancellation is kept: the author may no longer send it
+        fail(refused)
     typer.echo(f"Đã {done_text} thông báo #{announcement_id} (hiện: {status}).")
 
 

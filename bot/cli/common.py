@@ -12,6 +12,7 @@ import typer
 
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, get_settings
+from db.comments import use_pseudonym_key
 
 MIGRATE_HINT = "Cơ sở dữ liệu chưa được cập nhật. Hãy chạy: loaso migrate"
 
@@ -29,6 +30,7 @@ def settings_or_exit(*, require_channels: bool = False) -> Settings:
         settings = get_settings()
         if require_channels and (problems := settings.channel_problems()):
             raise SettingsError("\n".join(problems))
+        use_pseudonym_key(settings.external_pseudonym_key())
     except SettingsError as error:
         fail(str(error))
     setup_logging(settings.log_level, settings.secret_values())

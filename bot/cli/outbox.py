@@ -1,17 +1,19 @@
-"""`loaso outbox status`: what is waiting, what went out, what failed and why."""
+"""`loaso outbox status`: what is waiting, what went out, what failed and why; `loaso outbox
+retry --failed`: failed messages queued again."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import in_transaction, settings_or_exit
+from bot.cli.common import fail, in_transaction, settings_or_exit
 from content.text import format_number
+from db import outbox as outbox_queries
 from db.models import OutboxMessage
 from db.outbox import status_report
 from delivery.error_labels import STATUS_NAMES
@@ -85,3 +87,44 @@ def status() -> None:
         console.print(f"• {count} tin — {error_class or '?'}: {(error or '')[:120]}")
     for line in channel_lines(channel_posts):
         console.print(line)
+
+
+def parse_since(text: str, *, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """`2h`, `3d`, or a date or date and time (YYYY-MM-DD[ HH:MM], campaign time)."""
+    value = text.strip().lower()
+    amount, unit = value[:-1], value[-1:]
+    if amount.isascii() and amount.isdigit() and unit in ("h", "d"):
+        hours = int(amount) * (24 if unit == "d" else 1)
+        return now - dt.timedelta(hours=hours)
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"Mốc thời gian không hợp lệ: '{text}'. Dùng dạng 2h, 3d, YYYY-MM-DD hoặc "
+             "'YYYY-MM-DD HH:MM'.")
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+@outbox_app.command("retry")
+def retry(failed: Annotated[bool, typer.Option(
+              "--failed", help="Gửi lại các tin đang ở trạng thái “Gửi lỗi”.")] = False,
+          since: Annotated[str | None, typer.Option(
+              help="Chỉ các tin tạo từ mốc này: 2h, 3d, YYYY-MM-DD hoặc 'YYYY-MM-DD HH:MM'.")
+          ] = None) -> None:
+    """Đưa các tin gửi lỗi trở lại hàng đợi (ví dụ sau khi nền tảng hết sự cố)."""
+    if not failed:
+        fail("Cần ghi --failed: lệnh này chỉ gửi lại các tin đang ở trạng thái “Gửi lỗi”.")
+    settings = settings_or_exit()
+    now = dt.datetime.now(dt.UTC)
+    start = parse_since(since, now=now, zone=settings.zone) if since else None
+
+    async def requeue(session):
+        return await outbox_queries.requeue_failed(session, now=now, since=start)
+
+    count = asyncio.run(in_transaction(settings, requeue))
+    if not count:
+        typer.echo("Không có tin gửi lỗi nào" + (" từ mốc đó" if start else "") + ". "
+                   "Không thay đổi gì.")
+        return
+    typer.echo(f"Đã đưa {format_number(count)} tin gửi lỗi trở lại hàng đợi. Tiến trình "
+               "đang chạy (serve hoặc worker) sẽ gửi lại trong giây lát; mỗi tin được thử lại "
+               "trong thời hạn như tin mới.")

@@ -4,8 +4,9 @@ Residents type comments, names and meeting notes; staff open the exports in Exce
 LibreOffice. A value that starts with a formula trigger would run as a formula there
 (CWE-1236), so every text value of a spreadsheet or CSV passes through `neutralise` first:
 a line that starts with = + - @ tab, CR or NUL — also after leading spaces, NBSP or
-zero-width characters, and on any line of a multi-line value, because spreadsheet importers
-split cells on line breaks — gets a single quote in front of it. The quote is the
+zero-width characters or direction marks (U+200E, U+202E…, U+180E), and on any line of a
+multi-line value, because spreadsheet importers split cells on line breaks (LF, CR, and
+also VT, FF, NEL, U+2028, U+2029) — gets a single quote in front of it. The quote is the
 OWASP-recommended escape; it also keeps "+84…" phone numbers and "-1" as text instead of
 numbers. A Word document evaluates nothing, so its text (`docx_text`) keeps what the
 resident wrote, quote-free.
@@ -18,18 +19,29 @@ import unicodedata
 
 TRIGGERS = "=+-@\t\r\0"
 
-# Characters a spreadsheet skips before deciding that a cell is a formula: horizontal
-# whitespace (NBSP included) and the invisible format characters people paste from phones.
-_PADDING = r"(?:[^\S\r\n]|[\u200b-\u200d\u2060\ufeff])"
+# Everything an importer may take for a line break: CR, LF, and also VT, FF, the file/group/
+# record separators, NEL, and the Unicode line and paragraph separators (U+2028, U+2029).
+_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_HAS_BREAK = re.compile(f"[{_BREAKS}]")
 
-# Zero-width match at the start of the value or of any line (after CR, LF or CRLF) that is
+# Invisible format characters people paste from phones, or plant: zero-width ones, the
+# direction marks and embeddings (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), the word
+# joiner and invisible operators (U+2060-U+2064), the Mongolian vowel separator (U+180E,
+# no longer a space to Unicode but still skipped by some importers) and the BOM.
+_INVISIBLE = "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+
+# Characters a spreadsheet skips before deciding that a cell is a formula: horizontal
+# whitespace (NBSP included) and the invisible characters above.
+_PADDING = rf"(?:[^\S{_BREAKS}]|[{_INVISIBLE}])"
+
+# Zero-width match at the start of the value or of any line (after any break above) that is
 # followed by a trigger: directly for tab/CR/NUL, after padding for = + - @ NUL.
-_DANGER = re.compile(rf"(?:^|(?<=[\r\n]))(?=[\t\r\0]|{_PADDING}*[=+\-@\0])")
+_DANGER = re.compile(rf"(?:^|(?<=[{_BREAKS}]))(?=[\t\r\0]|{_PADDING}*[=+\-@\0])")
 
 # First characters that can make a value dangerous without any line break in it.
 _SUSPECT_FIRST = frozenset(TRIGGERS) | frozenset(
     chr(code) for code in range(0x3001)  # the last Unicode space is U+3000
-    if chr(code).isspace() or 0x200B <= code <= 0x200D or code == 0x2060) | {"\ufeff"}
+    if chr(code).isspace() or re.fullmatch(f"[{_INVISIBLE}]", chr(code))) | {"\ufeff"}
 
 # XML 1.0 (DOCX, XLSX) cannot carry these at all.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -42,7 +54,7 @@ def neutralise(value: str) -> str:
     if not value:
         return value
     # Fast path: almost every cell is plain text on one line.
-    if value[0] not in _SUSPECT_FIRST and "\n" not in value and "\r" not in value:
+    if value[0] not in _SUSPECT_FIRST and not _HAS_BREAK.search(value):
         return value
     return _DANGER.sub(QUOTE, value)
 
@@ -54,7 +66,7 @@ def cell_text(value: str | None) -> str:
         return ""
     if not unicodedata.is_normalized("NFC", value):
         value = unicodedata.normalize("NFC", value)
-    if value[0] not in _SUSPECT_FIRST and "\n" not in value and "\r" not in value:
+    if value[0] not in _SUSPECT_FIRST and not _HAS_BREAK.search(value):
         return value
     return _DANGER.sub(QUOTE, value)
 

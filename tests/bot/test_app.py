@@ -73,3 +73,59 @@ async def test_polling_mode_reads_updates_and_replies(telegram_settings, fake_te
         assert response.status_code == 404
     assert fake_telegram.webhook == {}  # deleteWebhook was called so getUpdates works
     assert fake_telegram.texts_to(77) and len(fake_telegram.texts_to(5512345678)) == 2
+
+
+async def test_healthz_reports_a_channel_whose_sends_all_fail_for_two_minutes(
+        telegram_settings, fake_telegram):
+    from datetime import UTC, datetime, timedelta
+    fake_telegram.rate_5xx = 1.0
+    async with running_app(telegram_settings()) as (client, service):
+        await client.post("/webhook/telegram", json=telegram_update("text"),
+                          headers=secret_headers())
+        await wait_until(lambda: fake_telegram.errors.get("500"))
+        assert (await client.get("/healthz")).status_code == 200  # a blip is not an outage
+        service.sender.clock = lambda: datetime.now(UTC) + timedelta(minutes=3)  # still failing
+
+        await wait_until(lambda: fake_telegram.errors.get("500", 0) >= 2, timeout=15)
+        response = await client.get("/healthz")
+        assert response.status_code == 503
+        assert response.json()["checks"]["send:telegram"].startswith(
+            "failing for over 2 minutes: transient")
+        fake_telegram.rate_5xx = 0.0
+        await wait_until(lambda: fake_telegram.sent, timeout=15)
+        await wait_until(lambda: not service.failing_channels())
+        assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_metrics_reads_the_senders_gauges_without_counting_the_outbox(
+        telegram_settings, fake_telegram, monkeypatch):
+    from db import outbox as outbox_queries
+    async with running_app(telegram_settings()) as (client, service):
+        await client.post("/webhook/telegram", json=telegram_update("text"),
+                          headers=secret_headers())
+        await wait_until(lambda: fake_telegram.sent)
+
+        async def no_count_per_scrape(session):
+            raise AssertionError("/metrics counted the outbox")
+
+        monkeypatch.setattr(outbox_queries, "count_by_status", no_count_per_scrape)
+        response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert 'loaso_outbox_messages{status="queued"}' in response.text  # set by the sender
+
+
+@pytest.mark.parametrize("allowed, status", [("10.0.0.0/8", 403), ("127.0.0.1, 10.0.0.0/8", 200),
+                                             ("", 200)])
+async def test_metrics_can_be_restricted_to_an_allow_list(telegram_settings, allowed, status):
+    # httpx's ASGI transport presents the client as 127.0.0.1
+    async with running_app(telegram_settings(metrics_allow=allowed)) as (client, service):
+        response = await client.get("/metrics")
+    assert response.status_code == status
+    if status == 403:
+        assert "loaso_" not in response.text
+
+
+def test_a_metrics_allow_list_that_is_not_an_address_is_refused(telegram_settings):
+    from bot.settings import SettingsError
+    with pytest.raises((SettingsError, ValueError), match="không phải địa chỉ hay dải mạng"):
+        telegram_settings(metrics_allow="127.0.0.1,mạng nội bộ")

@@ -16,6 +16,7 @@ from tests.conftest import count_rows
 from tests.handlers.test_announcements import notices_to
 from tests.scheduler.test_announcements import (
     announcement,
+    grant,
     hamlets_fixture,
     mini_pack,
     resident,
@@ -28,6 +29,7 @@ from tests.scheduler.test_announcements import (
 async def pending(database) -> int:
     """A leader's announcement to Thôn 1 waiting for approval; returns its id."""
     await hamlets_fixture(database)
+    await grant(database, "leader", "leader", areas=["thon-1"])  # who may write to Thôn 1
     author = await resident(database, "leader", subscriptions=())
     return await announcement(database, audience=Audience(hamlets=("thon-1",)),
                               status=AnnouncementStatus.PENDING, author_user_id=author,
@@ -136,3 +138,21 @@ async def test_bad_broadcasts_queue_nothing(env, database, args, words):
     assert result.returncode == 2 and words in result.stderr, result.stderr
     assert await count_rows(database, "announcements") == 0
     assert await count_rows(database, "outbox") == 0
+
+
+async def test_approving_for_an_author_who_lost_the_role_is_refused(env, database, pending):
+    result = loaso(env, "announcements", "approve", str(pending), "--by", "Cán bộ B")
+    assert result.returncode == 0, result.stderr
+    # a second pending one, then the leader's role goes
+    await announcement(database, audience=Audience(hamlets=("thon-1",)),
+                       status=AnnouncementStatus.PENDING,
+                       author_user_id=await resident(database, "leader", subscriptions=()),
+                       text="Họp thôn lần hai.")
+    async with database.transaction() as session:
+        from db.models import RoleGrant
+        await session.execute(update(RoleGrant).values(revoked_at=datetime(2026, 1, 1,
+                                                                             tzinfo=UTC)))
+    refused = loaso(env, "announcements", "approve", str(pending + 1), "--by", "Cán bộ B")
+    assert refused.returncode == 2
+    assert service.AUTHOR_LOST_ROLE in refused.stderr
+    assert (await status_of(database, pending + 1)).status == AnnouncementStatus.CANCELLED

@@ -35,3 +35,31 @@ def test_outbox_status_on_an_unmigrated_database_says_what_to_do(tmp_path):
     result = run(["outbox", "status"], sqlite_env(tmp_path))
     assert result.returncode != 0
     assert "loaso migrate" in result.stderr
+
+
+def test_retry_failed_requeues_failed_rows_since_a_moment_and_nothing_else(tmp_path):
+    env = sqlite_env(tmp_path)
+    assert run(["migrate"], env).returncode == 0
+    rows = [("failed", "2026-01-01 00:00:00"), ("failed", "2026-03-01 00:00:00"),
+            ("stopped", "2026-03-01 00:00:00"), ("sent", "2026-03-01 00:00:00")]
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        connection.executemany(
+            "INSERT INTO outbox (channel, recipient, priority, payload, status, attempts, "
+            "next_attempt_at, created_at, error_class, error) VALUES ('telegram', '1', 10, "
+            "'{}', ?, 5, ?, ?, 'transient', 'Bad Gateway')",
+            [(status, created, created) for status, created in rows])
+    refused = run(["outbox", "retry"], env)
+    assert refused.returncode == 2 and "--failed" in refused.stderr
+    bad = run(["outbox", "retry", "--failed", "--since", "hôm qua"], env)
+    assert bad.returncode == 2 and "Mốc thời gian không hợp lệ" in bad.stderr
+    result = run(["outbox", "retry", "--failed", "--since", "2026-02-01"], env)
+    assert result.returncode == 0, result.stderr
+    assert "Đã đưa 1 tin gửi lỗi trở lại hàng đợi" in result.stdout
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        stored = connection.execute("SELECT status, attempts, requeued_at IS NOT NULL FROM outbox "
+                                    "ORDER BY id").fetchall()
+    assert stored == [("failed", 5, 0), ("queued", 0, 1), ("stopped", 5, 0), ("sent", 5, 0)]
+    everything = run(["outbox", "retry", "--failed"], env)
+    assert "Đã đưa 1 tin" in everything.stdout
+    again = run(["outbox", "retry", "--failed"], env)
+    assert "Không có tin gửi lỗi nào" in again.stdout

@@ -88,7 +88,8 @@ async def test_erasure_cuts_every_link_and_logs_counts_only(database):
         counts = await erase_resident(session, user_id, now=NOW, via="console")
     assert counts == {"subscriptions": 3, "messages_cancelled": 1, "messages_in_flight": 0,
                       "messages_cleared": 2, "comments_anonymised": 1, "quiz_rounds": 1,
-                      "roles_revoked": 1, "announcements_unlinked": 1, "profile": 1,
+                      "roles_revoked": 1, "role_history_removed": 1, "invites_unlinked": 0,
+                      "staff_account_unlinked": 0, "announcements_unlinked": 1, "profile": 1,
                       "consent": 1, "conversation": 1}
     async with database.read() as session:
         user = await session.get(User, user_id)
@@ -98,8 +99,7 @@ async def test_erasure_cuts_every_link_and_logs_counts_only(database):
         comment = (await session.execute(select(Comment))).scalar_one()
         assert (comment.user_id, comment.signed_name, comment.hamlet_id) == (None, None, None)
         assert comment.text.startswith("Cần thêm đèn đường") and comment.stance == "khong_tan_thanh"
-        grant = (await session.execute(select(RoleGrant))).scalar_one()
-        assert grant.revoked_at is not None
+        assert (await session.execute(select(RoleGrant))).first() is None
         state = await session.get(ConversationState, user_id)
         assert (state.state, state.data, state.options) == (None, {}, [])
         outbox = list((await session.execute(select(OutboxMessage).order_by(OutboxMessage.id)))

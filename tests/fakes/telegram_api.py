@@ -44,7 +44,8 @@ class FakeTelegram:
     rate_429: float = 0.0
     retry_after: int = 1
     throttle_per_second: int | None = None  # above this many sends per second: 429
-    # At most this many messages delivered over any sliding second; beyond it a 429 with
+    # At most this many sendMessage requests received over any sliding second (counted as
+    # they arrive, refused ones included, as the platform counts); beyond it a 429 with
     # parameters.retry_after, as the real API answers a bot that outruns its limit.
     throttle_sliding: int | None = None
     blocked: set[int] = field(default_factory=set)
@@ -65,7 +66,9 @@ class FakeTelegram:
         self._message_ids = 0
         self._window_second = 0
         self._window_count = 0
-        self._delivered_at: deque[float] = deque()  # for throttle_sliding
+        self._received_at: deque[float] = deque()  # sendMessage arrivals, last second
+        self.received_per_second: Counter[int] = Counter()  # arrivals by whole second
+        self.peak_sliding = 0  # the most arrivals seen in any sliding second
         self.per_chat: Counter[int] = Counter()  # sendMessage deliveries per chat
 
     # -- state helpers for tests -----------------------------------------------------------
@@ -92,7 +95,9 @@ class FakeTelegram:
         self.errors.clear()
         self.script.clear()
         self.per_chat.clear()
-        self._delivered_at.clear()
+        self._received_at.clear()
+        self.received_per_second.clear()
+        self.peak_sliding = 0
 
     # -- the API ---------------------------------------------------------------------------
 
@@ -104,6 +109,8 @@ class FakeTelegram:
         ])
 
     async def _endpoint(self, request: Request) -> JSONResponse:
+        if request.path_params["method"] == "sendMessage":
+            self._received(time.monotonic())
         if self.latency:
             await asyncio.sleep(self.latency)
         method = request.path_params["method"]
@@ -128,6 +135,15 @@ class FakeTelegram:
         result = handler(params)
         return await result if asyncio.iscoroutine(result) else result
 
+    def _received(self, now: float) -> None:
+        """A sendMessage request arrived: the sliding second the limit counts, and the
+        per-second figures a benchmark shows."""
+        self._received_at.append(now)
+        while self._received_at[0] <= now - 1.0:
+            self._received_at.popleft()
+        self.peak_sliding = max(self.peak_sliding, len(self._received_at))
+        self.received_per_second[int(now)] += 1
+
     def _fault(self, params: dict[str, Any], method: str = "sendMessage") -> JSONResponse | None:
         if self.script:
             kind, *args = self.script.popleft()
@@ -135,12 +151,9 @@ class FakeTelegram:
         chat_id = _int(params.get("chat_id"))
         if chat_id in self.blocked:
             return _error(403, BLOCKED)
-        if self.throttle_sliding is not None and method == "sendMessage":
-            now = time.monotonic()
-            while self._delivered_at and self._delivered_at[0] <= now - 1.0:
-                self._delivered_at.popleft()
-            if len(self._delivered_at) >= self.throttle_sliding:
-                return _too_many(self.retry_after)
+        if (self.throttle_sliding is not None and method == "sendMessage"
+                and len(self._received_at) > self.throttle_sliding):
+            return _too_many(self.retry_after)
         if self.throttle_per_second is not None:
             second = int(time.monotonic())
             if second != self._window_second:
@@ -188,8 +201,6 @@ class FakeTelegram:
         self.sent.append({"chat_id": chat_id, "text": text, "reply_markup": markup,
                           "at": time.monotonic()})
         self.per_chat[chat_id] += 1
-        if self.throttle_sliding is not None:
-            self._delivered_at.append(time.monotonic())
         if self.on_send is not None:
             self.on_send(chat_id, text, time.monotonic())
         return _ok(message)

@@ -69,3 +69,25 @@ def test_spreadsheet_text_defuses_xlsxwriter_rich_string_markup():
     assert spreadsheet_text("<r><t>x</t></r>") == "'<r><t>x</t></r>"
     assert spreadsheet_text("<b>đậm</b>") == "<b>đậm</b>"
     assert spreadsheet_text("=SUM(A1)") == "'=SUM(A1)"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("\u200e=1+1", "'\u200e=1+1"),  # left-to-right mark
+    ("\u202e@SUM(A1)", "'\u202e@SUM(A1)"),  # right-to-left override
+    ("\u180e-1", "'\u180e-1"),  # Mongolian vowel separator
+    ("\u2066\u200f+1", "'\u2066\u200f+1"),  # isolate, then a mark
+    ("a\u2028=b", "a\u2028'=b"),  # line separator
+    ("a\u2029=b", "a\u2029'=b"),  # paragraph separator
+    ("a\v=b", "a\v'=b"),  # vertical tab
+    ("a\f@b", "a\f'@b"),  # form feed
+    ("a\x85-b", "a\x85'-b"),  # next line (NEL)
+    ("ý kiến\u2028 \u200e+84", "ý kiến\u2028' \u200e+84"),
+])
+def test_direction_marks_and_other_line_breaks_do_not_hide_a_trigger(value, expected):
+    assert neutralise(value) == expected
+    assert cell_text(value) == expected
+
+
+@pytest.mark.parametrize("value", ["a\u2028b", "x\u200ey", "Thôn 1\vThôn 2", "a - b"])
+def test_harmless_values_with_those_characters_stay_as_they_are(value):
+    assert neutralise(value) == value

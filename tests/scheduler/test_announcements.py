@@ -184,6 +184,7 @@ async def test_finish_sent_waits_for_the_last_queued_row(database):
 
 async def test_stop_cancels_what_has_not_gone_out_and_tells_the_author(database):
     await hamlets_fixture(database)
+    await grant(database, "leader", "staff")  # an author whose role lets them address everyone
     author = await resident(database, "leader", subscriptions=())
     ann = await announcement(database, audience=Audience(everyone=True), author_user_id=author,
                              status=AnnouncementStatus.SCHEDULED)

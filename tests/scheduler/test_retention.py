@@ -29,6 +29,9 @@ async def residents(database):
     silent = await seed_resident(database, address="silent", last_seen=LAST_SEEN_SILENT)
     active = await seed_resident(database, address="active", name="Trần Thị Hoa",
                                  last_seen=LAST_SEEN_ACTIVE, draft="da-dong")
+    async with database.transaction() as session:  # keys as the chat flow writes them
+        for comment in (await session.execute(select(Comment))).scalars():
+            comment.submission_key = f"{comment.user_id}:{comment.receipt}"
     async with database.transaction() as session:
         session.add(Comment(receipt="GY-OPEN0001", submission_key="open-1", draft_id="bao-cao",
                             draft_version="1", stance="tan_thanh", text="Đồng ý với dự thảo.",
@@ -77,6 +80,8 @@ async def test_past_the_period_silent_residents_and_closed_consultations_are_ano
     assert (silent_comment.user_id, silent_comment.signed_name, silent_comment.hamlet_id) == (
         None, None, None)
     closed = next(c for c in comments.values() if c.draft_id == "da-dong")
+    # the chat's key was "<user id>:…": rewritten from the receipt, so no join finds them
+    assert closed.submission_key == f"erased:{closed.receipt}"
     # closed consultation: the person is cut, the hamlet stays for the report by hamlet
     assert (closed.user_id, closed.signed_name, closed.hamlet_id) == (None, None, "thon-1")
     still_open = comments["GY-OPEN0001"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -42,11 +43,11 @@ async def rows(service: Service) -> list[OutboxMessage]:
 
 @pytest_asyncio.fixture
 async def service(telegram_settings, request):
-    overrides = getattr(request, "param", {})
+    overrides = dict(getattr(request, "param", {}))
+    policy = overrides.pop("policy", {})
     svc = Service(telegram_settings(**overrides))
-    svc.sender.policy = type(svc.sender.policy)(
-        max_attempts=svc.settings.send_max_attempts, concurrency=svc.settings.send_concurrency,
-        lease=svc.sender.policy.lease, poll_seconds=0.05, sweep_seconds=0.0, backoff_base=0.01)
+    svc.sender.policy = dataclasses.replace(
+        svc.sender.policy, poll_seconds=0.05, sweep_seconds=0.0, backoff_base=0.01, **policy)
     yield svc
     await svc.close()
 
@@ -84,15 +85,41 @@ async def test_403_blocked_stops_recipient_after_one_attempt(service, fake_teleg
     assert user.status == "stopped"
 
 
-@pytest.mark.parametrize("service", [{"send_max_attempts": 3}], indirect=True)
-async def test_5xx_retries_with_backoff_then_fails_with_reason(service, fake_telegram):
+@pytest.mark.parametrize("service", [{"policy": {"retry_bulk": timedelta(seconds=0.5),
+                                                "max_backoff": 0.05}}], indirect=True)
+async def test_5xx_retries_with_backoff_until_its_window_then_fails_with_reason(service,
+                                                                               fake_telegram):
     fake_telegram.rate_5xx = 1.0
     await queue(service, [51])
     await run_sender_until(service, lambda: _statuses(service, {"failed"}))
     (row,) = await rows(service)
-    assert row.attempts == 3 and row.error_class == "transient"
+    assert row.attempts > 1 and row.error_class == "transient"
     assert "Internal Server Error" in row.error
-    assert fake_telegram.errors["500"] == 3
+    assert fake_telegram.errors["500"] == row.attempts
+    rendered = service.metrics.render().decode()
+    assert 'loaso_send_failures_total{channel="telegram",reason="transient"} 1.0' in rendered
+
+
+@pytest.mark.parametrize("service", [{"send_max_attempts": 3, "policy": {"max_backoff": 0.02}}],
+                         indirect=True)
+async def test_an_outage_longer_than_any_count_of_attempts_loses_nothing(service,
+                                                                         fake_telegram):
+    """Today's 45 s of 5xx, shrunk: six failures in a row, past the attempt count (3),
+    well inside the hour a reply is retried for."""
+    fake_telegram.script.extend([("500",)] * 6)
+    await queue(service, [54], priority=Priority.REPLY, text="Trả lời")
+    await run_sender_until(service, lambda: _statuses(service, {"sent"}))
+    (row,) = await rows(service)
+    assert row.attempts == 7 and fake_telegram.texts_to(54) == ["Trả lời 54"]
+
+
+def test_backoff_is_exponential_and_capped():
+    from delivery.sender import SenderPolicy
+    policy = SenderPolicy()
+    assert [round(policy.backoff(n) / 2 ** n, 1) <= 1.2 for n in (1, 2, 3)] == [True] * 3
+    assert 240 <= policy.backoff(2000) <= 360  # capped, and no overflow
+    assert policy.retry_window(Priority.REPLY) == timedelta(hours=1)
+    assert policy.retry_window(Priority.BULK) == timedelta(hours=24)
 
 
 async def test_5xx_then_success_delivers_once(service, fake_telegram):

@@ -206,8 +206,11 @@ async def _decide(request: Request, who: Principal, announcement_id: int, work,
             item = await work(session, form)
             due = item.status == AnnouncementStatus.SCHEDULED and (
                 item.send_at is None or item.send_at <= now())
-    except ActionRefused as refused:
-        return redirect(back, flash=str(refused), error=True)
+            refused = actions.refusal(item)
+    except ActionRefused as error:
+        return redirect(back, flash=str(error), error=True)
+    if refused:
+        return redirect(back, flash=refused, error=True)
     if due:
         await _release(request, announcement_id)
     return redirect(back, flash=done.format(id=announcement_id))
