@@ -45,7 +45,7 @@ class BoardName(FlowData):
 def round_size(turn: Turn) -> int:
     """The configured size, never more than the bank holds."""
     size = getattr(turn.settings, "quiz_round_size", None) or DEFAULT_ROUND_SIZE
-    return min(size, len(turn.content.pack.quiz))
+    return min(size, len(turn.view.quiz))
 
 
 def ttl_hours() -> int:
@@ -53,7 +53,7 @@ def ttl_hours() -> int:
 
 
 def bank(turn: Turn) -> dict[str, QuizQuestion]:
-    return {question.id: question for question in turn.content.pack.quiz}
+    return {question.id: question for question in turn.view.quiz}
 
 
 def hamlet_name(turn: Turn, hamlet_id: str | None) -> str | None:
@@ -77,7 +77,7 @@ def leaving_typing(step: Step) -> Step:
 
 
 async def home(turn: Turn) -> None:
-    if not turn.content.pack.quiz:
+    if not turn.view.quiz:
         show_menu(turn, texts.QUIZ_NO_QUESTIONS)
         return
     options = []
@@ -104,14 +104,14 @@ def after_round_options(turn: Turn) -> list[Option]:
 # -- playing ----------------------------------------------------------------------------------
 
 async def new_round(turn: Turn) -> None:
-    if not turn.content.pack.quiz:
+    if not turn.view.quiz:
         show_menu(turn, texts.QUIZ_NO_QUESTIONS)
         return
     if not turn.has_consent:
         turn.say(texts.QUIZ_NEEDS_CONSENT)
         ask_consent(turn, resume="quiz:new", refused=texts.QUIZ_CONSENT_REFUSED)
         return
-    chosen = random.sample(turn.content.pack.quiz, round_size(turn))
+    chosen = random.sample(turn.view.quiz, round_size(turn))
     round_ = await queries.start_round(turn.session, user_id=turn.user.id,
                                        questions=[question.id for question in chosen],
                                        now=turn.now)

@@ -67,6 +67,12 @@ class Turn:
         return self.as_of or self.now
 
     @property
+    def view(self) -> Any:
+        """content.view.ContentView: what a resident may see on the campaign day (the only
+        way flows read articles, FAQ, quiz and calendar, so nothing shows before its date)."""
+        return self.content.visible(self.campaign_time.astimezone(self.zone).date())
+
+    @property
     def has_consent(self) -> bool:
         return self.user.consent_at is not None
 

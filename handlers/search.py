@@ -36,7 +36,7 @@ async def search(turn: Turn, query: str) -> None:
     if folded in THANKS:
         show_menu(turn, texts.THANKS)
         return
-    result = turn.content.index.search(query)
+    result = turn.view.search(query)
     shown = query.strip()
     shown = shown if len(shown) <= SHOWN_QUERY else shown[: SHOWN_QUERY - 1] + "…"
     if not result.query_words:

@@ -99,7 +99,7 @@ ARCHIVE = "Các đợt trước"
 
 NEWS_HOME = "📰 Tin Đại hội — {phase}: {title}"
 NEWS_STAGE = "Giai đoạn hiện nay: {stage}."
-NEWS_PINNED = "(Ban Tuyên truyền đang chọn hiển thị giai đoạn này.)"
+NEWS_PINNED = "(Tiểu ban Tuyên truyền và Phục vụ Đại hội đang chọn hiển thị giai đoạn này.)"
 NEWS_PICK_TOPIC = "Mời bạn chọn chủ đề:"
 NEWS_NO_TOPICS = "Đợt này chưa có bài viết nào. Mời bạn xem các đợt trước hoặc quay lại menu."
 NEWS_NOT_STARTED = "Đợt tuyên truyền đầu tiên chưa bắt đầu. Mời bạn xem lịch sự kiện hoặc hỏi đáp."
@@ -521,3 +521,8 @@ DY_ASK_REASON = (
 DY_NO_REASON = "Từ chối, không ghi lý do"
 DY_BACK = "Quay lại"
 DY_REASON_TOO_LONG = "Lý do dài {count} ký tự, tối đa {limit}. Mời bạn gõ ngắn hơn."
+
+
+# -- residents understood, content true to its date (issue 16) ---------------------------------
+
+CALENDAR_MONTH = "📌 {month}"
