@@ -156,6 +156,6 @@ def register(router: Router) -> None:
     router.command("start", step=start)
     router.fallbacks(follow=start)
     router.steps("consent", {"yes": agree, "no": decline})
-    router.state(ConsentState.ASKED, step=consent_typed)
+    router.state(ConsentState.ASKED, step=consent_typed, choosing=True)
     router.button("privacy", privacy)
     router.menu_item(texts.MENU_PRIVACY, "privacy:show", order=90)

@@ -196,9 +196,12 @@ def register(router: Router) -> None:
                          "next": in_flow(show_groups), "g": in_flow(toggle_group),
                          "done": in_flow(finish)})
     router.command("huy", step=unsubscribe)
-    router.keyword(*texts.SUB_STOP_WORDS, step=unsubscribe)
-    router.state(SubscribeState.HAMLET, step=typed_instead_of_choosing(start))
-    router.state(SubscribeState.WHAT, step=typed_instead_of_choosing(in_flow(ask_what)))
-    router.state(SubscribeState.TOPICS, step=typed_instead_of_choosing(in_flow(show_topics)))
-    router.state(SubscribeState.GROUPS, step=typed_instead_of_choosing(in_flow(show_groups)))
+    # "dừng", "hủy"… typed: handlers.intents (/huy outside a flow, leaving this one inside)
+    router.state(SubscribeState.HAMLET, step=typed_instead_of_choosing(start), choosing=True)
+    router.state(SubscribeState.WHAT, step=typed_instead_of_choosing(in_flow(ask_what)),
+                 choosing=True)
+    router.state(SubscribeState.TOPICS, step=typed_instead_of_choosing(in_flow(show_topics)),
+                 choosing=True)
+    router.state(SubscribeState.GROUPS, step=typed_instead_of_choosing(in_flow(show_groups)),
+                 choosing=True)
     router.menu_item(texts.MENU_SUBSCRIBE, "sub:start", order=30)

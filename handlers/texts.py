@@ -526,3 +526,11 @@ DY_REASON_TOO_LONG = "Lý do dài {count} ký tự, tối đa {limit}. Mời b�
 # -- residents understood, content true to its date (issue 16) ---------------------------------
 
 CALENDAR_MONTH = "📌 {month}"
+CHOOSE_IN_RANGE = "Bạn chọn từ 1 đến {count} nhé:"
+NUMBER_WITHOUT_OPTIONS = "Bạn gõ số để chọn một mục trong danh sách. Mời bạn chọn:"
+FLOW_LEFT = "Đã thoát, chưa có gì thay đổi. Bạn muốn xem gì tiếp?"
+GY_KEEP_COMMENT = "✍️ Gửi câu này thành góp ý"
+GY_KEPT_PICK_DRAFT = "Bạn muốn gửi góp ý vào dự thảo nào? Câu bạn vừa gõ được giữ lại."
+GY_KEPT_NO_DRAFT = ("Hiện chưa có dự thảo nào đang lấy ý kiến, nên Loa Số chưa nhận được góp ý "
+                    "này. Mời bạn xem các dự thảo:")
+GY_KEPT_USED = "Nội dung góp ý: “{text}”"

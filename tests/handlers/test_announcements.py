@@ -251,7 +251,7 @@ async def test_button_payloads_fit_in_64_bytes_with_the_shipped_pack(make_settin
     async def shown(address: str) -> None:
         async with database.read() as session:
             state = await session.get(ConversationState, await user_id(session, address))
-            seen.extend(state.options)
+            seen.extend(payload for _, payload in state.options)
 
     async with dialog(make_settings(content_dir=SHIPPED_PACK), user="staff", clock=clock) as staff:
         await staff("/thongbao")

@@ -110,11 +110,11 @@ async def test_unknown_command_gets_a_helpful_answer_with_the_menu(make_settings
     assert "/khongco" in command_answer and "Trợ giúp" in command_answer
 
 
-async def test_a_number_with_nothing_offered_is_plain_text(make_settings):
+async def test_a_number_outside_the_menu_shows_the_range_not_a_search(make_settings):
     async with dialog(make_settings()) as talk:
         await talk("/trogiup")  # the menu was shown: numbers now refer to it
-        (answer,) = await talk("17")  # out of range: searched as text, nothing found
-    assert answer.startswith("Loa Số chưa tìm thấy nội dung nào cho “17”")
+        (answer,) = await talk("17")  # out of range (issue 16, item 2)
+    assert answer.startswith("Bạn chọn từ 1 đến 9") and "1. Tin Đại hội" in answer
 
 
 async def test_a_stale_button_is_answered_not_crashed(make_settings):
