@@ -20,7 +20,8 @@ class ConsentState(StrEnum):
     ASKED = "consent.asked"
 
 
-CONSENT_OPTIONS = (Option(texts.CONSENT_YES, "consent:yes"), Option(texts.CONSENT_NO, "consent:no"))
+CONSENT_OPTIONS = (Option(texts.CONSENT_YES, "consent:yes"), Option(texts.CONSENT_NO, "consent:no"),
+                   Option(texts.MENU, "menu:show"))
 TYPED_YES = ("dong y", "co", "ok", "yes")
 TYPED_NO = ("khong dong y", "khong", "no")
 

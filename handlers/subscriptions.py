@@ -35,6 +35,7 @@ class Choice(FlowData):
 
 
 STOP_WORDS = frozenset(fold(word) for word in texts.SUB_STOP_WORDS)
+MENU_OPTION = Option(texts.MENU, "menu:show")  # every screen that waits for a button has a way out
 ChoiceStep = Callable[[Turn, Choice], Awaitable[None]]
 
 
@@ -65,7 +66,7 @@ async def start(turn: Turn) -> None:
                                           hamlet=f" ({hamlet})" if turn.user.hamlet_id else ""))
     pack = turn.content.pack
     options = [Option(label(hamlet.name), f"sub:h:{hamlet.id}") for hamlet in pack.campaign.hamlets]
-    turn.say(texts.SUB_INTRO, options + [Option(texts.SUB_NO_HAMLET, "sub:h:-")])
+    turn.say(texts.SUB_INTRO, options + [Option(texts.SUB_NO_HAMLET, "sub:h:-"), MENU_OPTION])
     turn.goto(SubscribeState.HAMLET)
 
 
@@ -81,7 +82,7 @@ async def chose_hamlet(turn: Turn) -> None:
 
 async def ask_what(turn: Turn, choice: Choice) -> None:
     turn.say(texts.SUB_ASK_WHAT, [Option(texts.SUB_EVERYTHING, "sub:all"),
-                                  Option(texts.SUB_PICK, "sub:pick")])
+                                  Option(texts.SUB_PICK, "sub:pick"), MENU_OPTION])
     turn.goto(SubscribeState.WHAT, choice)
 
 
@@ -96,7 +97,8 @@ async def show_topics(turn: Turn, choice: Choice) -> None:
     options = [Option(_mark(topic.name, topic.id in chosen), f"sub:t:{topic.id}")
                for topic in turn.content.pack.campaign.topics]
     turn.say(texts.SUB_ASK_TOPICS, options + [Option(texts.SUB_NEXT, "sub:next"),
-                                              Option(texts.SUB_EVERYTHING, "sub:all")])
+                                              Option(texts.SUB_EVERYTHING, "sub:all"),
+                                              MENU_OPTION])
     turn.goto(SubscribeState.TOPICS, choice.model_copy(update={"topics": tuple(sorted(chosen))}))
 
 
@@ -117,7 +119,7 @@ async def show_groups(turn: Turn, choice: Choice) -> None:
     chosen = set(choice.groups)
     options = [Option(_mark(group.name, group.id in chosen), f"sub:g:{group.id}")
                for group in groups]
-    turn.say(texts.SUB_ASK_GROUPS, options + [Option(texts.SUB_DONE, "sub:done")])
+    turn.say(texts.SUB_ASK_GROUPS, options + [Option(texts.SUB_DONE, "sub:done"), MENU_OPTION])
     turn.goto(SubscribeState.GROUPS, choice.model_copy(update={"groups": tuple(sorted(chosen))}))
 
 
