@@ -534,3 +534,9 @@ GY_KEPT_PICK_DRAFT = "Bạn muốn gửi góp ý vào dự thảo nào? Câu b�
 GY_KEPT_NO_DRAFT = ("Hiện chưa có dự thảo nào đang lấy ý kiến, nên Loa Số chưa nhận được góp ý "
                     "này. Mời bạn xem các dự thảo:")
 GY_KEPT_USED = "Nội dung góp ý: “{text}”"
+# Pushed by the scheduler (scheduler/bulletins.py): each within 600 characters.
+BULLETIN_READ_MORE = "Đọc toàn bài"
+BULLETIN_ANNIVERSARY = "Hôm nay, {date}: {name}.\n\nGõ /tin để đọc các bài tuyên truyền của đợt này."
+BULLETIN_PHASE_START = "Từ hôm nay, {date}, chiến dịch tuyên truyền bước vào {phase}{title}."
+BULLETIN_STAGE_START = "Từ hôm nay, {date}, chiến dịch bước vào giai đoạn {stage} của {phase}."
+BULLETIN_PERIOD_HINT = "Gõ /tin để xem các tin của đợt này, /lich để xem lịch sự kiện."
