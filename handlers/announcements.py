@@ -28,7 +28,9 @@ from handlers.paging import label, page_of
 from handlers.router import Router, Step, Turn
 from messages.types import Option
 
-MAX_LENGTH = 2000  # Zalo's limit, the smallest of the channels: one message everywhere
+# A pushed message stays within 600 characters (issue 16): the text, plus the header
+# "📢 Thông báo của <author>" (delivery.announcements.HEADER) within the other 100.
+MAX_LENGTH = 500
 MINE_SHOWN = 5
 
 _TYPED_TIME = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from content.text import shorten
 from handlers import texts
 from handlers.consultation import KEPT_PAYLOAD, KeptComment
 from handlers.intents import comment_text
@@ -30,7 +31,7 @@ async def search(turn: Turn, query: str) -> None:
     gets a button that starts /gopy with its text kept (handlers.intents.comment_text)."""
     result = turn.view.search(query)
     shown = query.strip()
-    shown = shown if len(shown) <= SHOWN_QUERY else shown[: SHOWN_QUERY - 1] + "…"
+    shown = shorten(shown, SHOWN_QUERY)
     kept = comment_text(query)
     offer = [Option(texts.GY_KEEP_COMMENT, KEPT_PAYLOAD)] if kept else []
     if kept:

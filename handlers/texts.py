@@ -9,7 +9,8 @@ GREETING = (
     "và nơi góp ý vào dự thảo văn kiện."
 )
 
-PRIVACY_NOTICE = (
+# The notice in full ("Xem đầy đủ"); PRIVACY_NOTICE, at the end of this file, is the short one.
+PRIVACY_NOTICE_FULL = (
     "🔒 Thông báo về dữ liệu cá nhân (phiên bản {version})\n\n"
     "Đọc tin công khai không cần đồng ý và không cần khai báo gì.\n\n"
     "Chưa đồng ý, Loa Số chỉ giữ mã cuộc trò chuyện mà ứng dụng nhắn tin cấp để trả lời "
@@ -31,7 +32,7 @@ PRIVACY_NOTICE = (
 CONSENT_YES = "Đồng ý"
 CONSENT_NO = "Không đồng ý"
 
-CONSENT_RECORDED = "Cảm ơn bạn. Loa Số đã ghi nhận sự đồng ý của bạn (phiên bản {version})."
+CONSENT_RECORDED = "Cảm ơn bạn. Loa Số đã ghi nhận sự đồng ý của bạn."
 CONSENT_ALREADY = "Bạn đã đồng ý từ {when}. Không cần làm gì thêm."
 CONSENT_DECLINED = (
     "Loa Số tôn trọng lựa chọn của bạn và không lưu thông tin cá nhân nào. "
@@ -62,7 +63,7 @@ HELP = (
     "/gopycuatoi — xem góp ý của bạn và phản hồi của Ban soạn thảo\n"
     "/timkiem <từ khóa> — tìm bài viết và câu hỏi thường gặp\n"
     "/lich — lịch sự kiện\n"
-    "/dangky — đăng ký nhận bản tin theo thôn, chủ đề; /huy (hoặc gõ «dừng») để thôi nhận\n"
+    "/dangky — đăng ký nhận bản tin theo thôn, chủ đề; /huy (hoặc gõ “dừng”) để thôi nhận\n"
     "/thi — thi tìm hiểu về Đại hội\n"
     "/dulieu — xem dữ liệu Loa Số lưu về bạn; /xoadulieu — xóa dữ liệu của bạn\n"
     "/vaitro <mã> — nhận vai trò bằng mã mời của cán bộ xã\n"
@@ -234,16 +235,16 @@ SUB_NO_HAMLET = "Không muốn cho biết"
 SUB_ASK_WHAT = "Bạn muốn nhận những tin nào?"
 SUB_EVERYTHING = "Tất cả các tin"
 SUB_PICK = "Chọn theo chủ đề"
-SUB_ASK_TOPICS = "Chọn các chủ đề bạn quan tâm (bấm lần nữa để bỏ chọn), rồi bấm «Tiếp tục»."
+SUB_ASK_TOPICS = "Chọn các chủ đề bạn quan tâm (bấm lần nữa để bỏ chọn), rồi bấm “Tiếp tục”."
 SUB_ASK_GROUPS = ("Bạn có muốn nhận thông báo của chi bộ, đoàn thể nào không? Chọn (bấm lần nữa "
-                  "để bỏ chọn), rồi bấm «Xong».")
+                  "để bỏ chọn), rồi bấm “Xong”.")
 SUB_NEXT = "Tiếp tục ›"
 SUB_DONE = "Xong ✔"
 SUB_CHOSEN_MARK = "✅ "
 SUB_NOTHING_CHOSEN = "Bạn chưa chọn mục nào. Hãy chọn ít nhất một chủ đề hoặc một đoàn thể."
 SUB_CONFIRMED = ("Đã đăng ký nhận tin.\n• Thôn: {hamlet}\n• Nội dung: {what}\n\n"
                  "Muốn thay đổi, gõ /dangky. Muốn dừng nhận tin bất cứ lúc nào, gõ /huy "
-                 "(hoặc gõ «dừng»).")
+                 "(hoặc gõ “dừng”).")
 SUB_HAMLET_UNKNOWN = "không cho biết"
 SUB_EVERYTHING_SUMMARY = "tất cả các tin"
 SUB_UNSUBSCRIBED = ("Đã hủy mọi đăng ký nhận tin: Loa Số sẽ không gửi bản tin cho bạn nữa. "
@@ -296,8 +297,8 @@ QUIZ_QUESTION_GONE = ("Câu hỏi này vừa được gỡ khỏi bộ câu hỏ
 QUIZ_BOARD_HEAD = ("🏆 Bảng xếp hạng thi tìm hiểu: kết quả cao nhất của mỗi người, chỉ gồm những "
                    "ai đã chọn hiện tên.")
 QUIZ_BOARD_LINE = "{rank}. {who} — đúng {score}/{total} câu"
-QUIZ_BOARD_EMPTY = ("Bảng xếp hạng chưa có ai. Hãy thi một lượt và chọn «Hiện tên trên bảng "
-                    "xếp hạng».")
+QUIZ_BOARD_EMPTY = ("Bảng xếp hạng chưa có ai. Hãy thi một lượt và chọn “Hiện tên trên bảng "
+                    "xếp hạng”.")
 QUIZ_ON_BOARD = "Bạn đang hiện trên bảng xếp hạng là: {who}."
 QUIZ_ASK_NAME = ("Bảng xếp hạng chỉ hiện tên gọi và thôn của bạn, ngoài ra không hiện gì khác. "
                  "Bạn muốn hiện tên gì? Chỉ gõ tên gọi, không cần họ (ví dụ: Lan).")
@@ -305,8 +306,8 @@ QUIZ_BAD_NAME = ("Tên gọi chỉ gồm chữ cái, tối đa {words} chữ và
                  "Anh); không ghi số điện thoại hay địa chỉ. Mời bạn gõ lại.")
 QUIZ_ASK_HAMLET = "Bạn ở thôn nào? Bảng xếp hạng hiện tên thôn bên cạnh tên gọi."
 QUIZ_NO_HAMLET = "Không nêu thôn"
-QUIZ_JOINED = ("Đã ghi. Bạn hiện trên bảng xếp hạng là: {who}. Muốn thôi, chọn «Rút tên khỏi "
-               "bảng xếp hạng» trong mục Thi tìm hiểu.")
+QUIZ_JOINED = ("Đã ghi. Bạn hiện trên bảng xếp hạng là: {who}. Muốn thôi, chọn “Rút tên khỏi "
+               "bảng xếp hạng” trong mục Thi tìm hiểu.")
 QUIZ_LEFT = ("Đã rút tên bạn khỏi bảng xếp hạng. Kết quả thi vẫn được giữ để bạn xem lại "
              "(/dulieu); muốn xóa hẳn, gõ /xoadulieu.")
 QUIZ_NOT_ON_BOARD = "Bạn chưa có tên trên bảng xếp hạng, nên không có gì phải rút."
@@ -386,7 +387,7 @@ DATA_ANNOUNCEMENTS = "📣 Thông báo bạn đã soạn gửi đến người d
 DATA_COMMENTS = "✍️ Góp ý đã gửi: {count}."
 DATA_COMMENTS_NONE = "✍️ Góp ý đã gửi: chưa có."
 DATA_COMMENT_LINE = "• {receipt}, {when}: {target} ({status})"
-DATA_COMMENTS_MORE = "• … và {count} góp ý khác (chọn «Xem góp ý của tôi»)."
+DATA_COMMENTS_MORE = "• … và {count} góp ý khác (chọn “Xem góp ý của tôi”)."
 DATA_QUIZ = "🎯 Thi tìm hiểu: {count} lượt đã làm xong, điểm cao nhất {best}."
 DATA_QUIZ_LAST = "Lượt gần nhất ngày {day}: {score}."
 DATA_QUIZ_UNFINISHED = "🎯 Thi tìm hiểu: {count} lượt đang làm dở."
@@ -397,7 +398,7 @@ DATA_RETENTION = (
     "tự động được xóa."
 )
 DATA_ACTIONS = (
-    "Muốn dừng nhận tin, gõ /huy. Muốn xóa toàn bộ dữ liệu trên, chọn «Xóa dữ liệu của tôi» "
+    "Muốn dừng nhận tin, gõ /huy. Muốn xóa toàn bộ dữ liệu trên, chọn “Xóa dữ liệu của tôi” "
     "hoặc gõ /xoadulieu."
 )
 DATA_SEE_COMMENTS = "Xem góp ý của tôi"
@@ -493,7 +494,7 @@ TB_WHEN_AT = "gửi lúc {when}"
 TB_REVOKED = "Bạn không còn quyền gửi thông báo này, nên thông báo chưa được gửi đi."
 TB_CANCELLED = "Đã hủy. Không có thông báo nào được gửi."
 TB_MINE = "📋 Thông báo gần đây của bạn:"
-TB_MINE_ITEM = "#{id} · {status} · {when}\nTới: {audience}\n«{excerpt}»"
+TB_MINE_ITEM = "#{id} · {status} · {when}\nTới: {audience}\n“{excerpt}”"
 TB_MINE_COUNTS = "Tin nhắn: {counts}."
 TB_MINE_NOTE = "Ghi chú của cán bộ: {note}"
 TB_MINE_NONE = "Bạn chưa gửi thông báo nào."
@@ -540,3 +541,16 @@ BULLETIN_ANNIVERSARY = "Hôm nay, {date}: {name}.\n\nGõ /tin để đọc các 
 BULLETIN_PHASE_START = "Từ hôm nay, {date}, chiến dịch tuyên truyền bước vào {phase}{title}."
 BULLETIN_STAGE_START = "Từ hôm nay, {date}, chiến dịch bước vào giai đoạn {stage} của {phase}."
 BULLETIN_PERIOD_HINT = "Gõ /tin để xem các tin của đợt này, /lich để xem lịch sự kiện."
+# /start: a short greeting, then this notice (at most 700 characters); the rest behind
+# "Xem đầy đủ" (PRIVACY_NOTICE_FULL). The version is shown once, in the full notice.
+PRIVACY_NOTICE = (
+    "🔒 Về dữ liệu cá nhân\n\n"
+    "Đọc tin không cần đồng ý. Chưa đồng ý, Loa Số chỉ giữ mã cuộc trò chuyện để trả lời bạn.\n\n"
+    "Nếu bạn đồng ý, Loa Số lưu thêm: thôn và chủ đề nhận tin, góp ý bạn gửi (có thể ẩn danh), "
+    "kết quả thi tìm hiểu, để gửi tin Đại hội và nhận góp ý của bạn; không dùng để đánh giá "
+    "hay lập danh sách người dân.\n\n"
+    "Không nhắn tin trong {days} ngày, thông tin của bạn tự xóa. Bạn xem, rút lại hay xóa dữ "
+    "liệu bất cứ lúc nào: /dulieu, /xoadulieu.\n\n"
+    "Bạn có đồng ý không?"
+)
+PRIVACY_MORE = "Xem đầy đủ"

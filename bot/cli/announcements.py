@@ -24,11 +24,11 @@ from bot.cli.common import (
     settings_or_exit,
 )
 from content.text import format_number
+from handlers.announcements import MAX_LENGTH  # the same limit as in chat
 
 announcements_app = typer.Typer(help="Thông báo của người phụ trách và cán bộ: duyệt, hủy, dừng.",
                                 no_args_is_help=True)
 
-MAX_LENGTH = 2000  # the smallest channel limit (Zalo), as in chat
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)

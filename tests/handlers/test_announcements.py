@@ -167,7 +167,7 @@ async def test_too_long_text_is_refused_with_its_count(make_settings, database, 
     async with dialog(make_settings(), user="leader", clock=clock) as leader:
         await leader("/thongbao")
         (refused,) = await leader("Họp " * 586 + "x")
-        assert refused.startswith("Thông báo dài 2.345 ký tự, tối đa 2.000.")
+        assert refused.startswith("Thông báo dài 2.345 ký tự, tối đa 500.")
         (blank,) = await leader("…!!")
         assert blank.startswith(texts.TB_EMPTY)
         (choices,) = await leader(TEXT)  # still writing: a shorter text is taken
