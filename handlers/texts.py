@@ -441,7 +441,11 @@ DATA_ERASED_END = (
 
 # -- leaders' announcements (/thongbao) and their approval (/duyet) ----------------------------
 
-NOT_FOR_YOU = "Chức năng này không dành cho bạn."
+# A refusal says how to get the role (issue 16, item 6).
+NOT_FOR_YOU = ("Chức năng này dành cho bí thư chi bộ và cán bộ được xã mời; nếu bạn được mời, "
+               "gõ /vaitro và mã mời (ví dụ: /vaitro ABCD-EFGH).")
+NOT_FOR_YOU_STAFF = ("Chức năng duyệt thông báo dành cho cán bộ xã; nếu bạn được xã mời làm cán "
+                     "bộ, gõ /vaitro và mã mời (ví dụ: /vaitro ABCD-EFGH).")
 TB_START = (
     "✍️ Soạn thông báo. Bạn gửi được tới: {scope}.\n\n"
     "Mời bạn gõ nội dung thông báo (tối đa {limit} ký tự)."
