@@ -106,3 +106,15 @@ def test_no_pushed_message_is_longer_than_600_characters():
     text, _ = _merged(pack, bulletins[:5])  # merged, each part shortened
     assert len(text) <= UNSOLICITED_LIMIT
     assert all(not part.endswith(" …") for part in text.split("\n\n"))
+
+
+def test_no_announcement_pushed_is_longer_than_600_characters():
+    """The longest announcement a leader or staff may write, with its header, for every
+    author the shipped pack can name."""
+    from delivery.announcements import HEADER
+    from handlers.announcements import MAX_LENGTH
+
+    pack = load_pack(SHIPPED_PACK)[0]
+    authors = [pack.campaign.organisation.name, *(group.name for group in pack.campaign.groups)]
+    longest = max(len(HEADER.format(author=author, text="x" * MAX_LENGTH)) for author in authors)
+    assert longest <= UNSOLICITED_LIMIT
