@@ -86,9 +86,10 @@ def draft_window(turn: Turn, draft: Draft) -> tuple[str, str]:
     """("open" | "not_yet" | "closed", the relevant time as residents read it)."""
     pack = turn.content.pack
     opens, closes = pack.local(draft.opens), pack.local(draft.closes)
-    if turn.now < opens:
+    now = turn.campaign_time  # a preview (`loaso chat --as-of`) sees the draft as on that day
+    if now < opens:
         return "not_yet", turn.local(opens)
-    if turn.now >= closes:
+    if now >= closes:
         return "closed", turn.local(closes)
     return "open", turn.local(closes)
 
