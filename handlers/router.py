@@ -58,8 +58,10 @@ class Turn:
     value: str = ""  # the part of a button payload after its step (see the module docstring)
     router: Router | None = None  # the router running this turn (set by Router.dispatch)
 
-    def say(self, text: str, options: list[Option] | tuple[Option, ...] = ()) -> None:
-        self.replies.append(Reply(text, tuple(options)))
+    def say(self, text: str, options: list[Option] | tuple[Option, ...] = (), *,
+            change: str | None = None) -> None:
+        """Answer; `change`: this redraws the screen just pressed (messages.types.Reply)."""
+        self.replies.append(Reply(text, tuple(options), change))
 
     def goto(self, state: str | None, data: FlowData | None = None) -> None:
         """Move to `state` with the flow's data (none: the resident is between flows)."""

@@ -91,23 +91,30 @@ async def chose_everything(turn: Turn, choice: Choice) -> None:
     await _save(turn, choice, [queries.EVERYTHING])
 
 
-async def show_topics(turn: Turn, choice: Choice) -> None:
-    """sub:pick: the topics, the chosen ones marked."""
+async def show_topics(turn: Turn, choice: Choice, change: str | None = None) -> None:
+    """sub:pick: the topics, the chosen ones marked; after a tap, `change` says what it
+    changed (the list is redrawn in place where the channel can, else not sent again)."""
     chosen = set(choice.topics)
     options = [Option(_mark(topic.name, topic.id in chosen), f"sub:t:{topic.id}")
                for topic in turn.content.pack.campaign.topics]
     turn.say(texts.SUB_ASK_TOPICS, options + [Option(texts.SUB_NEXT, "sub:next"),
                                               Option(texts.SUB_EVERYTHING, "sub:all"),
-                                              MENU_OPTION])
+                                              MENU_OPTION], change=change)
     turn.goto(SubscribeState.TOPICS, choice.model_copy(update={"topics": tuple(sorted(chosen))}))
 
 
 async def toggle_topic(turn: Turn, choice: Choice) -> None:
     """sub:t:<topic>: chosen, or no longer."""
-    if turn.value in turn.content.pack.topics:
-        choice = choice.model_copy(
-            update={"topics": tuple(sorted(set(choice.topics) ^ {turn.value}))})
-    await show_topics(turn, choice)
+    topic = turn.content.pack.topics.get(turn.value)
+    if topic is None:
+        await show_topics(turn, choice)
+        return
+    added = turn.value not in choice.topics
+    choice = choice.model_copy(
+        update={"topics": tuple(sorted(set(choice.topics) ^ {turn.value}))})
+    change = (texts.SUB_TOPIC_ADDED if added else texts.SUB_TOPIC_REMOVED).format(
+        topic=topic.name, count=len(choice.topics))
+    await show_topics(turn, choice, change)
 
 
 async def show_groups(turn: Turn, choice: Choice) -> None:

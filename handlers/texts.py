@@ -558,3 +558,8 @@ PRIVACY_NOTICE = (
     "Bạn có đồng ý không?"
 )
 PRIVACY_MORE = "Xem đầy đủ"
+# /dangky's topic picker after a tap, where the list is not redrawn in place.
+SUB_TOPIC_ADDED = ("✅ Đã chọn “{topic}” ({count} chủ đề). Gõ số để chọn thêm hoặc bỏ chọn; "
+                   "chọn “Tiếp tục ›” khi xong.")
+SUB_TOPIC_REMOVED = ("Đã bỏ chọn “{topic}” ({count} chủ đề). Gõ số để chọn thêm hoặc bỏ chọn; "
+                     "chọn “Tiếp tục ›” khi xong.")
