@@ -49,3 +49,23 @@ async def test_a_number_outside_the_list_shows_the_range_and_the_options(
         assert {table: await count_rows(database, table) for table in before} == before
         (first, *_) = await talk("1")  # the options still work
     assert not first.startswith(texts.CHOOSE_IN_RANGE[:10])
+
+
+async def test_options_stored_before_labels_were_kept_still_work(make_settings, database):
+    """Rows written by the previous release hold payloads only: numbers still choose, and
+    one outside the list gets the menu (there are no labels to show again)."""
+    from sqlalchemy import update
+
+    from db.models import ConversationState
+
+    async with dialog(make_settings()) as talk:
+        await talk("/menu")
+        async with database.transaction() as session:
+            await session.execute(update(ConversationState).values(
+                options=["menu:show", "faq:list:0"]))
+        (faq,) = await talk("2")
+        assert faq.startswith(texts.FAQ_TITLE)
+        async with database.transaction() as session:
+            await session.execute(update(ConversationState).values(options=["menu:show"]))
+        (answer,) = await talk("7")
+    assert answer.startswith(texts.NUMBER_WITHOUT_OPTIONS) and "1. Tin Đại hội" in answer
