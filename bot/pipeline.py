@@ -266,7 +266,7 @@ class InboundProcessor:
                 payload=button_ack(inbound.button_ack), priority=Priority.ACK, now=now,
                 user_id=user_id))
         for reply in replies:
-            for payload in render_reply(reply, channel.capabilities):
+            for payload in render_reply(reply, channel.capabilities, inbound.message_ref):
                 rows.append(outbox_queries.queued_row(
                     channel=inbound.channel, recipient=inbound.address, payload=payload,
                     priority=Priority.REPLY, now=now, user_id=user_id))

@@ -51,7 +51,12 @@ class SearchIndex:
     def __init__(self, source: Searchable) -> None:
         self.articles = list(source.articles)
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
-        self.title_words = [" ".join(words(article.title)) for article in self.articles]
+        # Each article's words in order, padded with spaces, to find a query as a phrase
+        # ("to lam" in "... dong chi to lam duoc bau ..."), title first.
+        self.title_words = [f" {' '.join(words(article.title))} " for article in self.articles]
+        self.all_words = [
+            f" {' '.join(words(' '.join((article.title, article.summary, article.body, *article.tags))))} "
+            for article in self.articles]
         for number, article in enumerate(self.articles):
             # lowest weight first, so a word's best field overwrites the others
             weights = dict.fromkeys(words(article.body), BODY)
@@ -71,10 +76,12 @@ class SearchIndex:
         query_words = words(query)[:MAX_QUERY_WORDS]
         content_words = [word for word in query_words if word not in STOPWORDS] or query_words
         return SearchResult(self._best_faq(query_words, faq),
-                            self._rank(content_words, limit, articles), query_words)
+                            self._rank(content_words, limit, articles, phrase=query_words),
+                            query_words)
 
     def _rank(self, query_words: list[str], limit: int,
-              within: AbstractSet[int] | None = None) -> list[Article]:
+              within: AbstractSet[int] | None = None,
+              phrase: list[str] | None = None) -> list[Article]:
         if not query_words:
             return []
         postings = [self.postings.get(word, {}) for word in dict.fromkeys(query_words)]
@@ -92,13 +99,20 @@ class SearchIndex:
                         counts[number] += 1
             needed = max(1, (len(postings) + 1) // 2)
             matching = {number for number, count in counts.items() if count >= needed}
-        phrase = " ".join(query_words)
+        typed = phrase if phrase and len(phrase) > 1 else query_words
+        together = f" {' '.join(typed)} " if len(typed) > 1 else None
 
         def score(number: int) -> tuple[Any, ...]:
+            """Phrases outrank scattered words: the query's words in order in the title,
+            then anywhere in the article, then the weights of the words found."""
             total = sum(posting.get(number, 0.0) for posting in postings)
-            if len(query_words) > 1 and phrase in self.title_words[number]:
-                total += TITLE  # the words in this order in the title: the likeliest answer
-            return (-total, -self.articles[number].published.toordinal(), number)
+            as_phrase = 0
+            if together is not None:
+                if together in self.title_words[number]:
+                    as_phrase = 2
+                elif together in self.all_words[number]:
+                    as_phrase = 1
+            return (-as_phrase, -total, -self.articles[number].published.toordinal(), number)
 
         ranked = heapq.nsmallest(limit, matching, key=score)
         return [self.articles[number] for number in ranked]

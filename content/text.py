@@ -64,3 +64,13 @@ def format_number(value: float, decimals: int = 0) -> str:
     text = (f"{value:,}" if decimals == 0 and isinstance(value, int)
             else f"{value:,.{decimals}f}")
     return text.translate(_VIETNAMESE_MARKS)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut at a word boundary with "…" (never mid-word)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 1)]
+    if " " in cut and not text[len(cut)].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.–-") + "…"

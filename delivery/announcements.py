@@ -28,7 +28,10 @@ from messages.types import Reply
 
 # A fan-out takes seconds; one claimed this long ago without finishing lost its process.
 RESUME_AFTER = timedelta(minutes=10)
-MAX_LENGTH = 2000  # Zalo's limit, the smallest of the channels: one message everywhere
+# A pushed message stays within 600 characters (issue 16): the text, plus the header
+# "📢 Thông báo của <author>" (HEADER) within the other 100. Chat, console and CLI share it;
+# it is well inside Zalo's 2,000, the smallest platform limit.
+MAX_LENGTH = 500
 REASON_LENGTH = 500  # a rejection's reason, read by the leader in chat
 FARTHEST = timedelta(days=366)  # a time further ahead than this is surely a typo
 

@@ -8,6 +8,7 @@ it again after a crash completes it without a single duplicate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -74,6 +75,14 @@ def _matches(audience: Audience) -> ColumnElement[bool]:
     return and_(*conditions)
 
 
+async def audience_ids(session: AsyncSession, audience: Audience) -> list[int]:
+    """Ids of the residents an audience reaches now (to merge pushes due together)."""
+    if audience.empty:
+        return []
+    return list((await session.execute(
+        select(User.id).where(_matches(audience)).order_by(User.id))).scalars())
+
+
 async def count_recipients(session: AsyncSession, audience: Audience) -> int:
     if audience.empty:
         return 0
@@ -83,8 +92,10 @@ async def count_recipients(session: AsyncSession, audience: Audience) -> int:
 
 async def fan_out(database: Database, *, batch: str, audience: Audience, text: str,
                   now: datetime, priority: int = Priority.BULK,
-                  options: tuple[Option, ...] = ()) -> FanOutResult:
-    """Queue `text` (with `options`) for everyone in the audience; safe to run again."""
+                  options: tuple[Option, ...] = (),
+                  only: Sequence[int] | None = None) -> FanOutResult:
+    """Queue `text` (with `options`) for everyone in the audience (and, with `only`, among
+    these residents); safe to run again."""
     result = FanOutResult()
     if audience.empty:
         return result
@@ -94,7 +105,9 @@ async def fan_out(database: Database, *, batch: str, audience: Audience, text: s
         async with database.transaction() as session:
             users = (await session.execute(
                 select(User.id, User.channel, User.address, User.last_seen_at)
-                .where(_matches(audience), User.id > after).order_by(User.id).limit(CHUNK)
+                .where(_matches(audience), User.id > after,
+                       *([User.id.in_(only)] if only is not None else []))
+                .order_by(User.id).limit(CHUNK)
             )).all()
             if not users:
                 break

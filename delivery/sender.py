@@ -353,7 +353,8 @@ class OutboxSender:
     async def _send(self, row: outbox_queries.Claimed, claimed_at: float) -> None:
         # Outcomes ride along with the next claim (or the next poll), so a busy sender
         # writes them in batches instead of one transaction per message.
-        limited = row.payload.get("type") == "message"  # button acks are not messages
+        # button acks are not messages; an edit counts as one (Telegram limits both)
+        limited = row.payload.get("type") in ("message", "edit")
         if limited and not await self._wait_chat(row):
             return
         limiter = self.limiters[row.channel]

@@ -79,7 +79,8 @@ async def role_or_refuse(turn: Turn, *, staff: bool = False) -> roles.ActiveRole
         draft = AnnouncementDraft.load(turn.data)
         composing = not staff and draft is not None and draft.text is not None
         turn.goto(None)
-        show_menu(turn, texts.TB_REVOKED if composing else texts.NOT_FOR_YOU)
+        show_menu(turn, texts.TB_REVOKED if composing
+                  else texts.NOT_FOR_YOU_STAFF if staff else texts.NOT_FOR_YOU)
         return None
     return role
 

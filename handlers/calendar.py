@@ -1,10 +1,12 @@
-"""The calendar ("Lịch sự kiện", /lich): upcoming and recent campaign events."""
+"""The calendar ("Lịch sự kiện", /lich): the next events and the current phase's key dates,
+grouped by month, then what happened lately; everything as known on the campaign day
+(content.calendar), so nothing is shown before it was announced."""
 
 from __future__ import annotations
 
-from content.models import Event
+from content.calendar import CalendarEntry
 from handlers import texts
-from handlers.campaign import campaign_day, vietnamese_range
+from handlers.campaign import current_period, vietnamese_range
 from handlers.paging import navigation
 from handlers.router import Router, Turn
 
@@ -12,22 +14,32 @@ UPCOMING = 8
 RECENT = 5
 
 
-def event_line(event: Event) -> str:
-    line = f"• {vietnamese_range(event.start, event.end)}: {event.name}"
-    return line if event.confirmed else f"{line} {texts.CALENDAR_UNCONFIRMED}"
+def event_line(entry: CalendarEntry, *, in_month: bool = False) -> str:
+    """One event; under a month heading, an event without dates needs no date (the heading
+    already says "Đầu năm 2026")."""
+    if entry.dated:
+        line = f"• {vietnamese_range(entry.start, entry.end)}: {entry.event.name}"
+    else:
+        line = f"• {entry.event.name}" if in_month else f"• {entry.when}: {entry.event.name}"
+    return f"{line} {texts.CALENDAR_UNCONFIRMED}" if entry.tentative else line
 
 
 async def calendar(turn: Turn) -> None:
-    """List what is coming (or under way) and what happened lately."""
-    today = campaign_day(turn)
-    events = sorted(turn.content.pack.campaign.events, key=lambda event: event.start)
-    upcoming = [event for event in events if event.last_day >= today][:UPCOMING]
-    recent = [event for event in events if event.last_day < today][-RECENT:]
-    lines = [texts.CALENDAR_TITLE, "", texts.CALENDAR_UPCOMING]
-    lines += [event_line(event) for event in upcoming] or [texts.CALENDAR_NONE]
+    """/lich, cal:show."""
+    period = await current_period(turn)
+    page = turn.view.calendar_page(period, upcoming=UPCOMING, recent=RECENT)
+    lines = [texts.CALENDAR_TITLE]
+    months = page.months
+    for month in months:
+        lines += ["", texts.CALENDAR_MONTH.format(month=month.heading)]
+        lines += [event_line(entry, in_month=True) for entry in month.entries]
+    if not months:
+        lines += ["", texts.CALENDAR_NONE]
+    shown = {entry.event.id for month in months for entry in month.entries}
+    recent = [entry for entry in page.recent if entry.event.id not in shown]
     if recent:
         lines += ["", texts.CALENDAR_RECENT]
-        lines += [event_line(event) for event in reversed(recent)]
+        lines += [event_line(entry) for entry in recent]
     turn.say("\n".join(lines), navigation())
 
 

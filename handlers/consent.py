@@ -21,7 +21,8 @@ class ConsentState(StrEnum):
     ASKED = "consent.asked"
 
 
-CONSENT_OPTIONS = (Option(texts.CONSENT_YES, "consent:yes"), Option(texts.CONSENT_NO, "consent:no"))
+CONSENT_OPTIONS = (Option(texts.CONSENT_YES, "consent:yes"), Option(texts.CONSENT_NO, "consent:no"),
+                   Option(texts.MENU, "menu:show"))
 TYPED_YES = ("dong y", "co", "ok", "yes")
 TYPED_NO = ("khong dong y", "khong", "no")
 
@@ -73,8 +74,9 @@ def ask_consent(turn: Turn, *, resume: str | None = None, refused: str | None = 
     continues where they were, `refused` for what it says when they do not agree, and
     `keep` for its data, which the step that `resume` names finds again.
     """
-    turn.say(texts.PRIVACY_NOTICE.format(version=texts.PRIVACY_NOTICE_VERSION,
-                                         days=retention_days(turn)), CONSENT_OPTIONS)
+    turn.say(texts.PRIVACY_NOTICE.format(days=retention_days(turn)),
+             CONSENT_OPTIONS[:2] + (Option(texts.PRIVACY_MORE, "privacy:full"),
+                                    *CONSENT_OPTIONS[2:]))
     turn.goto(ConsentState.ASKED, ConsentQuestion(
         resume=resume, refused=refused, keep=keep.dump() if keep is not None else {}))
 
@@ -121,7 +123,7 @@ async def agree(turn: Turn) -> None:
         user.consent_version = texts.PRIVACY_NOTICE_VERSION
         user.consent_at = turn.now
         user.consent_evidence = f"{turn.inbound.channel}:{turn.inbound.event_id}"
-        turn.say(texts.CONSENT_RECORDED.format(version=texts.PRIVACY_NOTICE_VERSION))
+        turn.say(texts.CONSENT_RECORDED)
     if resume:
         await turn.press(resume)
     else:
@@ -175,10 +177,17 @@ async def privacy(turn: Turn) -> None:
     ask_consent(turn)
 
 
+async def full_notice(turn: Turn) -> None:
+    """privacy:full ("Xem đầy đủ"): the whole notice; the question stays where it was."""
+    turn.say(texts.PRIVACY_NOTICE_FULL.format(version=texts.PRIVACY_NOTICE_VERSION,
+                                              days=retention_days(turn)), CONSENT_OPTIONS)
+
+
 def register(router: Router) -> None:
     router.command("start", step=start)
     router.fallbacks(follow=start)
     router.steps("consent", {"yes": agree, "no": decline})
-    router.state(ConsentState.ASKED, step=consent_typed)
+    router.state(ConsentState.ASKED, step=consent_typed, choosing=True)
+    router.steps("privacy", {"full": full_notice})
     router.button("privacy", privacy)
     router.menu_item(texts.MENU_PRIVACY, "privacy:show", order=90)

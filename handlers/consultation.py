@@ -24,7 +24,7 @@ from handlers.flow_data import FlowData
 from handlers.menu import show_menu, stale
 from handlers.paging import int_or_zero, label, navigation, page_of
 from handlers.router import Router, Turn
-from messages.types import Option
+from messages.types import InboundKind, Option
 
 MIN_LENGTH = 10
 MAX_LENGTH = 4000
@@ -40,11 +40,32 @@ class Compose(StrEnum):
 
 
 class Reading(FlowData):
-    """The draft being read, and the page of its sections last shown."""
+    """The draft being read, and the page of its sections last shown. `kept`: a comment the
+    resident typed before choosing where it goes (search's "Gửi thành góp ý")."""
 
     flow = "gy"
     draft: str
     page: int = 0
+    kept: str | None = None
+
+
+class KeptComment(FlowData):
+    """A sentence typed outside the flow that reads as a comment, kept for /gopy."""
+
+    flow = "gy"
+    text: str
+
+
+KEPT_PAYLOAD = "gy:kept"
+
+
+def kept_text(turn: Turn) -> str | None:
+    """The comment typed before /gopy, if one is being carried through the flow."""
+    reading = Reading.load(turn.data)
+    if reading is not None:
+        return reading.kept
+    kept = KeptComment.load(turn.data)
+    return kept.text if kept else None
 
 
 class Writing(Reading):
@@ -65,9 +86,10 @@ def draft_window(turn: Turn, draft: Draft) -> tuple[str, str]:
     """("open" | "not_yet" | "closed", the relevant time as residents read it)."""
     pack = turn.content.pack
     opens, closes = pack.local(draft.opens), pack.local(draft.closes)
-    if turn.now < opens:
+    now = turn.campaign_time  # a preview (`loaso chat --as-of`) sees the draft as on that day
+    if now < opens:
         return "not_yet", turn.local(opens)
-    if turn.now >= closes:
+    if now >= closes:
         return "closed", turn.local(closes)
     return "open", turn.local(closes)
 
@@ -106,7 +128,24 @@ async def list_drafts(turn: Turn) -> None:
     shown, more = page_of(drafts, page)
     options = [Option(label(draft.title), f"gy:d:{draft.id}") for draft in shown]
     turn.say(texts.GY_DRAFTS, options + navigation(more=f"gy:list:{page + 1}" if more else None))
-    turn.goto(None)
+    kept = kept_text(turn) if turn.inbound.kind != InboundKind.COMMAND else None
+    turn.goto(None, KeptComment(text=kept) if kept else None)
+
+
+async def comment_kept(turn: Turn) -> None:
+    """gy:kept: the sentence typed before becomes a comment on the open draft (or one of the
+    open drafts, then chosen): the resident does not type it again."""
+    kept = kept_text(turn)
+    if not kept:
+        stale(turn)
+        return
+    open_drafts = [draft for draft in turn.content.pack.drafts.values() if is_open(turn, draft)]
+    if len(open_drafts) != 1:
+        turn.say(texts.GY_KEPT_PICK_DRAFT if open_drafts else texts.GY_KEPT_NO_DRAFT)
+        await list_drafts(turn)
+        return
+    turn.goto(None, Reading(draft=open_drafts[0].id, kept=kept))
+    await turn.press("gy:c:-")
 
 
 async def show_draft(turn: Turn) -> None:
@@ -133,7 +172,7 @@ async def show_draft(turn: Turn) -> None:
         options.append(Option(texts.GY_GENERAL, "gy:c:-"))
     more_payload = f"gy:d:{draft.id}:{page_number + 1}" if more else None
     turn.say("\n\n".join(lines), options + navigation(more=more_payload, back="gy:list"))
-    turn.goto(None, Reading(draft=draft.id, page=page_number))
+    turn.goto(None, Reading(draft=draft.id, page=page_number, kept=kept_text(turn)))
 
 
 async def show_section(turn: Turn) -> None:
@@ -167,15 +206,16 @@ async def start_comment(turn: Turn) -> None:
     if not turn.has_consent:
         turn.say(texts.GY_NEEDS_CONSENT)
         ask_consent(turn, resume=f"gy:c:{section_id}", refused=texts.GY_CONSENT_REFUSED,
-                    keep=Reading(draft=draft.id))
+                    keep=Reading(draft=draft.id, kept=kept_text(turn)))
         return
     reading = Reading.load(turn.data)
     flat = None if section_id == "-" else turn.content.pack.section(draft.id, section_id)
     turn.goto(None, Writing(draft=draft.id, page=reading.page if reading else 0,
-                            section=section_id, key=secrets.token_hex(6)))
+                            section=section_id, key=secrets.token_hex(6),
+                            kept=reading.kept if reading else None))
     stances = [Option(texts.STANCES[stance], f"gy:st:{stance}") for stance in Stance]
     turn.say(texts.GY_CHOOSE_STANCE.format(target=target_label(draft, flat)),
-             stances + [Option(texts.GY_CANCEL, "gy:cancel")])
+             stances + [Option(texts.GY_CANCEL, "gy:cancel"), Option(texts.MENU, "menu:show")])
 
 
 def _composing(turn: Turn, *, needs: tuple[str, ...] = ()) -> tuple[Draft, Writing] | None:
@@ -200,6 +240,10 @@ async def choose_stance(turn: Turn) -> None:
 
 
 def ask_for_text(turn: Turn, comment: Writing) -> None:
+    if comment.kept and text_problem(comment.kept, required=True) is None:
+        turn.say(texts.GY_KEPT_USED.format(text=quote(comment.kept)))
+        ask_identity(turn, comment.model_copy(update={"text": comment.kept, "kept": None}))
+        return
     stance = comment.stance
     if stance == Stance.AGREE:
         turn.say(texts.GY_TYPE_TEXT_OPTIONAL, [Option(texts.GY_SKIP, "gy:skip"),
@@ -209,6 +253,11 @@ def ask_for_text(turn: Turn, comment: Writing) -> None:
                  + texts.GY_TYPE_TEXT.format(limit=format_number(MAX_LENGTH)),
                  [Option(texts.GY_CANCEL, "gy:cancel")])
     turn.goto(Compose.TEXT, comment)
+
+
+def quote(text: str, limit: int = 200) -> str:
+    """A resident's words quoted back, cut at a word boundary."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 def text_problem(text: str, *, required: bool) -> str | None:
@@ -253,7 +302,8 @@ async def skip_text(turn: Turn) -> None:
 def ask_identity(turn: Turn, comment: Writing) -> None:
     turn.say(texts.GY_IDENTITY, [Option(texts.GY_ANONYMOUS, "gy:id:anon"),
                                  Option(texts.GY_SIGNED, "gy:id:name"),
-                                 Option(texts.GY_CANCEL, "gy:cancel")])
+                                 Option(texts.GY_CANCEL, "gy:cancel"),
+                                 Option(texts.MENU, "menu:show")])
     turn.goto(None, comment)
 
 
@@ -283,7 +333,8 @@ async def typed_name(turn: Turn) -> None:
         preview(turn, comment.model_copy(update={"hamlet": None}))
         return
     options = [Option(label(hamlet.name), f"gy:h:{hamlet.id}") for hamlet in hamlets]
-    turn.say(texts.GY_PICK_HAMLET, options + [Option(texts.GY_CANCEL, "gy:cancel")])
+    turn.say(texts.GY_PICK_HAMLET, options + [Option(texts.GY_CANCEL, "gy:cancel"),
+                                              Option(texts.MENU, "menu:show")])
     turn.goto(None, comment)
 
 
@@ -394,7 +445,8 @@ def register(router: Router) -> None:
     router.steps("gy", {
         "": list_drafts, "list": list_drafts, "d": show_draft, "s": show_section,
         "c": start_comment, "st": choose_stance, "skip": skip_text, "id": choose_identity,
-        "h": choose_hamlet, "send": send, "edit": edit, "cancel": cancel})
+        "h": choose_hamlet, "send": send, "edit": edit, "cancel": cancel,
+        "kept": comment_kept})
     router.state(Compose.TEXT, step=typed_text)
     router.state(Compose.NAME, step=typed_name)
     router.menu_item(texts.MENU_CONSULTATION, "gy:list", order=20)

@@ -12,7 +12,7 @@ from messages.types import Option
 async def questions(turn: Turn) -> None:
     """faq:list:<page>: the questions, a page at a time."""
     page = int_or_zero(turn.value)
-    shown, more = page_of(turn.content.pack.faq, page)
+    shown, more = page_of(turn.view.faq, page)
     options = [Option(label(entry.questions[0]), f"faq:q:{entry.id}") for entry in shown]
     turn.say(texts.FAQ_TITLE,
              options + navigation(more=f"faq:list:{page + 1}" if more else None))
@@ -20,7 +20,7 @@ async def questions(turn: Turn) -> None:
 
 async def answer(turn: Turn) -> None:
     """faq:q:<id>: one answer."""
-    entry = next((entry for entry in turn.content.pack.faq if entry.id == turn.value), None)
+    entry = turn.view.faq_entry(turn.value)
     if entry is None:
         stale(turn)
         return

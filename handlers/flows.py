@@ -1,7 +1,8 @@
 """The list of flows, and the one place that builds the Router from it.
 
 To add a flow: write `handlers/<flow>.py` with `register(router)` (its commands, `steps`
-tables of buttons, states, keywords and menu entry; its texts in handlers/texts.py, its
+tables of buttons, states and menu entry (plain words: handlers/intents.py); its texts in
+handlers/texts.py, its
 in-progress data a FlowData model, its diagram in `handlers/<flow>.mmd` if it has states),
 then add the module to FLOWS. A name claimed twice stops `build_router()` with an error.
 """
@@ -20,6 +21,7 @@ from handlers import (
     consultation,
     faq,
     inquiries,
+    intents,
     meetings,
     menu,
     my_comments,
@@ -36,7 +38,7 @@ from handlers.router import Router
 FLOWS: tuple[ModuleType, ...] = (
     menu, consent, search, news, consultation, my_comments, subscriptions, faq, quiz,
     calendar, my_data, roles, announcements, approvals, console_login,
-    inquiries, meetings, share,
+    inquiries, meetings, share, intents,
 )
 
 

@@ -17,7 +17,8 @@ def stale(turn: Turn) -> None:
 
 
 async def menu(turn: Turn) -> None:
-    """Show the features that exist."""
+    """Show the features that exist; "Menu" leaves whatever flow was waiting."""
+    turn.goto(None)
     show_menu(turn)
 
 

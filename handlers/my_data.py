@@ -193,5 +193,5 @@ def register(router: Router) -> None:
     router.command("xoadulieu", step=ask_erase)
     router.steps("data", {"show": show_my_data, "erase": ask_erase, "yes": confirm_erase,
                           "no": keep})
-    router.state(DataState.CONFIRM, step=typed_while_confirming)
+    router.state(DataState.CONFIRM, step=typed_while_confirming, choosing=True)
     router.menu_item(texts.MENU_MY_DATA, "data:show", order=85)

@@ -10,7 +10,7 @@ import re
 
 from content.models import PLACEHOLDER_PATTERN, Article
 from content.pack import Window
-from content.phases import earlier_phases
+from content.phases import Period
 from handlers import texts
 from handlers.campaign import current_period, vietnamese_date
 from handlers.flow_data import FlowData
@@ -50,10 +50,9 @@ def plain_text(markdown: str) -> str:
 
 
 def topics_in(turn: Turn, phase: Window, stage: Window | None) -> list[tuple[str, str]]:
-    """(topic id, name) of the topics that have articles in this phase/stage, pack order."""
-    pack = turn.content.pack
-    present = {article.topic for article in pack.articles_in(phase.id, stage and stage.id)}
-    return [(topic.id, topic.name) for topic in pack.campaign.topics if topic.id in present]
+    """(topic id, name) of the topics with articles true today in this phase/stage."""
+    return [(topic.id, topic.name)
+            for topic in turn.view.topics_in(phase.id, stage and stage.id)]
 
 
 def show_topics(turn: Turn, phase: Window, stage: Window | None, heading: str, page: int,
@@ -67,7 +66,7 @@ def show_topics(turn: Turn, phase: Window, stage: Window | None, heading: str, p
 
 
 async def news_home(turn: Turn) -> None:
-    """news:home:<page>, and /tin: the current phase's topics."""
+    """news:home:<page>, and /tin: the current phase's (and stage's) topics."""
     page = int_or_zero(turn.value)
     period = await current_period(turn)
     if period.phase is None:
@@ -80,32 +79,60 @@ async def news_home(turn: Turn) -> None:
     if period.pinned:
         lines.append(texts.NEWS_PINNED)
     lines.append(texts.NEWS_PICK_TOPIC)
-    extra = ([Option(texts.ARCHIVE, "news:arch")]
-             if earlier_phases(turn.content.pack, period) else [])
+    extra = [Option(texts.ARCHIVE, "news:arch")] if turn.view.earlier_periods(period) else []
     show_topics(turn, phase, stage, "\n".join(lines), page, more_payload="news:home",
                 back="menu:show", extra=extra)
 
 
+def period_payload(period: Period) -> str:
+    """news:phase:<phase>:<page>, or news:stage:<phase>:<stage>:<page> without the page."""
+    assert period.phase is not None  # earlier periods are inside the campaign
+    if period.stage is not None:
+        return f"news:stage:{period.phase.id}:{period.stage.id}"
+    return f"news:phase:{period.phase.id}"
+
+
+def period_label(period: Period) -> str:
+    assert period.phase is not None  # earlier periods are inside the campaign
+    if period.stage is not None:
+        return label(f"{period.stage.name}: {period.stage.title}" if period.stage.title
+                     else period.stage.name)
+    return label(f"{period.phase.name}: {period.phase.title}")
+
+
 async def archive(turn: Turn) -> None:
-    """news:arch: the earlier phases."""
+    """news:arch: "Các đợt trước": the current phase's earlier stages, then earlier phases."""
     period = await current_period(turn)
-    earlier = earlier_phases(turn.content.pack, period)
-    options = [Option(label(f"{phase.name}: {phase.title}"), f"news:phase:{phase.id}:0")
-               for phase in earlier]
+    earlier = turn.view.earlier_periods(period)
+    options = [Option(period_label(item), f"{period_payload(item)}:0") for item in earlier]
     turn.say(texts.NEWS_ARCHIVE, options + navigation(back="news:home:0"))
 
 
 async def phase_topics(turn: Turn) -> None:
     """news:phase:<phase>:<page>: an earlier phase's topics."""
     phase_id, _, page_text = turn.value.partition(":")
-    page = int_or_zero(page_text)
     phase = turn.content.pack.window(phase_id)
     if phase is None:
         stale(turn)
         return
     heading = texts.NEWS_PHASE.format(phase=phase.name, title=phase.title)
-    show_topics(turn, phase, None, heading, page, more_payload=f"news:phase:{phase.id}",
-                back="news:arch", extra=[])
+    show_topics(turn, phase, None, heading, int_or_zero(page_text),
+                more_payload=f"news:phase:{phase.id}", back="news:arch", extra=[])
+
+
+async def stage_topics(turn: Turn) -> None:
+    """news:stage:<phase>:<stage>:<page>: an earlier stage's topics."""
+    phase_id, _, rest = turn.value.partition(":")
+    stage_id, _, page_text = rest.partition(":")
+    phase = turn.content.pack.window(phase_id)
+    stage = next((s for s in phase.stages if s.id == stage_id), None) if phase else None
+    if phase is None or stage is None:
+        stale(turn)
+        return
+    heading = texts.NEWS_PHASE.format(phase=f"{phase.name} — {stage.name}",
+                                      title=stage.title or phase.title)
+    show_topics(turn, phase, stage, heading, int_or_zero(page_text),
+                more_payload=f"news:stage:{phase.id}:{stage.id}", back="news:arch", extra=[])
 
 
 async def _browsing_period(turn: Turn) -> tuple[str, str | None]:
@@ -123,21 +150,25 @@ async def topic_articles(turn: Turn) -> None:
     """news:topic:<topic>:<page>: the topic's articles in the phase being browsed."""
     topic_id, _, page_text = turn.value.partition(":")
     page = int_or_zero(page_text)
-    pack = turn.content.pack
-    topic = pack.topics.get(topic_id)
+    topic = turn.content.pack.topics.get(topic_id)
     if topic is None:
         stale(turn)
         return
     phase_id, stage_id = await _browsing_period(turn)
-    articles = [a for a in pack.articles_in(phase_id, stage_id) if a.topic == topic_id]
+    articles = [a for a in turn.view.articles_in(phase_id, stage_id) if a.topic == topic_id]
     if not articles:
         stale(turn)
         return
     shown, more = page_of(articles, page)
     options = [Option(label(a.title), f"news:art:{a.id}") for a in shown]
     current = await current_period(turn)
-    back = ("news:home:0" if current.phase and current.phase.id == phase_id
-            else f"news:phase:{phase_id}:0")
+    if current.phase and current.phase.id == phase_id and (
+            stage_id is None or (current.stage and current.stage.id == stage_id)):
+        back = "news:home:0"
+    elif stage_id:
+        back = f"news:stage:{phase_id}:{stage_id}:0"
+    else:
+        back = f"news:phase:{phase_id}:0"
     nav = navigation(more=f"news:topic:{topic_id}:{page + 1}" if more else None, back=back)
     turn.say(texts.NEWS_TOPIC.format(topic=topic.name, count=len(articles)), options + nav)
     turn.goto(None, Browsing(phase=phase_id, stage=stage_id))
@@ -156,7 +187,7 @@ def render_article(item: Article) -> str:
 
 async def article(turn: Turn) -> None:
     """news:art:<article>."""
-    item = turn.content.pack.article_by_id.get(turn.value)
+    item = turn.view.article(turn.value)  # not yet true today: as if it did not exist
     if item is None:
         stale(turn)
         return
@@ -166,5 +197,6 @@ async def article(turn: Turn) -> None:
 def register(router: Router) -> None:
     router.command("tin", step=news_home)
     router.steps("news", {"": news_home, "home": news_home, "arch": archive,
-                          "phase": phase_topics, "topic": topic_articles, "art": article})
+                          "phase": phase_topics, "stage": stage_topics, "topic": topic_articles,
+                          "art": article})
     router.menu_item(texts.MENU_NEWS, "news:home:0", order=10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
+from content.text import shorten
 from handlers import texts
 from messages.types import Option, is_number
 
@@ -36,5 +37,5 @@ def int_or_zero(value: str) -> int:
 
 
 def label(text: str, limit: int = 60) -> str:
-    """Button labels stay short enough to read on a phone."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Button labels stay short enough to read on a phone, cut between words with "…"."""
+    return shorten(text, limit)

@@ -36,6 +36,10 @@ BOARD_SIZE = 10
 
 class QuizState(StrEnum):
     NAME = "quiz.name"
+    QUESTION = "quiz.question"  # a question on screen: typed "b" or "đáp án B" answers it
+
+
+LETTERS = "abcd"
 
 
 class BoardName(FlowData):
@@ -48,7 +52,7 @@ class BoardName(FlowData):
 def round_size(turn: Turn) -> int:
     """The configured size, never more than the bank holds."""
     size = getattr(turn.settings, "quiz_round_size", None) or DEFAULT_ROUND_SIZE
-    return min(size, len(turn.content.pack.quiz))
+    return min(size, len(turn.view.quiz))
 
 
 def ttl_hours() -> int:
@@ -56,7 +60,7 @@ def ttl_hours() -> int:
 
 
 def bank(turn: Turn) -> dict[str, QuizQuestion]:
-    return {question.id: question for question in turn.content.pack.quiz}
+    return {question.id: question for question in turn.view.quiz}
 
 
 def hamlet_name(turn: Turn, hamlet_id: str | None) -> str | None:
@@ -80,7 +84,7 @@ def leaving_typing(step: Step) -> Step:
 
 
 async def home(turn: Turn) -> None:
-    if not turn.content.pack.quiz:
+    if not turn.view.quiz:
         show_menu(turn, texts.QUIZ_NO_QUESTIONS)
         return
     options = []
@@ -107,14 +111,14 @@ def after_round_options(turn: Turn) -> list[Option]:
 # -- playing ----------------------------------------------------------------------------------
 
 async def new_round(turn: Turn) -> None:
-    if not turn.content.pack.quiz:
+    if not turn.view.quiz:
         show_menu(turn, texts.QUIZ_NO_QUESTIONS)
         return
     if not turn.has_consent:
         turn.say(texts.QUIZ_NEEDS_CONSENT)
         ask_consent(turn, resume="quiz:new", refused=texts.QUIZ_CONSENT_REFUSED)
         return
-    chosen = random.sample(turn.content.pack.quiz, round_size(turn))
+    chosen = random.sample(turn.view.quiz, round_size(turn))
     round_ = await queries.start_round(turn.session, user_id=turn.user.id,
                                        questions=[question.id for question in chosen],
                                        now=turn.now)
@@ -143,13 +147,36 @@ def ask_next(turn: Turn, round_: QuizRound) -> None:
             options = [Option(option, f"qz:{round_.token}:{number}:{position}")
                        for position, option in enumerate(question.options, start=1)]
             turn.say(texts.QUIZ_QUESTION.format(number=number + 1, total=len(round_.questions),
-                                                question=question.question), options)
+                                                question=question.question),
+                     options + [Option(texts.MENU, "menu:show")])
+            turn.goto(QuizState.QUESTION)
             return
         round_.answers = [*round_.answers, 0]
         round_.updated_at = turn.now
     round_.finished_at = turn.now
+    turn.goto(None)
     turn.say(texts.QUIZ_FINISHED.format(score=round_.score, total=len(round_.questions)),
              after_round_options(turn))
+
+
+def typed_letter(text: str) -> int | None:
+    """ "b", "B.", "đáp án B", "câu b", "chọn b" → 2; None for anything else."""
+    folded = fold(text).strip(" .!)")
+    for lead in ("dap an ", "chon ", "cau "):
+        folded = folded.removeprefix(lead)
+    return LETTERS.index(folded) + 1 if len(folded) == 1 and folded in LETTERS else None
+
+
+async def typed_answer(turn: Turn) -> None:
+    """Text while a question is on screen (numbers and the options' own words are chosen by
+    the router): a letter answers; anything else leaves the question, read as any text."""
+    letter = typed_letter(turn.inbound.text)
+    answers = [option for option in turn.shown_options() if option.payload.startswith("qz:")]
+    if letter is not None and letter <= len(answers):
+        await turn.press(answers[letter - 1].payload)
+        return
+    turn.goto(None)
+    await turn.read_as_text()
 
 
 async def answer(turn: Turn) -> None:
@@ -267,7 +294,8 @@ async def typed_name(turn: Turn) -> None:
         return
     options = [Option(label(hamlet.name), f"quiz:h:{hamlet.id}") for hamlet in hamlets]
     turn.say(texts.QUIZ_ASK_HAMLET, options + [Option(texts.QUIZ_NO_HAMLET, "quiz:h:-"),
-                                               Option(texts.QUIZ_CANCEL, "quiz:cancel")])
+                                               Option(texts.QUIZ_CANCEL, "quiz:cancel"),
+                                               Option(texts.MENU, "menu:show")])
     turn.goto(None, BoardName(name=name))
 
 
@@ -319,4 +347,5 @@ def register(router: Router) -> None:
         "join": join, "leave": leave, "cancel": cancel}.items()})
     router.button("qz", answer)
     router.state(QuizState.NAME, step=typed_name)
+    router.state(QuizState.QUESTION, step=typed_answer, choosing=True)
     router.menu_item(texts.MENU_QUIZ, "quiz:home", order=50)

@@ -16,19 +16,24 @@ dispatches on `turn.value` again.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from content.text import fold
+from content.text import fold, words
 from db.models import User
 from handlers import texts
 from handlers.flow_data import FlowData
-from messages.types import Inbound, InboundKind, Option, Reply, is_number
+from messages.types import Inbound, InboundKind, Option, Reply
 
 Step = Callable[["Turn"], Awaitable[None]]
+# Plain words → (action, argument), given whether a flow waits for a button; None: not a
+# command (handlers.intents).
+Understand = Callable[[str, bool], "tuple[str, str] | None"]
+BACK = "back"  # the action "quay lại": the back option on screen
+MENU_PAYLOAD = "menu:show"
 FALLBACKS = ("on_follow", "on_unsupported", "on_unknown_command", "on_stale_button", "on_text")
 
 
@@ -46,14 +51,17 @@ class Turn:
     settings: Any = None  # bot.settings.Settings: the few knobs flows need (retention, quiz)
     state: str | None = None
     data: dict[str, Any] = field(default_factory=dict)  # the state's FlowData, as stored
-    # the options shown last, [payload, label] (a bare payload as stored by older releases)
-    options: list[list[str] | str] = field(default_factory=list)
+    # The options shown last, [label, payload] each, for typed numbers and labels (a plain
+    # payload string in rows stored before labels were kept).
+    options: list[Any] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     value: str = ""  # the part of a button payload after its step (see the module docstring)
     router: Router | None = None  # the router running this turn (set by Router.dispatch)
 
-    def say(self, text: str, options: list[Option] | tuple[Option, ...] = ()) -> None:
-        self.replies.append(Reply(text, tuple(options)))
+    def say(self, text: str, options: list[Option] | tuple[Option, ...] = (), *,
+            change: str | None = None) -> None:
+        """Answer; `change`: this redraws the screen just pressed (messages.types.Reply)."""
+        self.replies.append(Reply(text, tuple(options), change))
 
     def goto(self, state: str | None, data: FlowData | None = None) -> None:
         """Move to `state` with the flow's data (none: the resident is between flows)."""
@@ -69,16 +77,27 @@ class Turn:
         return self.as_of or self.now
 
     @property
+    def view(self) -> Any:
+        """content.view.ContentView: what a resident may see on the campaign day (the only
+        way flows read articles, FAQ, quiz and calendar, so nothing shows before its date)."""
+        return self.content.visible(self.campaign_time.astimezone(self.zone).date())
+
+    @property
     def has_consent(self) -> bool:
         return self.user.consent_at is not None
 
-    def offered_options(self) -> list[list[str] | str]:
-        """[payload, label] of each option of the last reply with options: what a typed
-        number, or a typed label, refers to next."""
+    def offered_options(self) -> list[list[str]]:
+        """[label, payload] of the last reply with options: what a typed number or label
+        refers to next."""
         for reply in reversed(self.replies):
             if reply.options:
-                return [[option.payload, option.label] for option in reply.options]
+                return [[option.label, option.payload] for option in reply.options]
         return []
+
+    def shown_options(self) -> list[Option]:
+        """The options on screen before this event (labels unknown in old rows: "")."""
+        return [Option(*entry) if isinstance(entry, list) and len(entry) == 2
+                else Option("", str(entry)) for entry in self.options]
 
     def menu_options(self) -> list[Option]:
         return self._router().menu_options()
@@ -105,14 +124,15 @@ class MenuEntry:
 
 
 class Router:
-    """The steps of every flow, by command, button, state and typed keyword."""
+    """The steps of every flow, by command, button and state; plain words by the intents."""
 
     def __init__(self) -> None:
         self.commands: dict[str, Step] = {}
         self.buttons: dict[str, Step] = {}  # "prefix:step", or "prefix" for a whole family
         self.states: dict[str, Step] = {}
         self.photo_states: set[str] = set()  # states whose step also takes a photo
-        self.keywords: dict[str, Step] = {}  # whole typed words outside a flow, folded
+        self.choosing: set[str] = set()  # states that wait for a button, not typed text
+        self.understand: Understand | None = None  # plain words → action (handlers.intents)
         self.menu: list[MenuEntry] = []
         self.on_follow: Step | None = None
         self.on_unsupported: Step | None = None
@@ -136,18 +156,24 @@ class Router:
         for name, step in table.items():
             _claim(self.buttons, f"{_prefix(prefix)}:{name}", step, "button")
 
-    def state(self, *names: str, step: Step, photos: bool = False) -> None:
-        """Text typed while the resident is in one of these states runs `step` (and, with
-        `photos`, a photo sent there too: the step reads `turn.inbound.photo`)."""
+    def state(self, *names: str, step: Step, choosing: bool = False,
+              photos: bool = False) -> None:
+        """Text typed while the resident is in one of these states runs `step`. A state
+        `choosing` waits for a button: plain words ("menu", "thoát") and numbers outside the
+        list are understood there first, as outside a flow. With `photos`, a photo sent
+        there runs the step too (it reads `turn.inbound.photo`)."""
         for name in names:
             _claim(self.states, name, step, "state")
+            if choosing:
+                self.choosing.add(name)
             if photos:
                 self.photo_states.add(name)
 
-    def keyword(self, *words: str, step: Step) -> None:
-        """Plain words ("dừng", "stop") that mean a command when typed outside a flow."""
-        for word in words:
-            _claim(self.keywords, fold(word), step, "keyword")
+    def intents(self, understand: Understand) -> None:
+        """The one table of plain words that mean a command (handlers.intents)."""
+        if self.understand is not None:
+            raise ValueError("intents are registered twice")
+        self.understand = understand
 
     def menu_item(self, label: str, payload: str, order: int) -> None:
         self.menu.append(MenuEntry(label, payload, order))
@@ -179,18 +205,13 @@ class Router:
         turn.router = self
         inbound = turn.inbound
         kind = inbound.kind
-        if kind == InboundKind.TEXT and (payload := (self._numbered_choice(turn)
-                                                     or self._labelled_choice(turn))) is not None:
-            await self.press(turn, payload)
+        if kind == InboundKind.TEXT:
+            await self._text(turn)
         elif kind == InboundKind.BUTTON:
             await self.press(turn, inbound.button or "")
         elif kind == InboundKind.COMMAND:
             step = self.commands.get(inbound.command or "") or self.on_unknown_command
             turn.goto(None)  # a command always leaves the current flow
-            await _run(step, turn)
-        elif kind == InboundKind.TEXT:
-            step = (self.states.get(turn.state or "")
-                    or self.keywords.get(fold(inbound.text).strip(" !.")) or self.on_text)
             await _run(step, turn)
         elif kind == InboundKind.FOLLOW and self.on_follow:
             await self.on_follow(turn)
@@ -200,20 +221,55 @@ class Router:
             await self.on_unsupported(turn)
         turn.options = turn.offered_options()
 
-    def _numbered_choice(self, turn: Turn) -> str | None:
-        text = turn.inbound.text.strip().rstrip(".")
-        if is_number(text) and 1 <= int(text) <= len(turn.options):
-            return _payload(turn.options[int(text) - 1])
-        return None
+    async def _text(self, turn: Turn) -> None:
+        """Typed text: an option (by number or label), then, unless a flow waits for typed
+        text, plain words that mean a command or numbers outside the list, then the
+        state's step, or search."""
+        text = turn.inbound.text
+        shown = turn.shown_options()
+        typing = turn.state in self.states and turn.state not in self.choosing
+        number = typed_number(text)
+        chosen = _chosen(shown, text, number)
+        if chosen is not None:
+            await self.press(turn, chosen.payload)
+            return
+        if not typing:
+            if number is not None:
+                await self._out_of_range(turn, shown)
+                return
+            action = self.understand(text, turn.state is not None) if self.understand else None
+            if action is not None:
+                await self._act(turn, shown, *action)
+                return
+        step = self.states.get(turn.state or "") or self.on_text
+        await _run(step, turn)
 
-    def _labelled_choice(self, turn: Turn) -> str | None:
-        """The option shown last whose label the text is (without diacritics, case or marks:
-        a resident who types what they read, on any channel); None if none, or several."""
-        typed = _label_key(turn.inbound.text)
-        if not typed:
-            return None
-        named = {_payload(entry) for entry in turn.options if _label_key(_label(entry)) == typed}
-        return named.pop() if len(named) == 1 else None
+    async def _out_of_range(self, turn: Turn, shown: list[Option]) -> None:
+        """A number where no option has it: the range and the options again, never a search."""
+        if shown and all(option.label for option in shown):
+            turn.say(texts.CHOOSE_IN_RANGE.format(count=len(shown)), shown)
+        else:
+            turn.goto(None)
+            turn.say(texts.NUMBER_WITHOUT_OPTIONS, self.menu_options())
+
+    async def _act(self, turn: Turn, shown: list[Option], action: str, argument: str) -> None:
+        """Run what plain words meant: "/command" (with `argument`), BACK (the "Quay lại"
+        on screen, else the menu), or a button payload."""
+        if action.startswith("/"):
+            turn.inbound = replace(turn.inbound, kind=InboundKind.COMMAND,
+                                   command=action[1:], text=argument)
+            turn.goto(None)
+            await _run(self.commands.get(action[1:]) or self.on_unknown_command, turn)
+            return
+        if action == BACK:
+            back = next((option.payload for option in shown if option.label == texts.BACK),
+                        None)
+            if back is None:
+                turn.goto(None)
+            action = back or MENU_PAYLOAD
+        else:
+            turn.goto(None)
+        await self.press(turn, action)
 
     async def press(self, turn: Turn, payload: str) -> None:
         """Run the step a button payload names; the stale answer if none does."""
@@ -237,9 +293,27 @@ async def _run(step: Step | None, turn: Turn) -> None:
     await step(turn)
 
 
+def typed_number(text: str) -> int | None:
+    """ "2", "2.", "số 2", "chọn 2" → 2; anything else None."""
+    folded = fold(text).strip(" .!)")
+    for lead in ("chon so ", "chon ", "so "):
+        folded = folded.removeprefix(lead)
+    # ASCII digits only: "²" and "①" are digits to str.isdigit() but not to int()
+    return int(folded) if folded.isascii() and folded.isdigit() and len(folded) < 6 else None
+
+
+def _chosen(shown: list[Option], text: str, number: int | None) -> Option | None:
+    """The option typed by its number, or by its label (any case, with or without
+    diacritics: "quay lai" for "Quay lại")."""
+    if number is not None:
+        return shown[number - 1] if 1 <= number <= len(shown) else None
+    typed = words(text)
+    return next((option for option in shown if typed and words(option.label) == typed), None)
+
+
 def _claim(table: dict[str, Step], key: str, step: Step, what: str) -> None:
     """Two steps claiming one name is a mistake found when the router is built, not later.
-    (One step may claim a name twice: "hủy" and "huỷ" fold to the same keyword.)"""
+    (One step may claim a name twice.)"""
     if table.get(key, step) is not step:
         raise ValueError(f"{what} {key!r} is registered twice")
     table[key] = step
@@ -249,17 +323,3 @@ def _prefix(prefix: str) -> str:
     if not prefix or ":" in prefix:
         raise ValueError(f"a button prefix is a non-empty word without ':', not {prefix!r}")
     return prefix
-
-
-# Stored options are [payload, label]; rows written before labels were kept hold the payload.
-def _payload(entry: str | list[str]) -> str:
-    return entry if isinstance(entry, str) else entry[0]
-
-
-def _label(entry: str | list[str]) -> str:
-    return "" if isinstance(entry, str) else entry[1]
-
-
-def _label_key(text: str) -> str:
-    """A label as typed or shown, compared: folded, without marks (✅, ▶) or punctuation."""
-    return " ".join("".join(char if char.isalnum() else " " for char in fold(text)).split())

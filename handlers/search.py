@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from content.text import fold
+from content.text import shorten
 from db import search_misses
 from handlers import texts
+from handlers.consultation import KEPT_PAYLOAD, KeptComment
+from handlers.intents import comment_text
 from handlers.menu import show_menu
 from handlers.paging import label
 from handlers.router import Router, Turn
@@ -25,28 +27,23 @@ async def search_text(turn: Turn) -> None:
     await search(turn, turn.inbound.text)
 
 
-GREETINGS = {"xin chao", "chao", "chao ban", "alo", "hi", "hello", "chao loa so", "a lo"}
-THANKS = {"cam on", "cam on ban", "cam on loa so", "thanks", "thank you", "ok cam on"}
-
-
 async def search(turn: Turn, query: str) -> None:
-    folded = fold(query).strip(" !.?")
-    if folded in GREETINGS:
-        show_menu(turn, texts.HELLO)
-        return
-    if folded in THANKS:
-        show_menu(turn, texts.THANKS)
-        return
-    result = turn.content.index.search(query)
+    """The FAQ answer and the articles true today; a sentence that reads as a comment also
+    gets a button that starts /gopy with its text kept (handlers.intents.comment_text)."""
+    result = turn.view.search(query)
     shown = query.strip()
-    shown = shown if len(shown) <= SHOWN_QUERY else shown[: SHOWN_QUERY - 1] + "…"
+    shown = shorten(shown, SHOWN_QUERY)
+    kept = comment_text(query)
+    offer = [Option(texts.GY_KEEP_COMMENT, KEPT_PAYLOAD)] if kept else []
+    if kept:
+        turn.goto(None, KeptComment(text=kept))
     if not result.query_words:
         show_menu(turn, texts.SEARCH_EMPTY)
         return
     if result.empty:
         # counted without who asked (db.search_misses), for the campaign report
         await search_misses.record(turn.session, result.query_words, turn.user.id, turn.now)
-        show_menu(turn, texts.SEARCH_NOTHING.format(query=shown))
+        _menu_with(turn, texts.SEARCH_NOTHING.format(query=shown), offer)
         return
     if result.faq is not None:
         turn.say(texts.SEARCH_FAQ.format(answer=result.faq.answer))
@@ -54,9 +51,13 @@ async def search(turn: Turn, query: str) -> None:
                for article in result.articles]
     if options:
         turn.say(texts.SEARCH_RESULTS.format(query=shown),
-                 options + [Option(texts.MENU, "menu:show")])
+                 options + offer + [Option(texts.MENU, "menu:show")])
     else:
-        show_menu(turn)
+        _menu_with(turn, texts.MENU_TITLE, offer)
+
+
+def _menu_with(turn: Turn, text: str, first: list[Option]) -> None:
+    turn.say(text, first + turn.menu_options())
 
 
 def register(router: Router) -> None:

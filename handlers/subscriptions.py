@@ -35,6 +35,7 @@ class Choice(FlowData):
 
 
 STOP_WORDS = frozenset(fold(word) for word in texts.SUB_STOP_WORDS)
+MENU_OPTION = Option(texts.MENU, "menu:show")  # every screen that waits for a button has a way out
 ChoiceStep = Callable[[Turn, Choice], Awaitable[None]]
 
 
@@ -65,7 +66,7 @@ async def start(turn: Turn) -> None:
                                           hamlet=f" ({hamlet})" if turn.user.hamlet_id else ""))
     pack = turn.content.pack
     options = [Option(label(hamlet.name), f"sub:h:{hamlet.id}") for hamlet in pack.campaign.hamlets]
-    turn.say(texts.SUB_INTRO, options + [Option(texts.SUB_NO_HAMLET, "sub:h:-")])
+    turn.say(texts.SUB_INTRO, options + [Option(texts.SUB_NO_HAMLET, "sub:h:-"), MENU_OPTION])
     turn.goto(SubscribeState.HAMLET)
 
 
@@ -81,7 +82,7 @@ async def chose_hamlet(turn: Turn) -> None:
 
 async def ask_what(turn: Turn, choice: Choice) -> None:
     turn.say(texts.SUB_ASK_WHAT, [Option(texts.SUB_EVERYTHING, "sub:all"),
-                                  Option(texts.SUB_PICK, "sub:pick")])
+                                  Option(texts.SUB_PICK, "sub:pick"), MENU_OPTION])
     turn.goto(SubscribeState.WHAT, choice)
 
 
@@ -90,22 +91,30 @@ async def chose_everything(turn: Turn, choice: Choice) -> None:
     await _save(turn, choice, [queries.EVERYTHING])
 
 
-async def show_topics(turn: Turn, choice: Choice) -> None:
-    """sub:pick: the topics, the chosen ones marked."""
+async def show_topics(turn: Turn, choice: Choice, change: str | None = None) -> None:
+    """sub:pick: the topics, the chosen ones marked; after a tap, `change` says what it
+    changed (the list is redrawn in place where the channel can, else not sent again)."""
     chosen = set(choice.topics)
     options = [Option(_mark(topic.name, topic.id in chosen), f"sub:t:{topic.id}")
                for topic in turn.content.pack.campaign.topics]
     turn.say(texts.SUB_ASK_TOPICS, options + [Option(texts.SUB_NEXT, "sub:next"),
-                                              Option(texts.SUB_EVERYTHING, "sub:all")])
+                                              Option(texts.SUB_EVERYTHING, "sub:all"),
+                                              MENU_OPTION], change=change)
     turn.goto(SubscribeState.TOPICS, choice.model_copy(update={"topics": tuple(sorted(chosen))}))
 
 
 async def toggle_topic(turn: Turn, choice: Choice) -> None:
     """sub:t:<topic>: chosen, or no longer."""
-    if turn.value in turn.content.pack.topics:
-        choice = choice.model_copy(
-            update={"topics": tuple(sorted(set(choice.topics) ^ {turn.value}))})
-    await show_topics(turn, choice)
+    topic = turn.content.pack.topics.get(turn.value)
+    if topic is None:
+        await show_topics(turn, choice)
+        return
+    added = turn.value not in choice.topics
+    choice = choice.model_copy(
+        update={"topics": tuple(sorted(set(choice.topics) ^ {turn.value}))})
+    change = (texts.SUB_TOPIC_ADDED if added else texts.SUB_TOPIC_REMOVED).format(
+        topic=topic.name, count=len(choice.topics))
+    await show_topics(turn, choice, change)
 
 
 async def show_groups(turn: Turn, choice: Choice) -> None:
@@ -117,7 +126,7 @@ async def show_groups(turn: Turn, choice: Choice) -> None:
     chosen = set(choice.groups)
     options = [Option(_mark(group.name, group.id in chosen), f"sub:g:{group.id}")
                for group in groups]
-    turn.say(texts.SUB_ASK_GROUPS, options + [Option(texts.SUB_DONE, "sub:done")])
+    turn.say(texts.SUB_ASK_GROUPS, options + [Option(texts.SUB_DONE, "sub:done"), MENU_OPTION])
     turn.goto(SubscribeState.GROUPS, choice.model_copy(update={"groups": tuple(sorted(chosen))}))
 
 
@@ -198,9 +207,12 @@ def register(router: Router) -> None:
                          "next": in_flow(show_groups), "g": in_flow(toggle_group),
                          "done": in_flow(finish)})
     router.command("huy", step=unsubscribe)
-    router.keyword(*texts.SUB_STOP_WORDS, step=unsubscribe)
-    router.state(SubscribeState.HAMLET, step=typed_instead_of_choosing(start))
-    router.state(SubscribeState.WHAT, step=typed_instead_of_choosing(in_flow(ask_what)))
-    router.state(SubscribeState.TOPICS, step=typed_instead_of_choosing(in_flow(show_topics)))
-    router.state(SubscribeState.GROUPS, step=typed_instead_of_choosing(in_flow(show_groups)))
+    # "dừng", "hủy"… typed: handlers.intents (/huy outside a flow, leaving this one inside)
+    router.state(SubscribeState.HAMLET, step=typed_instead_of_choosing(start), choosing=True)
+    router.state(SubscribeState.WHAT, step=typed_instead_of_choosing(in_flow(ask_what)),
+                 choosing=True)
+    router.state(SubscribeState.TOPICS, step=typed_instead_of_choosing(in_flow(show_topics)),
+                 choosing=True)
+    router.state(SubscribeState.GROUPS, step=typed_instead_of_choosing(in_flow(show_groups)),
+                 choosing=True)
     router.menu_item(texts.MENU_SUBSCRIBE, "sub:start", order=30)

@@ -9,7 +9,8 @@ GREETING = (
     "và nơi góp ý vào dự thảo văn kiện."
 )
 
-PRIVACY_NOTICE = (
+# The notice in full ("Xem đầy đủ"); PRIVACY_NOTICE, at the end of this file, is the short one.
+PRIVACY_NOTICE_FULL = (
     "🔒 Thông báo về dữ liệu cá nhân (phiên bản {version})\n\n"
     "Đọc tin công khai không cần đồng ý và không cần khai báo gì.\n\n"
     "Chưa đồng ý, Loa Số chỉ giữ mã cuộc trò chuyện mà ứng dụng nhắn tin cấp để trả lời "
@@ -31,7 +32,7 @@ PRIVACY_NOTICE = (
 CONSENT_YES = "Đồng ý"
 CONSENT_NO = "Không đồng ý"
 
-CONSENT_RECORDED = "Cảm ơn bạn. Loa Số đã ghi nhận sự đồng ý của bạn (phiên bản {version})."
+CONSENT_RECORDED = "Cảm ơn bạn. Loa Số đã ghi nhận sự đồng ý của bạn."
 CONSENT_ALREADY = "Bạn đã đồng ý từ {when}. Không cần làm gì thêm."
 CONSENT_DECLINED = (
     "Loa Số tôn trọng lựa chọn của bạn và không lưu thông tin cá nhân nào. "
@@ -62,7 +63,7 @@ HELP = (
     "/gopycuatoi — xem góp ý của bạn và phản hồi của Ban soạn thảo\n"
     "/timkiem <từ khóa> — tìm bài viết và câu hỏi thường gặp\n"
     "/lich — lịch sự kiện\n"
-    "/dangky — đăng ký nhận bản tin theo thôn, chủ đề; /huy (hoặc gõ «dừng») để thôi nhận\n"
+    "/dangky — đăng ký nhận bản tin theo thôn, chủ đề; /huy (hoặc gõ “dừng”) để thôi nhận\n"
     "/thi — thi tìm hiểu về Đại hội\n"
     "/phananh — hỏi cán bộ, báo tin sai hay xấu độc, gửi kiến nghị (ẩn danh)\n"
     "/dulieu — xem dữ liệu Loa Số lưu về bạn; /xoadulieu — xóa dữ liệu của bạn\n"
@@ -102,7 +103,7 @@ ARCHIVE = "Các đợt trước"
 
 NEWS_HOME = "📰 Tin Đại hội — {phase}: {title}"
 NEWS_STAGE = "Giai đoạn hiện nay: {stage}."
-NEWS_PINNED = "(Ban Tuyên truyền đang chọn hiển thị giai đoạn này.)"
+NEWS_PINNED = "(Tiểu ban Tuyên truyền và Phục vụ Đại hội đang chọn hiển thị giai đoạn này.)"
 NEWS_PICK_TOPIC = "Mời bạn chọn chủ đề:"
 NEWS_NO_TOPICS = "Đợt này chưa có bài viết nào. Mời bạn xem các đợt trước hoặc quay lại menu."
 NEWS_NOT_STARTED = "Đợt tuyên truyền đầu tiên chưa bắt đầu. Mời bạn xem lịch sự kiện hoặc hỏi đáp."
@@ -237,16 +238,16 @@ SUB_NO_HAMLET = "Không muốn cho biết"
 SUB_ASK_WHAT = "Bạn muốn nhận những tin nào?"
 SUB_EVERYTHING = "Tất cả các tin"
 SUB_PICK = "Chọn theo chủ đề"
-SUB_ASK_TOPICS = "Chọn các chủ đề bạn quan tâm (bấm lần nữa để bỏ chọn), rồi bấm «Tiếp tục»."
+SUB_ASK_TOPICS = "Chọn các chủ đề bạn quan tâm (bấm lần nữa để bỏ chọn), rồi bấm “Tiếp tục”."
 SUB_ASK_GROUPS = ("Bạn có muốn nhận thông báo của chi bộ, đoàn thể nào không? Chọn (bấm lần nữa "
-                  "để bỏ chọn), rồi bấm «Xong».")
+                  "để bỏ chọn), rồi bấm “Xong”.")
 SUB_NEXT = "Tiếp tục ›"
 SUB_DONE = "Xong ✔"
 SUB_CHOSEN_MARK = "✅ "
 SUB_NOTHING_CHOSEN = "Bạn chưa chọn mục nào. Hãy chọn ít nhất một chủ đề hoặc một đoàn thể."
 SUB_CONFIRMED = ("Đã đăng ký nhận tin.\n• Thôn: {hamlet}\n• Nội dung: {what}\n\n"
                  "Muốn thay đổi, gõ /dangky. Muốn dừng nhận tin bất cứ lúc nào, gõ /huy "
-                 "(hoặc gõ «dừng»).")
+                 "(hoặc gõ “dừng”).")
 SUB_HAMLET_UNKNOWN = "không cho biết"
 SUB_EVERYTHING_SUMMARY = "tất cả các tin"
 SUB_UNSUBSCRIBED = ("Đã hủy mọi đăng ký nhận tin: Loa Số sẽ không gửi bản tin cho bạn nữa. "
@@ -299,8 +300,8 @@ QUIZ_QUESTION_GONE = ("Câu hỏi này vừa được gỡ khỏi bộ câu hỏ
 QUIZ_BOARD_HEAD = ("🏆 Bảng xếp hạng thi tìm hiểu: kết quả cao nhất của mỗi người, chỉ gồm những "
                    "ai đã chọn hiện tên.")
 QUIZ_BOARD_LINE = "{rank}. {who} — đúng {score}/{total} câu"
-QUIZ_BOARD_EMPTY = ("Bảng xếp hạng chưa có ai. Hãy thi một lượt và chọn «Hiện tên trên bảng "
-                    "xếp hạng».")
+QUIZ_BOARD_EMPTY = ("Bảng xếp hạng chưa có ai. Hãy thi một lượt và chọn “Hiện tên trên bảng "
+                    "xếp hạng”.")
 QUIZ_ON_BOARD = "Bạn đang hiện trên bảng xếp hạng là: {who}."
 QUIZ_ASK_NAME = ("Bảng xếp hạng chỉ hiện tên gọi và thôn của bạn, ngoài ra không hiện gì khác. "
                  "Bạn muốn hiện tên gì? Chỉ gõ tên gọi, không cần họ (ví dụ: Lan).")
@@ -308,8 +309,8 @@ QUIZ_BAD_NAME = ("Tên gọi chỉ gồm chữ cái, tối đa {words} chữ và
                  "Anh); không ghi số điện thoại hay địa chỉ. Mời bạn gõ lại.")
 QUIZ_ASK_HAMLET = "Bạn ở thôn nào? Bảng xếp hạng hiện tên thôn bên cạnh tên gọi."
 QUIZ_NO_HAMLET = "Không nêu thôn"
-QUIZ_JOINED = ("Đã ghi. Bạn hiện trên bảng xếp hạng là: {who}. Muốn thôi, chọn «Rút tên khỏi "
-               "bảng xếp hạng» trong mục Thi tìm hiểu.")
+QUIZ_JOINED = ("Đã ghi. Bạn hiện trên bảng xếp hạng là: {who}. Muốn thôi, chọn “Rút tên khỏi "
+               "bảng xếp hạng” trong mục Thi tìm hiểu.")
 QUIZ_LEFT = ("Đã rút tên bạn khỏi bảng xếp hạng. Kết quả thi vẫn được giữ để bạn xem lại "
              "(/dulieu); muốn xóa hẳn, gõ /xoadulieu.")
 QUIZ_NOT_ON_BOARD = "Bạn chưa có tên trên bảng xếp hạng, nên không có gì phải rút."
@@ -389,7 +390,7 @@ DATA_ANNOUNCEMENTS = "📣 Thông báo bạn đã soạn gửi đến người d
 DATA_COMMENTS = "✍️ Góp ý đã gửi: {count}."
 DATA_COMMENTS_NONE = "✍️ Góp ý đã gửi: chưa có."
 DATA_COMMENT_LINE = "• {receipt}, {when}: {target} ({status})"
-DATA_COMMENTS_MORE = "• … và {count} góp ý khác (chọn «Xem góp ý của tôi»)."
+DATA_COMMENTS_MORE = "• … và {count} góp ý khác (chọn “Xem góp ý của tôi”)."
 DATA_QUIZ = "🎯 Thi tìm hiểu: {count} lượt đã làm xong, điểm cao nhất {best}."
 DATA_QUIZ_LAST = "Lượt gần nhất ngày {day}: {score}."
 DATA_QUIZ_UNFINISHED = "🎯 Thi tìm hiểu: {count} lượt đang làm dở."
@@ -400,7 +401,7 @@ DATA_RETENTION = (
     "tự động được xóa."
 )
 DATA_ACTIONS = (
-    "Muốn dừng nhận tin, gõ /huy. Muốn xóa toàn bộ dữ liệu trên, chọn «Xóa dữ liệu của tôi» "
+    "Muốn dừng nhận tin, gõ /huy. Muốn xóa toàn bộ dữ liệu trên, chọn “Xóa dữ liệu của tôi” "
     "hoặc gõ /xoadulieu."
 )
 DATA_SEE_COMMENTS = "Xem góp ý của tôi"
@@ -443,7 +444,11 @@ DATA_ERASED_END = (
 
 # -- leaders' announcements (/thongbao) and their approval (/duyet) ----------------------------
 
-NOT_FOR_YOU = "Chức năng này không dành cho bạn."
+# A refusal says how to get the role (issue 16, item 6).
+NOT_FOR_YOU = ("Chức năng này dành cho bí thư chi bộ và cán bộ được xã mời; nếu bạn được mời, "
+               "gõ /vaitro và mã mời (ví dụ: /vaitro ABCD-EFGH).")
+NOT_FOR_YOU_STAFF = ("Chức năng duyệt thông báo dành cho cán bộ xã; nếu bạn được xã mời làm cán "
+                     "bộ, gõ /vaitro và mã mời (ví dụ: /vaitro ABCD-EFGH).")
 TB_START = (
     "✍️ Soạn thông báo. Bạn gửi được tới: {scope}.\n\n"
     "Mời bạn gõ nội dung thông báo (tối đa {limit} ký tự)."
@@ -496,7 +501,7 @@ TB_WHEN_AT = "gửi lúc {when}"
 TB_REVOKED = "Bạn không còn quyền gửi thông báo này, nên thông báo chưa được gửi đi."
 TB_CANCELLED = "Đã hủy. Không có thông báo nào được gửi."
 TB_MINE = "📋 Thông báo gần đây của bạn:"
-TB_MINE_ITEM = "#{id} · {status} · {when}\nTới: {audience}\n«{excerpt}»"
+TB_MINE_ITEM = "#{id} · {status} · {when}\nTới: {audience}\n“{excerpt}”"
 TB_MINE_COUNTS = "Tin nhắn: {counts}."
 TB_MINE_NOTE = "Ghi chú của cán bộ: {note}"
 TB_MINE_NONE = "Bạn chưa gửi thông báo nào."
@@ -640,6 +645,41 @@ NOT_NAMES = ("xin chào", "chào", "chào bạn", "chào anh", "chào chị", "c
              "hello", "hi", "alo", "a lô", "menu", "ok", "oke", "cảm ơn", "start", "bắt đầu",
              "hủy", "thoát", "trợ giúp", "help", "test", "không", "yes", "no")
 QUIZ_NAME_NOT_A_NAME = (
-    "«{text}» giống lời chào hoặc một lệnh hơn là tên, nên Loa Số chưa ghi. Mời bạn gõ tên "
-    "gọi sẽ hiện trên bảng xếp hạng (ví dụ: Lan, Ngọc Anh), hoặc chọn «Hủy»."
+    "“{text}” giống lời chào hoặc một lệnh hơn là tên, nên Loa Số chưa ghi. Mời bạn gõ tên "
+    "gọi sẽ hiện trên bảng xếp hạng (ví dụ: Lan, Ngọc Anh), hoặc chọn “Hủy”."
 )
+# -- residents understood, content true to its date (issue 16) ---------------------------------
+
+CALENDAR_MONTH = "📌 {month}"
+CHOOSE_IN_RANGE = "Bạn chọn từ 1 đến {count} nhé:"
+NUMBER_WITHOUT_OPTIONS = "Bạn gõ số để chọn một mục trong danh sách. Mời bạn chọn:"
+FLOW_LEFT = "Đã thoát, chưa có gì thay đổi. Bạn muốn xem gì tiếp?"
+GY_KEEP_COMMENT = "✍️ Gửi câu này thành góp ý"
+GY_KEPT_PICK_DRAFT = "Bạn muốn gửi góp ý vào dự thảo nào? Câu bạn vừa gõ được giữ lại."
+GY_KEPT_NO_DRAFT = ("Hiện chưa có dự thảo nào đang lấy ý kiến, nên Loa Số chưa nhận được góp ý "
+                    "này. Mời bạn xem các dự thảo:")
+GY_KEPT_USED = "Nội dung góp ý: “{text}”"
+# Pushed by the scheduler (scheduler/bulletins.py): each within 600 characters.
+BULLETIN_READ_MORE = "Đọc toàn bài"
+BULLETIN_ANNIVERSARY = "Hôm nay, {date}: {name}.\n\nGõ /tin để đọc các bài tuyên truyền của đợt này."
+BULLETIN_PHASE_START = "Từ hôm nay, {date}, chiến dịch tuyên truyền bước vào {phase}{title}."
+BULLETIN_STAGE_START = "Từ hôm nay, {date}, chiến dịch bước vào giai đoạn {stage} của {phase}."
+BULLETIN_PERIOD_HINT = "Gõ /tin để xem các tin của đợt này, /lich để xem lịch sự kiện."
+# /start: a short greeting, then this notice (at most 700 characters); the rest behind
+# "Xem đầy đủ" (PRIVACY_NOTICE_FULL). The version is shown once, in the full notice.
+PRIVACY_NOTICE = (
+    "🔒 Về dữ liệu cá nhân\n\n"
+    "Đọc tin không cần đồng ý. Chưa đồng ý, Loa Số chỉ giữ mã cuộc trò chuyện để trả lời bạn.\n\n"
+    "Nếu bạn đồng ý, Loa Số lưu thêm: thôn và chủ đề nhận tin, góp ý bạn gửi (có thể ẩn danh), "
+    "kết quả thi tìm hiểu, để gửi tin Đại hội và nhận góp ý của bạn; không dùng để đánh giá "
+    "hay lập danh sách người dân.\n\n"
+    "Không nhắn tin trong {days} ngày, thông tin của bạn tự xóa. Bạn xem, rút lại hay xóa dữ "
+    "liệu bất cứ lúc nào: /dulieu, /xoadulieu.\n\n"
+    "Bạn có đồng ý không?"
+)
+PRIVACY_MORE = "Xem đầy đủ"
+# /dangky's topic picker after a tap, where the list is not redrawn in place.
+SUB_TOPIC_ADDED = ("✅ Đã chọn “{topic}” ({count} chủ đề). Gõ số để chọn thêm hoặc bỏ chọn; "
+                   "chọn “Tiếp tục ›” khi xong.")
+SUB_TOPIC_REMOVED = ("Đã bỏ chọn “{topic}” ({count} chủ đề). Gõ số để chọn thêm hoặc bỏ chọn; "
+                     "chọn “Tiếp tục ›” khi xong.")

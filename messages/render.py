@@ -1,7 +1,8 @@
 """Turn a neutral Reply into the payloads a channel sends, by capability, in one place.
 
 Payloads are plain JSON (they live in the outbox): {"type": "message", "text": str,
-"buttons": [[label, payload], ...]} or {"type": "button_ack", "handle": str}.
+"buttons": [[label, payload], ...]}, {"type": "edit", "message_ref": str, "text": str,
+"buttons": [...]} (redraw a message sent before) or {"type": "button_ack", "handle": str}.
 """
 
 from __future__ import annotations
@@ -41,16 +42,29 @@ def numbered_options(reply: Reply) -> str:
     return "\n".join(lines + ["(Gõ số để chọn)"])
 
 
-def render_reply(reply: Reply, capabilities: Capabilities) -> list[dict[str, Any]]:
-    """One payload per platform message: long texts split, options as buttons or a list."""
+def render_reply(reply: Reply, capabilities: Capabilities,
+                 pressed: str | None = None) -> list[dict[str, Any]]:
+    """One payload per platform message: long texts split, options as buttons or a list.
+
+    A reply that changes the screen just pressed (`reply.change`, `pressed` = the platform's
+    id of that message) edits it where the channel can; where it cannot, a channel with
+    buttons sends the change with the buttons, one without sends the change alone."""
     text = reply.text
     buttons: list[list[str]] = []
-    if reply.options and capabilities.buttons and len(reply.options) <= capabilities.max_buttons:
-        buttons = [[option.label, option.payload] for option in reply.options]
-        limit = capabilities.max_button_payload_bytes
-        for _, payload in buttons:
-            if len(payload.encode("utf-8")) > limit:
-                raise ValueError(f"button payload {payload!r} is over {limit} bytes")
+    fits = (reply.options and capabilities.buttons
+            and len(reply.options) <= capabilities.max_buttons)
+    if reply.change is not None:
+        if fits and capabilities.edits_messages and pressed:
+            payload: dict[str, Any] = {"type": "edit", "message_ref": pressed,
+                                       "text": text[:capabilities.max_text_length]}
+            payload["buttons"] = _buttons(reply, capabilities)
+            return [payload]
+        if not fits:
+            return [{"type": "message", "text": chunk}
+                    for chunk in split_text(reply.change, capabilities.max_text_length)]
+        text = reply.change
+    if fits:
+        buttons = _buttons(reply, capabilities)
     elif reply.options:
         text = f"{text}\n\n{numbered_options(reply)}"
     chunks = split_text(text, capabilities.max_text_length)
@@ -58,6 +72,15 @@ def render_reply(reply: Reply, capabilities: Capabilities) -> list[dict[str, Any
     if buttons:
         payloads[-1]["buttons"] = buttons
     return payloads
+
+
+def _buttons(reply: Reply, capabilities: Capabilities) -> list[list[str]]:
+    buttons = [[option.label, option.payload] for option in reply.options]
+    limit = capabilities.max_button_payload_bytes
+    for _, payload in buttons:
+        if len(payload.encode("utf-8")) > limit:
+            raise ValueError(f"button payload {payload!r} is over {limit} bytes")
+    return buttons
 
 
 def button_ack(handle: str) -> dict[str, Any]:

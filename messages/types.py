@@ -38,6 +38,9 @@ class Inbound:
     command: str | None = None  # lower-case command name without the slash
     button: str | None = None  # opaque payload of the pressed button
     button_ack: str | None = None  # platform handle to acknowledge the press, if any
+    # The platform's id of the message whose button was pressed (where the channel can
+    # edit a message it sent: Capabilities.edits_messages).
+    message_ref: str | None = None
     what: str = ""  # short description for logs (never message content)
     # an UNSUPPORTED event that is a photo: the platform's handle ("telegram:<file_id>") and
     # its size, for the one step that takes one (a /phananh report); `text` is its caption
@@ -55,8 +58,13 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
+    """What a flow answers. `change`: this reply is the screen just pressed, changed (a topic
+    ticked): a channel that edits messages redraws that message; elsewhere only `change` is
+    sent, not the whole list again (the options still count for typed numbers)."""
+
     text: str
     options: tuple[Option, ...] = field(default_factory=tuple)
+    change: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +75,7 @@ class Capabilities:
     max_text_length: int
     max_buttons: int = 8
     max_button_payload_bytes: int = 64
+    edits_messages: bool = False  # can redraw a message it sent (Telegram editMessageText)
     # Zalo OA may only message a resident within this long of their last message; bulk
     # outside it is skipped, not attempted. None: no such window.
     reply_window: timedelta | None = None

@@ -23,7 +23,7 @@ from content.pack import Pack
 from db.engine import Database
 from db.migrations import installed_at
 from db.models import BulletinOccurrence
-from scheduler.bulletins import Due, fire, occurrences, unfinished
+from scheduler.bulletins import Due, fire_together, occurrences, unfinished
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +107,15 @@ class CampaignScheduler:
                                    misfire_grace_time=max(1, int(self.grace.total_seconds())))
 
     async def fire(self, due: Due) -> None:
+        """Fire `due` with every other occurrence of its minute: a resident in several
+        audiences gets one message (the others' jobs then find theirs already claimed)."""
+        pack = self.pack()
+        minute = due.at.replace(second=0, microsecond=0)
+        together = [due, *(other for other in occurrences(pack, minute,
+                                                          minute + dt.timedelta(minutes=1))
+                           if other.key != due.key)]
         try:
-            recipients = await fire(self.database, self.pack(), due, now=self.clock())
+            recipients = await fire_together(self.database, pack, together, now=self.clock())
         except Exception:
             log.exception("bulletin %s could not be fanned out", due.key)
             return

@@ -76,3 +76,27 @@ def test_every_text_constant_is_nfc_as_loaded():
     for name in names:
         for text in strings(getattr(texts, name)):
             assert unicodedata.is_normalized("NFC", text), name
+
+
+def test_residents_read_one_style_of_quotation_marks():
+    """Issue 16, item 5: “ ” everywhere, never « », nor straight quotes around words."""
+    import re
+
+    from handlers import texts
+
+    offenders = [name for name, value in vars(texts).items()
+                 if isinstance(value, str) and not name.startswith("_")
+                 and (re.search(r"[«»]", value) or re.search(r"(^|\s)[\"'][^\"']+[\"'](\s|$|[.,])",
+                                                               value))]
+    assert offenders == []
+
+
+def test_labels_are_cut_between_words():
+    from content.text import shorten
+    from handlers.paging import label
+
+    long = "Đại hội đại biểu toàn quốc lần thứ XIV của Đảng Cộng sản Việt Nam thành công tốt đẹp"
+    cut = label(long)
+    assert len(cut) <= 60 and cut.endswith("…") and long.startswith(cut[:-1])
+    assert long[len(cut) - 1] == " "  # the cut falls before a space, never mid-word
+    assert shorten("ngắn", 60) == "ngắn"

@@ -37,7 +37,8 @@ async def running_app(settings: Settings, *, run_sender: bool = True,
 
 
 def telegram_update(name: str, *, chat_id: int | None = None, text: str | None = None,
-                    data: str | None = None, update_id: int | None = None) -> dict:
+                    data: str | None = None, update_id: int | None = None,
+                    message_id: int | None = None) -> dict:
     """A captured update shape with a fresh update_id (and optionally another chat or text)."""
     update = copy.deepcopy(fixture(f"telegram/{name}.json"))
     update["update_id"] = update_id if update_id is not None else next(_update_ids)
@@ -50,6 +51,8 @@ def telegram_update(name: str, *, chat_id: int | None = None, text: str | None =
         update["message"]["text"] = text
     if data is not None:
         update["callback_query"]["data"] = data
+    if message_id is not None:
+        update["callback_query"]["message"]["message_id"] = message_id
     return update
 
 
@@ -143,5 +146,6 @@ class TelegramResident:
             for row in (message["reply_markup"] or {}).get("inline_keyboard", []):
                 if row[0]["text"] == label:
                     return await self._post(telegram_update(
-                        "callback", chat_id=self.chat_id, data=row[0]["callback_data"]))
+                        "callback", chat_id=self.chat_id, data=row[0]["callback_data"],
+                        message_id=message.get("message_id")))
         raise AssertionError(f"no button {label!r} in the chat")

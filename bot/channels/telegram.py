@@ -55,9 +55,9 @@ log = logging.getLogger(__name__)
 
 # Opt in to PTB's future RetryAfter.retry_after type (timedelta); classify_error takes both.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
-# We call sendMessage and getUpdates through do_api_request on purpose (see send, poll);
-# PTB's hint is noise.
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|getUpdates)'",
+# We call sendMessage, editMessageText and getUpdates through do_api_request on purpose (see
+# send, poll); PTB's hint is noise.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|getUpdates|editMessageText)'",
                         category=PTBUserWarning)
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
@@ -66,7 +66,7 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
                    "channel_post", "edited_channel_post"]
 # Bot API: message text is 1-4096 characters; callback_data is 1-64 bytes.
 CAPABILITIES = Capabilities(buttons=True, max_text_length=4096, max_buttons=16,
-                            max_button_payload_bytes=64)
+                            max_button_payload_bytes=64, edits_messages=True)
 # Bot API rule for secret_token: 1-256 characters from A-Z a-z 0-9 _ -
 _SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -167,6 +167,10 @@ class TelegramChannel:
             if payload.get("buttons"):
                 request["reply_markup"] = {"inline_keyboard": [
                     [{"text": label, "callback_data": data}] for label, data in payload["buttons"]]}
+            if payload["type"] == "edit":  # the screen just pressed, redrawn in place
+                request["message_id"] = int(payload["message_ref"])
+                await self.bot.do_api_request("editMessageText", api_kwargs=request)
+                return SendResult(platform_message_id=payload["message_ref"])
             # The raw result is enough (we keep only message_id); building a Message object
             # for every bulk message would cost more than the rest of the send.
             message = await self.bot.do_api_request("sendMessage", api_kwargs=request)
@@ -210,7 +214,8 @@ def classify(update: Update) -> Inbound:
         if not isinstance(query.data, str | None) or not isinstance(query.id, str):
             raise TypeError("callback_query.data or id is not a string")
         return Inbound("telegram", event_id, _chat_id(query.from_user.id), InboundKind.BUTTON,
-                       button=query.data or "", button_ack=query.id, what="button")
+                       button=query.data or "", button_ack=query.id, what="button",
+                       message_ref=str(query.message.message_id) if query.message else None)
     if update.my_chat_member is not None:
         member = update.my_chat_member
         if member.chat.type != "private":

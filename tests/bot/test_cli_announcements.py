@@ -127,7 +127,7 @@ async def test_broadcast_queues_a_staff_announcement_for_subscribers(env, databa
     (["--text", "Tin"], "Chưa gửi. Gửi tới mọi người đăng ký nhận tin: 3 người nhận. "
                         "Thêm --yes để xác nhận."),
     (["--text", "   ", "--yes"], "không được để trống"),
-    (["--text", "x" * 2345, "--yes"], "Thông báo dài 2.345 ký tự, tối đa 2.000."),
+    (["--text", "x" * 2345, "--yes"], "Thông báo dài 2.345 ký tự, tối đa 500."),
     (["--text", "Tin", "--area", "thon-9", "--yes"], "Không có thôn mã thon-9"),
     (["--text", "Tin", "--topic", "khong-co", "--yes"], "Không có chủ đề mã khong-co"),
     (["--text", "Tin", "--group", "khong-co", "--yes"], "Không có nhóm mã khong-co"),

@@ -23,7 +23,7 @@ async def test_start_update_gets_greeting_and_consent_buttons(telegram_settings,
     greeting, notice = fake_telegram.sent
     assert greeting["chat_id"] == CHAT and "Loa Số" in greeting["text"]
     buttons = [row[0] for row in notice["reply_markup"]["inline_keyboard"]]
-    assert [button["text"] for button in buttons] == ["Đồng ý", "Không đồng ý"]
+    assert [button["text"] for button in buttons] == ["Đồng ý", "Không đồng ý", "Xem đầy đủ", "Menu"]
     assert all(len(button["callback_data"].encode()) <= 64 for button in buttons)
 
 

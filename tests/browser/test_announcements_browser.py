@@ -103,7 +103,7 @@ def test_a_leader_composes_on_a_phone_staff_approve_and_thon_1_receives_it_once(
                 "Chọn người nhận…", "người nhận tin ở Thôn 1"]  # only their own hamlet
             leader.get_by_label("Nội dung").fill(TEXT)
             expect(leader.locator("#a-counter")).to_have_text(
-                f"{len(TEXT)} / 2.000 ký tự")
+                f"{len(TEXT)} / 500 ký tự")
             audience.select_option(label="người nhận tin ở Thôn 1")
             preview = leader.locator("#preview")
             expect(preview.locator(".reach")).to_have_text(

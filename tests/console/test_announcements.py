@@ -61,15 +61,15 @@ async def test_a_leader_sees_only_their_hamlets_and_the_preview_counts_recipient
     form = await desk.client.get("/admin/announcements/new", headers=HTML)
     assert form.status_code == 200
     assert 'value="h:thon-1"' in form.text and 'value="h:thon-2"' not in form.text
-    assert 'value="all"' not in form.text and 'data-limit="2000"' in form.text
+    assert 'value="all"' not in form.text and 'data-limit="500"' in form.text
     preview = await desk.post("/admin/announcements/preview",
                               {"text": TEXT, "audience": "h:thon-1"})
     assert preview.status_code == 200
     assert "Telegram" in preview.text and "Zalo" in preview.text
     assert preview.text.count(TEXT) == 2 and "<strong>3</strong> người nhận" in preview.text
-    long = await desk.post("/admin/announcements/preview", {"text": "a " * 1100,
+    long = await desk.post("/admin/announcements/preview", {"text": "a " * 300,
                                                            "audience": "h:thon-1"})
-    assert "quá giới hạn 2.000" in long.text
+    assert "quá giới hạn 500" in long.text
 
 
 async def test_a_hamlet_not_theirs_by_editing_the_form_is_403_and_nothing_queued(desk):
@@ -86,9 +86,9 @@ async def test_a_hamlet_not_theirs_by_editing_the_form_is_403_and_nothing_queued
 
 
 @pytest.mark.parametrize("typed, problem", [
-    ({"text": "x" * 2001}, "tối đa 2.000"),
+    ({"text": "x" * 501}, "tối đa 500"),
     ({"text": "   \n  "}, "không được để trống"),
-    ({"text": "😀" * 1999 + "ab"}, "tối đa 2.000"),
+    ({"text": "😀" * 499 + "ab"}, "tối đa 500"),
     ({"when": "later", "day": "2020-01-01", "time": "07:00"}, "đã qua"),
     ({"when": "later", "day": "31/02/2030", "time": "07:00"}, "không hợp lệ"),
     ({"when": "later", "day": "ngày mai", "time": "7 giờ"}, "không hợp lệ"),

@@ -85,3 +85,34 @@ def test_fast_fold_matches_the_unicode_definition_for_every_letter():
     for code in list(range(0x20, 0x250)) + list(range(0x300, 0x370)) + list(range(0x1E00, 0x1F00)):
         char = chr(code)
         assert fold(char) == " ".join(_slow_fold(char).casefold().split()), hex(code)
+
+
+@pytest.mark.parametrize("query", ["Tô Lâm", "to lam", "TÔ LÂM", "đồng chí Tô Lâm"])
+def test_a_name_as_a_phrase_outranks_its_words_scattered(query):
+    """Issue 16, item 7: the words in a title outweigh them in a body, but a body that holds
+    the name as typed ranks above a title that only has its words apart."""
+    import datetime as dt
+
+    from content.models import Article
+    from content.pack import Pack
+
+    pack, _ = load_pack(MINI_PACK)
+
+    def article(id_, title, summary, body):
+        return Article(id=id_, title=title, phases=("dot-1",), topic="lich-su", summary=summary,
+                       body=body, from_=dt.date(2025, 8, 1))
+
+    articles = [article("scattered", "Tô điểm làng quê, lâm nghiệp phát triển", "Hai", "Ba"),
+                article("in-body", "Kết quả Đại hội", "Bốn",
+                        "Đại hội bầu đồng chí Tô Lâm làm Tổng Bí thư."),
+                article("in-title", "Đồng chí Tô Lâm gặp mặt cử tri", "Năm", "Sáu")]
+    index = SearchIndex(Pack.build(pack.campaign, articles, [], []))
+    found = [a.id for a in index.search(query).articles]
+    assert found[:2] == ["in-title", "in-body"]
+    assert found[2:] == ([] if "chí" in query else ["scattered"])
+
+
+def test_the_shipped_pack_finds_the_general_secretary(shipped):
+    found = [article.id for article in shipped.search("to lam").articles]
+    assert found[:2] and all("Tô Lâm" in article.summary + article.body
+                             for article in shipped.search("to lam").articles[:2])

@@ -55,6 +55,7 @@ class FakeTelegram:
     seed: int = 7
     sent: list[dict[str, Any]] = field(default_factory=list)
     answered_callbacks: list[str] = field(default_factory=list)
+    edits: list[dict[str, Any]] = field(default_factory=list)  # editMessageText calls
     calls: list[tuple[float, str]] = field(default_factory=list)  # (time, method)
     errors: dict[str, int] = field(default_factory=dict)
     webhook: dict[str, Any] = field(default_factory=dict)
@@ -91,6 +92,7 @@ class FakeTelegram:
     def reset(self) -> None:
         self.sent.clear()
         self.answered_callbacks.clear()
+        self.edits.clear()
         self.calls.clear()
         self.errors.clear()
         self.script.clear()
@@ -199,11 +201,27 @@ class FakeTelegram:
         if markup:
             message["reply_markup"] = markup
         self.sent.append({"chat_id": chat_id, "text": text, "reply_markup": markup,
-                          "at": time.monotonic()})
+                          "at": time.monotonic(), "message_id": self._message_ids})
         self.per_chat[chat_id] += 1
         if self.on_send is not None:
             self.on_send(chat_id, text, time.monotonic())
         return _ok(message)
+
+    def _m_editMessageText(self, params: dict[str, Any]) -> JSONResponse:
+        """Redraw a message sent before, in place (kept in `sent`; each edit in `edits`)."""
+        chat_id, message_id = _int(params.get("chat_id")), _int(params.get("message_id"))
+        target = next((message for message in self.sent if message["chat_id"] == chat_id
+                       and message.get("message_id") == message_id), None)
+        if target is None:
+            return _error(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        target.update(text=params.get("text") or "", reply_markup=markup)
+        self.edits.append({"chat_id": chat_id, "message_id": message_id,
+                           "text": target["text"]})
+        return _ok({"message_id": message_id, "chat": {"id": chat_id, "type": "private"},
+                    "date": int(time.time()), "text": target["text"]})
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> JSONResponse:
         if not params.get("callback_query_id"):

@@ -20,8 +20,21 @@ async def test_start_shows_greeting_notice_and_consent_options(make_settings):
     async with dialog(make_settings()) as talk:
         greeting, notice = await talk("/start")
     assert greeting == texts.GREETING
-    assert "dữ liệu cá nhân" in notice and texts.PRIVACY_NOTICE_VERSION in notice
-    assert "1. Đồng ý" in notice and "2. Không đồng ý" in notice
+    assert "dữ liệu cá nhân" in notice and texts.PRIVACY_NOTICE_VERSION not in notice
+    assert "1. Đồng ý" in notice and "2. Không đồng ý" in notice and "3. Xem đầy đủ" in notice
+
+
+async def test_start_is_short_and_the_full_notice_is_one_tap_away(make_settings, database):
+    """Issue 16, item 5: greeting short, notice ≤ 700 characters, the version said once."""
+    async with dialog(make_settings()) as talk:
+        greeting, notice = await talk("/start")
+        assert len(greeting) <= 200
+        assert len(notice.split("\n\n1. ")[0]) <= 700
+        (full,) = await talk.choose(texts.PRIVACY_MORE)
+        assert full.count(texts.PRIVACY_NOTICE_VERSION) == 1 and "91/2025/QH15" in full
+        replies = await talk.choose(texts.CONSENT_YES)
+    assert all(texts.PRIVACY_NOTICE_VERSION not in reply for reply in replies)
+    assert (await user_row(database)).consent_version == texts.PRIVACY_NOTICE_VERSION
 
 
 async def test_nothing_personal_is_stored_before_consent(make_settings, database):
@@ -39,7 +52,7 @@ async def test_typing_the_number_presses_the_option_and_records_consent(make_set
     async with dialog(make_settings()) as talk:
         await talk("/start")
         replies = await talk("1")
-    assert texts.CONSENT_RECORDED.format(version=texts.PRIVACY_NOTICE_VERSION) in replies
+    assert texts.CONSENT_RECORDED in replies
     user = await user_row(database)
     assert user.consent_version == texts.PRIVACY_NOTICE_VERSION
     assert user.consent_at is not None and user.consent_evidence.startswith("console:")
@@ -110,11 +123,11 @@ async def test_unknown_command_gets_a_helpful_answer_with_the_menu(make_settings
     assert "/khongco" in command_answer and "Trợ giúp" in command_answer
 
 
-async def test_a_number_with_nothing_offered_is_plain_text(make_settings):
+async def test_a_number_outside_the_menu_shows_the_range_not_a_search(make_settings):
     async with dialog(make_settings()) as talk:
         await talk("/trogiup")  # the menu was shown: numbers now refer to it
-        (answer,) = await talk("17")  # out of range: searched as text, nothing found
-    assert answer.startswith("Loa Số chưa tìm thấy nội dung nào cho “17”")
+        (answer,) = await talk("17")  # out of range (issue 16, item 2)
+    assert answer.startswith("Bạn chọn từ 1 đến 10") and "1. Tin Đại hội" in answer
 
 
 async def test_a_stale_button_is_answered_not_crashed(make_settings):

@@ -83,7 +83,7 @@ def test_every_flow_registers_itself_only_when_asked():
     lambda router: router.steps("gy", {"d": noop}),
     lambda router: router.button("vt", noop),
     lambda router: router.state("gopy.text", step=noop),
-    lambda router: router.keyword("Dừng", step=noop),
+    lambda router: router.intents(lambda text, in_flow: None),
     lambda router: router.fallbacks(text=noop),
 ])
 def test_a_name_claimed_twice_stops_the_build(claim):

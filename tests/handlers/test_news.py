@@ -17,7 +17,8 @@ def options(reply: str) -> list[str]:
 
 
 @pytest.mark.parametrize("as_of, heading, topics", [
-    ("2025-08-15", "Đợt I", ["Lịch sử Đảng", "Dự thảo văn kiện", "Đại hội XIV"]),
+    ("2025-08-15", "Đợt I", ["Lịch sử Đảng", "Dự thảo văn kiện", "Quay lại"]),  # not yet XIV
+    ("2025-09-05", "Đợt I", ["Lịch sử Đảng", "Dự thảo văn kiện", "Đại hội XIV"]),
     ("2025-12-01", "Giai đoạn hiện nay: Trước khai mạc Đại hội XIV.", ["Đại hội XIV"]),
     ("2026-06-01", "Đợt III", ["Nghị quyết Đại hội"]),
 ])
@@ -131,14 +132,17 @@ async def test_faq_menu_lists_questions_and_answers(make_settings):
     assert "Đảng ủy xã Thử Nghiệm." in answer and options(answer) == ["Quay lại", "Menu"]
 
 
-async def test_calendar_lists_upcoming_and_recent_events_in_vietnamese(make_settings):
+async def test_calendar_groups_next_events_and_key_dates_by_month(make_settings):
     async with dialog(make_settings(), as_of="2025-09-01") as talk:
         (calendar,) = await talk("/lich")
-    upcoming, _, recent = calendar.partition(texts.CALENDAR_RECENT)
-    assert "26–27/9/2025: Đại hội Đảng bộ thành phố" in upcoming
-    assert "19–23/1/2026: Đại hội đại biểu toàn quốc lần thứ XIV" in upcoming
-    assert "20–21/8/2025: Đại hội Đảng bộ xã lần thứ I (dự kiến, chưa chính thức)" in recent
-    assert "Thứ Ba, 22/7/2025: Ban hành kế hoạch" in recent
+    months = calendar.split("📌 ")
+    assert [month.splitlines()[0] for month in months[1:]] == [
+        "Tháng 7/2025", "Tháng 8/2025", "Tháng 9/2025", "Tháng 1/2026"]
+    assert "Thứ Ba, 22/7/2025: Ban hành kế hoạch" in months[1]  # the phase starts on it
+    assert "20–21/8/2025: Đại hội Đảng bộ xã lần thứ I (dự kiến, chưa chính thức)" in months[2]
+    assert "26–27/9/2025: Đại hội Đảng bộ thành phố" in months[3]
+    assert "19–23/1/2026: Đại hội đại biểu toàn quốc lần thứ XIV" in months[4]
+    assert calendar.count("Ban hành kế hoạch") == 1  # a key date is not repeated as past
 
 
 async def test_staff_pin_overrides_the_date_but_not_a_preview(make_settings, database):

@@ -58,7 +58,7 @@ async def test_a_full_round_explains_every_answer_and_ends_with_the_score(make_s
         replies = await start(talk)
         assert replies[0] == texts.QUIZ_NEEDS_CONSENT or replies[-1].startswith("Câu 1/3")
         first = asked(replies[-1])
-        assert options(replies[-1]) == list(first.options)
+        assert options(replies[-1]) == [*first.options, texts.MENU]
         explained, question_2 = await talk(str(first.answer))
         assert explained.startswith(texts.QUIZ_RIGHT) and first.explanation in explained
         assert f"Nguồn: {first.source.title}" in explained
@@ -190,7 +190,7 @@ async def play_one(settings, user: str, *, name: str | None, hamlet: str = "Thô
             (ask,) = await talk.choose(texts.QUIZ_JOIN)
             assert ask.startswith(texts.QUIZ_ASK_NAME)
             (hamlets,) = await talk(name)
-            assert options(hamlets)[-2:] == [texts.QUIZ_NO_HAMLET, texts.QUIZ_CANCEL]
+            assert options(hamlets)[-3:] == [texts.QUIZ_NO_HAMLET, texts.QUIZ_CANCEL, texts.MENU]
             await talk.choose(hamlet)
 
 

@@ -52,7 +52,7 @@ async def test_consent_then_the_role_is_granted(make_settings, database):
     async with dialog(make_settings(), user="bi-thu") as talk:
         asked = await talk(f"/vaitro {code}")
         assert asked[0] == texts.VT_NEEDS_CONSENT
-        assert options(asked[-1]) == ["Đồng ý", "Không đồng ý"]
+        assert options(asked[-1]) == ["Đồng ý", "Không đồng ý", "Xem đầy đủ", "Menu"]
         assert await grants(database) == []  # nothing before consent
         granted = await talk.choose("Đồng ý")
     assert any("✅ Bạn đã nhận vai trò: Người phụ trách" in line

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from db.models import Subscription, User
 from delivery.fanout import Audience, count_recipients
+from handlers import texts
 from tests.conftest import count_rows
 from tests.utils import dialog
 
@@ -61,10 +62,11 @@ async def test_pick_topics_and_groups_with_toggles(make_settings):
         await talk("/dangky")
         await talk.choose("Không muốn cho biết")
         await talk.choose("Chọn theo chủ đề")
-        replies = await talk.choose("Lịch sử Đảng")
-        assert "✅ Lịch sử Đảng" in replies[-1]
+        replies = await talk.choose("Lịch sử Đảng")  # only the change, not the list again
+        assert replies == [texts.SUB_TOPIC_ADDED.format(topic="Lịch sử Đảng", count=1)]
         await talk.choose("Đại hội XIV")
-        await talk.choose("✅ Đại hội XIV")  # pressed again: unchosen
+        replies = await talk.choose("Đại hội XIV")  # the same number again: unchosen
+        assert replies == [texts.SUB_TOPIC_REMOVED.format(topic="Đại hội XIV", count=1)]
         await talk.choose("Tiếp tục ›")
         await talk.choose("Ủy ban MTTQ xã")
         replies = await talk.choose("Xong ✔")

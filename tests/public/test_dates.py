@@ -75,5 +75,5 @@ async def test_the_phase_follows_the_date_and_staffs_pin(site):
         await campaign.set_override(session, phase_id="dot-2", stage_id="trong-dai-hoi",
                                     by="Kiểm thử", now=site.clock())
     page = (await site.get("/tin")).text
-    assert "<strong>Đợt II:</strong>" in page and "Ban Tuyên truyền đang chọn" in page
+    assert "<strong>Đợt II:</strong>" in page and "Tiểu ban Tuyên truyền và Phục vụ Đại hội đang chọn" in page
     assert "Trong thời gian diễn ra Đại hội XIV" in page
