@@ -384,3 +384,4 @@ class DataRequest(Base):
 # The console's tables live in their own module; importing it here keeps Base.metadata (and
 # so Alembic, the tests' truncation and compare_metadata) complete wherever models are used.
 from db import console_models  # noqa: E402,F401  (at the end: it imports the names above)
+from db import webchat_models  # noqa: E402,F401  (the web chat's tables, likewise)
