@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import webchat
 from db.models import (
     Announcement,
     Comment,
@@ -105,6 +106,8 @@ async def anonymise_resident(session: AsyncSession, user_id: int, *,
             ConversationState.user_id == user_id).values(
             state=None, data={}, options=[], updated_at=now)),
     }
+    if user.channel == "web":  # the web chat keeps the conversation itself (db/webchat.py)
+        counts["web_history"] = await webchat.forget(session, user.address)
     user.hamlet_id = user.leaderboard_name = None
     user.consent_version = user.consent_at = user.consent_evidence = None
     return counts

@@ -83,8 +83,13 @@ async def lines_since(session: AsyncSession, cursor: int, *, limit: int = 500) -
 
 
 async def forget(session: AsyncSession, address: str) -> int:
-    """A resident's erasure: their conversation and session go."""
-    removed = (await session.execute(
-        delete(WebchatMessage).where(WebchatMessage.address == address))).rowcount
-    await session.execute(delete(WebchatSession).where(WebchatSession.address == address))
-    return removed
+    """A resident's erasure: the conversation goes; the session stays, as the chat address
+    does on other channels, so Loa Số can still answer them."""
+    return (await session.execute(
+        delete(WebchatMessage).where(WebchatMessage.address == address))).rowcount or 0
+
+
+async def expire(session: AsyncSession, *, before: datetime) -> int:
+    """Retention: every conversation's lines older than `before`."""
+    return (await session.execute(
+        delete(WebchatMessage).where(WebchatMessage.created_at < before))).rowcount or 0

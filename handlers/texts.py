@@ -521,3 +521,8 @@ DY_ASK_REASON = (
 DY_NO_REASON = "Từ chối, không ghi lý do"
 DY_BACK = "Quay lại"
 DY_REASON_TOO_LONG = "Lý do dài {count} ký tự, tối đa {limit}. Mời bạn gõ ngắn hơn."
+
+# -- web chat (bot/channels/web.py) ------------------------------------------------------------
+
+# What erasure says it removed from a web resident's conversation history.
+DATA_ERASED_LINES["web_history"] = "• Đã xóa {n} dòng trò chuyện trên trang web khỏi máy chủ."

@@ -58,8 +58,8 @@ def web_settings(make_settings):
     return build
 
 
-async def open_session(client) -> str:
-    response = await client.post("/chat/api/session", headers={"Origin": ORIGIN})
+async def open_session(client, origin: str = ORIGIN) -> str:
+    response = await client.post("/chat/api/session", headers={"Origin": origin})
     assert response.status_code == 200, response.text
     return response.json()["session"]
 
