@@ -36,8 +36,8 @@ class WebChatSettings(BaseModel):
     webchat_origins: Annotated[list[str], NoDecode] = []
     # Messages per second and at once: per browser session, and per network address (many
     # residents may share one, e.g. the commune hall's Wi-Fi).
-    webchat_session_rate: float = Field(1.0, ge=0)
-    webchat_session_burst: int = Field(8, ge=1)
+    webchat_session_rate: float = Field(2.0, ge=0)
+    webchat_session_burst: int = Field(20, ge=1)
     webchat_address_rate: float = Field(5.0, ge=0)
     webchat_address_burst: int = Field(40, ge=1)
 

@@ -176,7 +176,7 @@ async def test_a_session_is_handed_only_to_our_own_pages(app):
 # -- rate limits ------------------------------------------------------------------------------
 
 async def test_a_resident_typing_fast_is_fine_a_script_is_not(web_settings):
-    settings = web_settings(webchat_session_rate=1.0, webchat_session_burst=8)
+    settings = web_settings(webchat_session_rate=0.01, webchat_session_burst=8)
     async with running_app(settings, run_sender=False) as (client, service):
         token = await open_session(client)
 
@@ -195,7 +195,7 @@ async def test_a_resident_typing_fast_is_fine_a_script_is_not(web_settings):
 
 
 async def test_many_sessions_from_one_address_share_its_limit(web_settings):
-    settings = web_settings(webchat_session_rate=0, webchat_address_rate=1.0,
+    settings = web_settings(webchat_session_rate=0, webchat_address_rate=0.01,
                             webchat_address_burst=5)
     async with running_app(settings, run_sender=False) as (client, service):
         tokens = [await open_session(client) for _ in range(3)]
