@@ -102,7 +102,9 @@
     }
     var pending = line.ref && log.querySelector('.chat-pending[data-ref="' + line.ref + '"]');
     if (pending) log.replaceChild(item, pending); else log.appendChild(item);
-    log.scrollTop = log.scrollHeight;
+    /* A long answer (an article) is shown from its start, anything else at the bottom. */
+    if (line.author === "loaso" && item.offsetHeight > log.clientHeight) log.scrollTop = item.offsetTop - 8;
+    else log.scrollTop = log.scrollHeight;
   }
 
   function connect() {
