@@ -74,6 +74,10 @@ def test_comment_on_a_draft_on_a_phone_and_find_it_after_a_reload(browser, datab
             tap(page, "Góp ý mục này")
             tap(page, "Đồng ý một phần")
             box = page.get_by_label("Tin nhắn của bạn")
+            box.fill("Nên bổ sung phương hướng phát triển làng nghề của x")
+            # Enter while a Telex/VNI input method is still composing a letter does not send
+            box.dispatch_event("keydown", {"key": "Enter", "isComposing": True})
+            expect(box).to_have_value("Nên bổ sung phương hướng phát triển làng nghề của x")
             box.fill("Nên bổ sung phương hướng phát triển làng nghề của xã.")
             box.press("Enter")
             tap(page, "Ẩn danh")
