@@ -153,7 +153,11 @@ async def _open(request: Request, channel: WebChannel, address: str, event_id: s
                 payload: str) -> Response:
     async with channel.database.read() as session:
         user = await residents.find_user(session, channel=channel.name, address=address)
+        # two tabs of a new session may both open it: greet once
+        greeted = bool(await webchat.history(session, address, limit=1))
     agreed = user is not None and user.consent_at is not None
+    if not agreed and not payload and greeted:
+        return JSONResponse({"ok": True, "deferred": False}, headers={"Cache-Control": "no-store"})
     if agreed and payload:
         event = Inbound(channel.name, event_id, address, InboundKind.BUTTON, button=payload,
                         what="link")

@@ -348,3 +348,16 @@ def test_origins_must_be_bare_origins(make_settings):
     for wrong in ("xa.example.vn", "https://xa.example.vn/trang", "javascript:alert(1)"):
         with pytest.raises(ValidationError, match="địa chỉ gốc"):
             make_settings(webchat_origins=wrong)
+
+
+async def test_two_tabs_opening_a_new_conversation_are_greeted_once(app, web_pages):
+    client, service = app
+    token = await open_session(client)
+    address = await address_of(service, token)
+    web_pages.watch(service.channels["web"], address)
+    for _ in range(2):
+        await client.post("/chat/api/send", headers={"Origin": ORIGIN},
+                          json={"session": token, "id": message_id(), "open": ""})
+        await service.sender.drain()
+    greetings = [line for line in web_pages.said(address) if "Xin chào!" in line["text"]]
+    assert len(greetings) == 1
