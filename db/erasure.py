@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import webchat
 from db.base import rows_changed
 from db.console_models import StaffAccount
 from db.models import (
@@ -121,6 +122,8 @@ async def anonymise_resident(session: AsyncSession, user_id: int, *,
             ConversationState.user_id == user_id).values(
             state=None, data={}, options=[], updated_at=now)),
     }
+    if user.channel == "web":  # the web chat keeps the conversation itself (db/webchat.py)
+        counts["web_history"] = await webchat.forget(session, user.address)
     user.hamlet_id = user.leaderboard_name = None
     user.consent_version = user.consent_at = user.consent_evidence = None
     return counts

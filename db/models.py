@@ -433,5 +433,6 @@ class SourceArrival(Base):
     arrivals: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# (at the end: they import the names above; questions, meetings and reports in the second)
-from db import console_models, listening_models  # noqa: E402,F401,I001
+# (at the end: they import the names above) the console's tables; questions, meetings and
+# reports; the web chat's sessions and history
+from db import console_models, listening_models, webchat_models  # noqa: E402,F401,I001

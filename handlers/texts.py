@@ -683,3 +683,7 @@ SUB_TOPIC_ADDED = ("✅ Đã chọn “{topic}” ({count} chủ đề). Gõ s�
                    "chọn “Tiếp tục ›” khi xong.")
 SUB_TOPIC_REMOVED = ("Đã bỏ chọn “{topic}” ({count} chủ đề). Gõ số để chọn thêm hoặc bỏ chọn; "
                      "chọn “Tiếp tục ›” khi xong.")
+# -- web chat (bot/channels/web.py) ------------------------------------------------------------
+
+# What erasure says it removed from a web resident's conversation history.
+DATA_ERASED_LINES["web_history"] = "• Đã xóa {n} dòng trò chuyện trên trang web khỏi máy chủ."

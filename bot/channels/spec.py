@@ -97,6 +97,9 @@ class ChannelSpec(Generic[S]):
     webhook_registration: WebhookRegistration[S] | None = None
     webhook_manual: str = ""  # where an operator registers the webhook by hand, if not by API
     routes: APIRouter | None = None  # extra routes, e.g. a platform's verification GET
+    # The prefix of its settings' names, when not the channel's name (the `web` channel's
+    # settings are LOASO_WEBCHAT_*, since LOASO_WEB_* reads as any web page's).
+    settings_prefix: str | None = None
 
     def __post_init__(self) -> None:
         if not callable(self.limits):
@@ -104,7 +107,7 @@ class ChannelSpec(Generic[S]):
         if self.settings is not None:
             # Every channel's model joins one Settings class: a name two channels share would
             # silently replace the other's field or validator, so each keeps to its prefix.
-            prefix = self.name.replace("-", "_") + "_"
+            prefix = (self.settings_prefix or self.name.replace("-", "_")) + "_"
             stray = sorted(name for name in settings_names(self.settings)
                            if not name.lstrip("_").startswith(prefix))
             if stray:

@@ -30,6 +30,7 @@ DONE = {
     "announcements_unlinked": "Đã bỏ tên người gửi khỏi {n} thông báo.",
     "consent": "Đã xóa bản ghi đồng ý.",
     "conversation": "Đã đặt lại trạng thái trò chuyện.",
+    "web_history": "Đã xóa {n} dòng trò chuyện trên trang web.",
 }
 
 

@@ -68,8 +68,11 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe.")] =
         fail(f"Không kết nối được cơ sở dữ liệu: {error}")
     listening = listen(host, port)  # before anything starts, so a taken port is one clear line
     application = create_app(service, run_sender=sender and settings.run_sender)
+    # Open web chats are endless responses: on SIGTERM they are cut after a few seconds (the
+    # pages reconnect to the next process) rather than holding the shutdown forever.
     server = uvicorn.Server(uvicorn.Config(application, host=host, port=port, log_config=None,
-                                           access_log=False, server_header=False))
+                                           access_log=False, server_header=False,
+                                           timeout_graceful_shutdown=5))
     server.run(sockets=[listening])
     if not server.started:
         raise typer.Exit(1)

@@ -107,7 +107,11 @@ class PublicRoute(APIRoute):
             except HTTPException as error:
                 response = error_page(request, error.status_code,
                                       error.detail if isinstance(error.detail, str) else "")
-            response.headers.update(SECURITY_HEADERS)
+            for name, value in SECURITY_HEADERS.items():  # a page may open one (the widget's
+                if name not in response.headers:          # frame-ancestors), never drop one
+                    response.headers[name] = value
+            if "frame-ancestors 'none'" not in response.headers["Content-Security-Policy"]:
+                del response.headers["X-Frame-Options"]  # DENY would override the allow-list
             return response
 
         return route

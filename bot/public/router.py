@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from bot.html import static_file
-from bot.public import calendar, chat_placeholder, drafts, feed, home, news
+from bot.public import calendar, chat, drafts, feed, home, news
 from bot.public.render import STATIC, STATIC_PREFIX, PageGroup, PublicPage, PublicRoute
 from bot.public.showing import today
 
@@ -21,7 +21,7 @@ GROUPS: list[PageGroup] = [
     news.group,
     drafts.group,
     calendar.group,
-    chat_placeholder.group,  # until the web chat channel serves /chat
+    chat.group,  # the web chat's page (the channel's own routes carry its messages)
 ]
 
 

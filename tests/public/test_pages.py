@@ -24,7 +24,11 @@ async def test_every_page_is_vietnamese_html_with_the_security_headers(site):
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert "script-src 'self'" in response.headers["content-security-policy"]
         assert response.headers["x-content-type-options"] == "nosniff"
-        assert "<script" not in response.text and "style=" not in response.text
+        assert "style=" not in response.text
+        scripts = re.findall(r"<script[^>]*>", response.text)  # only the chat's own file
+        assert scripts == ([] if path != "/chat" else
+                           [re.search(r'<script src="/chat/static/chat\.js\?v=\w+" defer>',
+                                      response.text).group(0)]), path
         assert unicodedata.is_normalized("NFC", response.text)
 
 
@@ -158,14 +162,15 @@ async def test_home_says_what_loa_so_is_and_links_to_chat_and_news(site):
     assert "make run" in page and "1 dự thảo đang lấy ý kiến." in page
 
 
-async def test_chat_placeholder_names_what_the_link_was_about(site):
+async def test_a_link_into_the_chat_names_what_it_was_about_and_what_to_press(site):
     page = (await site.get("/chat?start=tin:dot1-lich-su-dang")).text
     assert "95 năm Đảng ta" in page and 'href="/tin/dot1-lich-su-dang"' in page
+    assert 'data-start="news:art:dot1-lich-su-dang"' in page
     page = (await site.get("/chat?start=gy:du-thao-mau")).text
-    assert 'href="/van-kien#du-thao-mau"' in page
+    assert 'href="/van-kien#du-thao-mau"' in page and 'data-start="gy:d:du-thao-mau"' in page
     for junk in ("tin:<script>", "gy:khong-co", "tin:dot1-80-nam-cmt8-quoc-khanh", "x" * 400):
         page = (await site.get("/chat", params={"start": junk})).text
-        assert "Bạn muốn" not in page and "<script>" not in page
+        assert "Bạn đang" not in page and "<script>" not in page and 'data-start=""' in page
 
 
 async def test_the_style_sheet_is_served_small_and_for_a_year(site):

@@ -19,6 +19,7 @@ class Resident:
     fake_fixture: str  # the pytest fixture of its fake platform
     settings_fixture: str  # the pytest fixture that builds settings pointing at the fake
     settings_overrides: dict[str, Any] = {}
+    sends_unsupported = True  # photos, stickers...; a browser chat sends only text and taps
 
     def __init__(self, client, service, fake) -> None:
         self.client, self.service, self.fake = client, service, fake
