@@ -5,6 +5,7 @@ paths overlap (the catch-all `not_found` stays last)."""
 from bot.console.pages import (
     audit,
     comments,
+    content,
     exports,
     home,
     login,
@@ -23,5 +24,6 @@ PAGES = [
     exports.page,
     audit.page,
     preview.page,  # the public pages on another day (bot/public)
+    content.page,
     not_found.page,  # last: any other /admin/… path
 ]
