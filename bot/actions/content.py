@@ -136,11 +136,12 @@ def _moment(moment: datetime) -> str:
 _ID_LINE = re.compile(r"^id:\s*[\"']?([a-z0-9-]+)", re.M)
 
 
-def article_paths(directory: Path, overlay: dict[str, str]) -> dict[str, str]:
-    """Article id → its pack file (the file name need not be the id)."""
+def article_paths(directory: Path, overlay: dict[str, str], folder: str = "articles",
+                  ) -> dict[str, str]:
+    """Article (or draft, folder="drafts") id → its pack file (the name need not be the id)."""
     files = PackFiles(Path(directory), overlay)
     found = {}
-    for file in files.glob("articles", ".md"):
+    for file in files.glob(folder, FOLDERS[folder]):
         match = _ID_LINE.search(files.read(file))
         if match:
             found.setdefault(match.group(1), files.name(file))

@@ -6,6 +6,7 @@ from bot.console.pages import (
     audit,
     comments,
     content,
+    drafts,
     exports,
     home,
     login,
@@ -25,5 +26,6 @@ PAGES = [
     audit.page,
     preview.page,  # the public pages on another day (bot/public)
     content.page,
+    drafts.page,
     not_found.page,  # last: any other /admin/… path
 ]
