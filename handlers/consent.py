@@ -78,8 +78,16 @@ def ask_consent(turn: Turn, *, resume: str | None = None, refused: str | None = 
         resume=resume, refused=refused, keep=keep.dump() if keep is not None else {}))
 
 
+INVITE_START = "vt-"  # t.me/<bot>?start=vt-<code>: the link beside an invite's QR code
+
+
 async def start(turn: Turn) -> None:
-    """Greet; ask for consent unless it was given for the current notice."""
+    """Greet; ask for consent unless it was given for the current notice. Opened from an
+    invite's link, redeem its code (handlers/roles.py, which asks for consent if needed)."""
+    payload = turn.inbound.text.strip()
+    if payload.startswith(INVITE_START):
+        await turn.press("vt:" + payload[len(INVITE_START):])
+        return
     turn.say(texts.GREETING)
     if turn.has_consent and turn.user.consent_version == texts.PRIVACY_NOTICE_VERSION:
         show_menu(turn)

@@ -79,6 +79,8 @@ class TelegramSettings(BaseModel):
     telegram_rate_limit: float = Field(30.0, ge=0)
     telegram_chat_rate_limit: float = Field(1.0, gt=0)
     telegram_chat_burst: int = Field(3, ge=1)
+    # the bot's @username, without @: invite codes get a link t.me/<name>?start=vt-<code>
+    telegram_bot_username: str | None = Field(None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
 
     @field_validator("telegram_api_base")
     @classmethod

@@ -12,6 +12,7 @@ from bot.console.pages import (
     login,
     meeting,
     not_found,
+    people,
     preview,
     static,
 )
@@ -27,5 +28,6 @@ PAGES = [
     preview.page,  # the public pages on another day (bot/public)
     content.page,
     drafts.page,
+    people.page,
     not_found.page,  # last: any other /admin/… path
 ]
