@@ -129,3 +129,25 @@ async def test_add_an_article(staff):
     bad = await staff.post(PAGE + "/new", {**form, "article_id": "khac", "topic": "khong-co"})
     assert bad.status_code == 400 and "Dòng 5" in bad.text
     assert await count_rows(staff.database, "content_edits") == 1
+
+
+async def test_an_edit_saved_elsewhere_arrives_with_the_reload_signal(staff):
+    """Another process saved an edit: this one picks it up on SIGHUP's reload (as after
+    `loaso content reload`), and keeps it on a later reload."""
+    import datetime as dt
+
+    from bot.actions.content import read_text, save_text
+    from db.audit import Who
+
+    directory = staff.service.settings.content_path
+    async with staff.database.transaction() as session:
+        shown = await read_text(session, directory, "articles/du-thao-xa.md")
+        await save_text(session, directory, path=shown.path,
+                        text=shown.text.replace("Nội dung dự thảo.", "Sửa ở tiến trình khác."),
+                        base_version=0, who=Who("Lê Thị Lan"), now=dt.datetime.now(dt.UTC),
+                        note="sửa bài viết")
+    assert body_of(staff, "du-thao-xa").startswith("Nội dung dự thảo.")
+    assert await staff.service.reload_content()
+    assert body_of(staff, "du-thao-xa").startswith("Sửa ở tiến trình khác.")
+    staff.service.content.reload()  # a plain reload keeps the overlay it has
+    assert body_of(staff, "du-thao-xa").startswith("Sửa ở tiến trình khác.")

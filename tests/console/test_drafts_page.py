@@ -109,3 +109,13 @@ async def test_an_existing_id_is_refused(staff, tmp_path):
                         {**FIELDS, "draft_id": "bao-cao"})
     assert answer.status_code == 400 and "Đã có dự thảo mã" in answer.text
     assert await count_rows(staff.database, "content_edits") == 0
+
+
+async def test_check_only_lists_the_sections_and_stores_nothing(staff, tmp_path):
+    answer = await send(staff, PAGE, make_docx(tmp_path / "d.docx", GOOD).read_bytes(),
+                        {**FIELDS, "check_only": "1"})
+    assert answer.status_code == 200
+    assert "Đọc thử: Loa Số tìm thấy 2 đề mục" in answer.text
+    assert "Phần II. Phương hướng" in answer.text and "Chưa đăng gì." in answer.text
+    assert "bao-cao-xa" not in staff.pack.drafts
+    assert await count_rows(staff.database, "content_edits") == 0

@@ -50,14 +50,17 @@ def state(draft, moment: dt.datetime) -> str:
     return "đang lấy ý kiến" if moment < draft.closes else "đã hết hạn góp ý"
 
 
-async def _paths(request: Request) -> dict[str, str]:
+async def _overlay(request: Request) -> dict[str, str]:
     async with service(request).database.read() as session:
-        overlay = await content_edits.overlay(session)
-    return content_actions.article_paths(_directory(request), overlay, "drafts")
+        return await content_edits.overlay(session)
+
+
+async def _paths(request: Request) -> dict[str, str]:
+    return content_actions.article_paths(_directory(request), await _overlay(request), "drafts")
 
 
 def _list_page(request: Request, *, status: int = 200, error: str | None = None,
-               values: dict | None = None) -> HTMLResponse:
+               values: dict | None = None, found=None) -> HTMLResponse:
     pack = _pack(request)
     moment = _local_now(request)
     drafts = [(draft, state(draft, moment)) for draft in pack.drafts.values()]
@@ -66,7 +69,7 @@ def _list_page(request: Request, *, status: int = 200, error: str | None = None,
                "closes": f"{moment.date() + dt.timedelta(days=30):%Y-%m-%d} 23:59"}
     return render(request, "drafts/list.html", {
         "title": "Dự thảo văn kiện", "drafts": drafts, "error": error, "levels": actions.LEVELS,
-        "values": {**default, **(values or {})}}, status=status)
+        "values": {**default, **(values or {})}, "found": found}, status=status)
 
 
 @page.get(PATH)
@@ -113,6 +116,13 @@ async def upload_new(request: Request, who: Signed) -> Response:
             version=values["version"] or "1",
             opens=actions.parse_moment(values["opens"], "bắt đầu góp ý", end_of_day=False),
             closes=actions.parse_moment(values["closes"], "hết hạn góp ý", end_of_day=True))
+        if text(form, "check_only"):  # read the file and check the pack, store nothing
+            pack_with, report = content_actions.check_with(directory, await _overlay(request),
+                                                           path, word.text)
+            if pack_with is None:
+                raise ActionRefused(content_actions.refusal(report, path))
+            return _list_page(request, values=values, found=[
+                ("  " * depth + node.heading) for depth, node in word.outline.walk()])
         async with service(request).database.transaction() as session:
             await content_actions.save_text(session, directory, path=path, text=word.text,
                                             base_version=0, who=who.who, now=now(),
