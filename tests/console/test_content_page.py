@@ -151,3 +151,28 @@ async def test_an_edit_saved_elsewhere_arrives_with_the_reload_signal(staff):
     assert body_of(staff, "du-thao-xa").startswith("Sửa ở tiến trình khác.")
     staff.service.content.reload()  # a plain reload keeps the overlay it has
     assert body_of(staff, "du-thao-xa").startswith("Sửa ở tiến trình khác.")
+
+
+async def test_phases_on_unconfirmed_dates_are_marked(staff):
+    import datetime as dt
+
+    from bot.actions.content import read_text, save_text
+    from db.audit import Who
+
+    directory = staff.service.settings.content_path
+    async with staff.database.transaction() as session:
+        shown = await read_text(session, directory, "campaign.yaml")
+        unsure = shown.text.replace("    end: 2025-09-27\n",
+                                    "    end: 2025-09-27\n    confirmed: false\n", 1)
+        assert unsure != shown.text
+        await save_text(session, directory, path=shown.path, text=unsure, base_version=0,
+                        who=Who("Lê Thị Lan"), now=dt.datetime.now(dt.UTC), note="thử")
+    await staff.service.reload_content()
+    page = await staff.client.get(PAGE, headers=HTML)
+    rows = re.findall(r"<tr>(.*?)</tr>", page.text, re.S)
+    marked = [row for row in rows if "ngày chưa chính thức" in row]
+    assert any("Đợt I</strong>" in row for row in marked)  # ends when that congress ends
+    assert not any("Đợt III" in row for row in marked)
+    preview = await staff.client.get(
+        "/admin/xem-truoc/tin/du-thao-xa?as_of=2025-08-01", headers=HTML)
+    assert preview.status_code == 200 and "Nội dung dự thảo." in preview.text
