@@ -157,3 +157,27 @@ def test_upload_a_word_draft_publish_it_and_a_resident_comments(page, browser, c
         expect(page.locator("#results tbody tr")).to_have_count(1)
         expect(page.locator("#results tbody tr").first).to_contain_text("nông thôn mới")
     assert page.problems == []
+
+
+def test_an_admin_makes_an_invite_with_its_qr_code(page, browser, console_env, database_url):
+    from playwright.sync_api import expect
+
+    blocking(seed(database_url, MINI_PACK, role="admin"))
+    env = {**console_env, "LOASO_TELEGRAM_BOT_USERNAME": "LoaSoThuBot"}
+    with serving(env) as base:
+        sign_in(page, base)
+        page.get_by_role("link", name="Người dùng", exact=True).click()
+        shoot(browser, base, "23-nguoi-dung", "/admin/people", page.context.storage_state())
+        invites = page.get_by_role("region", name="Mã mời nhận vai trò trong Loa Số")
+        invites.get_by_label("Ủy ban MTTQ xã").check()
+        invites.get_by_label(re.compile(r"^Ghi chú")).fill("Chủ tịch MTTQ xã")
+        invites.get_by_role("button", name="Tạo mã mời").click()
+        made = page.get_by_role("region", name=re.compile(r"^Mã mời #1"))
+        expect(made.locator("svg.segno")).to_be_visible()
+        link = made.locator('a[href^="https://t.me/LoaSoThuBot?start=vt-"]')
+        expect(link).to_be_visible()
+        SHOTS.mkdir(exist_ok=True)
+        for width in (360, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            made.screenshot(path=str(SHOTS / f"24-ma-moi-{width}.png"))
+    assert page.problems == []
