@@ -112,8 +112,15 @@ def build_service(settings: Settings, **options):
 def content_overlay(settings: Settings) -> dict[str, str]:
     """The console's content edits (db/content_edits.py), which every process lays over the
     pack on disk; none when the database is not there or not migrated yet."""
+    from sqlalchemy.engine import make_url
+
     from db import content_edits, migrations
     from db.engine import Database
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and (
+            not url.database or not Path(url.database).is_file()):
+        return {}  # no database file yet: nothing edited, and none is made here
 
     async def read() -> dict[str, str]:
         database = Database(settings.database_url)
