@@ -39,7 +39,9 @@ def pages(answer_me: str) -> list[tuple[str, str]]:
             ("03-gop-y", "/admin/comments"), ("04-gop-y-loc", "/admin/comments?hamlet=thon-1&q=duong"),
             ("05-mot-gop-y", f"/admin/comments/{answer_me}"),
             ("06-gop-y-hoi-nghi", "/admin/comments/meeting"), ("07-nhat-ky", "/admin/audit"),
-            ("08-xuat-du-lieu", "/admin/exports")]
+            ("08-xuat-du-lieu", "/admin/exports"),
+            ("20-noi-dung", "/admin/content"), ("21-cho-can-bo-sung", "/admin/content/placeholders"),
+            ("22-du-thao", "/admin/drafts"), ("23-nguoi-dung", "/admin/people")]
 
 
 async def prepare(database_url: str) -> str:
