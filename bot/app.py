@@ -19,6 +19,7 @@ def create_app(service: Service, *, run_sender: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await service.check_migrated()
+        await service.load_overlay()
         service.start_background(sender=run_sender)
         service.announce("serve")
         log.info("Loa Số ready: channels %s", ", ".join(service.channels) or "none (no tokens)")

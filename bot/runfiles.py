@@ -18,12 +18,16 @@ def unregister(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def signal_all(run_dir: Path, signum: int = signal.SIGHUP) -> list[int]:
-    """Signal each live process with a pid file; stale files are removed. Returns the pids."""
+def signal_all(run_dir: Path, signum: int = signal.SIGHUP, *, skip: int | None = None,
+               ) -> list[int]:
+    """Signal each live process with a pid file (but `skip`); stale files are removed.
+    Returns the pids."""
     reached = []
     for path in sorted(run_dir.glob("loaso-*.pid")) if run_dir.is_dir() else []:
         try:
             pid = int(path.read_text().strip())
+            if pid == skip:
+                continue
             os.kill(pid, signum)
             reached.append(pid)
         except (ValueError, ProcessLookupError):

@@ -19,7 +19,7 @@ from bot.outputs import daily_bulletin
 from bot.pipeline import InboundProcessor, utcnow
 from bot.settings import Settings
 from content.store import ContentStore
-from db import migrations
+from db import content_edits, migrations
 from db.comments import use_pseudonym_key
 from db.engine import Database
 from delivery.journal import SentJournal
@@ -98,6 +98,7 @@ class Service:
         self.role = "off"  # off (this process does not send), standby, active
         self._tasks: list[asyncio.Task] = []
         self._reloads: set[asyncio.Task] = set()
+        self._reloading = asyncio.Lock()
         self._pid_file = None
 
     def _limiter(self, channel: str) -> ChannelLimiter:
@@ -111,8 +112,13 @@ class Service:
             raise NotMigrated(current)
 
     async def reload_content(self) -> bool:
-        """Swap in the pack on disk if valid (file reads off the event loop)."""
-        report = await asyncio.to_thread(self.content.reload)
+        """Swap in the pack on disk with the console's edits (db/content_edits.py) if valid
+        (file reads and checks off the event loop). One at a time, so an older overlay never
+        replaces a newer one."""
+        async with self._reloading:
+            async with self.database.read() as session:
+                overlay = await content_edits.overlay(session)
+            report = await asyncio.to_thread(self.content.reload, overlay)
         if report.ok:
             self.scheduler.plan()
         return report.ok
@@ -125,6 +131,13 @@ class Service:
         async with self.database.read() as session:
             corrections = await published_corrections(session, self.settings.zone)
         return self.content.set_corrections(corrections)
+    async def load_overlay(self) -> None:
+        """At start-up: lay the console's saved edits over the pack, if there are any."""
+        async with self.database.read() as session:
+            edited = await content_edits.current_paths(session)
+        if edited and not await self.reload_content():
+            log.error("the console's content edits do not fit the pack on disk; serving the "
+                      "pack without them until they are fixed (loaso content check)")
 
     def announce(self, role: str) -> None:
         """Leave a pid file and reload the content pack on SIGHUP (`loaso content reload`)."""

@@ -102,6 +102,7 @@ class CoreSettings(BaseSettings):
     loa_dir: Path | None = None
     # Links the QR codes and the printed sheet open: the bot's Telegram username (without @)
     # and the Zalo OA's id (https://zalo.me/<id>); the web chat is LOASO_PUBLIC_URL/chat.
+    # Invite codes get a link t.me/<name>?start=vt-<code> too.
     telegram_bot_username: str | None = Field(None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
     zalo_oa_id: str | None = Field(None, pattern=r"^[0-9]{1,25}$")
     # The commune's Telegram channel (the bot is an admin there): bulletins and approved

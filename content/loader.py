@@ -7,6 +7,7 @@ service refuses to start on a report with errors and keeps its old pack on a bad
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,24 +145,57 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 SOURCES_FILE = "sources.yaml"
 
 
-def load_pack(directory: Path) -> tuple[Pack | None, Report]:
+class PackFiles:
+    """The pack's files: the folder on disk, with the console's edits laid over it.
+
+    `overlay` maps a pack-relative path ("articles/x.md") to the text that replaces the file
+    on disk, or adds one; everything else is read from disk, so an edited pack is checked by
+    exactly the same code as a pack on disk, and its problems name the same file and line.
+    """
+
+    def __init__(self, root: Path, overlay: Mapping[str, str] | None = None) -> None:
+        self.root = Path(root)
+        self.overlay = dict(overlay or {})
+
+    def name(self, path: Path) -> str:
+        return _relative(path, self.root)
+
+    def is_file(self, path: Path) -> bool:
+        return self.name(path) in self.overlay or path.is_file()
+
+    def read(self, path: Path) -> str:
+        name = self.name(path)
+        return self.overlay[name] if name in self.overlay else path.read_text(encoding="utf-8")
+
+    def glob(self, folder: str, suffix: str) -> list[Path]:
+        found = set((self.root / folder).glob(f"*{suffix}"))
+        found |= {self.root / name for name in self.overlay
+                  if name.startswith(folder + "/") and name.endswith(suffix)
+                  and "/" not in name[len(folder) + 1:]}
+        return sorted(found, key=str)
+
+
+def load_pack(directory: Path, overlay: Mapping[str, str] | None = None,
+              ) -> tuple[Pack | None, Report]:
+    """Load and check the pack in `directory`, with `overlay` (path → text) over its files."""
     report = Report()
     directory = Path(directory)
-    if not (directory / "campaign.yaml").is_file():
+    files = PackFiles(directory, overlay)
+    if not files.is_file(directory / "campaign.yaml"):
         report.error(str(directory), 1, "không tìm thấy campaign.yaml (thư mục gói nội dung sai?)")
         return None, report
-    campaign = _load_model(directory / "campaign.yaml", directory, Campaign, report)
-    faq = _load_list(directory / "faq.yaml", directory, FaqEntry, report)
-    slogans = _load_list(directory / "slogans.yaml", directory, Slogan, report)
-    articles = [article for path in sorted((directory / "articles").glob("*.md"), key=str)
-                if (article := _load_article(path, directory, report)) is not None]
-    drafts = [draft for path in sorted((directory / "drafts").glob("*.yaml"))
-              if (draft := _load_model(path, directory, Draft, report)) is not None]
-    bulletins = _load_list(directory / "bulletins.yaml", directory, Bulletin, report)
-    quiz = [question for path in sorted((directory / "quiz").glob("*.yaml"))
-            for question in _load_list(path, directory, QuizQuestion, report)]
-    policy = (_load_model(directory / SOURCES_FILE, directory, SourcePolicy, report)
-              if (directory / SOURCES_FILE).is_file() else None)
+    campaign = _load_model(directory / "campaign.yaml", files, Campaign, report)
+    faq = _load_list(directory / "faq.yaml", files, FaqEntry, report)
+    slogans = _load_list(directory / "slogans.yaml", files, Slogan, report)
+    articles = [article for path in files.glob("articles", ".md")
+                if (article := _load_article(path, files, report)) is not None]
+    drafts = [draft for path in files.glob("drafts", ".yaml")
+              if (draft := _load_model(path, files, Draft, report)) is not None]
+    bulletins = _load_list(directory / "bulletins.yaml", files, Bulletin, report)
+    quiz = [question for path in files.glob("quiz", ".yaml")
+            for question in _load_list(path, files, QuizQuestion, report)]
+    policy = (_load_model(directory / SOURCES_FILE, files, SourcePolicy, report)
+              if files.is_file(directory / SOURCES_FILE) else None)
     if campaign is None:
         return None, report
     campaign_model, campaign_source = campaign
@@ -189,13 +223,13 @@ def _nfc(value: Any) -> Any:
     return value
 
 
-def _read(path: Path, root: Path, report: Report, line_offset: int = 0,
+def _read(path: Path, files: PackFiles, report: Report, line_offset: int = 0,
           text: str | None = None) -> SourceFile | None:
     try:
-        text = path.read_text(encoding="utf-8") if text is None else text
-        return SourceFile(_relative(path, root), text, line_offset)
+        text = files.read(path) if text is None else text
+        return SourceFile(files.name(path), text, line_offset)
     except UnicodeDecodeError:
-        report.error(_relative(path, root), 1, "tệp không phải UTF-8")
+        report.error(files.name(path), 1, "tệp không phải UTF-8")
     except yaml.MarkedYAMLError as error:
         last_line = (text or "").rstrip("\n").count("\n") + 1  # libyaml may point past the end
         line = min(error.problem_mark.line + 1 if error.problem_mark else 1, last_line)
@@ -203,7 +237,7 @@ def _read(path: Path, root: Path, report: Report, line_offset: int = 0,
         message = f"YAML sai cú pháp: {error.problem}"
         if error.context_mark is not None and error.context_mark.line + 1 + line_offset != line:
             message += f" (phần bắt đầu ở dòng {error.context_mark.line + 1 + line_offset})"
-        report.error(_relative(path, root), line, message)
+        report.error(files.name(path), line, message)
     return None
 
 
@@ -252,9 +286,9 @@ def _vietnamese(item: dict[str, Any]) -> str:
     return str(item["msg"]).removeprefix("Value error, ")
 
 
-def _load_model(path: Path, root: Path, model: type[BaseModel], report: Report,
+def _load_model(path: Path, files: PackFiles, model: type[BaseModel], report: Report,
                 ) -> tuple[Any, SourceFile] | None:
-    source = _read(path, root, report)
+    source = _read(path, files, report)
     if source is None:
         return None
     if not isinstance(source.data, dict):
@@ -267,11 +301,11 @@ def _load_model(path: Path, root: Path, model: type[BaseModel], report: Report,
         return None
 
 
-def _load_list(path: Path, root: Path, model: type[BaseModel], report: Report,
+def _load_list(path: Path, files: PackFiles, model: type[BaseModel], report: Report,
                ) -> list[tuple[Any, tuple[SourceFile, int]]]:
-    if not path.is_file():
+    if not files.is_file(path):
         return []
-    source = _read(path, root, report)
+    source = _read(path, files, report)
     if source is None or source.data is None:
         return []
     if not isinstance(source.data, list):
@@ -286,11 +320,11 @@ def _load_list(path: Path, root: Path, model: type[BaseModel], report: Report,
     return items
 
 
-def _load_article(path: Path, root: Path, report: Report,
+def _load_article(path: Path, files: PackFiles, report: Report,
                   ) -> tuple[Article, tuple[SourceFile, str]] | None:
-    name = _relative(path, root)
+    name = files.name(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = files.read(path)
     except UnicodeDecodeError:
         report.error(name, 1, "tệp không phải UTF-8")
         return None
@@ -304,7 +338,7 @@ def _load_article(path: Path, root: Path, report: Report,
     except StopIteration:
         report.error(name, 1, "phần đầu (front matter) không có dòng --- đóng")
         return None
-    source = _read(path, root, report, line_offset=1, text="\n".join(lines[1:closing]))
+    source = _read(path, files, report, line_offset=1, text="\n".join(lines[1:closing]))
     if source is None:
         return None
     if not isinstance(source.data, dict):

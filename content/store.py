@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,27 +51,34 @@ class InvalidPack(Exception):
 
 
 class ContentStore:
-    def __init__(self, directory: Path, content: Content) -> None:
+    """The pack on disk with the console's edits (`overlay`: path → text) laid over it."""
+
+    def __init__(self, directory: Path, content: Content,
+                 overlay: Mapping[str, str] | None = None) -> None:
         self.directory = Path(directory)
         self.current = content
         self._loaded = content.pack  # the pack on disk, before the published corrections
         self._corrections: tuple[PublishedCorrection, ...] = ()
+        self.overlay = dict(overlay or {})
 
     @classmethod
-    def open(cls, directory: Path) -> ContentStore:
+    def open(cls, directory: Path, overlay: Mapping[str, str] | None = None) -> ContentStore:
         """Load the pack or raise InvalidPack with the full report."""
-        pack, report = load_pack(Path(directory))
+        pack, report = load_pack(Path(directory), overlay)
         if pack is None:
             raise InvalidPack(report)
-        return cls(directory, Content(pack, SearchIndex(pack)))
+        return cls(directory, Content(pack, SearchIndex(pack)), overlay)
 
-    def reload(self) -> Report:
-        """Swap in the pack on disk if it is valid; otherwise keep serving the old one."""
-        pack, report = load_pack(self.directory)
+    def reload(self, overlay: Mapping[str, str] | None = None) -> Report:
+        """Swap in the pack on disk (with `overlay`, or the last one given) if it is valid;
+        otherwise keep serving the old one."""
+        overlay = self.overlay if overlay is None else dict(overlay)
+        pack, report = load_pack(self.directory, overlay)
         if pack is None:
             log.error("content reload refused, keeping the current pack:\n%s", report.render())
             return report
         self._loaded = pack
+        self.overlay = overlay
         self._lay_over()
         log.info("content reloaded: %d articles, %d FAQ entries", len(pack.articles),
                  len(pack.faq))

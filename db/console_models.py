@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, Json, UTCDateTime, utcnow
@@ -131,3 +131,28 @@ class ExportJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ContentEdit(Base):
+    """One saved version of one content-pack file edited in the console (the overlay).
+
+    The newest version of each path is laid over the pack on disk (content.loader.PackFiles).
+    Versions count up per path from 1; the unique (path, version) makes the second of two
+    saves made from the same version fail, which is the console's optimistic lock.
+    `base_sha256` is the SHA-256 of the file on disk when the edit was made (None: no such
+    file), so a later change on disk is noticed instead of silently hidden.
+    """
+
+    __tablename__ = "content_edits"
+    __table_args__ = (UniqueConstraint("path", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    path: Mapped[str] = mapped_column(String(200), index=True)  # "articles/x.md"
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    base_sha256: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(String(200), default="")  # what was done, in words
+    edited_by: Mapped[str] = mapped_column(String(100))
+    account_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("staff_accounts.id", ondelete="SET NULL"))
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

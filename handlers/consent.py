@@ -98,10 +98,18 @@ def consent_to_write(turn: Turn, *, resume: str | None = None, refused: str | No
     return False
 
 
+INVITE_START = "vt-"  # t.me/<bot>?start=vt-<code>: the link beside an invite's QR code
+
+
 async def start(turn: Turn) -> None:
-    """Greet; ask for consent unless it was given for the current notice. A first contact
-    through a poster's link (`/start src-<tag>`) adds one to that poster's count, and
-    nothing about the resident (issue 19)."""
+    """Greet; ask for consent unless it was given for the current notice. Opened from an
+    invite's link, redeem its code (handlers/roles.py, which asks for consent if needed). A
+    first contact through a poster's link (`/start src-<tag>`) adds one to that poster's
+    count, and nothing about the resident (issue 19)."""
+    payload = turn.inbound.text.strip()
+    if payload.startswith(INVITE_START):
+        await turn.press("vt:" + payload[len(INVITE_START):])
+        return
     source = source_of_start(turn.inbound.text)
     if source is not None and turn.now - turn.user.created_at < FIRST_CONTACT:
         await count_arrival(turn.session, source, turn.now.astimezone(turn.zone).date())

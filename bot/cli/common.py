@@ -3,6 +3,7 @@ the one rule for who acted (`--by`)."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import unicodedata
 from pathlib import Path
@@ -110,11 +111,40 @@ def build_service(settings: Settings, **options):
         fail(INVALID_PACK)
 
 
+def content_overlay(settings: Settings) -> dict[str, str]:
+    """The console's content edits (db/content_edits.py), which every process lays over the
+    pack on disk; none when the database is not there or not migrated yet."""
+    from sqlalchemy.engine import make_url
+
+    from db import content_edits, migrations
+    from db.engine import Database
+
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and (
+            not url.database or not Path(url.database).is_file()):
+        return {}  # no database file yet: nothing edited, and none is made here
+
+    async def read() -> dict[str, str]:
+        database = Database(settings.database_url)
+        try:
+            if not await migrations.is_up_to_date(database):
+                return {}
+            async with database.read() as session:
+                return await content_edits.overlay(session)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(read())
+    except Exception:  # no database yet: the pack on disk alone
+        return {}
+
+
 def pack_or_exit(settings: Settings):
-    """The content pack, or exit with its report."""
+    """The content pack with the console's edits, or exit with its report."""
     from content.loader import load_pack
 
-    pack, report = load_pack(settings.content_path)
+    pack, report = load_pack(settings.content_path, content_overlay(settings))
     if pack is None:
         typer.echo(report.render(), err=True)
         fail(INVALID_PACK)

@@ -10,10 +10,19 @@ from typing import Annotated
 
 import typer
 
-from bot import runfiles
-from bot.cli.common import Actor, fail, in_transaction, pack_or_exit, settings_or_exit
+from bot.actions import ActionRefused
+from bot.actions.content import export_overlay, pin_phase, signal_reload, unpin_phase
+from bot.cli.common import (
+    Actor,
+    content_overlay,
+    fail,
+    in_transaction,
+    pack_or_exit,
+    settings_or_exit,
+)
 from content.loader import load_pack
 from content.phases import period_on, pinned_period
+from db.audit import Who
 
 log = logging.getLogger("loaso.phase")
 content_app = typer.Typer(help="Gói nội dung của chiến dịch.", no_args_is_help=True)
@@ -26,7 +35,8 @@ def content_check(directory: Annotated[Path | None, typer.Argument(
     """Kiểm tra gói nội dung: in mọi lỗi kèm tệp và dòng."""
     settings = settings_or_exit()
     path = directory or settings.content_path
-    pack, report = load_pack(path)
+    # the pack in use: the console's edits over the files (not for another folder given)
+    pack, report = load_pack(path, None if directory else content_overlay(settings))
     typer.echo(report.render())
     if pack is None:
         raise typer.Exit(1)
@@ -40,16 +50,33 @@ def content_check(directory: Annotated[Path | None, typer.Argument(
 def content_reload() -> None:
     """Kiểm tra rồi nạp lại gói nội dung cho các tiến trình đang chạy (không cần khởi động lại)."""
     settings = settings_or_exit()
-    pack, report = load_pack(settings.content_path)
+    pack, report = load_pack(settings.content_path, content_overlay(settings))
     if pack is None:
         typer.echo(report.render())
         fail("Gói nội dung có lỗi: các tiến trình đang chạy giữ nguyên nội dung cũ.", code=1)
-    reached = runfiles.signal_all(settings.run_dir)
+    reached = signal_reload(settings.run_dir)
     if not reached:
         typer.echo("Không có tiến trình Loa Số nào đang chạy; nội dung mới dùng từ lần chạy sau.")
     else:
         typer.echo(f"Đã yêu cầu {len(reached)} tiến trình nạp lại nội dung "
                    f"({len(pack.articles)} bài viết).")
+
+
+@content_app.command("export-overlay")
+def content_export_overlay(out: Annotated[Path, typer.Option(
+        "--out", help="Thư mục trống để ghi gói nội dung kèm các chỗ đã sửa trên trang quản trị.")],
+        ) -> None:
+    """Ghi gói nội dung kèm mọi chỗ sửa trên trang quản trị ra thư mục (để lưu vào gói gốc)."""
+    settings = settings_or_exit()
+    overlay = content_overlay(settings)
+    try:
+        written = export_overlay(settings.content_path, overlay, out)
+    except ActionRefused as error:
+        fail(str(error))
+    typer.echo(f"Đã ghi gói nội dung vào {out} ({len(written)} tệp sửa trên trang quản trị):")
+    for path in written:
+        typer.echo(f"- {path}")
+    typer.echo("Kiểm tra bằng: loaso content check " + str(out))
 
 
 @phase_app.command("show")
@@ -78,28 +105,23 @@ def phase_set(phase: Annotated[str, typer.Argument(help="Mã đợt, ví dụ do
     """Ghim chiến dịch vào một đợt (và giai đoạn), bất kể ngày tháng."""
     settings = settings_or_exit()
     pack = pack_or_exit(settings)
-    if pinned_period(pack, phase, stage) is None:
-        known = ", ".join(f"{w.id} ({', '.join(s.id for s in w.stages) or 'không có giai đoạn'})"
-                          for w in pack.windows)
-        fail(f"Không có đợt/giai đoạn '{phase}{'/' + stage if stage else ''}'. Có: {known}")
-    from db import campaign as campaign_queries
-
     now = dt.datetime.now(dt.UTC)
-    asyncio.run(in_transaction(settings, lambda session: campaign_queries.set_override(
-        session, phase_id=phase, stage_id=stage, by=by, now=now)))
+    try:
+        period = asyncio.run(in_transaction(settings, lambda session: pin_phase(
+            session, pack, phase=phase, stage=stage, who=Who(by), now=now)))
+    except ActionRefused as error:
+        fail(str(error))
     log.info("phase pinned to %s/%s by staff", phase, stage or "-")
-    typer.echo(f"Đã ghim: {pinned_period(pack, phase, stage).label()} (người thực hiện: {by}).")
+    typer.echo(f"Đã ghim: {period.label()} (người thực hiện: {by}).")
 
 
 @phase_app.command("clear")
 def phase_clear(by: Actor = "") -> None:
     """Bỏ ghim: đợt lại được tính theo ngày tháng."""
     settings = settings_or_exit()
-    from db import campaign as campaign_queries
-
     now = dt.datetime.now(dt.UTC)
-    cleared = asyncio.run(in_transaction(settings, lambda session: campaign_queries.clear_override(
-        session, by=by, now=now)))
+    cleared = asyncio.run(in_transaction(settings, lambda session: unpin_phase(
+        session, who=Who(by), now=now)))
     log.info("phase pin cleared by staff (%d rows)", cleared)
     typer.echo("Đã bỏ ghim; đợt được tính theo ngày." if cleared else "Không có đợt nào đang ghim.")
 

@@ -9,13 +9,13 @@ from typing import Annotated
 
 import typer
 
+from bot.actions import ActionRefused
+from bot.actions.drafts import check_id, choose_level, parse_moment, word_draft
 from bot.cli.common import fail, settings_or_exit
 from content.loader import load_pack
-from content.text import fold
 
 drafts_app = typer.Typer(help="Dự thảo văn kiện trong gói nội dung.", no_args_is_help=True)
 
-LEVELS = ("xã", "thành phố", "trung ương")
 _KIND_NAMES = {"Phần": "phần", "Chương": "chương", "Mục": "mục", "Điều": "điều"}
 
 
@@ -33,28 +33,19 @@ def _pack_at(directory: Path):
 
 
 def _moment(text: str, option: str, *, end_of_day: bool) -> dt.datetime:
-    """'YYYY-MM-DD HH:MM' (or a bare day: 00:00 to open, 23:59 to close), campaign time."""
-    text = " ".join(text.split())
-    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
-        try:
-            moment = dt.datetime.strptime(text, form)
-        except ValueError:
-            continue
-        if form == "%Y-%m-%d" and end_of_day:
-            moment = moment.replace(hour=23, minute=59)
-        return moment
-    fail(f"Thời điểm {option} không hợp lệ: '{text}' (cần dạng YYYY-MM-DD HH:MM, "
-         "ví dụ 2025-09-01 07:00).")
-    raise AssertionError  # fail() exits
+    try:
+        return parse_moment(text, option, end_of_day=end_of_day)
+    except ActionRefused as error:
+        fail(str(error))
+        raise
 
 
 def _level(text: str | None, default: str) -> str:
-    if text is None:
-        return default
-    chosen = next((level for level in LEVELS if fold(level) == fold(text)), None)
-    if chosen is None:
-        fail(f"Cấp không hợp lệ: '{text}' (cần một trong: {', '.join(LEVELS)}).")
-    return chosen
+    try:
+        return choose_level(text, default)
+    except ActionRefused as error:
+        fail(str(error))
+        raise
 
 
 # The packs shipped in the repository are git-tracked: a draft written there is lost or
@@ -97,9 +88,10 @@ def drafts_import(
 
     settings = settings_or_exit()
     draft_id, title, version = draft_id.strip(), " ".join(_nfc(title).split()), version.strip()
-    if not di.valid_id(draft_id):
-        fail(f"Mã dự thảo không hợp lệ: '{draft_id}' (chỉ chữ thường a-z không dấu, số và "
-             "dấu -, bắt đầu bằng chữ hoặc số, tối đa 40 ký tự; ví dụ: bao-cao-chinh-tri).")
+    try:
+        check_id(draft_id)
+    except ActionRefused as error:
+        fail(str(error))
     if not title:
         fail("Cần tên dự thảo (--title).")
     if not 1 <= len(version) <= 20:
@@ -123,17 +115,16 @@ def drafts_import(
         fail(f"Mã dự thảo '{draft_id}' đã dùng cho một dự thảo khác trong {directory}/drafts; "
              "hãy chọn mã khác.")
     try:
-        word = di.read_document(file)
-        found = di.outline(word.blocks)
-    except di.DraftImportError as error:
+        word = word_draft(file, source_name=Path(file).name, draft_id=draft_id, title=title,
+                          level=chosen_level, version=version, opens=start, closes=end,
+                          today=now.date())
+    except ActionRefused as error:
         fail(str(error))
-    _print_outline(file, found)
+    _print_outline(file, word.outline)
     if word.tracked_changes:
         typer.echo("Lưu ý: tệp còn thay đổi được theo dõi (Track Changes) chưa chấp nhận; đã lấy "
                    "văn bản như khi chấp nhận tất cả thay đổi. Hãy kiểm tra lại nội dung.")
-    data = di.draft_data(found, draft_id=draft_id, title=title, level=chosen_level,
-                         version=version, opens=start, closes=end)
-    content = di.to_yaml(data, Path(file).name, now.date())
+    content = word.text
     try:
         saved = di.save_draft(Path(directory), draft_id, content, force=force)
     except di.DraftImportError as error:

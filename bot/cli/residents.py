@@ -18,20 +18,6 @@ residents_app = typer.Typer(help="Người dân: thực hiện quyền đối v�
                             no_args_is_help=True)
 
 VIA = "cli"
-DONE = {
-    "subscriptions": "Đã hủy {n} đăng ký nhận tin.",
-    "messages_cancelled": "Đã dừng {n} tin đang chờ gửi.",
-    "messages_in_flight": "{n} tin đang được gửi đúng lúc này, không dừng kịp.",
-    "messages_cleared": "Đã xóa nội dung {n} tin đã gửi.",
-    "profile": "Đã xóa thôn và tên hiển thị.",
-    "comments_anonymised": "Đã tách {n} góp ý khỏi người dân (giữ nội dung, ẩn danh).",
-    "quiz_rounds": "Đã xóa {n} lượt thi tìm hiểu.",
-    "roles_revoked": "Đã thu hồi {n} vai trò.",
-    "announcements_unlinked": "Đã bỏ tên người gửi khỏi {n} thông báo.",
-    "consent": "Đã xóa bản ghi đồng ý.",
-    "conversation": "Đã đặt lại trạng thái trò chuyện.",
-    "web_history": "Đã xóa {n} dòng trò chuyện trên trang web.",
-}
 
 
 @residents_app.command("forget")
@@ -40,42 +26,31 @@ def forget(channel: Annotated[str, typer.Option(help="Kênh: telegram, zalo-oa, 
            yes: Annotated[bool, typer.Option("--yes", help="Xác nhận xóa, không hỏi lại.")] = False,
            ) -> None:
     """Xóa dữ liệu cá nhân của một người dân theo yêu cầu (ví dụ đơn gửi trực tiếp)."""
-    from sqlalchemy import select
-
-    from db import residents
-    from db.erasure import erase_resident, has_personal_data
-    from db.models import User
+    from bot.actions import ActionRefused
+    from bot.actions.people import find_resident, forget_resident
+    from bot.cli.common import server_operator
+    from db.audit import Who
 
     settings = settings_or_exit()
     channel, address = channel.strip(), address.strip()
     if not channel or not address:
         fail("Cần ghi cả kênh (--channel) và mã cuộc trò chuyện (--address).")
-
-    async def find(session):
-        user = await residents.find_user(session, channel=channel, address=address)
-        if user is None:
-            known = (await session.execute(select(User.channel).distinct())).scalars().all()
-            return None, sorted(known)
-        return user.id, await has_personal_data(session, user.id)
-
-    user_id, found = asyncio.run(in_transaction(settings, find))
-    if user_id is None:
-        fail(f"Không tìm thấy người dân có mã '{address}' trên kênh '{channel}'. "
-             f"Các kênh đang có người dân: {', '.join(found) or 'chưa có'}.")
-    if not found:
+    try:
+        found = asyncio.run(in_transaction(settings, lambda session: find_resident(
+            session, channel=channel, address=address)))
+    except ActionRefused as error:
+        fail(str(error))
+    if not found.has_data:
         typer.echo(f"Người dân '{address}' ({channel}) không có dữ liệu cá nhân nào để xóa "
                    "(chỉ còn mã cuộc trò chuyện). Không thay đổi gì.")
         return
     if not yes:
         confirm(f"Xóa dữ liệu cá nhân của người dân '{address}' ({channel})? Không hoàn tác được.",
                 refused="Chưa xóa gì.")
-
-    async def erase(session):
-        return await erase_resident(session, user_id, now=dt.datetime.now(dt.UTC), via=VIA)
-
-    counts = asyncio.run(in_transaction(settings, erase))
+    done = asyncio.run(in_transaction(settings, lambda session: forget_resident(
+        session, channel=channel, address=address, via=VIA, who=Who(server_operator()),
+        now=dt.datetime.now(dt.UTC))))
     typer.echo(f"Đã xóa dữ liệu cá nhân của người dân '{address}' ({channel}):")
-    for key, line in DONE.items():
-        if counts.get(key):
-            typer.echo(f"- {line.format(n=counts[key])}")
+    for line in done:
+        typer.echo(f"- {line}")
     typer.echo("Yêu cầu đã được ghi vào nhật ký (không kèm thông tin cá nhân).")

@@ -7,40 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 from typing import Annotated
 
 import typer
 
+from bot.actions import ActionRefused, people
 from bot.cli.common import Actor, check_ids, fail, in_transaction, pack_or_exit, settings_or_exit
+from db.audit import Who
 
 invites_app = typer.Typer(help="Mã mời nhận vai trò: tạo, xem, thu hồi.", no_args_is_help=True)
 roles_app = typer.Typer(help="Vai trò đã cấp: xem, thu hồi.", no_args_is_help=True)
 
 ROLES = ("leader", "staff", "admin")
 ROLE_NAMES = {"leader": "người phụ trách", "staff": "cán bộ", "admin": "quản trị"}
-_RELATIVE = re.compile(r"^(\d{1,4})([dh])$")
-MAX_VALIDITY = dt.timedelta(days=365)
-
-
-def parse_expiry(text: str, *, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    """`7d`, `48h`, or a date (valid through that day, campaign time); exits on anything else."""
-    value = text.strip().lower()
-    match = _RELATIVE.match(value)
-    if match:
-        amount, unit = int(match.group(1)), match.group(2)
-        expires = now + (dt.timedelta(days=amount) if unit == "d" else dt.timedelta(hours=amount))
-    else:
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            fail(f"Thời hạn không hợp lệ: '{text}'. Dùng dạng 7d, 48h hoặc YYYY-MM-DD.")
-        expires = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    if expires <= now:
-        fail(f"Thời hạn '{text}' đã qua hoặc bằng 0; mã mời phải còn hiệu lực sau lúc này.")
-    if expires - now > MAX_VALIDITY:
-        fail(f"Thời hạn '{text}' quá dài; tối đa 365 ngày.")
-    return expires
 
 
 def _local(moment: dt.datetime | None, zone: dt.tzinfo) -> str:
@@ -76,18 +55,17 @@ def create(role: Annotated[str, typer.Option(help="leader, staff hoặc admin.")
     check_ids("nhóm", groups, {item.id: item.name for item in pack.campaign.groups})
     check_ids("thôn", areas, {item.id: item.name for item in pack.campaign.hamlets})
     now = dt.datetime.now(dt.UTC)
-    expires_at = parse_expiry(expires, now=now, zone=settings.zone)
-    clean_note = " ".join((note or "").split())[:200] or None
 
     async def work(session):
-        from db import roles
+        invite, code = await people.create_invite(
+            session, pack, role=role, groups=groups, areas=areas, expires=expires, note=note,
+            who=Who(by), now=now, zone=settings.zone)
+        return invite.id, invite.expires_at, code
 
-        invite, code = await roles.create_invite(
-            session, role=role, groups=groups, areas=areas, expires_at=expires_at,
-            note=clean_note, created_by=by, now=now)
-        return invite.id, code
-
-    invite_id, code = asyncio.run(in_transaction(settings, work))
+    try:
+        invite_id, expires_at, code = asyncio.run(in_transaction(settings, work))
+    except ActionRefused as error:
+        fail(str(error))
     typer.echo("\n".join([
         f"Mã mời #{invite_id}: {code}",
         f"Vai trò: {ROLE_NAMES[role]} — {_scope(groups, areas)}",
@@ -128,18 +106,12 @@ def revoke_invite(invite_id: Annotated[int, typer.Argument(help="Số của mã 
                   by: Actor = "") -> None:
     """Thu hồi một mã mời chưa dùng."""
     settings = settings_or_exit()
-    from db import roles
-
     now = dt.datetime.now(dt.UTC)
-    invite, state = asyncio.run(in_transaction(settings, lambda session: roles.revoke_invite(
-        session, invite_id, by=by, now=now)))
-    if invite is None:
-        fail(f"Không có mã mời #{invite_id}.")
-    if state == roles.InviteState.USED:
-        fail(f"Mã mời #{invite_id} đã được dùng; muốn bỏ vai trò đã cấp, xem `loaso roles list` "
-             "rồi chạy `loaso roles revoke <số>`.")
-    if state == roles.InviteState.REVOKED:
-        fail(f"Mã mời #{invite_id} đã bị thu hồi trước đó.")
+    try:
+        asyncio.run(in_transaction(settings, lambda session: people.revoke_invite(
+            session, invite_id, who=Who(by), now=now)))
+    except ActionRefused as error:
+        fail(str(error))
     typer.echo(f"Đã thu hồi mã mời #{invite_id}; mã này không dùng được nữa.")
 
 
@@ -170,14 +142,10 @@ def revoke_role(grant_id: Annotated[int, typer.Argument(help="Số của vai tr�
                 by: Actor = "") -> None:
     """Thu hồi một vai trò; có hiệu lực ngay với thao tác tiếp theo của người đó."""
     settings = settings_or_exit()
-    from db import roles
-
     now = dt.datetime.now(dt.UTC)
-
-    grant, revoked = asyncio.run(in_transaction(settings, lambda session: roles.revoke_grant(
-        session, grant_id, by=by, now=now)))
-    if grant is None:
-        fail(f"Không có vai trò #{grant_id}.")
-    if not revoked:
-        fail(f"Vai trò #{grant_id} đã bị thu hồi trước đó.")
+    try:
+        asyncio.run(in_transaction(settings, lambda session: people.revoke_grant(
+            session, grant_id, who=Who(by), now=now)))
+    except ActionRefused as error:
+        fail(str(error))
     typer.echo(f"Đã thu hồi vai trò #{grant_id}.")

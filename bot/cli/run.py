@@ -116,6 +116,7 @@ def worker(health_port: Annotated[int | None, typer.Option(
         except NotMigrated:
             await service.database.dispose()
             fail(MIGRATE_HINT)
+        await service.load_overlay()  # the console's content edits (db/content_edits.py)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

@@ -31,7 +31,7 @@ class FormRefused(Exception):
         self.message = message
 
 
-TOO_LARGE = "Tệp quá lớn: tối đa 10 MB. Hãy chọn đúng tệp bảng góp ý (.xlsx)."
+TOO_LARGE = "Tệp quá lớn: tối đa 10 MB. Hãy kiểm tra đã chọn đúng tệp; không có gì được lưu."
 
 
 async def read_form(request: Request) -> FormData:

@@ -99,3 +99,46 @@ def test_content_reload_reaches_a_running_service(tmp_path):
         _, stderr = process.communicate(timeout=20)
     assert "content reloaded: 6 articles" in stderr
     assert not list((tmp_path / "run").glob("*.pid"))  # removed on shutdown
+
+
+def _save_edit(env: dict[str, str], path: str, text: str) -> None:
+    """An edit made in the console, through the same action."""
+    import asyncio
+    import datetime as dt
+    from pathlib import Path
+
+    from bot.actions.content import save_text
+    from db.audit import Who
+    from db.engine import Database
+
+    async def save():
+        database = Database(env["LOASO_DATABASE_URL"].replace("sqlite:", "sqlite+aiosqlite:"))
+        try:
+            async with database.transaction() as session:
+                await save_text(session, Path(env["LOASO_CONTENT_DIR"]), path=path, text=text,
+                                base_version=0, who=Who("Lê Thị Lan", None, "127.0.0.1"),
+                                now=dt.datetime.now(dt.UTC), note="sửa bài viết")
+        finally:
+            await database.dispose()
+
+    asyncio.run(save())
+
+
+def test_export_overlay_writes_the_console_edits_back_to_pack_files(tmp_path):
+    env = {**sqlite_env(tmp_path), "LOASO_CONTENT_DIR": str(MINI_PACK)}
+    assert run(["migrate"], env=env).returncode == 0
+    article = (MINI_PACK / "articles" / "du-thao-xa.md").read_text(encoding="utf-8")
+    _save_edit(env, "articles/du-thao-xa.md", article.replace(
+        "[[CẦN BỔ SUNG: thời gian hội nghị lấy ý kiến]]", "Hội nghị ngày 15/9."))
+    checked = run(["content", "check"], env=env)
+    assert checked.returncode == 0, checked.stdout
+    out = tmp_path / "xuat"
+    result = run(["content", "export-overlay", "--out", str(out)], env=env)
+    assert result.returncode == 0, result.stderr
+    assert "1 tệp sửa trên trang quản trị" in result.stdout
+    assert "Hội nghị ngày 15/9." in (out / "articles" / "du-thao-xa.md").read_text()
+    assert (out / "campaign.yaml").read_text() == (MINI_PACK / "campaign.yaml").read_text()
+    assert run(["content", "check", str(out)]).returncode == 0
+    assert "CẦN BỔ SUNG" in (MINI_PACK / "articles" / "du-thao-xa.md").read_text()  # untouched
+    again = run(["content", "export-overlay", "--out", str(out)], env=env)
+    assert again.returncode == 2 and "đã có tệp" in again.stderr

@@ -42,7 +42,9 @@ def pages(answer_me: str) -> list[tuple[str, str]]:
             ("08-xuat-du-lieu", "/admin/exports"),
             ("21-thong-bao", "/admin/announcements"),
             ("22-soan-thong-bao", "/admin/announcements/new"),
-            ("23-ban-tin", "/admin/bulletins"), ("24-tinh-hinh-gui-tin", "/admin/outbox")]
+            ("23-ban-tin", "/admin/bulletins"), ("24-tinh-hinh-gui-tin", "/admin/outbox"),
+            ("25-noi-dung", "/admin/content"), ("26-cho-can-bo-sung", "/admin/content/placeholders"),
+            ("27-du-thao", "/admin/drafts"), ("28-nguoi-dung", "/admin/people")]
 
 
 async def prepare(database_url: str) -> str:

@@ -142,3 +142,15 @@ async def test_a_revoked_role_is_gone_at_once(database):
         assert not (await roles.active_role(session, user.id)).may_address(groups=("khac",))
         await roles.revoke_grant(session, redeemed.grant.id, by="test", now=now)
         assert not await roles.active_role(session, user.id)
+
+
+async def test_the_invite_link_opens_the_bot_with_the_code(make_settings, database):
+    """t.me/<bot>?start=vt-<code> (the console's link beside the QR code) arrives as
+    `/start vt-<code>`: the code is redeemed as /vaitro would, consent first."""
+    code = await make_invite(database)
+    async with dialog(make_settings(), user="bi-thu-link") as talk:
+        asked = await talk(f"/start vt-{code}")
+        assert asked[0] == texts.VT_NEEDS_CONSENT
+        granted = await talk.choose("Đồng ý")
+    assert any("Bạn đã nhận vai trò" in line for line in granted)
+    assert len(await grants(database)) == 1

@@ -7,6 +7,8 @@ from bot.console.pages import (
     audit,
     bulletins,
     comments,
+    content,
+    drafts,
     exports,
     home,
     inbox,
@@ -14,6 +16,7 @@ from bot.console.pages import (
     meeting,
     not_found,
     outbox,
+    people,
     preview,
     share,
     static,
@@ -33,5 +36,8 @@ PAGES = [
     announcements.page,
     outbox.page,
     bulletins.page,
+    content.page,
+    drafts.page,
+    people.page,
     not_found.page,  # last: any other /admin/… path
 ]
