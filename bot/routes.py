@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -74,7 +75,7 @@ async def webhook(channel_name: str, request: Request) -> Response:
 async def healthz(request: Request) -> JSONResponse:
     """Database reachable, schema current, sender alive, polling not failing for long."""
     service: Service = request.app.state.service
-    checks: dict[str, str] = {}
+    checks: dict[str, Any] = {}
     try:
         await service.database.ping()
         checks["database"] = "ok"
