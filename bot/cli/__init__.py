@@ -24,7 +24,7 @@ from bot.cli import (
     webhook,
     zalo,
 )
-from bot.cli import inbox, meetings
+from bot.cli import inbox, meetings, report
 
 app = typer.Typer(help="Loa Số — chatbot tuyên truyền Đại hội và lấy ý kiến dự thảo văn kiện.",
                   no_args_is_help=True, add_completion=False, rich_markup_mode=None)
@@ -52,6 +52,7 @@ app.add_typer(zalo.zalo_app, name="zalo")
 app.add_typer(staff.staff_app, name="staff")
 app.add_typer(inbox.inbox_app, name="inbox")
 app.add_typer(meetings.meetings_app, name="meetings")
+app.add_typer(report.report_app, name="report")
 
 
 def main() -> None:
