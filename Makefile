@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python -m bench.kill_bench
 	$(BIN)/python -m bench.console_bench
 	$(BIN)/python -m bench.public_bench
+	$(BIN)/python -m bench.campaign_report_bench
 
 # The console's main pages and the public pages at 360 px and 1280 px, into screenshots/
 # (ignored by git).
