@@ -170,6 +170,17 @@ class Reminders(Strict):
     time: dt.time = dt.time(7, 0)  # campaign time of day they go out
 
 
+class CampaignReports(Strict):
+    """When the campaign report goes to staff and admins in chat (issue 17): every week on
+    `weekday` while one of the `weekly_during` phases or stages (the plan's peaks, "đợt cao
+    điểm") runs, and on the day after each phase ends, at `time`."""
+
+    weekly_during: tuple[str, ...] = ()  # phase or stage ids
+    weekday: int = Field(default=0, ge=0, le=6)  # 0 = thứ Hai … 6 = Chủ nhật
+    phase_end: bool = True
+    time: dt.time = dt.time(7, 30)
+
+
 class Campaign(Strict):
     organisation: Organisation
     timezone: str = "Asia/Ho_Chi_Minh"
@@ -181,6 +192,7 @@ class Campaign(Strict):
     reminders: Reminders = Reminders()
     # Leaders' announcements wait for staff approval unless the commune turns this off.
     announcements_need_approval: bool = True
+    reports: CampaignReports = CampaignReports()
 
 
 class Source(Strict):

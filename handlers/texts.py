@@ -594,3 +594,7 @@ HOP_SAVED = "✅ Đã ghi buổi sinh hoạt số {id}. Bạn sửa được tro
 HOP_EDITED = "✅ Đã sửa buổi sinh hoạt số {id}."
 HOP_CANCELLED = "Đã hủy, không ghi gì."
 HOP_NO_NOTES = "(không có)"
+REPORT_CAPTION = "📊 {title} ({span}), {reason}."
+REPORT_LINK = "Tải về trong trang quản trị:"
+REPORT_REASONS = {"weekly": "báo cáo hằng tuần", "phase_end": "kết thúc {phase}",
+                  "on_demand": "theo yêu cầu"}

@@ -65,6 +65,8 @@ class Capabilities:
     # Zalo OA may only message a resident within this long of their last message; bulk
     # outside it is skipped, not attempted. None: no such window.
     reply_window: timedelta | None = None
+    # sends a file as a document (the campaign report); where False, a link is sent instead
+    files: bool = False
 
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+(.*))?$", re.DOTALL)

@@ -70,3 +70,25 @@ async def test_admins_publish_corrections_and_leaders_cannot_open_the_inbox(desk
     await desk.client.post("/admin/logout", data={"csrf_token": await desk.csrf()}, headers=HTML)
     await desk.sign_in("bi.thu")
     assert (await desk.client.get("/admin/inbox", headers=HTML)).status_code == 403
+
+
+async def test_staff_download_kept_reports_and_each_download_is_audited(desk):
+    from db.listening_models import CampaignReport
+
+    await desk.account("can.bo", "staff")
+    await desk.sign_in("can.bo")
+    folder = desk.service.settings.console_export_dir / "reports"
+    folder.mkdir(parents=True)
+    (folder / "bao-cao.docx").write_bytes(b"PK docx")
+    async with desk.database.transaction() as session:
+        session.add(CampaignReport(kind="campaign", period_from=dt.date(2026, 1, 5),
+                                   period_to=dt.date(2026, 1, 11), file_name="bao-cao.docx",
+                                   stored_name="reports/bao-cao.docx", sha256="0" * 64,
+                                   reason="weekly", details={"label": "báo cáo hằng tuần"},
+                                   created_at=dt.datetime.now(dt.UTC)))
+    listed = await desk.client.get("/admin/reports", headers=HTML)
+    assert "05/01/2026 – 11/01/2026" in listed.text and "báo cáo hằng tuần" in listed.text
+    got = await desk.client.get("/admin/reports/1", headers=HTML)
+    assert got.status_code == 200 and got.content == b"PK docx"
+    assert (await desk.client.get("/admin/reports/2", headers=HTML)).status_code == 404
+    assert [entry.target for entry in await desk.audit("report.download")] == ["bao-cao.docx"]

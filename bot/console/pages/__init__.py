@@ -13,7 +13,7 @@ from bot.console.pages import (
     preview,
     static,
 )
-from bot.console.pages import inbox
+from bot.console.pages import inbox, reports
 
 PAGES = [
     static.page,
@@ -25,5 +25,6 @@ PAGES = [
     audit.page,
     preview.page,  # the public pages on another day (bot/public)
     inbox.page,  # residents' questions and reports (issue 17)
+    reports.page,  # the campaign reports kept for download (issue 17)
     not_found.page,  # last: any other /admin/… path
 ]
