@@ -598,3 +598,10 @@ REPORT_CAPTION = "📊 {title} ({span}), {reason}."
 REPORT_LINK = "Tải về trong trang quản trị:"
 REPORT_REASONS = {"weekly": "báo cáo hằng tuần", "phase_end": "kết thúc {phase}",
                   "on_demand": "theo yêu cầu"}
+OPINION_TITLE = "Tình hình dư luận"
+OPINION_DIGEST = (
+    "🗞 {title} {span}\n\nCâu hỏi, phản ánh trong tuần: {total}.\nTheo loại: {kinds}.\n"
+    "Theo chủ đề: {topics}.\n\nCâu hỏi được hỏi nhiều:\n{asked}\n\nChưa trả lời quá {days} ngày: "
+    "{waiting}"
+)
+OPINION_NONE = "không có"

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from bot.channels.registry import capabilities_of
 from bot.reports.campaign import TITLE, period_of, write_report
 from bot.reports.layout import letterhead
+from bot.reports.publish import file_sha256
 from content.pack import Pack, Window
 from db import outbox as outbox_queries
 from db import roles
@@ -28,6 +29,7 @@ from db.listening_models import CampaignReport
 from db.models import Priority, User
 from handlers import texts
 from messages.render import render_document
+from scheduler.notices import queue_notice
 
 log = logging.getLogger(__name__)
 FOLDER = "reports"
@@ -102,4 +104,36 @@ async def run_due(database: Database, pack: Pack, settings, now: dt.datetime) ->
                     session.add(message)
         log.info("campaign report %s written and sent (%s)", name, due.reason)
         written.append(row)
+    if day.weekday() == pack.campaign.reports.weekday:
+        row = await send_opinion(database, pack, settings, day, now, folder)
+        if row is not None:
+            written.append(row)
     return written
+
+
+async def send_opinion(database: Database, pack: Pack, settings, day: dt.date,
+                       now: dt.datetime, folder: Path) -> CampaignReport | None:
+    """The weekly opinion summary of the week before: the DOCX kept, the digest in chat."""
+    from bot.reports import opinion
+    from bot.reports.layout import write_docx
+
+    first, last = day - dt.timedelta(days=7), day - dt.timedelta(days=1)
+    async with database.read() as session:
+        if (await session.execute(select(CampaignReport.id).where(
+                CampaignReport.kind == "opinion", CampaignReport.period_from == first))).first():
+            return None
+    gathered = await opinion.gather(database, pack, period_of(pack, first, last), now)
+    name = f"tinh-hinh-du-luan-{first:%Y%m%d}-{last:%Y%m%d}.docx"
+    write_docx(folder / name, opinion.document_spec(gathered, letterhead(settings, pack, "party"),
+                                                    day))
+    async with database.transaction() as session:
+        row = CampaignReport(kind="opinion", period_from=first, period_to=last, file_name=name,
+                             stored_name=f"{FOLDER}/{name}", sha256=file_sha256(folder / name),
+                             reason="weekly", details={"label": texts.OPINION_TITLE},
+                             created_at=now)
+        session.add(row)
+        await session.flush()
+        for user_id in await roles.staff_user_ids(session):
+            await queue_notice(session, user_id, opinion.digest(gathered),
+                               batch=f"report:{row.id}", now=now)
+    return row

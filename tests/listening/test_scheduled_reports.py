@@ -74,3 +74,24 @@ async def test_the_report_goes_to_staff_as_a_document_once(telegram_settings, fa
     link = next(row.payload for row in queued if row.channel == "zalo-oa")
     assert link["type"] == "message" and "https://loaso.example/admin/reports" in link["text"]
     assert len(rows) == 1 and (tmp_path / rows[0].stored_name).is_file()
+
+
+async def test_the_opinion_digest_goes_to_staff_every_week(make_settings, database, tmp_path):
+    from tests.utils import dialog
+
+    async with dialog(make_settings(console_export_dir=tmp_path)) as talk:
+        async with database.transaction() as session:
+            user = User(channel="console", address="can-bo", consent_at=dt.datetime.now(dt.UTC))
+            session.add(user)
+            await session.flush()
+            session.add(RoleGrant(user_id=user.id, role=Role.STAFF, groups=[], areas=[]))
+        monday = dt.datetime(2026, 1, 12, 1, 0, tzinfo=dt.UTC)  # a Monday, no phase ends
+        (row,) = await talk.service.send_campaign_reports(monday)
+        assert await talk.service.send_campaign_reports(monday) == []
+    assert (row.kind, row.period_from, row.period_to) == ("opinion", dt.date(2026, 1, 5),
+                                                         dt.date(2026, 1, 11))
+    async with database.read() as session:
+        (notice,) = (await session.execute(select(OutboxMessage).where(
+            OutboxMessage.batch == f"report:{row.id}"))).scalars()
+    assert notice.payload["text"].startswith("🗞 Tình hình dư luận 05/01/2026–11/01/2026")
+    assert (tmp_path / row.stored_name).is_file()
