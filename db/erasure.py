@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.listening_models import Inquiry, Meeting
 from db.models import (
     Announcement,
     Comment,
@@ -43,6 +44,8 @@ def holds_personal_data():
         exists().where(QuizRound.user_id == User.id),
         exists().where(RoleGrant.user_id == User.id, RoleGrant.revoked_at.is_(None)),
         exists().where(Announcement.author_user_id == User.id),
+        exists().where(Inquiry.user_id == User.id),
+        exists().where(Meeting.author_user_id == User.id),
     )
 
 
@@ -98,6 +101,11 @@ async def anonymise_resident(session: AsyncSession, user_id: int, *,
             revoked_at=now, revoked_by=REVOKED_BY)),
         "announcements_unlinked": await _rows(session, update(Announcement).where(
             Announcement.author_user_id == user_id).values(author_user_id=None)),
+        # their questions and reports stay as anonymous input; the answer can no longer reach them
+        "inquiries_unlinked": await _rows(session, update(Inquiry).where(
+            Inquiry.user_id == user_id).values(user_id=None)),
+        "meetings_unlinked": await _rows(session, update(Meeting).where(
+            Meeting.author_user_id == user_id).values(author_user_id=None)),
         "profile": int(user.hamlet_id is not None or user.leaderboard_name is not None),
         "consent": int(user.consent_at is not None),
         # Reset rather than deleted: a handler answering this very message still writes it.

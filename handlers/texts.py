@@ -605,3 +605,8 @@ OPINION_DIGEST = (
     "{waiting}"
 )
 OPINION_NONE = "không có"
+DATA_ERASED_LINES.update({
+    "inquiries_unlinked": "• {n} câu hỏi, phản ánh được giữ lại dưới dạng ẩn danh; câu trả lời "
+                          "không còn gửi được cho bạn.",
+    "meetings_unlinked": "• {n} buổi sinh hoạt bạn đã ghi không còn liên kết với bạn.",
+})

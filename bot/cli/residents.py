@@ -30,6 +30,8 @@ DONE = {
     "announcements_unlinked": "Đã bỏ tên người gửi khỏi {n} thông báo.",
     "consent": "Đã xóa bản ghi đồng ý.",
     "conversation": "Đã đặt lại trạng thái trò chuyện.",
+    "inquiries_unlinked": "Đã tách {n} câu hỏi, phản ánh khỏi người dân (giữ nội dung, ẩn danh).",
+    "meetings_unlinked": "Đã tách {n} buổi sinh hoạt khỏi người ghi.",
 }
 
 

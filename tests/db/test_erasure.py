@@ -88,7 +88,8 @@ async def test_erasure_cuts_every_link_and_logs_counts_only(database):
         counts = await erase_resident(session, user_id, now=NOW, via="console")
     assert counts == {"subscriptions": 3, "messages_cancelled": 1, "messages_in_flight": 0,
                       "messages_cleared": 2, "comments_anonymised": 1, "quiz_rounds": 1,
-                      "roles_revoked": 1, "announcements_unlinked": 1, "profile": 1,
+                      "roles_revoked": 1, "announcements_unlinked": 1, "inquiries_unlinked": 0,
+                      "meetings_unlinked": 0, "profile": 1,
                       "consent": 1, "conversation": 1}
     async with database.read() as session:
         user = await session.get(User, user_id)
