@@ -13,7 +13,7 @@ from bot.console.pages import (
     preview,
     static,
 )
-from bot.console.pages import inbox, reports
+from bot.console.pages import inbox, meetings, reports
 
 PAGES = [
     static.page,
@@ -26,5 +26,6 @@ PAGES = [
     preview.page,  # the public pages on another day (bot/public)
     inbox.page,  # residents' questions and reports (issue 17)
     reports.page,  # the campaign reports kept for download (issue 17)
+    meetings.page,  # meetings recorded by chi bộ and organisations (issue 17)
     not_found.page,  # last: any other /admin/… path
 ]
