@@ -90,7 +90,7 @@ async def test_menu_lists_only_features_that_exist(make_settings):
         (menu,) = await talk("/menu")
     labels = [line.partition(". ")[2] for line in menu.splitlines() if line[:1].isdigit()]
     assert labels == ["Tin Đại hội", "Văn kiện & Góp ý", "Đăng ký nhận tin", "Hỏi đáp",
-                      "Thi tìm hiểu", "Lịch sự kiện", "Trợ giúp", "Dữ liệu của tôi",
+                      "Hỏi – Phản ánh", "Thi tìm hiểu", "Lịch sự kiện", "Trợ giúp", "Dữ liệu của tôi",
                       "Quyền riêng tư"]
 
 
