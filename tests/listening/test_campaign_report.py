@@ -16,7 +16,7 @@ from bot.reports.layout import letterhead
 from bot.settings import Settings
 from content.loader import load_pack
 from db.listening_models import Inquiry, Meeting
-from db.models import Comment, QuizRound, User
+from db.models import Announcement, Comment, OutboxMessage, QuizRound, User
 from tests.bot.test_cli import run, sqlite_env
 from tests.conftest import MINI_PACK, count_rows
 
@@ -48,6 +48,14 @@ async def seed(database) -> None:
                                 text="Ý kiến", source="telegram", status="moi",
                                 created_at=IN_PERIOD, updated_at=IN_PERIOD,
                                 answered_at=IN_PERIOD + dt.timedelta(hours=5) if index else None))
+        announcement = Announcement(author="Bí thư", text="Họp thôn", status="done",
+                                    audience={"groups": ["mttq"]}, created_at=IN_PERIOD)
+        session.add(announcement)
+        await session.flush()
+        for index, status in enumerate(("sent", "sent", "sent", "failed", "stopped")):
+            session.add(OutboxMessage(channel="telegram", recipient=f"u{index}", payload={},
+                                      status=status, batch=f"announcement:{announcement.id}",
+                                      created_at=IN_PERIOD))
         session.add(Meeting(held_on=dt.date(2026, 1, 9), group_id="mttq", topic_id="lich-su",
                             attendance=120, comments_gathered=7, author="Cán bộ An",
                             created_at=IN_PERIOD, updated_at=IN_PERIOD))
@@ -85,6 +93,7 @@ async def test_the_docx_has_every_section_and_hides_small_numbers(database, pack
         assert heading in text
     assert "Thôn 1 | 5 | 5 | < 3" in text and "Thôn 2 | < 3 | < 3 | < 3" in text
     assert "Ủy ban MTTQ xã | 1 | 120 | 7" in text
+    assert "Thông báo | Đợt II | Ủy ban MTTQ xã | 1 | 3 | 1 | 1" in text
     assert "Đã trả lời 2 ý kiến (66,7%), thời gian trả lời trung vị 5,0 giờ." in text
     assert "PA-SEED0000 | Đại hội XIV" in text and "Nội dung riêng tư" not in text
     assert "Báo tin sai/xấu độc | < 3" in text and "Hỏi | 3" in text
