@@ -38,6 +38,7 @@ async def run_chat(settings: Settings, *, user: str, as_of: datetime | None, std
     try:
         if not await _ensure_schema(service, stderr):
             return 2
+        await service.refresh_corrections()  # published corrections, as the server shows them
         interactive = stdin.isatty()
         if interactive:
             stdout.write(INTRO + "\n")
