@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python -m bench.public_bench
 	$(BIN)/python -m bench.loa_bench
 	$(BIN)/python -m bench.webchat_bench
+	$(BIN)/python -m bench.campaign_report_bench
 
 # The console's main pages and the public pages at 360 px and 1280 px, into screenshots/
 # (ignored by git).

@@ -7,7 +7,7 @@ import gc
 import logging
 import signal
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from bot import runfiles
@@ -87,7 +87,9 @@ class Service:
             retention_days=settings.retention_days, wake_sender=self.sender.wake, clock=clock,
             daily={**nightly_backup(settings),
                    **daily_bulletin.daily_job(settings, self.database,
-                                              lambda: self.content.current)},
+                                              lambda: self.content.current),
+                   "campaign-reports": (self.content.current.pack.campaign.reports.time,
+                                        self.send_campaign_reports)},
             telegram_channel_id=(settings.telegram_channel_id
                                  if getattr(settings, "telegram_enabled", False) else None))
         # One health per channel whose settings ask it to poll; "off" until this process
@@ -122,6 +124,21 @@ class Service:
         if report.ok:
             self.scheduler.plan()
         return report.ok
+
+    async def send_campaign_reports(self, now: datetime | None = None) -> list:
+        """The campaign reports the pack's schedule makes due today (bot.reports.scheduled):
+        written, kept for download and queued to staff and admin chat accounts."""
+        from bot.reports.scheduled import run_due
+
+        try:
+            written = await run_due(self.database, self.content.current.pack, self.settings,
+                                    now or datetime.now(UTC))
+        except Exception:
+            log.exception("could not write the scheduled campaign report")
+            return []
+        if written:
+            self.sender.wake()
+        return written
 
     async def refresh_corrections(self) -> bool:
         """Show the corrections staff published since the last look (issue 17): they live in

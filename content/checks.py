@@ -37,6 +37,7 @@ def check_pack(pack: Pack, source: SourceFile, articles: list[tuple[Article, Any
                  for s, stage in enumerate(phase.stages)]
     _unique(report, name, stage_ids, "stages")
     _check_phases(pack, source, report)
+    _check_report_schedule(pack, source, report)
     for index, event in enumerate(campaign.events):
         if not event.confirmed:
             report.warn(name, source.line("events", index, "confirmed"),
@@ -66,6 +67,15 @@ def _unique(report: Report, file: str | None, items: Iterable[tuple[str, Any]], 
                                           f"(đã có ở dòng {seen[item_id]})")
         else:
             seen[item_id] = line
+
+
+def _check_report_schedule(pack: Pack, source: SourceFile, report: Report) -> None:
+    periods = {phase.id for phase in pack.campaign.phases} | {
+        stage.id for phase in pack.campaign.phases for stage in phase.stages}
+    for index, ref in enumerate(pack.campaign.reports.weekly_during):
+        if ref not in periods:
+            report.error(source.name, source.line("reports", "weekly_during", index),
+                         f"reports.weekly_during: không có đợt hay giai đoạn '{ref}'")
 
 
 def _check_phases(pack: Pack, source: SourceFile, report: Report) -> None:

@@ -183,6 +183,15 @@ class Loudspeaker(Strict):
     # when unset. `minutes` is that script's length.
     time: dt.time | None = None
     minutes: int = Field(default=10, ge=1, le=60)
+class CampaignReports(Strict):
+    """When the campaign report goes to staff and admins in chat (issue 17): every week on
+    `weekday` while one of the `weekly_during` phases or stages (the plan's peaks, "đợt cao
+    điểm") runs, and on the day after each phase ends, at `time`."""
+
+    weekly_during: tuple[str, ...] = ()  # phase or stage ids
+    weekday: int = Field(default=0, ge=0, le=6)  # 0 = thứ Hai … 6 = Chủ nhật
+    phase_end: bool = True
+    time: dt.time = dt.time(7, 30)
 
 
 class Campaign(Strict):
@@ -197,6 +206,7 @@ class Campaign(Strict):
     # Leaders' announcements wait for staff approval unless the commune turns this off.
     announcements_need_approval: bool = True
     loudspeaker: Loudspeaker = Loudspeaker()
+    reports: CampaignReports = CampaignReports()
 
 
 class Source(Strict):

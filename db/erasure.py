@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import webchat
 from db.base import rows_changed
 from db.console_models import StaffAccount
+from db.listening_models import Inquiry, Meeting
 from db.models import (
     Announcement,
     Comment,
@@ -48,6 +49,8 @@ def holds_personal_data() -> ColumnElement[bool]:
         exists().where(QuizRound.user_id == User.id),
         exists().where(RoleGrant.user_id == User.id, RoleGrant.revoked_at.is_(None)),
         exists().where(Announcement.author_user_id == User.id),
+        exists().where(Inquiry.user_id == User.id),
+        exists().where(Meeting.author_user_id == User.id),
     )
 
 
@@ -115,6 +118,11 @@ async def anonymise_resident(session: AsyncSession, user_id: int, *,
             StaffAccount.user_id == user_id).values(user_id=None)),
         "announcements_unlinked": await _rows(session, update(Announcement).where(
             Announcement.author_user_id == user_id).values(author_user_id=None)),
+        # their questions and reports stay as anonymous input; the answer can no longer reach them
+        "inquiries_unlinked": await _rows(session, update(Inquiry).where(
+            Inquiry.user_id == user_id).values(user_id=None)),
+        "meetings_unlinked": await _rows(session, update(Meeting).where(
+            Meeting.author_user_id == user_id).values(author_user_id=None)),
         "profile": int(user.hamlet_id is not None or user.leaderboard_name is not None),
         "consent": int(user.consent_at is not None),
         # Reset rather than deleted: a handler answering this very message still writes it.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,3 +96,33 @@ async def pending_corrections(session: AsyncSession) -> list[Correction]:
     rows = await session.execute(select(Correction).where(
         Correction.status == CorrectionStatus.PENDING).order_by(Correction.id))
     return list(rows.scalars())
+
+
+@dataclass
+class OpinionWeek:
+    """The week's questions and reports for the opinion summary: counts and texts of
+    questions only, never who sent them."""
+
+    by_topic: dict[str, int]
+    by_kind: dict[str, int]
+    questions: list[str]  # the texts of the week's questions, for "most asked"
+    waiting: list[tuple[str, str, datetime]]  # receipt, kind, sent: unanswered past the limit
+
+
+async def opinion_week(session: AsyncSession, *, since: datetime, until: datetime,
+                       waiting_before: datetime) -> OpinionWeek:
+    week = OpinionWeek({}, {}, [], [])
+    rows = await session.execute(select(Inquiry.kind, Inquiry.tags, Inquiry.text).where(
+        Inquiry.created_at >= since, Inquiry.created_at < until).order_by(Inquiry.id))
+    for kind, tags, text in rows.all():
+        week.by_kind[kind] = week.by_kind.get(kind, 0) + 1
+        for tag in tags or [""]:
+            week.by_topic[tag] = week.by_topic.get(tag, 0) + 1
+        if kind == "hoi":
+            week.questions.append(text)
+    waiting = await session.execute(
+        select(Inquiry.receipt, Inquiry.kind, Inquiry.created_at)
+        .where(Inquiry.status.in_(("moi", "dang_xu_ly")), Inquiry.created_at < waiting_before)
+        .order_by(Inquiry.created_at))
+    week.waiting = [(receipt, kind, sent) for receipt, kind, sent in waiting.all()]
+    return week

@@ -687,3 +687,19 @@ SUB_TOPIC_REMOVED = ("Đã bỏ chọn “{topic}” ({count} chủ đề). Gõ 
 
 # What erasure says it removed from a web resident's conversation history.
 DATA_ERASED_LINES["web_history"] = "• Đã xóa {n} dòng trò chuyện trên trang web khỏi máy chủ."
+REPORT_CAPTION = "📊 {title} ({span}), {reason}."
+REPORT_LINK = "Tải về trong trang quản trị:"
+REPORT_REASONS = {"weekly": "báo cáo hằng tuần", "phase_end": "kết thúc {phase}",
+                  "on_demand": "theo yêu cầu"}
+OPINION_TITLE = "Tình hình dư luận"
+OPINION_DIGEST = (
+    "🗞 {title} {span}\n\nCâu hỏi, phản ánh trong tuần: {total}.\nTheo loại: {kinds}.\n"
+    "Theo chủ đề: {topics}.\n\nCâu hỏi được hỏi nhiều:\n{asked}\n\nChưa trả lời quá {days} ngày: "
+    "{waiting}"
+)
+OPINION_NONE = "không có"
+DATA_ERASED_LINES.update({
+    "inquiries_unlinked": "• {n} câu hỏi, phản ánh được giữ lại dưới dạng ẩn danh; câu trả lời "
+                          "không còn gửi được cho bạn.",
+    "meetings_unlinked": "• {n} buổi sinh hoạt bạn đã ghi không còn liên kết với bạn.",
+})

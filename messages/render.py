@@ -2,7 +2,8 @@
 
 Payloads are plain JSON (they live in the outbox): {"type": "message", "text": str,
 "buttons": [[label, payload], ...]}, {"type": "edit", "message_ref": str, "text": str,
-"buttons": [...]} (redraw a message sent before) or {"type": "button_ack", "handle": str}.
+"buttons": [...]} (redraw a message sent before), {"type": "button_ack", "handle": str} or
+{"type": "document", "path": str, "file_name": str, "caption": str}.
 """
 
 from __future__ import annotations
@@ -85,3 +86,14 @@ def _buttons(reply: Reply, capabilities: Capabilities) -> list[list[str]]:
 
 def button_ack(handle: str) -> dict[str, Any]:
     return {"type": "button_ack", "handle": handle}
+
+
+def render_document(path: str, file_name: str, caption: str, link: str,
+                    capabilities: Capabilities) -> list[dict[str, Any]]:
+    """A file (a report kept on the server) as a document where the channel sends files;
+    elsewhere the caption with `link`, where staff download it."""
+    if capabilities.files:
+        return [{"type": "document", "path": path, "file_name": file_name,
+                 "caption": caption[:1024]}]  # Telegram's caption limit
+    return [{"type": "message", "text": chunk}
+            for chunk in split_text(f"{caption}\n{link}", capabilities.max_text_length)]

@@ -79,6 +79,8 @@ class Capabilities:
     # Zalo OA may only message a resident within this long of their last message; bulk
     # outside it is skipped, not attempted. None: no such window.
     reply_window: timedelta | None = None
+    # sends a file as a document (the campaign report); where False, a link is sent instead
+    files: bool = False
 
 
 # What PostgreSQL cannot store in text (NUL) or encode (a lone surrogate, which JSON's

@@ -65,7 +65,7 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member",
                    "channel_post", "edited_channel_post"]
 # Bot API: message text is 1-4096 characters; callback_data is 1-64 bytes.
-CAPABILITIES = Capabilities(buttons=True, max_text_length=4096, max_buttons=16,
+CAPABILITIES = Capabilities(buttons=True, max_text_length=4096, max_buttons=16, files=True,
                             max_button_payload_bytes=64, edits_messages=True)
 # Bot API rule for secret_token: 1-256 characters from A-Z a-z 0-9 _ -
 _SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -163,6 +163,12 @@ class TelegramChannel:
             if payload["type"] == "button_ack":
                 await self.bot.answer_callback_query(payload["handle"])
                 return SendResult()
+            if payload["type"] == "document":
+                with open(payload["path"], "rb") as document:
+                    sent = await self.bot.send_document(
+                        int(recipient), document, filename=payload["file_name"],
+                        caption=payload["caption"])
+                return SendResult(platform_message_id=str(sent.message_id))
             request = {"chat_id": int(recipient), "text": payload["text"]}
             if payload.get("buttons"):
                 request["reply_markup"] = {"inline_keyboard": [

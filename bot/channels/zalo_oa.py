@@ -244,6 +244,13 @@ class ZaloOAChannel:
         what = name.removeprefix("user_send_")
         if name not in MEDIA_EVENTS:
             what = "other message"
+        if name == "user_send_image":  # a /phananh report may take it: its URL as the handle
+            attachment = (message.get("attachments") or [{}])[0]
+            url = (attachment.get("payload") or {}).get("url") if isinstance(attachment, dict) else None
+            if isinstance(url, str) and url.startswith("https://"):
+                return Inbound(NAME, event_id, user, InboundKind.UNSUPPORTED, what=what,
+                               text=normalize_text(str(message.get("text") or "")),
+                               photo=f"{NAME}:{url[:280]}")
         return Inbound(NAME, event_id, user, InboundKind.UNSUPPORTED, what=what)
 
     # -- sending ---------------------------------------------------------------------------

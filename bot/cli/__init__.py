@@ -22,6 +22,7 @@ from bot.cli import (
     printing,
     qr,
     quiz,
+    report,
     residents,
     roles,
     run,
@@ -62,6 +63,7 @@ app.command("qr")(qr.qr)
 app.command("share")(share.share)
 app.add_typer(printing.print_app, name="print")
 app.command("qr-arrivals")(qr.arrivals)
+app.add_typer(report.report_app, name="report")
 
 
 def main() -> None:

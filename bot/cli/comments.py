@@ -24,7 +24,6 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import (
-    MIGRATE_HINT,
     Actor,
     Force,
     choose_code,
@@ -171,27 +170,9 @@ def answer(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
 # --- files ----------------------------------------------------------------------------------
 
 def _run(settings, work):
-    """Run `work(database)` on a migrated database, or stop with the migrate hint."""
-    from db import migrations
-    from db.engine import Database
+    from bot.cli.common import with_database
 
-    async def run():
-        database = Database(settings.database_url)
-        try:
-            try:
-                current = await migrations.is_up_to_date(database)
-            except OSError as error:
-                fail(f"Không kết nối được cơ sở dữ liệu: {error}")
-            if not current:
-                fail(MIGRATE_HINT)
-            return await work(database)
-        finally:
-            await database.dispose()
-
-    try:
-        return asyncio.run(run())
-    except OSError as error:  # disk full, permission denied, connection lost mid-way
-        fail(f"Không ghi được tệp: {error}")
+    return with_database(settings, work)
 
 
 class _Bar:

@@ -227,3 +227,29 @@ def run_action(settings: Settings, work):
             settings, lambda session: work(session, dt.datetime.now(dt.UTC))))
     except ActionRefused as refused:
         fail(str(refused))
+
+
+def with_database(settings: Settings, work):
+    """Run `work(database)` on a migrated database, or stop with the migrate hint."""
+    import asyncio
+
+    from db import migrations
+    from db.engine import Database
+
+    async def run():
+        database = Database(settings.database_url)
+        try:
+            try:
+                current = await migrations.is_up_to_date(database)
+            except OSError as error:
+                fail(f"Không kết nối được cơ sở dữ liệu: {error}")
+            if not current:
+                fail(MIGRATE_HINT)
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    try:
+        return asyncio.run(run())
+    except OSError as error:  # disk full, permission denied, connection lost mid-way
+        fail(f"Không ghi được tệp: {error}")

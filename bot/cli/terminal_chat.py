@@ -41,6 +41,7 @@ async def run_chat(settings: Settings, *, user: str, as_of: datetime | None, std
         if not await _ensure_schema(service, stderr):
             return 2
         await service.load_overlay()  # the console's content edits, as the server shows them
+        await service.refresh_corrections()  # published corrections, likewise
         interactive = stdin.isatty()
         if interactive:
             stdout.write(INTRO + "\n")

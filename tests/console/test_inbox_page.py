@@ -70,3 +70,50 @@ async def test_admins_publish_corrections_and_leaders_cannot_open_the_inbox(desk
     await desk.client.post("/admin/logout", data={"csrf_token": await desk.csrf()}, headers=HTML)
     await desk.sign_in("bi.thu")
     assert (await desk.client.get("/admin/inbox", headers=HTML)).status_code == 403
+
+
+async def test_staff_download_kept_reports_and_each_download_is_audited(desk):
+    from db.listening_models import CampaignReport
+
+    await desk.account("can.bo", "staff")
+    await desk.sign_in("can.bo")
+    folder = desk.service.settings.console_export_dir / "reports"
+    folder.mkdir(parents=True)
+    (folder / "bao-cao.docx").write_bytes(b"PK docx")
+    async with desk.database.transaction() as session:
+        session.add(CampaignReport(kind="campaign", period_from=dt.date(2026, 1, 5),
+                                   period_to=dt.date(2026, 1, 11), file_name="bao-cao.docx",
+                                   stored_name="reports/bao-cao.docx", sha256="0" * 64,
+                                   reason="weekly", details={"label": "báo cáo hằng tuần"},
+                                   created_at=dt.datetime.now(dt.UTC)))
+    listed = await desk.client.get("/admin/reports", headers=HTML)
+    assert "05/01/2026 – 11/01/2026" in listed.text and "báo cáo hằng tuần" in listed.text
+    got = await desk.client.get("/admin/reports/1", headers=HTML)
+    assert got.status_code == 200 and got.content == b"PK docx"
+    assert (await desk.client.get("/admin/reports/2", headers=HTML)).status_code == 404
+    assert [entry.target for entry in await desk.audit("report.download")] == ["bao-cao.docx"]
+
+
+async def test_meetings_are_recorded_and_edited_on_the_console(desk):
+    from db.listening_models import Meeting
+
+    await desk.account("bi.thu", "leader", name="Bí thư Thôn 1", areas=["thon-1"])
+    await desk.sign_in("bi.thu")
+    page = await desk.client.get("/admin/meetings", headers=HTML)
+    assert page.status_code == 200 and "Thôn 1" in page.text and ">Thôn 2<" not in page.text
+    today = dt.date.today().isoformat()
+    form = {"held_on": today, "hamlet": "thon-1", "topic": "lich-su", "attendance": "40"}
+    assert (await desk.post("/admin/meetings", form)).status_code == 303
+    for bad in ({**form, "hamlet": "thon-2"}, {**form, "attendance": "-1"},
+                {**form, "held_on": "2099-01-01"}, {**form, "attendance": "nhiều"}):
+        await desk.post("/admin/meetings", bad)
+    async with desk.database.read() as session:
+        (meeting,) = (await session.execute(select(Meeting))).scalars()
+    assert (meeting.attendance, meeting.author) == (40, "Bí thư Thôn 1")
+    listed = await desk.client.get("/admin/meetings", headers=HTML)
+    assert "Sửa (trong 7 ngày)" in listed.text
+    await desk.post(f"/admin/meetings/{meeting.id}", {**form, "attendance": "45"})
+    async with desk.database.read() as session:
+        assert (await session.get(Meeting, meeting.id)).attendance == 45
+    assert [entry.action for entry in await desk.audit() if entry.action.startswith("meeting")] == [
+        "meeting.add", "meeting.edit"]

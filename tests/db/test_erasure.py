@@ -89,7 +89,8 @@ async def test_erasure_cuts_every_link_and_logs_counts_only(database):
     assert counts == {"subscriptions": 3, "messages_cancelled": 1, "messages_in_flight": 0,
                       "messages_cleared": 2, "comments_anonymised": 1, "quiz_rounds": 1,
                       "roles_revoked": 1, "role_history_removed": 1, "invites_unlinked": 0,
-                      "staff_account_unlinked": 0, "announcements_unlinked": 1, "profile": 1,
+                      "staff_account_unlinked": 0, "announcements_unlinked": 1,
+                      "inquiries_unlinked": 0, "meetings_unlinked": 0, "profile": 1,
                       "consent": 1, "conversation": 1}
     async with database.read() as session:
         user = await session.get(User, user_id)

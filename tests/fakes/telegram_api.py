@@ -61,6 +61,7 @@ class FakeTelegram:
     webhook: dict[str, Any] = field(default_factory=dict)
     pending_updates: list[dict[str, Any]] = field(default_factory=list)
     on_send: Any = None  # callback(chat_id, text, monotonic time): benchmarks measure latency
+    documents: list[dict[str, Any]] = field(default_factory=list)  # sendDocument calls
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
@@ -174,6 +175,20 @@ class FakeTelegram:
         return _ok({"id": bot_id, "is_bot": True, "first_name": "Loa Số", "username": "loaso_bot",
                     "can_join_groups": False, "can_read_all_group_messages": False,
                     "supports_inline_queries": False})
+
+    def _m_sendDocument(self, params: dict[str, Any]) -> JSONResponse:
+        chat_id, document = _int(params.get("chat_id")), params.get("document")
+        if chat_id is None or not isinstance(document, dict):
+            return _error(400, "Bad Request: there is no document in the request")
+        if len(document["data"]) > 50 * 1024 * 1024:
+            return _error(413, "Request Entity Too Large")
+        self._message_ids += 1
+        self.documents.append({"chat_id": chat_id, "file_name": document["filename"],
+                               "caption": params.get("caption") or "",
+                               "size": len(document["data"])})
+        return _ok({"message_id": self._message_ids, "chat": {"id": chat_id, "type": "private"},
+                    "date": int(time.time()), "document": {"file_name": document["filename"],
+                                                           "file_id": f"doc{self._message_ids}"}})
 
     def _m_sendMessage(self, params: dict[str, Any]) -> JSONResponse:
         chat_id = _int(params.get("chat_id"))
@@ -332,6 +347,11 @@ async def _parameters(request: Request) -> dict[str, Any]:
     elif "x-www-form-urlencoded" in content_type:
         for key, value in parse_qsl((await request.body()).decode("utf-8")):
             params[key] = _maybe_json(value)
+    elif "multipart/form-data" in content_type:  # sendDocument: the file and its fields
+        form = await request.form()
+        for key, value in form.multi_items():
+            params[key] = ({"filename": value.filename, "data": await value.read()}
+                           if hasattr(value, "filename") else _maybe_json(value))
     return params
 
 

@@ -153,3 +153,18 @@ async def test_a_published_correction_is_found_by_every_resident(make_settings, 
         assert pack.topics["kiem-chung-thong-tin"].name == "Kiểm chứng thông tin"
         found = await talk("/timkiem hoãn đại hội")
     assert any("Đại hội Đảng bộ xã không hoãn" in reply for reply in found)
+
+
+async def test_erasing_a_resident_unlinks_their_reports_and_the_answer_reaches_nobody(
+        make_settings, database):
+    from db.erasure import anonymise_resident
+
+    async with dialog(make_settings()) as talk:
+        code = await report(talk)
+    async with database.transaction() as session:
+        user = (await session.execute(select(User).where(User.address == "resident-1"))).scalar_one()
+        counts = await anonymise_resident(session, user.id, now=NOW)
+    assert counts["inquiries_unlinked"] == 1
+    async with database.transaction() as session:
+        done = await inbox.answer(session, code, text="Đã xử lý.", who=STAFF, now=NOW)
+    assert done.notified is False

@@ -117,3 +117,21 @@ async def test_cancel_writes_nothing(make_settings, database):
         (cancelled,) = await talk.choose("Hủy")
     assert cancelled.startswith(texts.PA_CANCELLED)
     assert await count_rows(database, "inquiries") == 0
+
+
+def test_photos_from_telegram_and_zalo_oa_carry_a_handle_and_their_caption():
+    from telegram import Update
+
+    from bot.channels.telegram import classify
+    from bot.channels.zalo_oa import ZaloOAChannel
+    from tests.conftest import fixture
+
+    photo = classify(Update.de_json(fixture("telegram/photo.json"), None))
+    assert (photo.kind, photo.photo, photo.photo_bytes, photo.text) == (
+        InboundKind.UNSUPPORTED, "telegram:AgACAgUAAxkBAAIBZ2dFaKf", 60512, "Ảnh băng rôn")
+    # parse_event reads nothing of the channel's own state
+    image = ZaloOAChannel.parse_event(None, fixture("zalo_oa/user_send_image.json"))
+    assert (image.kind, image.photo, image.text) == (
+        InboundKind.UNSUPPORTED, "zalo-oa:https://photo-stal.zadn.vn/abc.jpg", "")
+    sticker = ZaloOAChannel.parse_event(None, fixture("zalo_oa/user_send_sticker.json"))
+    assert sticker.photo is None

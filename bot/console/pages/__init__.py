@@ -14,10 +14,12 @@ from bot.console.pages import (
     inbox,
     login,
     meeting,
+    meetings,
     not_found,
     outbox,
     people,
     preview,
+    reports,
     share,
     static,
 )
@@ -39,5 +41,7 @@ PAGES = [
     content.page,
     drafts.page,
     people.page,
+    reports.page,  # the campaign reports kept for download (issue 17)
+    meetings.page,  # meetings recorded by chi bộ and organisations (issue 17)
     not_found.page,  # last: any other /admin/… path
 ]

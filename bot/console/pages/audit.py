@@ -28,7 +28,7 @@ ACTIONS = {
     "inquiry.tags": "Gắn chủ đề phản ánh", "inquiry.sensitive": "Đánh dấu phản ánh nhạy cảm",
     "inquiry.answer": "Trả lời phản ánh", "correction.publish": "Đăng bài kiểm chứng",
     "correction.reject": "Từ chối bài kiểm chứng", "meeting.add": "Ghi buổi sinh hoạt",
-    "meeting.edit": "Sửa buổi sinh hoạt",
+    "meeting.edit": "Sửa buổi sinh hoạt", "report.download": "Tải báo cáo kế hoạch",
 }
 
 DETAILS = {"via": "cách", "role": "vai trò", "groups": "nhóm", "areas": "thôn",
