@@ -29,7 +29,17 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint test-sqlite test-postgresql
+# The two passes run side by side (much of the suite waits on servers, subprocesses and
+# sockets, so two processes use the machine's cores better than one after the other); the
+# PostgreSQL pass's output is printed after the SQLite pass's, and either failing fails.
+test: lint
+	@log=$$(mktemp); \
+	$(MAKE) --no-print-directory test-postgresql >"$$log" 2>&1 & pg=$$!; \
+	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	wait $$pg; postgresql=$$?; \
+	echo "---- PostgreSQL pass ----"; cat "$$log"; rm -f "$$log"; \
+	echo "SQLite pass: exit $$sqlite; PostgreSQL pass: exit $$postgresql"; \
+	[ $$sqlite -eq 0 ] && [ $$postgresql -eq 0 ]
 
 test-sqlite: install
 	@command -v chromium >/dev/null 2>&1 || echo "Chromium not found on PATH: the browser tests (tests/browser) are SKIPPED. Install it with: apt-get install chromium"

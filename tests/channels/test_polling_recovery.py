@@ -153,9 +153,10 @@ async def test_zalo_bot_polling_retries_delete_webhook_5xx_and_a_wrong_token(mak
 async def test_healthz_reports_polling_and_turns_503_after_two_minutes(telegram_settings):
     settings = telegram_settings(telegram_token="999:wrong", telegram_mode="polling",
                                  telegram_webhook_secret=None)
-    now = [1000.0]
     async with running_app(settings) as (client, service):
         health = service.polling["telegram"]
+        # the fake clock starts at the real one: the loop may have failed already, on it
+        now = [health.clock()]
         health.clock = lambda: now[0]
         await wait_until(lambda: health.state == "retrying")
         early = await client.get("/healthz")
