@@ -96,7 +96,9 @@ class ChannelSpec(Generic[S]):
     polling: Polling[S] | None = None
     webhook_registration: WebhookRegistration[S] | None = None
     webhook_manual: str = ""  # where an operator registers the webhook by hand, if not by API
-    routes: APIRouter | None = None  # extra routes, e.g. a platform's verification GET
+    # Extra routes, e.g. a platform's verification GET; or a function that gives them, so a
+    # command that never serves does not import the web framework to read the settings.
+    routes: APIRouter | Callable[[], APIRouter] | None = None
     # The prefix of its settings' names, when not the channel's name (the `web` channel's
     # settings are LOASO_WEBCHAT_*, since LOASO_WEB_* reads as any web page's).
     settings_prefix: str | None = None

@@ -11,17 +11,20 @@ nothing stored if it breaks the rules of web_guard.py. The page itself is a publ
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import NoDecode
 
 from bot.channels.spec import UNLIMITED, ChannelSpec, Resources
-from bot.channels.web_guard import Buckets, Guard
-from bot.channels.web_hub import WebChannel
-from bot.channels.web_transport import origin_of, router
+from bot.channels.web_guard import Buckets, Guard, origin_of
 from db.engine import Database
 from messages.types import Capabilities
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+
+    from bot.channels.web_hub import WebChannel
 
 NAME = "web"
 # Buttons are buttons, and a long list of them scrolls; texts up to what a resident may send.
@@ -59,6 +62,7 @@ class WebChatSettings(BaseModel):
 
 
 def build(settings: Any, resources: Resources) -> WebChannel:
+    from bot.channels.web_hub import WebChannel  # imported by the processes that serve
     database = resources.database
     guard = Guard(per_session=Buckets(settings.webchat_session_rate, settings.webchat_session_burst),
                   per_address=Buckets(settings.webchat_address_rate, settings.webchat_address_burst),
@@ -67,6 +71,12 @@ def build(settings: Any, resources: Resources) -> WebChannel:
                       guard=guard, origins=tuple(settings.webchat_origins),
                       public_origin=origin_of(getattr(settings, "public_url", None)),
                       owns_database=database is None)
+
+
+def _routes() -> APIRouter:
+    from bot.channels.web_transport import router  # FastAPI, only where the app is built
+
+    return router
 
 
 CHANNEL: ChannelSpec[WebChatSettings] = ChannelSpec(
@@ -78,5 +88,5 @@ CHANNEL: ChannelSpec[WebChatSettings] = ChannelSpec(
     enabled=lambda settings: settings.webchat_enabled,
     build=build,
     limits=lambda settings: UNLIMITED,  # it writes to its own history, no platform to spare
-    routes=router,
+    routes=_routes,
 )

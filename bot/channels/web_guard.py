@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_TEXT = 4000  # characters a resident may send in one message
 MAX_BODY = 64 * 1024  # bytes of one request: 4,000 characters fit even as \\uXXXX escapes
@@ -140,3 +141,11 @@ def parse_message(content_type: str | None, body: bytes) -> dict[str, Any]:
     if not isinstance(label, str) or len(label) > MAX_LABEL:
         raise MALFORMED
     return data
+
+
+def origin_of(url: str | None) -> str | None:
+    """scheme://host[:port] of a URL, lowercased; None for anything that is not one."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None

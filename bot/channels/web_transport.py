@@ -24,7 +24,6 @@ import json
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
@@ -245,8 +244,3 @@ async def chat_static(name: str) -> FileResponse:
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
 
-def origin_of(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
