@@ -15,7 +15,6 @@ from db.models import Announcement, AnnouncementStatus, SourceArrival
 # What a poster's link adds to the chat's start: Telegram's `?start=src-<tag>` (letters,
 # digits, "_" and "-" only), the web chat's `src=<tag>`.
 _SOURCE_START = re.compile(r"src[-:]([a-z0-9][a-z0-9-]{0,39})")
-FIRST_CONTACT = dt.timedelta(seconds=5)
 
 # Approved and not withdrawn: waiting for their time, going out, or gone out.
 READABLE = (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING, AnnouncementStatus.DONE)

@@ -9,7 +9,7 @@ from typing import Any, Self
 from pydantic import ConfigDict
 
 from content.text import fold
-from db.outputs import FIRST_CONTACT, count_arrival, source_of_start
+from db.outputs import count_arrival, source_of_start
 from handlers import texts
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu
@@ -111,7 +111,9 @@ async def start(turn: Turn) -> None:
         await turn.press("vt:" + payload[len(INVITE_START):])
         return
     source = source_of_start(turn.inbound.text)
-    if source is not None and turn.now - turn.user.created_at < FIRST_CONTACT:
+    # first contact: the resident's row was made by this very event (same clock reading), not
+    # "a few seconds ago", which a quick second /start would also be
+    if source is not None and turn.user.created_at >= turn.now:
         await count_arrival(turn.session, source, turn.now.astimezone(turn.zone).date())
     turn.say(texts.GREETING)
     if turn.has_consent and turn.user.consent_version == texts.PRIVACY_NOTICE_VERSION:
