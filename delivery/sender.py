@@ -17,7 +17,7 @@ import contextlib
 import logging
 import random
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,14 +40,6 @@ MAX_INLINE_WAIT = 1.0
 # Outcomes of a trickle of sends are written together after at most this long: a row stays
 # "sending" a little longer, and the database sees one transaction instead of one per reply.
 OUTCOME_DELAY = 0.2
-
-
-@dataclass
-class _ChatTurn:
-    """The order of one chat's messages: the lock they take in turn, and how many wait."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    users: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,7 +125,6 @@ class OutboxSender:
         self._stopping = False
         self._running = False
         self._inflight: set[asyncio.Task[None]] = set()
-        self._chat_turns: dict[tuple[str, str], _ChatTurn] = {}
         self._outcomes: list[dict[str, Any]] = []
         self._stopped_recipients: list[tuple[str, str, str]] = []
         self._last_sweep = 0.0
@@ -360,22 +351,6 @@ class OutboxSender:
     # -- one message -----------------------------------------------------------------------
 
     async def _send(self, row: outbox_queries.Claimed, claimed_at: float) -> None:
-        """One chat's messages go out one after another, in the order they were claimed (a
-        greeting before the notice that follows it), while different chats go in parallel."""
-        key = (row.channel, row.recipient)
-        turn = self._chat_turns.get(key)
-        if turn is None:
-            turn = self._chat_turns[key] = _ChatTurn()
-        turn.users += 1
-        try:
-            async with turn.lock:  # asyncio locks are fair: the tasks' start order is kept
-                await self._send_row(row, claimed_at)
-        finally:
-            turn.users -= 1
-            if turn.users == 0:
-                del self._chat_turns[key]
-
-    async def _send_row(self, row: outbox_queries.Claimed, claimed_at: float) -> None:
         # Outcomes ride along with the next claim (or the next poll), so a busy sender
         # writes them in batches instead of one transaction per message.
         # button acks are not messages; an edit counts as one (Telegram limits both)
