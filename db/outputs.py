@@ -4,17 +4,12 @@ per-poster counts of residents who arrived through a QR code."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.dialect import insert_for
 from db.models import Announcement, AnnouncementStatus, SourceArrival
-
-# What a poster's link adds to the chat's start: Telegram's `?start=src-<tag>` (letters,
-# digits, "_" and "-" only), the web chat's `src=<tag>`.
-_SOURCE_START = re.compile(r"src[-:]([a-z0-9][a-z0-9-]{0,39})")
 
 # Approved and not withdrawn: waiting for their time, going out, or gone out.
 READABLE = (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING, AnnouncementStatus.DONE)
@@ -47,10 +42,3 @@ async def arrivals_by_source(session: AsyncSession, start: dt.date,
         .where(SourceArrival.day >= start, SourceArrival.day <= end)
         .group_by(SourceArrival.source).order_by(SourceArrival.source))
     return {source: int(total) for source, total in rows}
-
-
-
-def source_of_start(value: str | None) -> str | None:
-    """The source tag of a `/start src-<tag>` (None for anything else)."""
-    found = _SOURCE_START.fullmatch((value or "").strip())
-    return found.group(1) if found else None

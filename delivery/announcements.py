@@ -21,7 +21,14 @@ from db import outbox as outbox_queries
 from db import roles
 from db.base import rows_changed
 from db.engine import Database
-from db.models import Announcement, AnnouncementStatus, Priority, User, UserStatus
+from db.models import (
+    Announcement,
+    AnnouncementPriority,
+    AnnouncementStatus,
+    Priority,
+    User,
+    UserStatus,
+)
 from delivery import fanout
 from messages.render import render_reply
 from messages.types import Reply
@@ -44,6 +51,13 @@ STATUS_NAMES: dict[str, str] = {
     AnnouncementStatus.CANCELLED: "đã hủy",
     AnnouncementStatus.STOPPED: "đã dừng",
 }
+# In reading order, most urgent first: the loudspeaker bulletin reads "khẩn cấp" first, flagged
+# (issue 19); in chat every priority reaches residents the same way.
+PRIORITY_NAMES: dict[str, str] = {
+    AnnouncementPriority.URGENT: "khẩn cấp",
+    AnnouncementPriority.HIGH: "ưu tiên",
+    AnnouncementPriority.NORMAL: "thường",
+}
 HEADER = "📢 Thông báo của {author}\n\n{text}"
 EVERYONE = "mọi người đăng ký nhận tin"
 TO_GROUP = "người nhận tin của {name}"
@@ -52,9 +66,10 @@ TO_TOPIC = "người đăng ký chủ đề “{name}”"
 LEADER_OF = "Người phụ trách {names}"
 COUNTS = "đã gửi {sent}, đang chờ {queued}, lỗi {failed}, đã dừng {stopped}"
 STAFF_PENDING = (
-    "🕑 Thông báo #{id} của {author} đang chờ duyệt: gửi tới {audience} (khoảng {count} "
-    "người), {when}.\nGõ /duyet để xem và duyệt."
+    "🕑 Thông báo #{id}{priority} của {author} đang chờ duyệt: gửi tới {audience} (khoảng "
+    "{count} người), {when}.\nGõ /duyet để xem và duyệt."
 )
+PRIORITY_MARK = " ({name})"  # after the number, for any priority but the ordinary one
 WHEN_NOW = "gửi ngay khi được duyệt"
 WHEN_AT = "hẹn gửi lúc {when}"
 AUTHOR_APPROVED = "✅ Thông báo #{id} của bạn đã được duyệt. {when}"
@@ -173,20 +188,30 @@ async def notify(session: AsyncSession, user_id: int | None, text: str, now: dat
 
 # -- submitting and deciding ---------------------------------------------------------------
 
+def priority_mark(priority: str) -> str:
+    """" (khẩn cấp)" / " (ưu tiên)" after an announcement's number; nothing for "thường"."""
+    if priority == AnnouncementPriority.NORMAL or priority not in PRIORITY_NAMES:
+        return ""
+    return PRIORITY_MARK.format(name=PRIORITY_NAMES[priority])
+
+
 async def submit(session: AsyncSession, pack: Pack, *, author_user_id: int | None,
                  author: str, text: str, audience: fanout.Audience,
                  send_at: datetime | None, needs_approval: bool,
-                 now: datetime) -> Announcement:
+                 now: datetime, priority: str = AnnouncementPriority.NORMAL) -> Announcement:
     """Store an announcement: pending (staff are told) or straight to the schedule."""
+    if priority not in PRIORITY_NAMES:
+        raise ValueError(f"unknown announcement priority {priority!r}")
     status = AnnouncementStatus.PENDING if needs_approval else AnnouncementStatus.SCHEDULED
     announcement = Announcement(author_user_id=author_user_id, author=author, text=text,
                                 audience=audience.to_json(), status=status, send_at=send_at,
-                                created_at=now)
+                                created_at=now, priority=priority)
     session.add(announcement)
     await session.flush()
     if needs_approval:
         notice = STAFF_PENDING.format(
-            id=announcement.id, author=author, audience=audience_label(pack, audience),
+            id=announcement.id, priority=priority_mark(priority), author=author,
+            audience=audience_label(pack, audience),
             count=await fanout.count_recipients(session, audience),
             when=WHEN_AT.format(when=local_time(pack, send_at)) if send_at else WHEN_NOW)
         for staff_id in await roles.staff_user_ids(session):

@@ -1,9 +1,11 @@
 """Leaders' announcements (/thongbao); staff approve them with /duyet (handlers/approvals.py).
 
 /thongbao: text → an audience among the leader's own groups and hamlets → preview with the
-number of recipients → "Gửi ngay" or "Hẹn giờ" (suggested times, or `dd/mm hh:mm` typed in
-the campaign's time zone) → pending for staff, or scheduled. The role is read again at every
-step and at the moment of sending, so a role revoked mid-flow sends nothing.
+number of recipients and the priority ("Mức độ: thường", changed from the preview: a
+"khẩn cấp" one leads the next loudspeaker bulletin) → "Gửi ngay" or "Hẹn giờ" (suggested
+times, or `dd/mm hh:mm` typed in the campaign's time zone) → pending for staff, or scheduled.
+The role is read again at every step and at the moment of sending, so a role revoked
+mid-flow sends nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import select
 
 from content.text import format_number, words
 from db import roles
-from db.models import Announcement, AnnouncementStatus
+from db.models import Announcement, AnnouncementPriority, AnnouncementStatus
 from delivery import announcements as announcement_service
 from delivery import fanout
 from handlers import texts
@@ -54,6 +56,7 @@ class AnnouncementDraft(FlowData):
     text: str | None = Field(default=None, validation_alias=AliasChoices("text", "tb_text"))
     audience: str | None = Field(default=None,  # "all", "g:<group>" or "h:<hamlet>"
                                  validation_alias=AliasChoices("audience", "tb_audience"))
+    priority: AnnouncementPriority = AnnouncementPriority.NORMAL
 
 
 RoleStep = Callable[[Turn, roles.ActiveRole], Awaitable[None]]
@@ -198,11 +201,35 @@ async def preview(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) 
         message=message, audience=service.audience_label(pack, audience), count=vn_number(count))]
     if count == 0:
         lines.append(texts.TB_NOBODY_YET)
+    name = service.PRIORITY_NAMES[draft.priority]
+    lines.append(texts.TB_PRIORITY_LINE.format(name=name))
     if _needs_approval(turn, role):
         lines.append(texts.TB_NEEDS_APPROVAL)
     turn.say("\n\n".join(lines), [
         Option(texts.TB_SEND_NOW, "tb:now"), Option(texts.TB_SCHEDULE, "tb:later"),
+        Option(texts.TB_PRIORITY_BUTTON.format(name=name), "tb:p"),
         Option(texts.TB_EDIT, "tb:edit"), Option(texts.TB_CANCEL, "tb:cancel")])
+
+
+async def ask_priority(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) -> None:
+    """tb:p: the three priorities, most urgent first."""
+    if draft.audience is None:
+        stale(turn)
+        return
+    turn.say(texts.TB_PICK_PRIORITY, [
+        Option(texts.TB_PRIORITY_OPTION.format(name=name), f"tb:pr:{code}")
+        for code, name in announcement_service.PRIORITY_NAMES.items()]
+        + [Option(texts.TB_CANCEL, "tb:cancel")])
+
+
+async def choose_priority(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) -> None:
+    """tb:pr:<priority>: back to the preview with it."""
+    if turn.value not in announcement_service.PRIORITY_NAMES or draft.audience is None:
+        stale(turn)  # a forged or stale button
+        return
+    draft = draft.model_copy(update={"priority": AnnouncementPriority(turn.value)})
+    turn.goto(None, draft)
+    await preview(turn, role, draft)
 
 
 def _needs_approval(turn: Turn, role: roles.ActiveRole) -> bool:
@@ -213,7 +240,7 @@ async def edit(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft) -> 
     """tb:edit: the text is typed again."""
     turn.say(texts.TB_START.format(scope=", ".join(o.label for o in _choices(turn, role)[:6]),
                              limit=vn_number(MAX_LENGTH)), [Option(texts.TB_CANCEL, "tb:cancel")])
-    turn.goto(AnnouncementState.TEXT, AnnouncementDraft(key=draft.key))
+    turn.goto(AnnouncementState.TEXT, AnnouncementDraft(key=draft.key, priority=draft.priority))
 
 
 async def cancel(turn: Turn, role: roles.ActiveRole) -> None:
@@ -338,7 +365,8 @@ async def submit(turn: Turn, role: roles.ActiveRole, draft: AnnouncementDraft,
     announcement = await service.submit(
         turn.session, pack, author_user_id=turn.user.id,
         author=service.author_label(pack, role, audience), text=draft.text,
-        audience=audience, send_at=send_at, needs_approval=needs_approval, now=turn.now)
+        audience=audience, send_at=send_at, needs_approval=needs_approval, now=turn.now,
+        priority=draft.priority)
     when = texts.TB_WHEN_AT.format(when=turn.local(send_at)) if send_at else texts.TB_WHEN_NOW
     done = (texts.TB_PENDING.format(id=announcement.id, when=when) if needs_approval else
             texts.TB_SCHEDULED.format(id=announcement.id, when=when,
@@ -381,6 +409,7 @@ def register(router: Router) -> None:
         "": with_role(start), "new": with_role(start), "ap": composing(audience_page),
         "a": composing(choose_audience), "now": composing(send_now),
         "later": composing(ask_time), "at": composing(pick_time), "edit": composing(edit),
+        "p": composing(ask_priority), "pr": composing(choose_priority),
         "cancel": with_role(cancel), "mine": with_role(mine)})
     router.state(AnnouncementState.TEXT, step=with_role(typed_text))
     router.state(AnnouncementState.TIME, step=composing(typed_time))

@@ -63,7 +63,8 @@ async def show_pending(turn: Turn, after: int = 0, lead: str | None = None) -> N
     pack = turn.content.pack
     audience = service.audience_of(announcement)
     text = texts.DY_ITEM.format(
-        count=total, id=announcement.id, author=announcement.author,
+        count=total, id=announcement.id, priority=service.priority_mark(announcement.priority),
+        author=announcement.author,
         audience=service.audience_label(pack, audience),
         recipients=vn_number(await fanout.count_recipients(turn.session, audience)),
         when=(texts.TB_WHEN_AT.format(when=turn.local(announcement.send_at))

@@ -9,11 +9,12 @@ from typing import Any, Self
 from pydantic import ConfigDict
 
 from content.text import fold
-from db.outputs import count_arrival, source_of_start
+from db.outputs import count_arrival
 from handlers import texts
 from handlers.flow_data import FlowData
 from handlers.menu import show_menu
 from handlers.router import Router, Turn
+from messages.source_tags import source_of_start
 from messages.types import Option
 
 

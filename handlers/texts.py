@@ -471,6 +471,13 @@ TB_NOBODY_YET = (
     "nhận được.)"
 )
 TB_NEEDS_APPROVAL = "Thông báo sẽ được cán bộ xã duyệt trước khi gửi."
+TB_PRIORITY_LINE = "🔔 Mức độ: {name}."
+TB_PRIORITY_BUTTON = "Mức độ: {name}"
+TB_PICK_PRIORITY = (
+    "Chọn mức độ của thông báo. Thông báo “khẩn cấp” được đọc đầu tiên trong bản tin loa "
+    "truyền thanh kế tiếp; trong chat, mọi mức độ đều được gửi như nhau."
+)
+TB_PRIORITY_OPTION = "{name}"
 TB_SEND_NOW = "Gửi ngay"
 TB_SCHEDULE = "Hẹn giờ"
 TB_EDIT = "Sửa nội dung"
@@ -512,7 +519,7 @@ TB_ACTOR = "cán bộ #{user} ({channel})"  # who decided, in the announcement's
 
 DY_NONE = "Không có thông báo nào chờ duyệt."
 DY_ITEM = (
-    "🗳 Chờ duyệt: {count} thông báo. Thông báo #{id}:\n\n"
+    "🗳 Chờ duyệt: {count} thông báo. Thông báo #{id}{priority}:\n\n"
     "Người viết: {author}\nGửi tới: {audience} (hiện có {recipients} người nhận)\n"
     "Thời gian: {when}\nViết lúc: {created}\n\n{text}"
 )

@@ -83,6 +83,28 @@ async def _drop_pg_database() -> None:
         await admin.close()
 
 
+REPOSITORY = Path(__file__).parents[1]
+_TOP_LEVEL_AT_START: set[str] = set()
+
+
+def _top_level() -> set[str]:
+    return {entry.name for entry in REPOSITORY.iterdir() if not entry.name.startswith(".")}
+
+
+def pytest_sessionstart(session) -> None:
+    _TOP_LEVEL_AT_START.update(_top_level())
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """A test that writes into the working tree (a relative path; on PostgreSQL a database's
+    name taken for a file's) leaves a file that `git add -A` would commit: the pass fails and
+    names it."""
+    stray = sorted(_top_level() - _TOP_LEVEL_AT_START)
+    if stray:
+        print(f"\nTests left files in the repository: {', '.join(stray)}. Write to tmp_path.")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """The PostgreSQL pass runs only the tests that touch a database: those that use the
     `migrated_template` fixture (directly or through `database_url`, `database`, ...) or that

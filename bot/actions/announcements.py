@@ -76,7 +76,7 @@ def parse_send_at(day: str, time: str, *, zone: tzinfo, now: datetime) -> dateti
 
 async def compose(session: AsyncSession, pack: Pack, *, author: Author, text: str,
                   audience_code: str, send_at: datetime | None, who: audit.Who,
-                  now: datetime) -> Announcement:
+                  now: datetime, priority: str = "thuong") -> Announcement:
     """Submit an announcement written in the console: pending for staff (a leader's, when the
     pack asks for approval) or scheduled. The leader's linked chat account, if any, is its
     author in chat, so decisions reach them there as they do for /thongbao."""
@@ -84,15 +84,18 @@ async def compose(session: AsyncSession, pack: Pack, *, author: Author, text: st
     audience = service.audience_from_code(audience_code)
     if audience is None or not author.may_choose(pack, audience_code):
         raise ActionRefused("Đối tượng nhận không hợp lệ hoặc ngoài phạm vi bạn phụ trách.")
+    if priority not in service.PRIORITY_NAMES:
+        raise ActionRefused("Mức độ không hợp lệ: chọn thường, ưu tiên hoặc khẩn cấp.")
     account = await session.get(StaffAccount, who.account_id) if who.account_id else None
     announcement = await service.submit(
         session, pack, author_user_id=account.user_id if account else None,
         author=service.author_label(pack, author, audience), text=body, audience=audience,
         send_at=send_at, needs_approval=service.needs_approval(pack, staff=author.is_staff),
-        now=now)
+        now=now, priority=priority)
     await audit.record(session, who, "announcement.submit", now=now,
                        target=f"#{announcement.id}",
                        details={"audience": audience_code, "status": announcement.status,
+                                "priority": priority,
                                 "send_at": send_at.isoformat() if send_at else None})
     return announcement
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from messages.source_tags import source_tag
+
 MAX_TEXT = 4000  # characters a resident may send in one message
 MAX_BODY = 64 * 1024  # bytes of one request: 4,000 characters fit even as \\uXXXX escapes
 EVENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -109,7 +111,8 @@ def check_origin(origin: str | None, allowed: set[str], *, required: bool) -> No
 
 
 def parse_message(content_type: str | None, body: bytes) -> dict[str, Any]:
-    """The request as {"session", "id", and one of "text" / "tap" (+"label") / "open"}."""
+    """The request as {"session", "id", and one of "text" / "tap" (+"label") / "open"
+    (+"src")}."""
     if (content_type or "").split(";")[0].strip().lower() != "application/json":
         raise NOT_JSON
     if len(body) > MAX_BODY:
@@ -140,6 +143,8 @@ def parse_message(content_type: str | None, body: bytes) -> dict[str, Any]:
     label = data.get("label", "")
     if not isinstance(label, str) or len(label) > MAX_LABEL:
         raise MALFORMED
+    if "src" in data and ("open" not in data or source_tag(data["src"]) is None):
+        raise MALFORMED  # the page sends a poster's tag with its opening only, as /chat read it
     return data
 
 

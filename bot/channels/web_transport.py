@@ -2,14 +2,15 @@
 POST for what the resident sends and server-sent events for what they receive.
 
     POST /chat/api/session   a new session: {"session": <token>} for the browser to keep
-    POST /chat/api/send      {"session", "id", "text" | "tap" (+ "label") | "open"}
+    POST /chat/api/send      {"session", "id", "text" | "tap" (+ "label") | "open" (+ "src")}
     GET  /chat/api/events    ?session=…&after=<line id>: the conversation, then each new line
     GET  /chat/api/embed     may the site in Origin embed the widget? (CORS: 204, or 403)
 
 `open` is what the page sends when it opens with nothing on screen, or from a link into the
 chat (`/chat?start=…`, resolved by the page into a button payload): a resident who has not
 yet agreed to the privacy notice is greeted and asked first (/start), and the page sends the
-link's button again once they agree; one who has is taken there at once.
+link's button again once they agree; one who has is taken there at once. A poster's QR code
+(`/chat?src=<tag>`) adds "src" to the opening, and /start counts a first contact for it.
 
 POST + SSE rather than a WebSocket: EventSource reconnects by itself and tells the server the
 last line it has (Last-Event-ID), and each message is an ordinary request that proxies,
@@ -131,7 +132,8 @@ async def send(request: Request) -> Response:
         return refused(refusal)
     event_id = f"{address}:{data['id']}"
     if "open" in data:
-        return await _open(request, channel, address, event_id, data["open"])
+        return await _open(request, channel, address, event_id, data["open"],
+                           source=data.get("src"))
     if "text" in data:
         event = text_event(channel.name, event_id, address, data["text"])
         said = {"text": event.text if event.kind == InboundKind.TEXT else data["text"].strip()}
@@ -150,7 +152,7 @@ async def send(request: Request) -> Response:
 
 
 async def _open(request: Request, channel: WebChannel, address: str, event_id: str,
-                payload: str) -> Response:
+                payload: str, *, source: str | None = None) -> Response:
     async with channel.database.read() as session:
         user = await residents.find_user(session, channel=channel.name, address=address)
         # two tabs of a new session may both open it: greet once
@@ -164,8 +166,9 @@ async def _open(request: Request, channel: WebChannel, address: str, event_id: s
     elif agreed:
         return JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})
     else:  # the notice comes first; the page sends the link's button again after "Đồng ý"
+        # a poster's tag rides on /start as on Telegram; counted if this is a first contact
         event = Inbound(channel.name, event_id, address, InboundKind.COMMAND, command="start",
-                        what="open")
+                        text=f"src:{source}" if source else "", what="open")
     await request.app.state.inbox.handle(event)
     return JSONResponse({"ok": True, "deferred": bool(payload) and not agreed},
                         headers={"Cache-Control": "no-store"})

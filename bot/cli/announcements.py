@@ -183,9 +183,9 @@ def broadcast(text: Annotated[str, typer.Option("--text", help="Nội dung thôn
         body = clean_text(text)
     except ActionRefused as refused:
         fail(str(refused))
-    from bot.outputs.loudspeaker import PRIORITIES
+    from delivery.announcements import PRIORITY_NAMES
 
-    priority = choose_code(priority, PRIORITIES, "Mức ưu tiên")
+    priority = choose_code(priority, PRIORITY_NAMES, "Mức ưu tiên")
     pack = pack_or_exit(settings)
     areas, topics, groups = (list(dict.fromkeys(values or [])) for values in (area, topic, group))
     check_ids("thôn", areas, {item.id: item.name for item in pack.campaign.hamlets})
@@ -218,9 +218,9 @@ async def _broadcast(settings, pack, *, text: str, areas: list[str], topics: lis
         async with database.transaction() as session:
             announcement = await service.submit(
                 session, pack, author_user_id=None, author=pack.campaign.organisation.name[:100],
-                text=text, audience=audience, send_at=None, needs_approval=False, now=now)
+                text=text, audience=audience, send_at=None, needs_approval=False, now=now,
+                priority=priority)
             announcement.decided_by, announcement.decided_at = by, now
-            announcement.priority = priority
             announcement_id = announcement.id
         result = await service.release_one(database, pack, announcement_id, now=now)
     finally:

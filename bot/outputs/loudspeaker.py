@@ -19,10 +19,11 @@ from content.pack import Pack
 from content.phases import period_on
 from content.speech import SpeechNormaliser, SpeechText
 from content.view import ContentView
+from db.models import AnnouncementPriority
+from delivery.announcements import PRIORITY_NAMES
 
-# Announcement priorities in reading order, with the names staff see.
-PRIORITIES = {"khan-cap": "khẩn cấp", "uu-tien": "ưu tiên", "thuong": "thường"}
-URGENT = "khan-cap"
+PRIORITIES = PRIORITY_NAMES  # in reading order
+URGENT = AnnouncementPriority.URGENT
 MIN_ITEM_WORDS = 12  # below this, what is left of the time is not worth starting an item
 PACE_RANGE = (130, 150)  # words a minute a commune announcer reads at
 

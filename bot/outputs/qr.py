@@ -12,7 +12,6 @@ text), chosen by the file's extension.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,8 @@ from urllib.parse import urlencode
 
 import segno
 
-SOURCE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+from messages.source_tags import source_tag
+
 TARGETS = ("telegram", "zalo", "webchat", "draft:<mã dự thảo>")
 MODULE_PX = 20  # at 300 dpi a module is 1.7 mm: readable from a few metres on a poster
 BORDER = 4  # the quiet zone the standard asks for, in modules
@@ -49,7 +49,7 @@ class QrLink:
 
 
 def check_source(source: str) -> str:
-    if not SOURCE_PATTERN.match(source):
+    if source_tag(source) is None:
         raise QrRefused(f"Mã nguồn “{source}” không hợp lệ: chỉ chữ thường không dấu, số và "
                         "dấu gạch ngang, tối đa 40 ký tự (ví dụ pano-truong-hoc).")
     return source

@@ -3,9 +3,12 @@
 The page is server-rendered with the conversation area empty; its script (chat.js) fills it
 from the resident's history and keeps it live. A link into the chat (`?start=tin:<id>` /
 `gy:<id>`, links.py) is resolved here into the button the script presses for the resident,
-once they have agreed to the privacy notice. `?embed=1` is the same chat without the site's
-header, for the widget's frame: it alone may be framed, and only by the sites in
-LOASO_WEBCHAT_ORIGINS (Content-Security-Policy frame-ancestors).
+once they have agreed to the privacy notice. A poster's QR code adds `?src=<tag>`
+(bot/outputs/qr.py): the script passes the tag with its opening, and a resident's first
+contact is counted for that poster (handlers/consent.py), with nothing about them.
+`?embed=1` is the same chat without the site's header, for the widget's frame: it alone may
+be framed, and only by the sites in LOASO_WEBCHAT_ORIGINS (Content-Security-Policy
+frame-ancestors).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from bot.html import SECURITY_HEADERS, hashed_url
 from bot.public.links import resolve_start
 from bot.public.render import PageGroup, page
 from bot.public.showing import Showing, service_of
+from messages.source_tags import source_tag
 
 group = PageGroup("chat")
 
@@ -47,7 +51,8 @@ async def chat(request: Request, showing: Showing) -> Response:
         "description": "Hỏi đáp, đọc tin Đại hội và góp ý dự thảo văn kiện với Loa Số "
                        "ngay trên trang web, không cần cài ứng dụng.",
         "enabled": "web" in service.channels, "embed": embed,
-        "start": start.payload if start else "", "article": article, "draft": draft,
+        "start": start.payload if start else "",
+        "source": source_tag(request.query_params.get("src")) or "", "article": article, "draft": draft,
         "chat_static": chat_static})
     if embed:
         response.headers["Content-Security-Policy"] = embedding_policy(

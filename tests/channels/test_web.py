@@ -115,6 +115,10 @@ INCOMING = [case for case in text_cases(text, None) if case.label != "10,000 cha
     IncomingCase("a session that is not a token", {"session": "../../etc", "text": "x"},
                  status=401),
     IncomingCase("a message id that is not one", {"id": "<script>", "text": "x"}, status=400),
+    IncomingCase("a poster's tag on a message", {"text": "x", "src": "pano-truong-hoc"},
+                 status=400),
+    IncomingCase("a poster's tag that is not one", {"open": "", "src": "Pano Trường"},
+                 status=400),
     IncomingCase("another site's Origin", text("xin chào"), status=403,
                  headers={"Origin": "https://evil.example", **JSON}),
     IncomingCase("no Origin at all", text("xin chào"), status=403, headers=JSON),
@@ -307,6 +311,35 @@ async def test_a_link_into_the_chat_waits_for_consent(app, web_pages):
     await post(tap="consent:yes", label="Đồng ý")
     assert await post(open="gy:d:bao-cao") == {"ok": True, "deferred": False}
     assert "Dự thảo Báo cáo chính trị (thử nghiệm)" in web_pages.said(address)[-1]["text"]
+
+
+async def test_a_first_visit_from_a_posters_code_is_counted_once_and_nothing_else(
+        app, web_pages):
+    from sqlalchemy import select
+
+    from db.models import SourceArrival
+
+    client, service = app
+    page = await client.get("/chat?src=pano-truong-hoc")
+    assert 'data-src="pano-truong-hoc"' in page.text
+    assert 'data-src=""' in (await client.get('/chat?src="><script>')).text
+
+    async def visit(token: str, source: str = "pano-truong-hoc"):
+        response = await client.post("/chat/api/send", headers={"Origin": ORIGIN}, json={
+            "session": token, "id": message_id(), "open": "", "src": source})
+        await service.sender.drain()
+        assert response.status_code == 200
+
+    first, second = await open_session(client), await open_session(client)
+    await visit(first)
+    await visit(first)  # the page opened again: greeted already, not a first contact
+    await visit(second)
+    await client.post("/chat/api/send", headers={"Origin": ORIGIN}, json={
+        "session": second, "id": message_id(), "tap": "consent:yes", "label": "Đồng ý"})
+    await visit(second)  # a returning resident: not counted again
+    async with service.database.read() as session:
+        rows = (await session.execute(select(SourceArrival))).scalars().all()
+    assert [(row.source, row.arrivals) for row in rows] == [("pano-truong-hoc", 2)]
 
 
 # -- framing ----------------------------------------------------------------------------------

@@ -94,6 +94,7 @@ async def test_a_hamlet_not_theirs_by_editing_the_form_is_403_and_nothing_queued
     ({"when": "later", "day": "ngày mai", "time": "7 giờ"}, "không hợp lệ"),
     ({"when": "later", "day": "", "time": ""}, "không hợp lệ"),
     ({"audience": ""}, "chọn người nhận"),
+    ({"priority": "rat-khan"}, "Mức độ không hợp lệ"),
 ])
 async def test_bad_input_is_refused_with_the_reason_and_nothing_is_written(desk, typed,
                                                                           problem):
@@ -106,6 +107,26 @@ async def test_bad_input_is_refused_with_the_reason_and_nothing_is_written(desk,
     if typed.get("text", "").strip():  # what was typed is kept to fix
         assert typed["text"][:50] in answer.text
     assert await counts(desk) == (0, 0)
+
+
+async def test_an_urgent_announcement_is_marked_for_staff_and_the_loudspeaker(desk):
+    await residents(desk, "thon-1", 2)
+    await leader(desk)
+    form = await desk.client.get("/admin/announcements/new", headers=HTML)
+    assert '<option value="thuong" selected>Thường</option>' in form.text
+    assert '<option value="khan-cap">Khẩn cấp</option>' in form.text
+    sent = await desk.post("/admin/announcements", {"text": TEXT, "audience": "h:thon-1",
+                                                    "priority": "khan-cap", "when": "now"})
+    assert sent.status_code == 303
+    async with desk.database.read() as session:
+        item = (await session.execute(select(Announcement))).scalar_one()
+    assert item.priority == "khan-cap"
+    await desk.account("can.bo", "staff", name="Lê Thị Lan")
+    await desk.sign_in("can.bo")
+    queue = await desk.client.get("/admin/announcements", headers=HTML)
+    assert f"Thông báo #{item.id}</a> (khẩn cấp) của" in queue.text
+    detail = await desk.client.get(f"/admin/announcements/{item.id}", headers=HTML)
+    assert "<dt>Mức độ</dt><dd>Khẩn cấp</dd>" in detail.text
 
 
 async def test_staff_approve_once_the_leader_is_told_and_residents_get_it_once(desk):

@@ -95,8 +95,9 @@ async def test_announcement_goes_through_approval_to_its_audience_only(make_sett
         (preview,) = await leader.choose("Thôn 1 (cả thôn)")
         assert f"📢 Thông báo của Ủy ban MTTQ xã\n\n{TEXT}" in preview
         assert "Gửi tới: người nhận tin ở Thôn 1 — hiện có 2 người nhận." in preview
-        assert texts.TB_NEEDS_APPROVAL in preview
-        assert options(preview) == ["Gửi ngay", "Hẹn giờ", "Sửa nội dung", "Hủy"]
+        assert texts.TB_NEEDS_APPROVAL in preview and "🔔 Mức độ: thường." in preview
+        assert options(preview) == ["Gửi ngay", "Hẹn giờ", "Mức độ: thường", "Sửa nội dung",
+                                    "Hủy"]
         sent = await leader.choose("Gửi ngay")
         assert sent[0].startswith("📨 Đã gửi thông báo #1 để cán bộ xã duyệt (gửi ngay).")
     (pending,) = await announcements(database)
@@ -125,6 +126,33 @@ async def test_announcement_goes_through_approval_to_its_audience_only(make_sett
     assert "#1 · đang gửi" in mine
     assert "Tin nhắn: đã gửi 2, đang chờ 0, lỗi 0, đã dừng 0." in mine
     assert await service.finish_sent(database) == 1
+
+
+async def test_a_leader_marks_an_announcement_urgent_and_it_leads_the_loudspeaker(
+        make_settings, database, people):
+    settings = make_settings()
+    async with dialog(settings, user="leader", clock=clock) as leader:
+        await write(leader)
+        (levels,) = await leader.choose("Mức độ: thường")
+        assert options(levels) == ["khẩn cấp", "ưu tiên", "thường", "Hủy"]
+        (preview,) = await leader.choose("khẩn cấp")
+        assert "🔔 Mức độ: khẩn cấp." in preview and "Mức độ: khẩn cấp" in options(preview)
+        (retyped,) = await leader.choose("Sửa nội dung")  # the level outlives an edit
+        await leader(TEXT + " Mang theo giấy mời.")
+        (preview,) = await leader.choose("Thôn 1 (cả thôn)")
+        assert "🔔 Mức độ: khẩn cấp." in preview
+        await leader.choose("Gửi ngay")
+        # a forged level is refused and changes nothing
+        await write(leader)
+        (forged,) = await press(leader, "tb:pr:rat-khan")
+        assert "Mức độ" not in forged
+    (urgent,) = await announcements(database)
+    assert urgent.priority == "khan-cap" and urgent.text.endswith("Mang theo giấy mời.")
+    (staff_notice,) = await notices_to(database, "staff")
+    assert "Thông báo #1 (khẩn cấp) của Ủy ban MTTQ xã đang chờ duyệt" in staff_notice
+    async with dialog(settings, user="staff", clock=clock) as staff:
+        (item,) = await staff("/duyet")
+        assert "Thông báo #1 (khẩn cấp):" in item
 
 
 async def test_staff_reject_with_a_reason_and_the_leader_reads_it(make_settings, database,

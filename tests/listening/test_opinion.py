@@ -31,7 +31,7 @@ async def seed(database) -> None:
                                 tags=tags, sensitive=False, created_at=when, updated_at=when))
 
 
-async def test_the_digest_masks_and_counts(database):
+async def test_the_digest_masks_and_counts(database, tmp_path):
     pack = load_pack(MINI_PACK)[0]
     await seed(database)
     gathered = await opinion.gather(database, pack, period_of(pack, "2026-01-05", "2026-01-11"),
@@ -46,8 +46,7 @@ async def test_the_digest_masks_and_counts(database):
     spec = opinion.document_spec(gathered, letterhead(Settings(_env_file=None), pack), NOW.date())
     from bot.reports.layout import write_docx
 
-    path = database.engine.url.database  # any writable place next to the database
-    out = f"{path}.docx"
+    out = str(tmp_path / "du-luan.docx")
     write_docx(out, spec)
     document = "\n".join(paragraph.text for paragraph in docx.Document(out).paragraphs)
     assert "CÂU HỎI ĐƯỢC HỎI NHIỀU" in document and "Nguyễn Văn Ba" not in document

@@ -14,6 +14,7 @@
   var API = "/chat/api/";
   var session = null, source = null, lastId = 0, backoff = 1000, timer = null;
   var shown = {}, opened = false, start = root.getAttribute("data-start") || "";
+  var source = root.getAttribute("data-src") || "";
 
   function store(key, value) {
     try { if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value); } catch (e) {}
@@ -147,9 +148,11 @@
   function openAt() {
     var empty = !log.querySelector(".chat-line");
     if (!empty && !start) return;
-    send({open: start}).then(function (data) {
+    var opening = {open: start};
+    if (source) opening.src = source;  /* a poster's tag: counted on a first contact */
+    send(opening).then(function (data) {
       if (data && data.deferred) sessionStorage.setItem(PENDING, start);
-      start = "";
+      start = ""; source = "";
     });
   }
 

@@ -20,7 +20,7 @@ from bot.console.forms import read_form, text
 from bot.console.page import Nav, Page
 from bot.console.render import redirect, render
 from db import announcements as queries
-from db.models import Announcement, AnnouncementStatus, Role
+from db.models import Announcement, AnnouncementPriority, AnnouncementStatus, Role
 from delivery import announcements as delivery
 from delivery.error_labels import channel_name
 from messages.render import render_reply
@@ -63,6 +63,8 @@ def _visible(pack, who: Principal, announcement: Announcement) -> bool:
 
 def _summary(pack, announcement: Announcement) -> dict:
     return {"item": announcement, "status": delivery.STATUS_NAMES[announcement.status],
+            "priority": delivery.PRIORITY_NAMES.get(announcement.priority, ""),
+            "mark": delivery.priority_mark(announcement.priority),
             "audience": delivery.audience_label(pack, delivery.audience_of(announcement)),
             "excerpt": delivery.excerpt(announcement.text, 120)}
 
@@ -90,7 +92,7 @@ def _compose_page(request: Request, who: Principal, *, typed: dict | None = None
     pack = _pack(request)
     return render(request, "announcements/compose.html", {
         "title": "Soạn thông báo", "choices": _choices(pack, who), "typed": typed or {},
-        "error": error, "limit": delivery.MAX_LENGTH,
+        "error": error, "limit": delivery.MAX_LENGTH, "priorities": delivery.PRIORITY_NAMES,
         "needs_approval": delivery.needs_approval(pack, staff=who.at_least(Role.STAFF))},
         status=status)
 
@@ -137,7 +139,8 @@ async def preview(request: Request, who: Signed) -> HTMLResponse:
 async def submit(request: Request, who: Signed) -> Response:
     form = await read_form(request)
     pack = _pack(request)
-    typed = {key: text(form, key) for key in ("text", "audience", "when", "day", "time")}
+    typed = {key: text(form, key)
+             for key in ("text", "audience", "priority", "when", "day", "time")}
     moment = now()
     try:
         code = _checked_code(request, who, typed["audience"])
@@ -148,7 +151,8 @@ async def submit(request: Request, who: Signed) -> Response:
         async with service(request).database.transaction() as session:
             announcement = await actions.compose(
                 session, pack, author=author_of(who), text=body, audience_code=code,
-                send_at=send_at, who=who.who, now=moment)
+                send_at=send_at, who=who.who, now=moment,
+                priority=typed["priority"] or AnnouncementPriority.NORMAL)
             announcement_id, status = announcement.id, announcement.status
     except ActionRefused as refused:
         return _compose_page(request, who, typed=typed, error=str(refused), status=400)
