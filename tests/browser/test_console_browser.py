@@ -49,6 +49,7 @@ def test_sign_in_dashboard_filter_answer_export_and_sign_out(page, console_env, 
         page.get_by_label("Mật khẩu").fill(PASSWORD)
         page.get_by_role("button", name="Đăng nhập").click()
         expect(page).to_have_url(f"{base}/admin/comments")  # back where they were going
+        expect(page.get_by_role("button", name="Mục lục")).to_be_hidden()  # a wide screen
         page.get_by_role("link", name="Trang chính").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Tổng quan chiến dịch")
         expect(page.locator(".lead")).to_contain_text("Xin chào, Lê Thị Lan")
@@ -134,6 +135,15 @@ def test_on_a_phone_the_queue_fits_and_the_keyboard_reaches_everything(
             page.get_by_label("Mật khẩu").fill(PASSWORD)
             page.keyboard.press("Enter")
             expect(page).to_have_url(f"{base}/admin")
+            # the menu folds behind "Mục lục" and opens on a tap
+            menu = page.get_by_role("navigation", name="Mục chính")
+            toggle = page.get_by_role("button", name="Mục lục")
+            expect(menu).to_be_hidden()
+            expect(toggle).to_have_attribute("aria-expanded", "false")
+            toggle.click()
+            expect(toggle).to_have_attribute("aria-expanded", "true")
+            menu.get_by_role("link", name="Góp ý", exact=True).click()
+            expect(page).to_have_url(f"{base}/admin/comments")
             for path in ("/admin", "/admin/comments", f"/admin/comments/{seeded.answer_me}",
                          "/admin/comments/meeting", "/admin/exports"):
                 page.goto(base + path)

@@ -15,6 +15,22 @@ function wirePickAll(root) {
 }
 
 document.addEventListener("DOMContentLoaded", function () { wirePickAll(document); });
+
+// Phones: the main menu folds behind "Mục lục" (the stylesheet folds it only on narrow
+// screens, and only once this has run, so without the script the menu stays open).
+function wireMenu() {
+  var toggle = document.querySelector(".menu-toggle");
+  if (!toggle) { return; }
+  var header = toggle.closest(".top");
+  toggle.hidden = false;
+  header.classList.add("folds");
+  toggle.addEventListener("click", function () {
+    var open = header.classList.toggle("menu-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+}
+
+document.addEventListener("DOMContentLoaded", wireMenu);
 document.addEventListener("htmx:afterSettle", function (event) { wirePickAll(event.target); });
 
 // Announcements: the character count as they type (the limit is the server's, on the field).
