@@ -186,3 +186,36 @@ def test_an_article_leads_into_the_chat_at_that_article(browser, database_url, t
             assert page.problems == []
     finally:
         context.close()
+
+
+def test_a_posters_qr_code_counts_a_first_visit_once(browser, database_url, tmp_path):
+    from playwright.sync_api import expect
+    from sqlalchemy import select
+
+    from db.engine import Database
+    from db.models import SourceArrival
+    from tests.browser.server import blocking
+
+    async def arrivals() -> list[tuple[str, int]]:
+        database = Database(database_url)
+        try:
+            async with database.read() as session:
+                rows = (await session.execute(select(SourceArrival))).scalars().all()
+                return [(row.source, row.arrivals) for row in rows]
+        finally:
+            await database.dispose()
+
+    context, page = new_page(browser, 360, is_mobile=True, has_touch=True)
+    log = page.locator("#chat-log")
+    try:
+        with serving(env_for(database_url, tmp_path, MINI_PACK)) as base:
+            page.goto(f"{base}/chat?src=pano-truong-hoc")
+            expect(log).to_contain_text("Xin chào! Đây là Loa Số")
+            tap(page, "Đồng ý")
+            expect(log).to_contain_text("đã ghi nhận sự đồng ý")
+            page.goto(f"{base}/chat?src=pano-truong-hoc")  # the same resident scans it again
+            expect(log).to_contain_text("đã ghi nhận sự đồng ý")
+            assert page.problems == []
+        assert blocking(arrivals()) == [("pano-truong-hoc", 1)]
+    finally:
+        context.close()

@@ -14,7 +14,7 @@
   var API = "/chat/api/";
   var session = null, source = null, lastId = 0, backoff = 1000, timer = null;
   var shown = {}, opened = false, start = root.getAttribute("data-start") || "";
-  var source = root.getAttribute("data-src") || "";
+  var poster = root.getAttribute("data-src") || "";  /* a poster's QR code: its tag */
 
   function store(key, value) {
     try { if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value); } catch (e) {}
@@ -149,10 +149,10 @@
     var empty = !log.querySelector(".chat-line");
     if (!empty && !start) return;
     var opening = {open: start};
-    if (source) opening.src = source;  /* a poster's tag: counted on a first contact */
+    if (poster) opening.src = poster;  /* counted once, on a first contact */
     send(opening).then(function (data) {
       if (data && data.deferred) sessionStorage.setItem(PENDING, start);
-      start = ""; source = "";
+      start = ""; poster = "";
     });
   }
 
