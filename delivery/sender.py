@@ -8,12 +8,19 @@ claim orders by priority, and the rate limiter gives its next slot to a reply be
 bulk message already waiting. A row whose lease expires (the process died mid-send) is
 handed back by the sweeper, which is the only way a message can go twice; a live sender
 never sends a row it has held for more than half its lease.
+
+One chat's messages reach the platform in the order they were started (a turn's greeting
+before the notice after it): each waits for the send before it in that chat to be over,
+while different chats go in parallel. The wait comes after the chat's own pacing (taken
+in start order, so a message due too far ahead is still put back at once) and before the
+shared rate limiter, so a waiting message holds no slot of the bot's limit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 from collections.abc import AsyncIterator, Callable
@@ -40,6 +47,11 @@ MAX_INLINE_WAIT = 1.0
 # Outcomes of a trickle of sends are written together after at most this long: a row stays
 # "sending" a little longer, and the database sees one transaction instead of one per reply.
 OUTCOME_DELAY = 0.2
+
+
+def _set_done(future: asyncio.Future[None], _: object = None) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,8 @@ class OutboxSender:
         self._stopping = False
         self._running = False
         self._inflight: set[asyncio.Task[None]] = set()
+        # per chat, done when the last message started for it (and all before) is over
+        self._chat_tails: dict[tuple[str, str], asyncio.Future[None]] = {}
         self._outcomes: list[dict[str, Any]] = []
         self._stopped_recipients: list[tuple[str, str, str]] = []
         self._last_sweep = 0.0
@@ -288,10 +302,20 @@ class OutboxSender:
         return len(claimed)
 
     def _start(self, rows: list[outbox_queries.Claimed], claimed_at: float) -> None:
+        loop = asyncio.get_running_loop()
         for row in sorted(rows, key=lambda row: (-row.priority, row.id)):
-            task = asyncio.create_task(self._send(row, claimed_at))
+            key = (row.channel, row.recipient)
+            before = self._chat_tails.get(key)
+            over: asyncio.Future[None] = loop.create_future()
+            self._chat_tails[key] = over
+            over.add_done_callback(functools.partial(self._forget_tail, key))
+            task = asyncio.create_task(self._send(row, claimed_at, before, over))
             self._inflight.add(task)
             task.add_done_callback(self._done)
+
+    def _forget_tail(self, key: tuple[str, str], over: asyncio.Future[None]) -> None:
+        if self._chat_tails.get(key) is over:
+            del self._chat_tails[key]
 
     async def _flush_outcomes(self) -> None:
         if self._outcomes or self._stopped_recipients:
@@ -350,13 +374,27 @@ class OutboxSender:
 
     # -- one message -----------------------------------------------------------------------
 
-    async def _send(self, row: outbox_queries.Claimed, claimed_at: float) -> None:
+    async def _send(self, row: outbox_queries.Claimed, claimed_at: float,
+                    before: asyncio.Future[None] | None, over: asyncio.Future[None]) -> None:
+        """Send one row; `over` is done once it and the chat's messages before it are."""
+        try:
+            await self._send_row(row, claimed_at, before)
+        finally:
+            if before is None or before.done():
+                over.set_result(None)
+            else:  # put back or failed early: the chat's next still waits for the one before
+                before.add_done_callback(functools.partial(_set_done, over))
+
+    async def _send_row(self, row: outbox_queries.Claimed, claimed_at: float,
+                        before: asyncio.Future[None] | None) -> None:
         # Outcomes ride along with the next claim (or the next poll), so a busy sender
         # writes them in batches instead of one transaction per message.
         # button acks are not messages; an edit counts as one (Telegram limits both)
         limited = row.payload.get("type") in ("message", "edit")
         if limited and not await self._wait_chat(row):
             return
+        if before is not None and not before.done():
+            await asyncio.wait([before])  # the chat's message before this one goes first
         limiter = self.limiters[row.channel]
         # Waits out any 429 pause too; the next free slot goes to a reply before bulk.
         async with (limiter.slot(urgent=row.priority > Priority.BULK) if limited

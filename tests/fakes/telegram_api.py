@@ -40,6 +40,8 @@ BLOCKED = "Forbidden: bot was blocked by the user"
 class FakeTelegram:
     token: str = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
     latency: float = 0.0
+    # per sendMessage call, in arrival order, before `latency`: a slow answer then a fast one
+    latencies: deque = field(default_factory=deque)
     rate_5xx: float = 0.0
     rate_429: float = 0.0
     retry_after: int = 1
@@ -114,6 +116,8 @@ class FakeTelegram:
     async def _endpoint(self, request: Request) -> JSONResponse:
         if request.path_params["method"] == "sendMessage":
             self._received(time.monotonic())
+            if self.latencies:
+                await asyncio.sleep(self.latencies.popleft())
         if self.latency:
             await asyncio.sleep(self.latency)
         method = request.path_params["method"]

@@ -170,6 +170,31 @@ async def test_per_chat_limit_spaces_messages_to_one_chat(service, fake_telegram
     assert all(gap >= 0.15 for gap in gaps), gaps
 
 
+@pytest.mark.parametrize("service", [{"telegram_chat_rate_limit": 1000,
+                                      "telegram_chat_burst": 10}], indirect=True)
+async def test_one_chats_messages_arrive_in_order_while_other_chats_go_alongside(
+        service, fake_telegram):
+    # the platform answers the first messages slowest: sent side by side, they would land
+    # last first, as a turn's greeting landed after the notice that follows it
+    fake_telegram.latencies.extend([0.6, 0.3, 0.2, 0.1])
+    async with service.database.transaction() as session:
+        users = await session.run_sync(residents.get_or_create_users,
+                                       [("telegram", "81"), ("telegram", "82")], now())
+        for number in range(1, 5):
+            session.add(outbox_queries.new_message(
+                channel="telegram", recipient="81", user_id=users["telegram", "81"].id,
+                priority=Priority.REPLY, payload={"type": "message", "text": f"phần {number}"},
+                now=now()))
+        session.add(outbox_queries.new_message(
+            channel="telegram", recipient="82", user_id=users["telegram", "82"].id,
+            priority=Priority.REPLY, payload={"type": "message", "text": "chat khác"},
+            now=now()))
+    await run_sender_until(service, lambda: len(fake_telegram.sent) == 5)
+    assert fake_telegram.texts_to(81) == ["phần 1", "phần 2", "phần 3", "phần 4"]
+    # another chat does not wait for this one: it landed while "phần 1" was in flight
+    assert [message["text"] for message in fake_telegram.sent][0] == "chat khác"
+
+
 @pytest.mark.parametrize("service", [{"telegram_rate_limit": 20}], indirect=True)
 async def test_bot_wide_limit_caps_the_rate(service, fake_telegram):
     await queue(service, list(range(200, 260)))
