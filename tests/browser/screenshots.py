@@ -4,7 +4,8 @@ at.
 
 It serves the console with `loaso serve` on a throw-away SQLite database holding the same
 sample day as the browser tests, signs in as an admin and photographs each page; then serves
-the shipped pack and photographs the public pages (/, /tin, an article, /van-kien, /lich).
+the shipped pack and photographs the public pages (/, /tin, an article, /van-kien, /lich,
+and the web chat /chat once it has greeted).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ PROJECT = Path(__file__).resolve().parents[2]  # the repository
 PACK = PROJECT / "tests" / "content" / "fixtures" / "mini"
 SHIPPED_PACK = PROJECT / "content" / "packs" / "nam-an-phu"
 PUBLIC_PAGES = [("11-trang-dau", "/"), ("12-tin", "/tin"), ("14-van-kien", "/van-kien"),
-                ("15-lich", "/lich")]
+                ("15-lich", "/lich"), ("16-tro-chuyen", "/chat")]
 WIDTHS = {"phone": 360, "desktop": 1280}
 
 
@@ -44,7 +45,9 @@ def pages(answer_me: str) -> list[tuple[str, str]]:
             ("22-soan-thong-bao", "/admin/announcements/new"),
             ("23-ban-tin", "/admin/bulletins"), ("24-tinh-hinh-gui-tin", "/admin/outbox"),
             ("25-noi-dung", "/admin/content"), ("26-cho-can-bo-sung", "/admin/content/placeholders"),
-            ("27-du-thao", "/admin/drafts"), ("28-nguoi-dung", "/admin/people")]
+            ("27-du-thao", "/admin/drafts"), ("28-nguoi-dung", "/admin/people"),
+            ("29-phan-anh", "/admin/inbox"), ("30-sinh-hoat", "/admin/meetings"),
+            ("31-bao-cao", "/admin/reports"), ("32-chia-se", "/admin/chia-se")]
 
 
 async def prepare(database_url: str) -> str:
@@ -73,6 +76,8 @@ def photograph_public(browser, base: str, out: Path, label: str, width: int) -> 
     page = context.new_page()
     for name, path in PUBLIC_PAGES:
         page.goto(base + path)
+        if path == "/chat":
+            page.locator("#chat-log .chat-loaso").first.wait_for(timeout=10_000)
         page.screenshot(path=out / f"{name}-{label}.png", full_page=True)
         if path == "/tin":
             page.locator("main .articles a").first.click()
