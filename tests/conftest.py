@@ -84,22 +84,30 @@ async def _drop_pg_database() -> None:
 
 
 REPOSITORY = Path(__file__).parents[1]
-_TOP_LEVEL_AT_START: set[str] = set()
+_UNTRACKED_AT_START: set[str] = set()
 
 
-def _top_level() -> set[str]:
-    return {entry.name for entry in REPOSITORY.iterdir() if not entry.name.startswith(".")}
+def _untracked() -> set[str]:
+    """Files `git add -A` would add (untracked and not ignored); empty outside a checkout."""
+    import subprocess
+
+    try:
+        listed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
+                                cwd=REPOSITORY, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return {line[3:] for line in listed.stdout.splitlines() if line.startswith("?? ")}
 
 
 def pytest_sessionstart(session) -> None:
-    _TOP_LEVEL_AT_START.update(_top_level())
+    _UNTRACKED_AT_START.update(_untracked())
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
     """A test that writes into the working tree (a relative path; on PostgreSQL a database's
     name taken for a file's) leaves a file that `git add -A` would commit: the pass fails and
     names it."""
-    stray = sorted(_top_level() - _TOP_LEVEL_AT_START)
+    stray = sorted(_untracked() - _UNTRACKED_AT_START)
     if stray:
         print(f"\nTests left files in the repository: {', '.join(stray)}. Write to tmp_path.")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
