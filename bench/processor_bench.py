@@ -29,6 +29,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,68 +55,51 @@ async def measure_http(tree: Path, backend: str, in_flight: int, events: int) ->
     template = json.loads((tree / "tests" / "channels" / "fixtures" / "telegram" / "text.json")
                           .read_text(encoding="utf-8"))
     template["message"]["text"] = "xin chào"
-    with tempfile.TemporaryDirectory() as scratch:
-        pg_name = f"loaso_bench_{uuid.uuid4().hex[:10]}"
-        if backend == "sqlite":
-            url = f"sqlite+aiosqlite:///{scratch}/bench.db"
-        else:
-            await _pg(f"CREATE DATABASE {pg_name}")
-            url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{pg_name}"
-        try:
-            settings = Settings(_env_file=None, database_url=url, run_dir=Path(scratch) / "run",
-                                content_dir=tree / "tests" / "content" / "fixtures" / "mini",
-                                telegram_token="123456:bench", telegram_webhook_secret=secret,
-                                telegram_api_base="http://127.0.0.1:9", telegram_rate_limit=0)
-            service = Service(settings)
-            await migrations.upgrade(service.database)
-            app = create_app(service, run_sender=False)
-            numbers = iter(range(1, 10 ** 9))
-            headers = [(b"content-type", b"application/json"),
-                       (b"x-telegram-bot-api-secret-token", secret.encode())]
+    async with scratch_database(backend) as (scratch, url):
+        settings = Settings(_env_file=None, database_url=url, run_dir=Path(scratch) / "run",
+                            content_dir=tree / "tests" / "content" / "fixtures" / "mini",
+                            telegram_token="123456:bench", telegram_webhook_secret=secret,
+                            telegram_api_base="http://127.0.0.1:9", telegram_rate_limit=0)
+        service = Service(settings)
+        await migrations.upgrade(service.database)
+        app = create_app(service, run_sender=False)
+        numbers = iter(range(1, 10 ** 9))
+        headers = [(b"content-type", b"application/json"),
+                   (b"x-telegram-bot-api-secret-token", secret.encode())]
 
-            async def one() -> None:
-                number = next(numbers)
-                update = copy.deepcopy(template)
-                update["update_id"] = number
-                update["message"]["from"]["id"] = update["message"]["chat"]["id"] = 10 ** 9 + number
-                body = json.dumps(update).encode()
-                scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-                         "method": "POST", "scheme": "http", "path": "/webhook/telegram",
-                         "raw_path": b"/webhook/telegram", "query_string": b"", "root_path": "",
-                         "headers": [*headers, (b"content-length", str(len(body)).encode())],
-                         "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
-                         "state": {}}
-                sent = {"more": True}
+        async def one() -> None:
+            number = next(numbers)
+            update = copy.deepcopy(template)
+            update["update_id"] = number
+            update["message"]["from"]["id"] = update["message"]["chat"]["id"] = 10 ** 9 + number
+            body = json.dumps(update).encode()
+            scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                     "method": "POST", "scheme": "http", "path": "/webhook/telegram",
+                     "raw_path": b"/webhook/telegram", "query_string": b"", "root_path": "",
+                     "headers": [*headers, (b"content-length", str(len(body)).encode())],
+                     "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
+                     "state": {}}
+            sent = {"more": True}
 
-                async def receive():
-                    if sent["more"]:
-                        sent["more"] = False
-                        return {"type": "http.request", "body": body, "more_body": False}
-                    await asyncio.sleep(3600)
+            async def receive():
+                if sent["more"]:
+                    sent["more"] = False
+                    return {"type": "http.request", "body": body, "more_body": False}
+                await asyncio.sleep(3600)
 
-                statuses = []
+            statuses = []
 
-                async def send(message):
-                    if message["type"] == "http.response.start":
-                        statuses.append(message["status"])
+            async def send(message):
+                if message["type"] == "http.response.start":
+                    statuses.append(message["status"])
 
-                await app(scope, receive, send)
-                if statuses != [200]:
-                    raise RuntimeError(f"webhook answered {statuses}")
+            await app(scope, receive, send)
+            if statuses != [200]:
+                raise RuntimeError(f"webhook answered {statuses}")
 
-            async with LifespanManager(app):
-                for _ in range(200):  # warm-up
-                    await one()
-                done, cpu, wall = 0, time.process_time(), time.perf_counter()
-                while done < events:
-                    await asyncio.gather(*(one() for _ in range(in_flight)))
-                    done += in_flight
-                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        finally:
-            if backend != "sqlite":
-                await _pg(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
-    return {"cpu_ms_per_event": round(cpu * 1000 / done, 3),
-            "events_per_s": round(done / wall, 1)}
+        async with LifespanManager(app):
+            figures = await timed(one, in_flight, events)
+    return figures
 
 
 async def measure(tree: Path, backend: str, in_flight: int, events: int) -> dict:
@@ -126,6 +111,28 @@ async def measure(tree: Path, backend: str, in_flight: int, events: int) -> dict
     from db import migrations
     if tree.resolve() not in Path(bot.__file__).resolve().parents:
         raise RuntimeError(f"imported {bot.__file__}, not the tree under test {tree}")
+    async with scratch_database(backend) as (scratch, url):
+        settings = Settings(_env_file=None, database_url=url, run_dir=Path(scratch) / "run",
+                            content_dir=tree / "tests" / "content" / "fixtures" / "mini")
+        channel = ConsoleChannel(io.StringIO())
+        service = Service(settings, channels={"console": channel})
+        await migrations.upgrade(service.database)
+        numbers = iter(range(10 ** 9))
+
+        async def one() -> None:
+            number = next(numbers)
+            await service.processor.handle(
+                channel.event(f"r{number}", "xin chào", session=f"e{number}"))
+
+        figures = await timed(one, in_flight, events)
+        await service.close()
+    return figures
+
+
+@asynccontextmanager
+async def scratch_database(backend: str) -> AsyncIterator[tuple[str, str]]:
+    """A scratch folder and a fresh database's URL: a SQLite file in the folder, or a
+    throw-away PostgreSQL database, dropped afterwards."""
     with tempfile.TemporaryDirectory() as scratch:
         pg_name = f"loaso_bench_{uuid.uuid4().hex[:10]}"
         if backend == "sqlite":
@@ -134,29 +141,22 @@ async def measure(tree: Path, backend: str, in_flight: int, events: int) -> dict
             await _pg(f"CREATE DATABASE {pg_name}")
             url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{pg_name}"
         try:
-            settings = Settings(_env_file=None, database_url=url, run_dir=Path(scratch) / "run",
-                                content_dir=tree / "tests" / "content" / "fixtures" / "mini")
-            channel = ConsoleChannel(io.StringIO())
-            service = Service(settings, channels={"console": channel})
-            await migrations.upgrade(service.database)
-            numbers = iter(range(10 ** 9))
-
-            async def one() -> None:
-                number = next(numbers)
-                await service.processor.handle(
-                    channel.event(f"r{number}", "xin chào", session=f"e{number}"))
-
-            for _ in range(200):  # warm-up: caches, compiled statements, the pool
-                await one()
-            done, cpu, wall = 0, time.process_time(), time.perf_counter()
-            while done < events:
-                await asyncio.gather(*(one() for _ in range(in_flight)))
-                done += in_flight
-            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-            await service.close()
+            yield scratch, url
         finally:
             if backend != "sqlite":
                 await _pg(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+
+
+async def timed(one: Callable[[], Awaitable[None]], in_flight: int, events: int) -> dict:
+    """CPU and wall time of `events` calls of `one`, `in_flight` at a time, after an
+    unmeasured warm-up (caches, compiled statements, the pool)."""
+    for _ in range(200):
+        await one()
+    done, cpu, wall = 0, time.process_time(), time.perf_counter()
+    while done < events:
+        await asyncio.gather(*(one() for _ in range(in_flight)))
+        done += in_flight
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     return {"cpu_ms_per_event": round(cpu * 1000 / done, 3),
             "events_per_s": round(done / wall, 1)}
 

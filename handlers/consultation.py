@@ -11,8 +11,6 @@ from __future__ import annotations
 import secrets
 from enum import StrEnum
 
-from sqlalchemy.exc import IntegrityError
-
 from content.models import Draft
 from content.pack import FlatSection
 from content.text import format_number, words
@@ -428,10 +426,7 @@ async def send(turn: Turn) -> None:
         signed_name=comment.name, hamlet_id=comment.hamlet,
         source=turn.inbound.channel, status=CommentStatus.NEW, created_at=turn.now,
         updated_at=turn.now)
-    try:
-        async with turn.session.begin_nested():
-            turn.session.add(row)
-    except IntegrityError:  # the same preview sent twice at once: the other press won
+    if not await turn.add_once(row):
         earlier = await comment_queries.find_by_submission(turn.session, submission)
         turn.say(texts.GY_ALREADY_SENT.format(receipt=earlier.receipt if earlier else "?"))
         return

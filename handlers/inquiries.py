@@ -12,8 +12,6 @@ import re
 import secrets
 from enum import StrEnum
 
-from sqlalchemy.exc import IntegrityError
-
 from content.text import format_number, words
 from db import inquiries as inquiry_queries
 from db.listening_models import Inquiry, InquiryKind, InquiryStatus
@@ -144,10 +142,7 @@ async def send(turn: Turn) -> None:
                   link=asking.link, photo=asking.photo, user_id=turn.user.id,
                   source=turn.inbound.channel, status=InquiryStatus.NEW, tags=[],
                   sensitive=False, created_at=turn.now, updated_at=turn.now)
-    try:
-        async with turn.session.begin_nested():
-            turn.session.add(row)
-    except IntegrityError:  # the same preview sent twice at once: the other press won
+    if not await turn.add_once(row):
         earlier = await inquiry_queries.find_by_submission(turn.session, submission)
         turn.say(texts.PA_ALREADY_SENT.format(receipt=earlier.receipt if earlier else "?"))
         return

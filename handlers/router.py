@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from content.text import fold, words
@@ -67,6 +68,16 @@ class Turn:
         """Move to `state` with the flow's data (none: the resident is between flows)."""
         self.state = state
         self.data = data.dump() if data is not None else {}
+
+    async def add_once(self, row: object) -> bool:
+        """Store a resident's submission in a savepoint; False when its submission key is
+        taken (the same preview sent twice at once: the other press won), the turn intact."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            return False
+        return True
 
     def local(self, moment: datetime | None) -> str:
         """The moment in the campaign's zone ("" for a moment never recorded)."""

@@ -14,7 +14,13 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bot.channels.base import WebhookRejected
+from messages.types import Inbound
+
+if TYPE_CHECKING:  # spec.py imports this module
+    from bot.channels.spec import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +85,15 @@ class Failure:
 
 async def keep_polling(name: str, *, prepare: Callable[[], Awaitable[None]],
                        fetch: Callable[[], Awaitable[list[Any]]],
-                       handle: Callable[[list[Any]], Awaitable[None]],
+                       parse: Callable[[Any], Inbound], inbox: Inbox,
                        diagnose: Callable[[BaseException], Failure | None],
-                       health: PollHealth, backoff: Backoff | None = None) -> None:
-    """Prepare (e.g. deleteWebhook), then fetch and handle forever. Every failure of the
+                       health: PollHealth, backoff: Backoff | None = None,
+                       passed: Callable[[Any], None] | None = None) -> None:
+    """Prepare (e.g. deleteWebhook), then fetch and deliver forever. Every failure of the
     preparation or a fetch is retried here after a pause; nothing but cancellation ends it.
-    `diagnose` names the failure (None: unexpected, logged with its traceback)."""
+    `diagnose` names the failure (None: unexpected, logged with its traceback); `parse` is
+    the channel's webhook parser, so a polled update is read like a posted one; `passed`
+    see `deliver`."""
     backoff = backoff or Backoff()
     prepared = False
     log.info("%s polling started", name)
@@ -113,6 +122,33 @@ async def keep_polling(name: str, *, prepare: Callable[[], Awaitable[None]],
                 continue
             health.ok()
             backoff.reset()
-            await handle(updates)
+            await deliver(name, updates, parse, inbox, passed=passed)
     finally:
         health.off()
+
+
+async def deliver(name: str, updates: list[Any], parse: Callable[[Any], Inbound], inbox: Inbox,
+                  *, passed: Callable[[Any], None] | None = None) -> None:
+    """Hand fetched updates to the inbox in order; one that is no update at all is skipped.
+
+    `passed(update)` is told of each update left behind (stored or skipped), for a platform
+    that hands out updates until confirmed (Telegram's offset): there a failure to store
+    ends the batch, so that update and the rest come again. Without it (Zalo Bot hands an
+    update out once) the failed one is lost after its log line and the rest go on.
+    """
+    for update in updates:
+        try:
+            event = parse(update)
+        except WebhookRejected as rejected:
+            log.warning("%s polling: skipped an update: %s", name, rejected.reason)
+        else:
+            try:
+                await inbox.handle(event)
+            except Exception:
+                log.exception("could not store %s update %s", name, event.event_id)
+                await asyncio.sleep(2)
+                if passed is not None:
+                    return
+                continue
+        if passed is not None:
+            passed(update)

@@ -8,7 +8,6 @@ the terminal share them. Bot API reference: https://core.telegram.org/bots/api
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import re
@@ -32,20 +31,13 @@ from telegram.error import (
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.aiohttp_request import AiohttpRequest
-from bot.channels.base import (
-    SendError,
-    SendResult,
-    WebhookRejected,
-    check_secret_header,
-    load_json,
-)
+from bot.channels.base import SecretHeaderReceiver, SendError, SendResult, WebhookRejected
 from bot.channels.polling import Backoff, Failure, PollHealth, keep_polling
 from bot.channels.spec import (
     ChannelSpec,
     Inbox,
     Polling,
     RateLimit,
-    Resources,
     WebhookRegistration,
     http_url,
 )
@@ -107,13 +99,15 @@ class TelegramSettings(BaseModel):
         return self.telegram_token is not None
 
 
-class TelegramChannel:
+class TelegramChannel(SecretHeaderReceiver):
     name = "telegram"
     capabilities = CAPABILITIES
+    secret_header = SECRET_HEADER
 
-    def __init__(self, token: str, *, webhook_secret: str | None, api_base: str,
-                 pool_size: int = 32) -> None:
-        self._secret = webhook_secret.encode() if webhook_secret else None
+    def __init__(self, settings: TelegramSettings, *, pool_size: int = 32) -> None:
+        assert settings.telegram_token is not None  # enabled() and `requires` check it
+        super().__init__(settings.telegram_webhook_secret)
+        token, api_base = settings.telegram_token.get_secret_value(), settings.telegram_api_base
         self._warned: set[tuple[str, str]] = set()  # (update kind, error) already logged
         request = AiohttpRequest(connection_pool_size=pool_size, read_timeout=10.0,
                                  write_timeout=10.0, connect_timeout=5.0, pool_timeout=5.0)
@@ -123,12 +117,6 @@ class TelegramChannel:
                        request=request, get_updates_request=updates)
 
     # -- receiving -------------------------------------------------------------------------
-
-    def verify(self, headers: dict[str, str], body: bytes) -> None:
-        check_secret_header(headers, SECRET_HEADER, self._secret)
-
-    def parse(self, body: bytes) -> list[Inbound]:
-        return [self.parse_update(load_json(body))]
 
     def parse_update(self, data: Any) -> Inbound:
         """An update we can read, or an acknowledged IGNORED event: once the secret matched
@@ -319,27 +307,14 @@ async def poll(channel: TelegramChannel, inbox: Inbox, health: PollHealth, *,
                                           read_timeout=timeout + 10)
         return result if isinstance(result, list) else []
 
-    async def handle(updates: list[Any]) -> None:
+    def passed(data: Any) -> None:
         nonlocal offset
-        for data in updates:
-            try:
-                event = channel.parse_update(data)
-            except WebhookRejected:  # not an update at all: skip past it if it has an id
-                log.warning("telegram polling: skipped a result that is not an update")
-                if isinstance(data, dict) and type(data.get("update_id")) is int:
-                    offset = data["update_id"] + 1
-                continue
-            try:
-                await inbox.handle(event)
-            except Exception:
-                # The update stays unconfirmed (offset not advanced) and is fetched again.
-                log.exception("could not store telegram update %s", event.event_id)
-                await asyncio.sleep(2)
-                return
-            offset = data["update_id"] + 1
+        if isinstance(data, dict) and type(data.get("update_id")) is int:
+            offset = data["update_id"] + 1  # confirms it and every update before it
 
-    await keep_polling("telegram", prepare=prepare, fetch=fetch, handle=handle,
-                       diagnose=diagnose_polling, health=health, backoff=backoff)
+    await keep_polling("telegram", prepare=prepare, fetch=fetch, parse=channel.parse_update,
+                       inbox=inbox, diagnose=diagnose_polling, health=health, backoff=backoff,
+                       passed=passed)
 
 
 def diagnose_polling(error: BaseException) -> Failure | None:
@@ -360,22 +335,13 @@ def diagnose_polling(error: BaseException) -> Failure | None:
 async def register_webhook(settings: TelegramSettings, url: str) -> None:
     """setWebhook with our secret and the update kinds we serve."""
     assert settings.telegram_token and settings.telegram_webhook_secret  # checked by requires
-    channel = TelegramChannel(settings.telegram_token.get_secret_value(), webhook_secret=None,
-                              api_base=settings.telegram_api_base)
+    channel = TelegramChannel(settings)
     try:
         await channel.bot.set_webhook(
             url=url, secret_token=settings.telegram_webhook_secret.get_secret_value(),
             allowed_updates=ALLOWED_UPDATES, max_connections=40)
     finally:
         await channel.close()
-
-
-def build(settings: TelegramSettings, resources: Resources) -> TelegramChannel:
-    assert settings.telegram_token is not None  # enabled() said so
-    secret = settings.telegram_webhook_secret
-    return TelegramChannel(settings.telegram_token.get_secret_value(),
-                           webhook_secret=secret.get_secret_value() if secret else None,
-                           api_base=settings.telegram_api_base, pool_size=resources.pool_size)
 
 
 CHANNEL: ChannelSpec[TelegramSettings] = ChannelSpec(
@@ -385,7 +351,7 @@ CHANNEL: ChannelSpec[TelegramSettings] = ChannelSpec(
     settings=TelegramSettings,
     problems=TelegramSettings.telegram_problems,
     enabled=lambda settings: settings.telegram_token is not None,
-    build=build,
+    build=lambda settings, resources: TelegramChannel(settings, pool_size=resources.pool_size),
     limits=lambda settings: RateLimit(rate=settings.telegram_rate_limit,
                                       chat_rate=settings.telegram_chat_rate_limit,
                                       chat_burst=settings.telegram_chat_burst),

@@ -8,19 +8,12 @@ accepted. Options print as a numbered list (the shared renderer does that for bu
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 
-from bot.channels.base import (
-    SendError,
-    SendResult,
-    WebhookRejected,
-    check_secret_header,
-    load_json,
-)
+from bot.channels.base import SecretHeaderReceiver, SendError, SendResult, WebhookRejected
 from bot.channels.json_http import JsonHttp, TransportFailed
 from bot.channels.polling import Backoff, Failure, PollHealth, keep_polling
 from bot.channels.spec import (
@@ -28,7 +21,6 @@ from bot.channels.spec import (
     Inbox,
     Polling,
     RateLimit,
-    Resources,
     WebhookRegistration,
     http_url,
 )
@@ -93,23 +85,19 @@ class ZaloBotError(Exception):
         self.code = code
 
 
-class ZaloBotChannel:
+class ZaloBotChannel(SecretHeaderReceiver):
     name = NAME
     capabilities = CAPABILITIES
+    secret_header = SECRET_HEADER
 
-    def __init__(self, token: str, *, webhook_secret: str | None, api_base: str,
-                 pool_size: int = 32) -> None:
-        self._secret = webhook_secret.encode() if webhook_secret else None
-        self._base = f"{api_base}/bot{token}"
+    def __init__(self, settings: ZaloBotSettings, *, pool_size: int = 32) -> None:
+        assert settings.zalo_bot_token is not None  # enabled() and `requires` check it
+        super().__init__(settings.zalo_bot_webhook_secret)
+        token = settings.zalo_bot_token.get_secret_value()
+        self._base = f"{settings.zalo_bot_api_base}/bot{token}"
         self.http = JsonHttp(pool_size=pool_size)
 
     # -- receiving -------------------------------------------------------------------------
-
-    def verify(self, headers: dict[str, str], body: bytes) -> None:
-        check_secret_header(headers, SECRET_HEADER, self._secret)
-
-    def parse(self, body: bytes) -> list[Inbound]:
-        return [self.parse_update(load_json(body))]
 
     def parse_update(self, data: Any) -> Inbound:
         """One update, flat or in the getUpdates envelope. Its `event_name` may be missing
@@ -235,22 +223,9 @@ async def poll(channel: ZaloBotChannel, inbox: Inbox, health: PollHealth, *,
     Zalo's getUpdates has no offset: an update is handed out once, so one that cannot be
     stored is lost after its log line (a redelivered one is still deduplicated).
     """
-    async def handle(updates: list[Any]) -> None:
-        for update in updates:
-            try:
-                event = channel.parse_update(update)
-            except WebhookRejected as rejected:
-                log.info("zalo-bot update skipped: %s", rejected.reason)
-                continue
-            try:
-                await inbox.handle(event)
-            except Exception:
-                log.exception("could not store zalo-bot update %s", event.event_id)
-                await asyncio.sleep(2)
-
     await keep_polling(NAME, prepare=channel.delete_webhook,  # getUpdates refuses while set
-                       fetch=lambda: channel.get_updates(timeout), handle=handle,
-                       diagnose=diagnose_polling, health=health, backoff=backoff)
+                       fetch=lambda: channel.get_updates(timeout), parse=channel.parse_update,
+                       inbox=inbox, diagnose=diagnose_polling, health=health, backoff=backoff)
 
 
 def diagnose_polling(error: BaseException) -> Failure | None:
@@ -268,20 +243,11 @@ def diagnose_polling(error: BaseException) -> Failure | None:
 async def register_webhook(settings: ZaloBotSettings, url: str) -> None:
     """`loaso webhook set --channel zalo-bot`: setWebhook with our secret."""
     assert settings.zalo_bot_token and settings.zalo_bot_webhook_secret  # checked by requires
-    channel = ZaloBotChannel(settings.zalo_bot_token.get_secret_value(), webhook_secret=None,
-                             api_base=settings.zalo_bot_api_base)
+    channel = ZaloBotChannel(settings)
     try:
         await channel.set_webhook(url, settings.zalo_bot_webhook_secret.get_secret_value())
     finally:
         await channel.close()
-
-
-def build(settings: ZaloBotSettings, resources: Resources) -> ZaloBotChannel:
-    assert settings.zalo_bot_token is not None  # enabled() said so
-    secret = settings.zalo_bot_webhook_secret
-    return ZaloBotChannel(settings.zalo_bot_token.get_secret_value(),
-                          webhook_secret=secret.get_secret_value() if secret else None,
-                          api_base=settings.zalo_bot_api_base, pool_size=resources.pool_size)
 
 
 CHANNEL: ChannelSpec[ZaloBotSettings] = ChannelSpec(
@@ -291,7 +257,7 @@ CHANNEL: ChannelSpec[ZaloBotSettings] = ChannelSpec(
     settings=ZaloBotSettings,
     problems=ZaloBotSettings.zalo_bot_problems,
     enabled=lambda settings: settings.zalo_bot_token is not None,
-    build=build,
+    build=lambda settings, resources: ZaloBotChannel(settings, pool_size=resources.pool_size),
     limits=lambda settings: RateLimit(rate=settings.zalo_bot_rate_limit),  # none per chat
     polling=Polling(wanted=lambda settings: settings.zalo_bot_mode == "polling", run=poll),
     webhook_registration=WebhookRegistration(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,21 +19,26 @@ from bot.cli.common import (
     with_database,
 )
 
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from content.pack import Pack
+    from db.campaign_figures import Period
+
 report_app = typer.Typer(help="Báo cáo gửi Ban Thường vụ Đảng ủy.", no_args_is_help=True)
 
+First = Annotated[str, typer.Option("--from", help="Từ ngày, NĂM-THÁNG-NGÀY.")]
+Last = Annotated[str, typer.Option("--to", help="Đến ngày (tính cả ngày này).")]
+Out = Annotated[Path, typer.Option("--out", help="Tệp kết quả.")]
 
-@report_app.command("campaign")
-def campaign(first: Annotated[str, typer.Option("--from", help="Từ ngày, NĂM-THÁNG-NGÀY.")],
-             last: Annotated[str, typer.Option("--to", help="Đến ngày (tính cả ngày này).")],
-             out: Annotated[Path, typer.Option("--out", help="Tệp kết quả.")],
-             format: Annotated[str, typer.Option("--format", help="docx hoặc xlsx.")] = "docx",
-             force: Force = False) -> None:
-    """Báo cáo kết quả thực hiện Kế hoạch 04-KH/ĐU trong một kỳ."""
-    from bot.reports.campaign import FORMATS, PeriodRefused, period_of, write_report
-    from bot.reports.layout import letterhead
 
-    if format not in FORMATS:
-        fail(f"Định dạng không hợp lệ: {format}. Có: {', '.join(FORMATS)}")
+def prepared(first: str, last: str, out: Path, force: bool, format: str,
+             formats: tuple[str, ...]) -> tuple[Settings, Pack, Period]:
+    """What both reports check before anything is written: the format, the settings and
+    content pack, the period, the output's folder, and an existing file only with --force."""
+    from bot.reports.campaign import PeriodRefused, period_of
+
+    if format not in formats:
+        fail(f"Định dạng không hợp lệ: {format}. Có: {', '.join(formats)}")
     settings = settings_or_exit()
     pack = pack_or_exit(settings)
     try:
@@ -43,6 +48,18 @@ def campaign(first: Annotated[str, typer.Option("--from", help="Từ ngày, NĂM
     if not out.parent.is_dir():
         fail(f"Không có thư mục {out.parent}.")
     refuse_overwrite(out, force)
+    return settings, pack, period
+
+
+@report_app.command("campaign")
+def campaign(first: First, last: Last, out: Out,
+             format: Annotated[str, typer.Option("--format", help="docx hoặc xlsx.")] = "docx",
+             force: Force = False) -> None:
+    """Báo cáo kết quả thực hiện Kế hoạch 04-KH/ĐU trong một kỳ."""
+    from bot.reports.campaign import FORMATS, write_report
+    from bot.reports.layout import letterhead
+
+    settings, pack, period = prepared(first, last, out, force, format, FORMATS)
     head = letterhead(settings, pack, "party")
     published = with_database(settings, lambda database: write_report(
         database, pack, period, out=out, kind=format, actor=server_operator(), head=head,
@@ -51,30 +68,16 @@ def campaign(first: Annotated[str, typer.Option("--from", help="Từ ngày, NĂM
 
 
 @report_app.command("opinion")
-def opinion(first: Annotated[str, typer.Option("--from", help="Từ ngày, NĂM-THÁNG-NGÀY.")],
-            last: Annotated[str, typer.Option("--to", help="Đến ngày (tính cả ngày này).")],
-            out: Annotated[Path, typer.Option("--out", help="Tệp kết quả.")],
+def opinion(first: First, last: Last, out: Out,
             format: Annotated[str, typer.Option("--format", help="docx hoặc txt.")] = "docx",
             force: Force = False) -> None:
     """Tình hình dư luận: câu hỏi, phản ánh trong kỳ (tên, số điện thoại, địa chỉ được che)."""
     from bot.reports import opinion as opinion_report
-    from bot.reports.campaign import PeriodRefused, period_of
     from bot.reports.layout import letterhead, write_docx
     from bot.reports.publish import publish
 
-    if format not in ("docx", "txt"):
-        fail(f"Định dạng không hợp lệ: {format}. Có: docx, txt")
-    settings = settings_or_exit()
-    pack = pack_or_exit(settings)
-    try:
-        period = period_of(pack, first, last)
-    except PeriodRefused as refused:
-        fail(str(refused))
-    if not out.parent.is_dir():
-        fail(f"Không có thư mục {out.parent}.")
-    refuse_overwrite(out, force)
+    settings, pack, period = prepared(first, last, out, force, format, ("docx", "txt"))
     now = dt.datetime.now(dt.UTC)
-
     async def work(database):
         gathered = await opinion_report.gather(database, pack, period, now)
 

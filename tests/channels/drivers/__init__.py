@@ -67,7 +67,8 @@ class Resident:
 
 
 def modules() -> list[str]:
-    return [f"{__name__}.{info.name}" for info in pkgutil.iter_modules(__path__)]
+    return [f"{__name__}.{info.name}" for info in pkgutil.iter_modules(__path__)
+            if not info.name.startswith("_")]  # _shared.py is what they import, not a driver
 
 
 def residents() -> dict[str, type[Resident]]:

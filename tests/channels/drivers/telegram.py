@@ -7,29 +7,24 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from bot.settings import Settings
 from tests.channels.drivers import Resident
+from tests.channels.drivers._shared import served, settings_builder
 from tests.conftest import WEBHOOK_SECRET
-from tests.fakes.telegram_api import FakeTelegram, running
+from tests.fakes.telegram_api import FakeTelegram
 from tests.utils import secret_headers, telegram_update
 
 
 @pytest_asyncio.fixture
 async def fake_telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    async with running(fake) as base_url:
-        fake.base_url = base_url
+    async with served(FakeTelegram()) as fake:
         yield fake
 
 
 @pytest.fixture
 def telegram_settings(make_settings, fake_telegram):
-    def build(**overrides) -> Settings:
-        values = {"telegram_token": fake_telegram.token, "telegram_webhook_secret": WEBHOOK_SECRET,
-                  "telegram_api_base": fake_telegram.base_url, "telegram_rate_limit": 0}
-        values.update(overrides)
-        return make_settings(**values)
-    return build
+    return settings_builder(make_settings, telegram_token=fake_telegram.token,
+                            telegram_webhook_secret=WEBHOOK_SECRET,
+                            telegram_api_base=fake_telegram.base_url, telegram_rate_limit=0)
 
 
 class TelegramResident(Resident):

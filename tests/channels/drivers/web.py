@@ -9,8 +9,8 @@ import itertools
 
 import pytest
 
-from bot.settings import Settings
 from tests.channels.drivers import Resident
+from tests.channels.drivers._shared import settings_builder
 
 ORIGIN = "http://loaso.test"  # the tests' client base URL: the page's own origin
 _ids = itertools.count(1)
@@ -53,9 +53,7 @@ def web_pages() -> OpenPages:
 
 @pytest.fixture
 def web_settings(make_settings):
-    def build(**overrides) -> Settings:
-        return make_settings(**overrides)
-    return build
+    return settings_builder(make_settings)
 
 
 async def open_session(client, origin: str = ORIGIN) -> str:

@@ -2,47 +2,33 @@
 
 from __future__ import annotations
 
-import copy
-import itertools
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 
-from bot.settings import Settings
 from tests.channels.drivers import Resident
-from tests.conftest import fixture
-from tests.fakes.telegram_api import running
+from tests.channels.drivers._shared import fresh, served, settings_builder
 from tests.fakes.zalo_bot_api import FakeZaloBot
 
 ZALO_BOT_SECRET = "zalo-bot-secret_0123456789"
-_ids = itertools.count(1)
 
 
 @pytest_asyncio.fixture
 async def fake_zalo_bot() -> AsyncIterator[FakeZaloBot]:
-    fake = FakeZaloBot()
-    async with running(fake) as base_url:
-        fake.base_url = base_url
+    async with served(FakeZaloBot()) as fake:
         yield fake
 
 
 @pytest.fixture
 def zalo_bot_settings(make_settings, fake_zalo_bot):
-    def build(**overrides) -> Settings:
-        values = {"zalo_bot_token": fake_zalo_bot.token,
-                  "zalo_bot_webhook_secret": ZALO_BOT_SECRET,
-                  "zalo_bot_api_base": fake_zalo_bot.base_url, "zalo_bot_rate_limit": 0}
-        values.update(overrides)
-        return make_settings(**values)
-    return build
+    return settings_builder(make_settings, zalo_bot_token=fake_zalo_bot.token,
+                            zalo_bot_webhook_secret=ZALO_BOT_SECRET,
+                            zalo_bot_api_base=fake_zalo_bot.base_url, zalo_bot_rate_limit=0)
 
 
-def fresh(name: str) -> dict:
-    """A captured update with a new message_id, so it is never taken for a redelivery."""
-    update = copy.deepcopy(fixture(f"zalo_bot/{name}.json"))
-    update["message"]["message_id"] = f"{next(_ids):020x}"
-    return update
+def captured(name: str) -> dict:
+    return fresh(f"zalo_bot/{name}", "message_id")
 
 
 class ZaloBotResident(Resident):
@@ -54,15 +40,15 @@ class ZaloBotResident(Resident):
     chat = "6ede9afa66b88fe6d6a9"
 
     def text_update(self, text):
-        update = fresh("text")
-        update["message"]["text"] = text
-        return update
+        event = captured("text")
+        event["message"]["text"] = text
+        return event
 
     def tap_update(self, payload):
         raise AssertionError("Zalo Bot has no buttons")
 
     def unsupported_update(self):
-        return fresh("image")
+        return captured("image")
 
     async def post(self, update):
         return await self.client.post("/webhook/zalo-bot", json=update,

@@ -2,51 +2,36 @@
 
 from __future__ import annotations
 
-import copy
-import itertools
 from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
 
-from bot.settings import Settings
 from tests.channels.drivers import Resident
-from tests.conftest import fixture
-from tests.fakes.telegram_api import running
+from tests.channels.drivers._shared import fresh, served, settings_builder
 from tests.fakes.zalo_oa_api import FakeZaloOA
-
-_ids = itertools.count(1)
 
 
 @pytest_asyncio.fixture
 async def fake_zalo_oa() -> AsyncIterator[FakeZaloOA]:
-    fake = FakeZaloOA()
-    async with running(fake) as base_url:
-        fake.base_url = base_url
+    async with served(FakeZaloOA()) as fake:
         yield fake
 
 
 @pytest.fixture
 def zalo_oa_settings(make_settings, fake_zalo_oa):
     """The OA on the fake, its first refresh token given in the settings (the seed)."""
-    def build(**overrides) -> Settings:
-        values = {"zalo_oa_app_id": fake_zalo_oa.app_id,
-                  "zalo_oa_app_secret": fake_zalo_oa.app_secret,
-                  "zalo_oa_secret_key": fake_zalo_oa.secret_key,
-                  "zalo_oa_api_base": fake_zalo_oa.base_url,
-                  "zalo_oa_oauth_base": fake_zalo_oa.base_url,
-                  "zalo_oa_refresh_token": fake_zalo_oa.refresh_token,
-                  "zalo_oa_rate_limit": 0}
-        values.update(overrides)
-        return make_settings(**values)
-    return build
+    return settings_builder(make_settings, zalo_oa_app_id=fake_zalo_oa.app_id,
+                            zalo_oa_app_secret=fake_zalo_oa.app_secret,
+                            zalo_oa_secret_key=fake_zalo_oa.secret_key,
+                            zalo_oa_api_base=fake_zalo_oa.base_url,
+                            zalo_oa_oauth_base=fake_zalo_oa.base_url,
+                            zalo_oa_refresh_token=fake_zalo_oa.refresh_token,
+                            zalo_oa_rate_limit=0)
 
 
-def fresh(name: str) -> dict:
-    """A captured event with a new msg_id, so it is never taken for a redelivery."""
-    event = copy.deepcopy(fixture(f"zalo_oa/{name}.json"))
-    event["message"]["msg_id"] = f"{next(_ids):020x}"
-    return event
+def captured(name: str) -> dict:
+    return fresh(f"zalo_oa/{name}", "msg_id")
 
 
 class ZaloOAResident(Resident):
@@ -58,7 +43,7 @@ class ZaloOAResident(Resident):
     user = "5510000000000000001"
 
     def text_update(self, text):
-        event = fresh("user_send_text")
+        event = captured("user_send_text")
         event["message"] = {"text": text, "msg_id": event["message"]["msg_id"]}
         return event
 
@@ -66,7 +51,7 @@ class ZaloOAResident(Resident):
         return self.text_update(payload)  # a tap is a user_send_text carrying the payload
 
     def unsupported_update(self):
-        return fresh("user_send_image")
+        return captured("user_send_image")
 
     async def post(self, update):
         body, headers = self.fake.webhook(update)
