@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi import HTTPException
 from fastapi.responses import FileResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from content.text import format_number
 
@@ -35,12 +36,12 @@ STATUS_TEXT = {400: "Yêu cầu không hợp lệ", 401: "Cần đăng nhập", 
 
 
 @pass_context
-def _day(context, moment: datetime | None) -> str:
+def _day(context: Context, moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(context["zone"]).strftime("%d/%m/%Y")
 
 
 @pass_context
-def _moment(context, moment: datetime | None) -> str:
+def _moment(context: Context, moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(context["zone"]).strftime("%H:%M %d/%m/%Y")
 
 

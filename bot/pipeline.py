@@ -27,6 +27,7 @@ from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel
@@ -60,7 +61,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-Waiting = tuple[Inbound, asyncio.Future]
+Waiting = tuple[Inbound, asyncio.Future[Outcome]]
 
 
 class StepFailed(Exception):
@@ -71,13 +72,22 @@ class StepFailed(Exception):
         self.key = key
 
 
-def _arrive(session: Session, events: list[Inbound], now: datetime):
+def _address(event: Inbound) -> str:
+    """The address of an event that is stored (handle() ignores those without one)."""
+    assert event.address is not None
+    return event.address
+
+
+def _arrive(session: Session, events: list[Inbound], now: datetime
+            ) -> tuple[list[Outcome], list[Inbound], dict[tuple[str, str], User],
+                       dict[int, residents.Position]]:
     """The group's dedupe rows, residents and positions: three statements, one greenlet."""
     # Rows in key order: two processes' groups that share keys lock them in the same order,
     # so on PostgreSQL one waits for the other instead of deadlocking.
     keys = sorted({(event.channel, event.event_id) for event in events})
     new = residents.record_events(session, keys, now)
-    outcomes, accepted = [], []
+    outcomes: list[Outcome] = []
+    accepted: list[Inbound] = []
     for event in events:
         key = (event.channel, event.event_id)
         if key in new:
@@ -87,7 +97,7 @@ def _arrive(session: Session, events: list[Inbound], now: datetime):
         else:
             outcomes.append(Outcome.DUPLICATE)
     users = residents.get_or_create_users(
-        session, sorted({(event.channel, event.address) for event in accepted}), now)
+        session, sorted({(event.channel, _address(event)) for event in accepted}), now)
     states = residents.load_states(session, [user.id for user in users.values()])
     return outcomes, accepted, users, states
 
@@ -133,7 +143,7 @@ class InboundProcessor:
         inbound = storable(inbound)
         key = (inbound.channel, inbound.event_id)
         if inbound.kind in RESIDENT_SENT:
-            verdict = self.flood.check(inbound.channel, inbound.address)
+            verdict = self.flood.check(inbound.channel, _address(inbound))
             if verdict != Verdict.HANDLE:
                 self.metrics.limited.labels(inbound.channel, verdict.value).inc()
                 self._limited[key] = verdict
@@ -143,7 +153,7 @@ class InboundProcessor:
             self._limited.pop(key, None)
 
     async def _enter(self, inbound: Inbound) -> Outcome:
-        waiter = asyncio.get_running_loop().create_future()
+        waiter: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._waiting.append((inbound, waiter))
         async with self._writer_turn():  # FIFO: whoever holds it commits everyone waiting
             if not waiter.done():
@@ -159,13 +169,16 @@ class InboundProcessor:
 
     def _writer_turn(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
-        if self._turn_loop is not loop:  # a lock belongs to one event loop (tests use many)
-            self._turn, self._turn_loop = asyncio.Lock(), loop
-        return self._turn
+        turn = self._turn
+        if turn is None or self._turn_loop is not loop:  # a lock belongs to one event loop
+            turn = self._turn = asyncio.Lock()           # (tests use many)
+            self._turn_loop = loop
+        return turn
 
     async def _commit(self, group: list[Waiting]) -> None:
         """One transaction for the group, or, if it fails, one per event."""
-        events, failed = [inbound for inbound, _ in group], set()
+        events = [inbound for inbound, _ in group]
+        failed: set[tuple[str, str]] = set()
         claimed_at = asyncio.get_running_loop().time()  # the replies' lease runs from about now
         try:
             while True:
@@ -186,9 +199,11 @@ class InboundProcessor:
         self.metrics.commit_groups.observe(len(group))
         for (_, waiter), outcome in zip(group, outcomes, strict=True):
             waiter.set_result(outcome)
+        if self.sender is None:  # nothing claimed either: rows are leased only to a sender
+            return
         if claimed:
             self.sender.take(claimed, claimed_at)
-        elif Outcome.HANDLED in outcomes and self.sender is not None:
+        elif Outcome.HANDLED in outcomes:
             self.sender.wake()  # the sender is elsewhere or not running: it claims them
 
     async def _process(self, events: list[Inbound], failed: set[tuple[str, str]]
@@ -202,7 +217,7 @@ class InboundProcessor:
             rows: list[dict[str, Any]] = []
             changed: dict[int, residents.Position] = {}
             for event in accepted:
-                rows += await self._step(session, event, users[event.channel, event.address],
+                rows += await self._step(session, event, users[event.channel, _address(event)],
                                          states, changed, now, failed)
             claimed = await session.run_sync(_leave, changed, rows, now, leased_until)
         # Counted once committed, so a group stored again event by event is counted once.
@@ -215,7 +230,7 @@ class InboundProcessor:
             self.metrics.replies.labels(row["channel"]).inc()
         return outcomes, claimed
 
-    async def _step(self, session, inbound: Inbound, user: User,
+    async def _step(self, session: AsyncSession, inbound: Inbound, user: User,
                     states: dict[int, residents.Position], changed: dict[int, residents.Position],
                     now: datetime, failed: set[tuple[str, str]]) -> list[dict[str, Any]]:
         """One event's flow step; its replies as outbox rows, its new position in `changed`."""
@@ -259,15 +274,15 @@ class InboundProcessor:
     def _reply_rows(self, inbound: Inbound, user_id: int, replies: list[Reply],
                     now: datetime) -> list[dict[str, Any]]:
         channel = self.channels[inbound.channel]
-        rows = []
+        rows: list[dict[str, Any]] = []
         if inbound.button_ack:
             rows.append(outbox_queries.queued_row(
-                channel=inbound.channel, recipient=inbound.address,
+                channel=inbound.channel, recipient=_address(inbound),
                 payload=button_ack(inbound.button_ack), priority=Priority.ACK, now=now,
                 user_id=user_id))
         for reply in replies:
             for payload in render_reply(reply, channel.capabilities, inbound.message_ref):
                 rows.append(outbox_queries.queued_row(
-                    channel=inbound.channel, recipient=inbound.address, payload=payload,
+                    channel=inbound.channel, recipient=_address(inbound), payload=payload,
                     priority=Priority.REPLY, now=now, user_id=user_id))
         return rows

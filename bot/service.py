@@ -9,6 +9,7 @@ import signal
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from pathlib import Path
 
 from bot import runfiles
 from bot.channels.base import Channel
@@ -22,6 +23,7 @@ from content.store import ContentStore
 from db import content_edits, migrations
 from db.comments import use_pseudonym_key
 from db.engine import Database
+from db.listening_models import CampaignReport
 from delivery.journal import SentJournal
 from delivery.ratelimit import ChannelLimiter
 from delivery.sender import OutboxSender, SenderPolicy
@@ -98,10 +100,10 @@ class Service:
                         if self.catalogue.polls(name, settings)}
         self.leadership = Leadership(self.database)
         self.role = "off"  # off (this process does not send), standby, active
-        self._tasks: list[asyncio.Task] = []
-        self._reloads: set[asyncio.Task] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._reloads: set[asyncio.Task[bool]] = set()
         self._reloading = asyncio.Lock()
-        self._pid_file = None
+        self._pid_file: Path | None = None
 
     def _limiter(self, channel: str) -> ChannelLimiter:
         limit = self.catalogue.limits(channel, self.settings)
@@ -125,7 +127,7 @@ class Service:
             self.scheduler.plan()
         return report.ok
 
-    async def send_campaign_reports(self, now: datetime | None = None) -> list:
+    async def send_campaign_reports(self, now: datetime | None = None) -> list[CampaignReport]:
         """The campaign reports the pack's schedule makes due today (bot.reports.scheduled):
         written, kept for download and queued to staff and admin chat accounts."""
         from bot.reports.scheduled import run_due
@@ -198,6 +200,7 @@ class Service:
         settings ask for it (its ChannelSpec.polling)."""
         for name, health in self.polling.items():
             polling = self.catalogue.get(name).polling
+            assert polling is not None  # self.polling holds only the channels that poll
             self._tasks.append(asyncio.create_task(
                 polling.run(self.channels[name], self.processor, health), name=f"{name}-poll"))
 
@@ -221,7 +224,7 @@ class Service:
             self.role = "standby"
             await self._stop_duties(duties)
 
-    def _start_duties(self) -> list[asyncio.Task]:
+    def _start_duties(self) -> list[asyncio.Task[None]]:
         duties = [asyncio.create_task(self.sender.run(), name="sender")]
         before = len(self._tasks)
         self._start_polling()
@@ -242,7 +245,7 @@ class Service:
                 await self.scheduler.stop()
                 await asyncio.sleep(self.settings.sender_poll_seconds * 5)
 
-    async def _stop_duties(self, duties: list[asyncio.Task]) -> None:
+    async def _stop_duties(self, duties: list[asyncio.Task[None]]) -> None:
         await self.scheduler.stop()
         await self.sender.stop()
         for task in duties:

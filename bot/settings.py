@@ -301,7 +301,7 @@ def env_file() -> Path | None:
     return path
 
 
-def load_settings(*, require_channels: bool = False, **overrides) -> Settings:
+def load_settings(*, require_channels: bool = False, **overrides: Any) -> Settings:
     """Read settings, turning pydantic's report into plain operator lines. With
     `require_channels`, a configured channel must also be complete (see channel_problems)."""
     overrides.setdefault("_env_file", env_file())

@@ -6,7 +6,10 @@ and its context, which is what the table below words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from pydantic_core import ErrorDetails
 
 
 def _expected(ctx: dict[str, Any]) -> str:
@@ -14,7 +17,7 @@ def _expected(ctx: dict[str, Any]) -> str:
     return str(ctx.get("expected", "")).replace(" or ", " hoặc ")
 
 
-MESSAGES = {
+MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "int_parsing": lambda ctx: "cần một số nguyên",
     "int_type": lambda ctx: "cần một số nguyên",
     "int_from_float": lambda ctx: "cần một số nguyên, không có phần thập phân",
@@ -42,7 +45,7 @@ MESSAGES = {
 }
 
 
-def error_text(item: dict[str, Any]) -> str:
+def error_text(item: ErrorDetails) -> str:
     """One pydantic error item (from `ValidationError.errors()`) as a Vietnamese phrase."""
     kind = item.get("type", "")
     if kind == "value_error":  # our own validators already speak Vietnamese

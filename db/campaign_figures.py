@@ -172,9 +172,10 @@ async def _quiz(session: AsyncSession, period: Period, figures: Figures) -> None
 
 
 def merged_small_hamlets(quiz: dict[str | None, tuple[int, int, int]], smallest: int = 3
-                         ) -> tuple[dict[str | None, tuple[int, int, int]], tuple[int, int, int]]:
-    """Hamlets with at least `smallest` players, and the rest added together."""
-    shown: dict[str | None, tuple[int, int, int]] = {}
+                         ) -> tuple[dict[str, tuple[int, int, int]], tuple[int, int, int]]:
+    """Hamlets with at least `smallest` players, and the rest (no hamlet chosen included)
+    added together."""
+    shown: dict[str, tuple[int, int, int]] = {}
     rest = [0, 0, 0]
     for hamlet, values in quiz.items():
         if values[1] >= smallest and hamlet is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -117,7 +117,19 @@ def audience_label(pack: Pack, audience: fanout.Audience) -> str:
     return "; ".join(parts)
 
 
-def author_label(pack: Pack, role: roles.ActiveRole, audience: fanout.Audience) -> str:
+class Composer(Protocol):
+    """Who writes an announcement, as far as its sender's name goes: a chat role
+    (db.roles.ActiveRole) or the console's author (bot.actions.announcements.Author)."""
+
+    @property
+    def is_staff(self) -> bool: ...
+    @property
+    def groups(self) -> tuple[str, ...]: ...
+    @property
+    def areas(self) -> tuple[str, ...]: ...
+
+
+def author_label(pack: Pack, role: Composer, audience: fanout.Audience) -> str:
     """Who residents see as the sender: the commune for staff, the group for a leader."""
     if role.is_staff:
         return pack.campaign.organisation.name[:100]

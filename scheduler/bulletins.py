@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from content.cron import cron_trigger
 from content.holds import hold_reasons
 from content.models import Audience as PackAudience
-from content.models import Bulletin
+from content.models import Bulletin, Schedule
 from content.pack import Pack, Window
 from content.text import shorten
+from db.base import rows_changed
 from db.dialect import insert_for
 from db.engine import Database
 from db.models import BulletinOccurrence, BulletinPause
@@ -63,7 +64,7 @@ def all_bulletins(pack: Pack) -> list[Bulletin]:
             if event.kind == "anniversary" and event.confirmed:
                 moment = dt.datetime.combine(event.start, reminders.time)
                 implied.append(Bulletin(
-                    id=f"nhac-{event.id}"[:40], schedule={"at": [moment]}, audience=everyone,
+                    id=f"nhac-{event.id}"[:40], schedule=Schedule(at=(moment,)), audience=everyone,
                     text=texts.BULLETIN_ANNIVERSARY.format(date=vietnamese_date(event.start),
                                                            name=event.name)))
     if reminders.phase_starts:
@@ -73,7 +74,7 @@ def all_bulletins(pack: Pack) -> list[Bulletin]:
                     continue
                 implied.append(Bulletin(
                     id=f"bat-dau-{period.id}"[:40],
-                    schedule={"phase_start": period.id, "time": reminders.time},
+                    schedule=Schedule(phase_start=period.id, time=reminders.time),
                     audience=everyone, text=period_announcement(window, period)))
     return [*pack.bulletins, *implied]
 
@@ -141,6 +142,8 @@ async def fire_together(database: Database, pack: Pack, dues: list[Due], *,
     if not claimed:
         return None
     audiences = [audience_of(due.bulletin) for due, _ in claimed]
+    # Which bulletins go together, to whom: None is each audience as it is.
+    combos: dict[tuple[int, ...], list[int] | None]
     if len(claimed) == 1:
         combos = {(0,): None}
     else:  # who is in which audiences: one message per resident
@@ -149,9 +152,10 @@ async def fire_together(database: Database, pack: Pack, dues: list[Due], *,
             for number, audience in enumerate(audiences):
                 for user_id in await audience_ids(session, audience):
                     members.setdefault(user_id, []).append(number)
-        combos: dict[tuple[int, ...], list[int] | None] = {}
+        together: dict[tuple[int, ...], list[int]] = {}
         for user_id, numbers in members.items():
-            combos.setdefault(tuple(numbers), []).append(user_id)
+            together.setdefault(tuple(numbers), []).append(user_id)
+        combos = dict(together.items())
     reached = dict.fromkeys(range(len(claimed)), 0)
     total = 0
     for combo, only in combos.items():
@@ -218,7 +222,7 @@ async def skip(session: AsyncSession, bulletin_id: str, at: dt.datetime, *, by: 
         .values(bulletin_id=bulletin_id, scheduled_for=at, created_at=now, recipients=0,
                 skipped_by=by[:100])
         .on_conflict_do_nothing(index_elements=["bulletin_id", "scheduled_for"]))
-    return inserted.rowcount == 1
+    return rows_changed(inserted) == 1
 
 
 async def unskip(session: AsyncSession, bulletin_id: str, at: dt.datetime) -> bool:
@@ -227,7 +231,7 @@ async def unskip(session: AsyncSession, bulletin_id: str, at: dt.datetime) -> bo
         delete(BulletinOccurrence).where(
             BulletinOccurrence.bulletin_id == bulletin_id, BulletinOccurrence.scheduled_for == at,
             BulletinOccurrence.skipped_by.is_not(None)))
-    return removed.rowcount == 1
+    return rows_changed(removed) == 1
 
 
 async def pause(session: AsyncSession, bulletin_id: str, *, by: str, now: dt.datetime) -> bool:
@@ -235,16 +239,16 @@ async def pause(session: AsyncSession, bulletin_id: str, *, by: str, now: dt.dat
         insert_for(session, BulletinPause).values(bulletin_id=bulletin_id, paused_by=by[:100],
                                                   paused_at=now)
         .on_conflict_do_nothing(index_elements=["bulletin_id"]))
-    return inserted.rowcount == 1
+    return rows_changed(inserted) == 1
 
 
 async def unpause(session: AsyncSession, bulletin_id: str) -> bool:
     removed = await session.execute(
         delete(BulletinPause).where(BulletinPause.bulletin_id == bulletin_id))
-    return removed.rowcount == 1
+    return rows_changed(removed) == 1
 
 
-async def _claim(session, bulletin_id: str, at: dt.datetime, now: dt.datetime) -> int | None:
+async def _claim(session: AsyncSession, bulletin_id: str, at: dt.datetime, now: dt.datetime) -> int | None:
     """The occurrence's id if this scheduler is to fan it out: it created the row, or the
     fan-out that did stopped half-way long enough ago (the process died) to take over."""
     inserted = await session.execute(
@@ -256,7 +260,7 @@ async def _claim(session, bulletin_id: str, at: dt.datetime, now: dt.datetime) -
                BulletinOccurrence.created_at).where(
             BulletinOccurrence.bulletin_id == bulletin_id,
             BulletinOccurrence.scheduled_for == at))).one()
-    if inserted.rowcount == 1:
+    if rows_changed(inserted) == 1:
         return occurrence_id
     if recipients is not None or now - claimed_at < STALE_CLAIM:
         return None
@@ -266,7 +270,7 @@ async def _claim(session, bulletin_id: str, at: dt.datetime, now: dt.datetime) -
         .values(created_at=now))
     log.warning("bulletin %s@%s: finishing a fan-out that stopped half-way", bulletin_id,
                 at.isoformat())
-    return occurrence_id if taken.rowcount == 1 else None
+    return occurrence_id if rows_changed(taken) == 1 else None
 
 
 async def unfinished(database: Database, pack: Pack, now: dt.datetime) -> list[Due]:
@@ -284,6 +288,7 @@ def content_of(pack: Pack, bulletin: Bulletin,
                limit: int = UNSOLICITED_LIMIT) -> tuple[str, tuple[Option, ...]]:
     if bulletin.text:
         return shorten(bulletin.text, limit), ()
+    assert bulletin.article is not None  # a bulletin has a text or an article (its validator)
     article = pack.article_by_id[bulletin.article]
     heading = f"📢 {article.title}\n\n"
     return (heading + shorten(article.summary, max(limit - len(heading), 40)),

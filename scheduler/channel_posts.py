@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from bot.channels.registry import capabilities_of
 from content.pack import Pack
+from db.base import rows_changed
 from db.dialect import insert_for
 from db.engine import Database
 from db.models import (
@@ -77,7 +78,7 @@ async def post_new(database: Database, pack: Pack, channel_id: str, *, now: dt.d
     async with database.transaction() as session:
         result = await session.execute(insert_for(session, OutboxMessage).values(rows)
                                        .on_conflict_do_nothing(index_elements=["dedupe_key"]))
-    queued = max(result.rowcount or 0, 0)
+    queued = max(rows_changed(result) or 0, 0)
     if queued:
         log.info("queued %d posts for the Telegram channel", queued)
     return queued

@@ -12,7 +12,8 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -172,6 +173,8 @@ class CampaignScheduler:
         """Bulletins and announcements for everyone, once each, to the commune's channel."""
         from scheduler.channel_posts import post_new
 
+        if self.telegram_channel_id is None:  # scheduled only when set
+            return
         try:
             queued = await post_new(self.database, self.pack(), self.telegram_channel_id,
                                     now=self.clock())
@@ -205,16 +208,31 @@ class CampaignScheduler:
         return counts
 
 
-def nightly_backup(settings) -> dict[str, tuple[dt.time, Callable[[], Awaitable[Any]]]]:
+class BackupSettings(Protocol):
+    """What the nightly backup reads of the process settings (bot.settings sits above the
+    scheduler, so it is named by shape rather than imported)."""
+
+    @property
+    def database_url(self) -> str: ...
+    @property
+    def backup_dir(self) -> Path | None: ...
+    @property
+    def backup_keep(self) -> int: ...
+    @property
+    def backup_time(self) -> str: ...
+
+
+def nightly_backup(settings: BackupSettings) -> dict[str, tuple[dt.time, Callable[[], Awaitable[Any]]]]:
     """The nightly backup as a daily job, when LOASO_BACKUP_DIR is set (db/backup.py)."""
-    if settings.backup_dir is None:
+    folder = settings.backup_dir
+    if folder is None:
         return {}
     from db import backup
 
     async def run() -> None:
         try:
             made = await asyncio.to_thread(backup.nightly, settings.database_url,
-                                           settings.backup_dir, settings.backup_keep, utcnow())
+                                           folder, settings.backup_keep, utcnow())
         except Exception as error:  # BackupError, OSError: logged, tried again tomorrow
             log.error("nightly backup failed: %s", error)
             return

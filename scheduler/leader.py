@@ -71,11 +71,14 @@ class Leadership:
             await asyncio.Event().wait()  # nothing to lose
         while True:
             await asyncio.sleep(self.retry_seconds)
+            connection = self._connection
+            if connection is None:  # released meanwhile (shutting down): nothing held
+                raise LeadershipLost("released")
             try:
-                await self._connection.execute(text("SELECT 1"))
-                await self._connection.commit()
+                await connection.execute(text("SELECT 1"))
+                await connection.commit()
             except Exception as error:
-                connection, self._connection = self._connection, None
+                self._connection = None
                 await _close_quietly(connection)
                 raise LeadershipLost(type(error).__name__) from error
 

@@ -15,6 +15,7 @@ from sqlalchemy import case, or_, select, update
 
 from content.pack import Pack
 from db import webchat
+from db.base import rows_changed
 from db.engine import Database
 from db.erasure import ERASED_KEY, RETENTION, anonymise_resident, holds_personal_data
 from db.models import Comment, DataRequest, User
@@ -51,7 +52,7 @@ async def apply_retention(database: Database, pack: Pack, *, now: datetime,
                                              ERASED_KEY + Comment.receipt),
                                             else_=Comment.submission_key))
                 .execution_options(synchronize_session=False))
-            totals["comments_unlinked"] = unlinked.rowcount or 0
+            totals["comments_unlinked"] = rows_changed(unlinked) or 0
         # Web chat lines past the period go whoever wrote them (a resident who never agreed
         # to the notice may still have typed something personal).
         totals["web_history_expired"] = await webchat.expire(session, before=cutoff)

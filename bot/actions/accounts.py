@@ -188,7 +188,8 @@ async def use_login_link(session: AsyncSession, token: str, now: datetime
                          ) -> tuple[LinkState, StaffAccount | None]:
     """Spend the link: VALID exactly once, whatever races it."""
     state, link, account = await check_login_link(session, token, now)
-    if state == LinkState.VALID and not await account_queries.use_link(session, link.id, now):
+    if state == LinkState.VALID and link is not None \
+            and not await account_queries.use_link(session, link.id, now):
         await session.refresh(link)
         state = LinkState.USED if link.used_at is not None else LinkState.EXPIRED
     return state, account

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,7 +103,7 @@ async def compose(session: AsyncSession, pack: Pack, *, author: Author, text: st
 
 async def _decided(session: AsyncSession, change: service.Change, announcement_id: int,
                    verb: str, who: audit.Who, action: str, now: datetime,
-                   details: dict | None = None) -> Announcement:
+                   details: dict[str, Any] | None = None) -> Announcement:
     if change.announcement is None:
         raise ActionRefused(f"Không có thông báo #{announcement_id}.")
     if change.refused:  # cancelled by Loa Số itself (the author lost the role): that is kept

@@ -169,6 +169,7 @@ async def answer_comment(session: AsyncSession, pack: Pack, receipt: str, *, tex
     _not_withdrawn(comment)
     outcome = await notices.answer_comment(session, pack, receipt=comment.receipt, answer=reply,
                                            decision=decision, by=who.name, now=now)
+    assert outcome is not None  # the comment was found above, in this transaction
     await audit.record(session, who, "comment.answer", now=now, target=comment.receipt,
                        details={"decision": decision, "notified": outcome.notified})
     return outcome

@@ -24,7 +24,7 @@ from bot import runfiles
 from bot.actions import ActionRefused
 from content.loader import PackFiles, Report, load_pack
 from content.pack import Pack
-from content.phases import pinned_period
+from content.phases import Period, pinned_period
 from db import audit, content_edits
 from db import campaign as campaign_queries
 from db.audit import Who
@@ -106,7 +106,9 @@ async def save_text(session: AsyncSession, directory: Path, *, path: str, text: 
         raise ActionRefused(f"Không lưu: nội dung quá dài (tối đa {MAX_TEXT:,} ký tự).")
     newest = await content_edits.newest(session)
     current = newest.get(path)
-    if (current.version if current else 0) != base_version:
+    if current is None and base_version != 0:  # a version of a file never edited: stale too
+        raise ActionRefused(STALE.format(by="một cán bộ khác", at="vừa xong"))
+    if current is not None and current.version != base_version:
         raise ActionRefused(STALE.format(by=current.edited_by, at=_moment(current.edited_at)))
     pack, report = check_with(directory, {p: e.text for p, e in newest.items()}, path, text)
     if pack is None:
@@ -139,7 +141,7 @@ def article_paths(directory: Path, overlay: dict[str, str], folder: str = "artic
                   ) -> dict[str, str]:
     """Article (or draft, folder="drafts") id → its pack file (the name need not be the id)."""
     files = PackFiles(Path(directory), overlay)
-    found = {}
+    found: dict[str, str] = {}
     for file in files.glob(folder, FOLDERS[folder]):
         match = _ID_LINE.search(files.read(file))
         if match:
@@ -212,7 +214,7 @@ def fill(text: str, index: int, value: str) -> str:
 # --- phase pin ------------------------------------------------------------------------------
 
 async def pin_phase(session: AsyncSession, pack: Pack, *, phase: str, stage: str | None,
-                    who: Who, now: datetime):
+                    who: Who, now: datetime) -> Period:
     """Pin the campaign to a phase (and stage), whatever the date (`loaso phase set`)."""
     period = pinned_period(pack, phase, stage)
     if period is None:

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +88,15 @@ def word_draft(file: Path, *, source_name: str, draft_id: str, title: str, level
 _FIELDS = ("title", "level", "version", "opens", "closes")
 
 
+# Replacements as functions, so that the value's backslashes stay as typed.
+def _as_is(line: str) -> Callable[[re.Match[str]], str]:
+    return lambda _: line
+
+
+def _after(line: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: f"{match.group(1)}\n{line}"
+
+
 def set_fields(text: str, **values: str) -> str:
     """The draft's YAML with these top-level fields set (each on its own `key: value` line,
     as drafts are written); the sections are left as they are."""
@@ -96,8 +106,7 @@ def set_fields(text: str, **values: str) -> str:
         line = f"{key}: {json.dumps(value, ensure_ascii=False)}"
         pattern = re.compile(rf"^{key}:.*$", re.M)
         if pattern.search(text):
-            text = pattern.sub(lambda _, line=line: line, text, count=1)
+            text = pattern.sub(_as_is(line), text, count=1)
         else:
-            text = re.sub(r"^(id:.*)$", lambda match, line=line: f"{match.group(1)}\n{line}", text,
-                          count=1, flags=re.M)
+            text = re.sub(r"^(id:.*)$", _after(line), text, count=1, flags=re.M)
     return text

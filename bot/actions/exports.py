@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,7 +41,7 @@ class Asked:
 
     kind: str  # csv, xlsx, report-docx, report-xlsx
     description: str
-    request: dict = field(default_factory=dict)
+    request: dict[str, Any] = field(default_factory=dict)  # as stored: JSON values
     where: CommentFilter | None = None  # an export
     draft_id: str | None = None  # a report
     layout: str = "party"
@@ -55,7 +56,7 @@ class Asked:
         return self.kind.removeprefix("report-")
 
 
-def _value(form: Mapping, name: str) -> str:
+def _value(form: Mapping[str, object], name: str) -> str:
     value = form.get(name)
     return value.strip() if isinstance(value, str) else ""
 
@@ -73,7 +74,7 @@ def _day(text: str, label: str) -> str | None:
                         "ví dụ 30/09/2025.")
 
 
-def check_export(pack: Pack, form: Mapping, statuses: list[str],
+def check_export(pack: Pack, form: Mapping[str, object], statuses: list[str],
                  scope: Scope | None) -> Asked:
     """The export form as the CLI's filter, or ActionRefused naming what is wrong. A
     leader's export is always limited to their scope (the caller refuses another hamlet)."""
@@ -106,7 +107,7 @@ def check_export(pack: Pack, form: Mapping, statuses: list[str],
     return Asked(kind, describe_filters(pack, where), request, where=where)
 
 
-def check_report(pack: Pack, form: Mapping) -> Asked:
+def check_report(pack: Pack, form: Mapping[str, object]) -> Asked:
     """The report form as the CLI's options (`--draft --format --layout --number`)."""
     draft = _value(form, "draft")
     if not draft:

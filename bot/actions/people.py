@@ -19,7 +19,7 @@ from db import audit, residents
 from db import roles as role_queries
 from db.audit import Who
 from db.erasure import erase_resident, has_personal_data
-from db.models import Invite, RoleGrant
+from db.models import Invite, Role, RoleGrant
 
 _RELATIVE = re.compile(r"^(\d{1,4})([dh])$")
 MAX_VALIDITY = dt.timedelta(days=365)
@@ -58,7 +58,7 @@ async def create_invite(session: AsyncSession, pack: Pack, *, role: str, groups:
     expires_at = parse_expiry(expires, now=now, zone=zone)
     clean_note = " ".join((note or "").split())[:NOTE_MAX] or None
     invite, code = await role_queries.create_invite(
-        session, role=role, groups=groups, areas=areas, expires_at=expires_at, note=clean_note,
+        session, role=Role(role), groups=groups, areas=areas, expires_at=expires_at, note=clean_note,
         created_by=who.name, now=now)
     await audit.record(session, who, "invite.create", now=now, target=f"#{invite.id}",
                        details={"role": role, "groups": groups, "areas": areas})

@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from bot.outputs.loudspeaker import Script
 
@@ -93,14 +95,14 @@ def write_docx(script: Script, path: Path) -> None:
     document.save(str(path))
 
 
-def _line(document, text: str, *, size: int = BODY_PT, bold: bool = False,
-          italic: bool = False):
+def _line(document: DocxDocument, text: str, *, size: int = BODY_PT, bold: bool = False,
+          italic: bool = False) -> Paragraph:
     paragraph = document.add_paragraph()
     _run(paragraph, text, size=size, bold=bold, italic=italic)
     return paragraph
 
 
-def _run(paragraph, text: str, *, size: int, bold: bool = False, italic: bool = False,
+def _run(paragraph: Paragraph, text: str, *, size: int, bold: bool = False, italic: bool = False,
          color: RGBColor | None = None) -> None:
     run = paragraph.add_run(text)
     run.font.size, run.bold, run.italic = Pt(size), bold, italic

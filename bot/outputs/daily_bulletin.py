@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outputs import bulletin_files
 from bot.outputs.loudspeaker import NothingToRead, Notice, Script, ScriptBuilder
+from bot.settings import Settings
 from content.pack import Pack
 from content.speech import load_abbreviations
 from content.store import Content
@@ -44,7 +45,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def daily_job(settings, database: Database, content: Callable[[], Content], *,
+def daily_job(settings: Settings, database: Database, content: Callable[[], Content], *,
               clock: Callable[[], dt.datetime] = utcnow,
               ) -> dict[str, tuple[dt.time, Callable[[], Awaitable[Any]]]]:
     """The job for CampaignScheduler's `daily`, when LOASO_LOA_DIR and the pack's time are set."""

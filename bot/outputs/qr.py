@@ -13,13 +13,20 @@ text), chosen by the file's extension.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import segno
 
 from messages.source_tags import source_tag
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont, ImageFont
+
+    from content.models import Draft
 
 TARGETS = ("telegram", "zalo", "webchat", "draft:<mã dự thảo>")
 MODULE_PX = 20  # at 300 dpi a module is 1.7 mm: readable from a few metres on a poster
@@ -57,7 +64,7 @@ def check_source(source: str) -> str:
 
 def link_for(target: str, source: str, *, public_url: str | None,
              telegram_bot_username: str | None, zalo_oa_id: str | None,
-             drafts: dict) -> QrLink:
+             drafts: Mapping[str, Draft]) -> QrLink:
     """The address a code opens and its default caption."""
     check_source(source)
     if target == "telegram":
@@ -133,7 +140,7 @@ def _png(rows: list[list[int]], lines: list[str], path: Path) -> None:
     tmp.replace(path)
 
 
-def caption_font(pixels: int):
+def caption_font(pixels: int) -> FreeTypeFont | ImageFont:
     """A bold font with the Vietnamese letters when the system has one (DejaVu, Liberation
     or Noto), else Pillow's own."""
     from PIL import ImageFont

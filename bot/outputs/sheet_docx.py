@@ -10,8 +10,10 @@ import tempfile
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 from bot.outputs.sheet import Sheet
 from content.calendar import CalendarEntry
@@ -118,8 +120,8 @@ def write_docx(sheet: Sheet, path: Path) -> None:
     document.save(str(path))
 
 
-def _para(document, text: str, size: float, *, bold: bool = False, italic: bool = False,
-          center: bool = False, color: RGBColor | None = None):
+def _para(document: DocxDocument, text: str, size: float, *, bold: bool = False, italic: bool = False,
+          center: bool = False, color: RGBColor | None = None) -> Paragraph:
     paragraph = document.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -127,7 +129,7 @@ def _para(document, text: str, size: float, *, bold: bool = False, italic: bool 
     return paragraph
 
 
-def _run(paragraph, text: str, size: float, *, bold: bool = False, italic: bool = False,
+def _run(paragraph: Paragraph, text: str, size: float, *, bold: bool = False, italic: bool = False,
          color: RGBColor | None = None) -> None:
     run = paragraph.add_run(text)
     run.font.name, run.font.size, run.bold, run.italic = FONT, Pt(size), bold, italic

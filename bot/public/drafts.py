@@ -29,7 +29,8 @@ class ShownDraft:
 def shown_drafts(showing: Showing) -> tuple[list[ShownDraft], list[ShownDraft]]:
     """(open drafts, closing soonest first; closed drafts, latest closed first)."""
     pack, moment = showing.pack, showing.moment
-    opened, closed = [], []
+    opened: list[ShownDraft] = []
+    closed: list[ShownDraft] = []
     by_closing = sorted(pack.drafts.values(),
                         key=lambda draft: (pack.local(draft.closes), draft.title))
     for draft in by_closing:

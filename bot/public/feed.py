@@ -63,7 +63,9 @@ def atom(showing: Showing, site: str) -> bytes:
             ET.SubElement(entry, "category", {"term": topic.id, "label": topic.name})
         _text(entry, "summary", markdown.plain(item.summary))
         _text(entry, "content", str(markdown.to_html(item.body)), type="html")
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    # bytes for any encoding but "unicode" (the stubs leave that case as Any)
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 @group.get("/tin/feed.xml", preview=False)

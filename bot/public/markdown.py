@@ -17,11 +17,15 @@ becomes HTML here, and nothing a pack author types can become markup:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 
 from content.models import PLACEHOLDER_PATTERN
@@ -62,22 +66,30 @@ def _shift_headings(state: StateCore) -> None:
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
 
 
-def _image_as_words(self, tokens, index, options, env) -> str:
+def _image_as_words(self: RendererHTML, tokens: Sequence[Token], index: int,
+                    options: OptionsDict, env: EnvType) -> str:
     """An image shows its description only: nothing is fetched from another site."""
     return escapeHtml(self.renderInlineAsText(tokens[index].children or [], options, env))
 
 
-def _links_open_elsewhere(self, tokens, index, options, env) -> str:
+def _links_open_elsewhere(self: RendererHTML, tokens: Sequence[Token], index: int,
+                          options: OptionsDict, env: EnvType) -> str:
     tokens[index].attrSet("target", "_blank")
     tokens[index].attrSet("rel", "noopener noreferrer")
     return self.renderToken(tokens, index, options, env)
 
 
+class _WebLinksOnly(MarkdownIt):
+    """Links and images only to web addresses (no javascript:, data:, relative paths)."""
+
+    def validateLink(self, url: str) -> bool:
+        return is_web_address(url)
+
+
 @cache
 def _parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser = _WebLinksOnly("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.disable(["html_block", "html_inline"])
-    parser.validateLink = is_web_address
     parser.core.ruler.push("bold_lines_to_headings", _bold_lines_to_headings)
     parser.core.ruler.push("shift_headings", _shift_headings)
     parser.add_render_rule("link_open", _links_open_elsewhere)
@@ -91,7 +103,8 @@ def _filled(text: str) -> str:
 
 @lru_cache(maxsize=1024)  # a pack's bodies: rendered once, not per page view or feed pull
 def _rendered(markdown: str, heading_shift: int) -> str:
-    return _parser().render(_filled(markdown), {"heading_shift": heading_shift})
+    html: str = _parser().render(_filled(markdown), {"heading_shift": heading_shift})
+    return html
 
 
 def to_html(markdown: str, *, heading_shift: int = 1) -> Markup:
@@ -101,7 +114,8 @@ def to_html(markdown: str, *, heading_shift: int = 1) -> Markup:
 
 def inline_html(markdown: str) -> Markup:
     """One line (a summary) with its emphasis and links, no block markup."""
-    return Markup(_parser().renderInline(_filled(markdown)))
+    html: str = _parser().renderInline(_filled(markdown))
+    return Markup(html)
 
 
 def plain(markdown: str) -> str:

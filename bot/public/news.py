@@ -10,6 +10,7 @@ from bot.public import markdown
 from bot.public.render import PageGroup, page
 from bot.public.showing import Showing
 from content.models import Article, Topic
+from content.pack import Window
 from content.phases import Period
 from handlers import texts
 
@@ -27,18 +28,21 @@ class PeriodArticles:
     """A phase (or a stage of it) with its articles of the day, by topic."""
 
     period: Period
+    phase: Window  # the period's, known to be there
     topics: list[TopicArticles]
 
     @property
     def heading(self) -> str:
-        phase, stage = self.period.phase, self.period.stage
+        phase, stage = self.phase, self.period.stage
         return f"{phase.name}: {stage.name}" if stage else f"{phase.name}: {phase.title}"
 
 
 def by_topic(showing: Showing, period: Period) -> PeriodArticles:
-    phase_id, stage_id = period.phase.id, period.stage.id if period.stage else None
+    phase = period.phase
+    assert phase is not None  # the current period once the campaign began, or an earlier one
+    phase_id, stage_id = phase.id, period.stage.id if period.stage else None
     articles = showing.view.articles_in(phase_id, stage_id)
-    return PeriodArticles(period, [
+    return PeriodArticles(period, phase, [
         TopicArticles(topic, [article for article in articles if article.topic == topic.id])
         for topic in showing.view.topics_in(phase_id, stage_id)])
 

@@ -7,7 +7,7 @@ what `markdown.to_html` made from an article, which escapes the article's own te
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -98,7 +98,7 @@ class PublicRoute(APIRoute):
     """Every answer carries the console's security headers (no framing, no inline script
     or style, no sniffing); a refusal is a page in Vietnamese."""
 
-    def get_route_handler(self) -> Callable:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:

@@ -7,6 +7,8 @@ staff under /admin/xem-truoc.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
@@ -25,7 +27,7 @@ GROUPS: list[PageGroup] = [
 ]
 
 
-def _endpoint(shown: PublicPage):
+def _endpoint(shown: PublicPage) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         return await shown.handler(request, await today(request), **request.path_params)
     endpoint.__name__ = f"public_{shown.handler.__name__}"

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 from bot.service import Service
+from content.pack import Pack
 from content.phases import Period, period_on
 from content.store import Content
 from content.view import ContentView
@@ -39,7 +40,7 @@ class Showing:
         return self.view.day
 
     @property
-    def pack(self):
+    def pack(self) -> Pack:
         return self.content.pack
 
     def link(self, path: str) -> str:
@@ -51,7 +52,8 @@ class Showing:
 
 
 def service_of(request: Request) -> Service:
-    return request.app.state.service
+    service: Service = request.app.state.service
+    return service
 
 
 def now(request: Request) -> dt.datetime:

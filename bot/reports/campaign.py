@@ -13,13 +13,24 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bot.reports.cells import spreadsheet_text
 from bot.reports.export_xlsx import add_styles, new_workbook
 from bot.reports.labels import nfc, source_label, stance_label, status_label
-from bot.reports.layout import DocumentSpec, Heading, Letterhead, Paragraph, Table, date_line, write_docx
+from bot.reports.layout import (
+    Block,
+    DocumentSpec,
+    Heading,
+    Letterhead,
+    Paragraph,
+    Table,
+    date_line,
+    write_docx,
+)
 from bot.reports.publish import Published, publish
 from bot.reports.small_numbers import HIDDEN, hamlet_count, is_hidden
 from content.pack import Pack
@@ -173,7 +184,11 @@ def meetings_section(pack: Pack, figures: Figures) -> Section:
     return Section("III. TUYÊN TRUYỀN MIỆNG TẠI CÁC BUỔI SINH HOẠT", intro, parts)
 
 
-def _tally(counts: dict, index: int, label) -> tuple[tuple[str, int], ...]:
+Key = TypeVar("Key", bound=tuple[str, ...])
+
+
+def _tally(counts: Mapping[Key, int], index: int,
+           label: Callable[[str], str]) -> tuple[tuple[str, int], ...]:
     tally: dict[str, int] = {}
     for key, count in counts.items():
         name = label(key[index])
@@ -252,7 +267,7 @@ def quiz_section(pack: Pack, figures: Figures) -> Section:
     names = _names(pack)
     shown, rest = campaign_figures.merged_small_hamlets(figures.quiz)
 
-    def row(name: str, rounds: int, players: int, score: int) -> tuple:
+    def row(name: str, rounds: int, players: int, score: int) -> tuple[str | int, ...]:
         if is_hidden(players):
             return (name, HIDDEN, HIDDEN, "—")
         return (name, rounds, players, format_number(score / rounds, 1) if rounds else "—")
@@ -301,7 +316,7 @@ def _opening(report: CampaignReport) -> str:
 
 
 def document_spec(report: CampaignReport, head: Letterhead) -> DocumentSpec:
-    blocks: list = [Paragraph(_opening(report), italic=True)]
+    blocks: list[Block] = [Paragraph(_opening(report), italic=True)]
     for section in report.sections:
         blocks.append(Heading(section.heading))
         blocks.append(Paragraph(section.intro))
@@ -341,8 +356,8 @@ def write_xlsx(path: Path, report: CampaignReport, head: Letterhead, scratch: st
             sheet.write_string(top, 0, spreadsheet_text(part.title), styles.bold)
             for col, header in enumerate(part.headers):
                 sheet.write_string(top + 1, col, spreadsheet_text(header), styles.header)
-            for offset, row in enumerate(part.rows, start=top + 2):
-                for col, cell in enumerate(row):
+            for offset, cells in enumerate(part.rows, start=top + 2):
+                for col, cell in enumerate(cells):
                     if isinstance(cell, int):
                         sheet.write_number(offset, col, cell, styles.cell)
                     else:

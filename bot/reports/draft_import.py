@@ -397,10 +397,10 @@ def _kind_levels(headings: list[Node]) -> dict[str, float]:
         if kind in styled:
             levels[kind] = styled[kind]
         elif above:
-            nearest = max(above, key=_CANON.get)
+            nearest = max(above, key=lambda other: _CANON[other])
             levels[kind] = styled[nearest] + 0.1 * (rank - _CANON[nearest])
         elif below:
-            nearest = min(below, key=_CANON.get)
+            nearest = min(below, key=lambda other: _CANON[other])
             levels[kind] = styled[nearest] - 0.1 * (_CANON[nearest] - rank)
         else:
             levels[kind] = float(rank)

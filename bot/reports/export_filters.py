@@ -33,7 +33,8 @@ def parse_statuses(text: str | None) -> tuple[str, ...]:
 
     given = [part.strip() for part in (text or "").split(",") if part.strip()]
     unknown = [name for name in given if match_code(name, STATUS_LABELS) is None]
-    wanted = tuple(dict.fromkeys(match_code(name, STATUS_LABELS) for name in given))
+    wanted = tuple(dict.fromkeys(code for name in given
+                                 if (code := match_code(name, STATUS_LABELS)) is not None))
     if unknown:
         known = ", ".join(f"{code} ({label})" for code, label in STATUS_LABELS.items())
         raise ExportError(f"Trạng thái không hợp lệ: {', '.join(unknown)}. Dùng: {known}.")
@@ -75,8 +76,8 @@ def build_filter(pack: Pack, *, draft: str | None = None, statuses: str | None =
         include_hidden=include_hidden)
 
 
-def audit_filters(where: CommentFilter) -> dict:
-    described = dict(where.describe())
+def audit_filters(where: CommentFilter) -> dict[str, object]:
+    described: dict[str, object] = dict(where.describe())
     if not where.include_hidden:  # describe() leaves this out, but it changes what left
         described["include_hidden"] = False
     return described

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,10 +43,14 @@ EXPORT_COLUMNS = (Comment.receipt, Comment.draft_id, Comment.draft_version, Comm
                   Comment.status, Comment.staff_note, Comment.answer,
                   type_coerce(Comment.created_at, String).label("created_at"))
 DRAFT, STANCE, STATUS, CREATED = 1, 5, 12, 15  # positions in a row of EXPORT_COLUMNS
+# One row of EXPORT_COLUMNS, read by position: sixteen columns of mixed types, more than
+# SQLAlchemy's typed select() overloads spell out, so its rows come untyped.
+Record = Sequence[Any]
+Batches = AsyncIterator[Sequence[Record]]
 
 
 async def comment_rows(session: AsyncSession, where: CommentFilter,
-                       batch: int = 2000) -> AsyncIterator[Sequence]:
+                       batch: int = 2000) -> Batches:
     """Batches of plain rows: the filter and document order of `stream_comments`.
 
     `stream_comments` yields ORM objects one await at a time; at 100,000 comments that alone
@@ -85,7 +89,7 @@ class RowMaker:
         self.key = key
         self.zone = pack.zone
         self.hamlets = {hamlet.id: hamlet.name for hamlet in pack.campaign.hamlets}
-        self._cache: dict[tuple, str] = {}
+        self._cache: dict[tuple[object, ...], str] = {}
         self._offsets: dict[dt.datetime, dt.timedelta | None] = {}
         # One dict per column keyed by the bare value: building a (field, value) tuple for
         # every cell of every row cost more than the lookup itself (bench/export_bench.py).
@@ -129,8 +133,9 @@ class RowMaker:
         transition inside is converted exactly."""
         utc = naive_utc(moment)
         hour = utc.replace(minute=0, second=0, microsecond=0)
-        offset = self._offsets.get(hour, False)
-        if offset is False:
+        try:
+            offset = self._offsets[hour]
+        except KeyError:  # once per UTC hour
             offset = self._offsets[hour] = self._steady_offset(hour)
         if offset is None:
             return utc.replace(tzinfo=dt.UTC).astimezone(self.zone).replace(tzinfo=None)
@@ -143,53 +148,50 @@ class RowMaker:
                                                                 microseconds=999_999)))
         return first if first == last else None
 
-    def label(self, field: str, *values) -> str:
-        """The clean text of a repeating value, computed on first sight."""
-        text = {"draft": lambda: self.draft_title(*values),
-                "version": lambda: values[0],
-                "section": lambda: self.section(*values),
-                "stance": lambda: stance_label(*values),
-                "hamlet": lambda: self.hamlet(*values),
-                "source": lambda: self.source(*values),
-                "status": lambda: status_label(*values),
-                "person": lambda: self.person(*values)}[field]()
-        self._cache[(field, *values)] = cleaned = cell_text(text)
+    def kept(self, key: tuple[object, ...], text: str) -> str:
+        """The clean text of a repeating value (computed on first sight), kept under its key."""
+        self._cache[key] = cleaned = cell_text(text)
         return cleaned
 
-    def texts(self, record: Sequence) -> list[str]:
+    def texts(self, record: Record) -> list[str]:
         """Every column but the time, as clean text, from one row of `comment_rows`."""
         (receipt, draft_id, version, section_id, section, stance, text, user_id, signed,
          hamlet_id, source, detail, status, note, answer, _) = record
-        cache, label = self._cache, self.label
+        cache, kept = self._cache, self.kept
         # signed names vary too much to cache; pseudonyms (an HMAC each) are worth it
+        person: str | None
         if signed and signed.strip():
             person = cell_text(signed.strip())
         else:
             person = self._pseudonyms.get(user_id)
             if person is None:
-                person = self._pseudonyms[user_id] = label("person", None, user_id)
+                person = self._pseudonyms[user_id] = kept(("person", None, user_id),
+                                                          self.person(None, user_id))
         draft = self._drafts.get(draft_id)
         if draft is None:
-            draft = self._drafts[draft_id] = label("draft", draft_id)
+            draft = self._drafts[draft_id] = kept(("draft", draft_id), self.draft_title(draft_id))
         shown_version = self._versions.get(version)
         if shown_version is None:
-            shown_version = self._versions[version] = label("version", version)
+            shown_version = self._versions[version] = kept(("version", version), version)
         shown_stance = self._stances.get(stance)
         if shown_stance is None:
-            shown_stance = self._stances[stance] = label("stance", stance)
+            shown_stance = self._stances[stance] = kept(("stance", stance), stance_label(stance))
         shown_status = self._statuses.get(status)
         if shown_status is None:
-            shown_status = self._statuses[status] = label("status", status)
+            shown_status = self._statuses[status] = kept(("status", status), status_label(status))
         hamlet = ""
         if hamlet_id:
-            hamlet = self._hamlets.get(hamlet_id)
-            if hamlet is None:
-                hamlet = self._hamlets[hamlet_id] = label("hamlet", hamlet_id)
+            known_hamlet = self._hamlets.get(hamlet_id)
+            if known_hamlet is None:
+                known_hamlet = self._hamlets[hamlet_id] = kept(("hamlet", hamlet_id),
+                                                               self.hamlet(hamlet_id))
+            hamlet = known_hamlet
         return [cell_text(receipt), draft, shown_version,
                 cache.get(("section", section_id, section))
-                or label("section", section_id, section),
+                or kept(("section", section_id, section), self.section(section_id, section)),
                 shown_stance, cell_text(text) if text else "", person, hamlet,
-                cache.get(("source", source, detail)) or label("source", source, detail),
+                cache.get(("source", source, detail))
+                or kept(("source", source, detail), self.source(source, detail)),
                 shown_status, cell_text(note) if note else "",
                 cell_text(answer) if answer else ""]
 
@@ -199,8 +201,9 @@ class RowMaker:
         hour is worked out once and the row's own ":MM" appended."""
         if isinstance(moment, str) and len(moment) >= 16 and moment[13] == ":":
             hour = moment[:13]
-            shown = self._local_hours.get(hour, False)
-            if shown is False:
+            try:
+                shown = self._local_hours[hour]
+            except KeyError:  # once per UTC hour
                 local = self.local(hour + ":00:00")
                 steady = self._offsets.get(naive_utc(hour + ":00:00"))
                 whole = steady is not None and steady % dt.timedelta(hours=1) == dt.timedelta(0)
@@ -230,11 +233,11 @@ class Tally:
     """Counts of what went into the file, kept while streaming (no second query to drift)."""
 
     rows: int = 0
-    counts: Counter = field(default_factory=Counter)  # (draft_id, stance, status)
+    counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (draft, stance, status)
 
-    def by(self, position: int) -> Counter:
+    def by(self, position: int) -> Counter[tuple[str, str]]:
         """(draft_id, stance) or (draft_id, status) → count."""
-        summed = Counter()
+        summed: Counter[tuple[str, str]] = Counter()
         for key, count in self.counts.items():
             summed[key[0], key[position]] += count
         return summed
@@ -247,7 +250,7 @@ class Progress(Protocol):
 
 # --- CSV ---------------------------------------------------------------------------------
 
-async def write_csv(path: Path, maker: RowMaker, batches, tally: Tally,
+async def write_csv(path: Path, maker: RowMaker, batches: Batches, tally: Tally,
                     progress: Progress | None) -> None:
     # The csv module writes RFC 4180 CRLF itself and quotes embedded breaks. Each batch goes
     # into a StringIO and reaches the file as one string: a csv writer on the file calls

@@ -9,13 +9,14 @@ import functools
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import xlsxwriter
 import xlsxwriter.workbook
 from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -27,6 +28,7 @@ from bot.reports.export_rows import (
     STANCE,
     STATUS,
     WIDTHS,
+    Batches,
     Progress,
     RowMaker,
     Tally,
@@ -47,7 +49,7 @@ REPEATING = (False, True, True, True, True, False, True, True, True, True, False
 ZIP_LEVEL = 1  # DEFLATE: a third of level 6's time for a file about a fifth larger
 
 
-class RowSheet(Worksheet):
+class RowSheet(Worksheet):  # type: ignore[misc]  # xlsxwriter ships no type hints
     """A constant_memory worksheet that writes each data row's XML itself.
 
     Two reasons. xlsxwriter's per-cell path costs about 10 µs a cell, three times the
@@ -107,7 +109,7 @@ def inline_tail(text: str) -> str:
     return f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-class Workbook(xlsxwriter.Workbook):
+class Workbook(xlsxwriter.Workbook):  # type: ignore[misc]  # xlsxwriter ships no type hints
     """xlsxwriter's workbook, zipped at DEFLATE level 1 (it has no option for the level).
 
     At 100,000 rows level 6 took 3 of the 5 seconds the export may take.
@@ -151,11 +153,11 @@ def sheet_name(title: str, taken: set[str]) -> str:
 
 @dataclass
 class XlsxStyles:
-    header: object
-    title: object
-    when: object
-    cell: object
-    bold: object
+    header: Format
+    title: Format
+    when: Format
+    cell: Format
+    bold: Format
 
 
 def add_styles(workbook: xlsxwriter.Workbook) -> XlsxStyles:
@@ -176,7 +178,7 @@ def new_workbook(path: Path, scratch: str, *, constant_memory: bool) -> xlsxwrit
 
 
 def write_header(sheet: Worksheet, headers: Sequence[str], widths: Sequence[int],
-                 style) -> None:
+                 style: Format) -> None:
     """Bold header, frozen under it, repeated on every printed page, A4 landscape."""
     for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
         sheet.set_column(col, col, width)
@@ -189,7 +191,7 @@ def write_header(sheet: Worksheet, headers: Sequence[str], widths: Sequence[int]
 
 
 def write_counts_table(sheet: Worksheet, top: int, corner: str, drafts: list[str],
-                       keys: list[str], label: Callable[[str], str], counts: Counter,
+                       keys: list[str], label: Callable[[str], str], counts: Counter[tuple[str, str]],
                        title: Callable[[str], str], styles: XlsxStyles) -> int:
     """A drafts × keys table with totals; returns the first free row below it."""
     sheet.write_string(top, 0, spreadsheet_text(corner), styles.header)
@@ -207,13 +209,13 @@ def write_counts_table(sheet: Worksheet, top: int, corner: str, drafts: list[str
     return top + len(drafts) + 3
 
 
-def with_extra(present, known) -> list[str]:
+def with_extra(present: Iterable[str], known: list[str]) -> list[str]:
     """Known codes in their order, then any code the data has that the labels do not."""
     return [*known, *sorted(set(present) - set(known))]
 
 
 def summary_writer(maker: RowMaker, tally: Tally, *, actor: str, when: dt.datetime,
-                   filters: str):
+                   filters: str) -> Callable[[Worksheet, XlsxStyles], None]:
     def write(sheet: Worksheet, styles: XlsxStyles) -> None:
         sheet.set_column(0, 0, 42)
         sheet.set_column(1, 8, 14)
@@ -242,7 +244,7 @@ class DraftSheet:
     last_row: int = 0
 
 
-async def write_xlsx(path: Path, maker: RowMaker, batches, tally: Tally,
+async def write_xlsx(path: Path, maker: RowMaker, batches: Batches, tally: Tally,
                      progress: Progress | None, *, draft_hint: str | None,
                      summary: Callable[[Worksheet, XlsxStyles], None]) -> None:
     with tempfile.TemporaryDirectory(prefix="loaso-xlsx-") as scratch:
@@ -262,10 +264,12 @@ async def write_xlsx(path: Path, maker: RowMaker, batches, tally: Tally,
                 sheets[draft_id] = DraftSheet(sheet)
             return sheets[draft_id]
 
-        current_id, current, memo = None, None, {}
+        current_id: str | None = None
+        current: DraftSheet | None = None
+        memo: dict[str, str] = {}
         async for batch in batches:
             for record in batch:
-                if record[DRAFT] != current_id:  # rows arrive grouped by draft
+                if current is None or record[DRAFT] != current_id:  # grouped by draft
                     current_id = record[DRAFT]
                     current = sheet_for(current_id)
                 current.last_row += 1

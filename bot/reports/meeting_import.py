@@ -46,7 +46,8 @@ LISTS_SHEET = "Danh mục"
 
 # The same words residents tap in the chat (handlers/texts.STANCES).
 STANCE_LABELS = texts.STANCES
-_STANCE_BY_KEY = {fold(label): stance for stance, label in STANCE_LABELS.items()}
+_STANCE_BY_KEY: dict[str, Stance] = {fold(label): Stance(stance)
+                                     for stance, label in STANCE_LABELS.items()}
 _STANCE_BY_KEY.update({stance.value: stance for stance in Stance})
 
 
@@ -263,7 +264,7 @@ def read_sheet(path: Path, pack: Pack, today: dt.date) -> Sheet:
         cells = {key: (index, row[index] if index < len(row) else None)
                  for key, index in positions.items()}
         parsed, problems = checker.row(number, cells)
-        if problems:
+        if parsed is None:
             result.errors.append((number, "; ".join(problems)))
         else:
             result.rows.append(parsed)
@@ -376,7 +377,7 @@ class _Checker:
                 problems.append(f"ô {coordinate} là công thức; hãy ghi giá trị "
                                 "(sao chép rồi Dán giá trị)")
             elif kind == "e":
-                problems.append(f"ô {coordinate} đang báo lỗi ({cell.value})")
+                problems.append(f"ô {coordinate} đang báo lỗi ({getattr(cell, 'value', None)})")
             else:
                 values[key] = getattr(cell, "value", None)
         draft_id = _text(values.get("draft"))
@@ -412,6 +413,8 @@ class _Checker:
         group_id = self._known(values.get("group"), self.groups, "tổ chức", problems)
         if problems:
             return None, problems
+        # a row without problems has both (a missing or unreadable one is a problem)
+        assert stance is not None and day is not None
         return MeetingRow(number, draft_id, section_id or None, stance.value, text, name,
                           hamlet_id, meeting, day, group_id), []
 

@@ -40,7 +40,7 @@ async def gather(database: Database, pack: Pack, period: Period, now: dt.datetim
         week = await opinion_week(session, since=period.since, until=period.until,
                                   waiting_before=now - dt.timedelta(days=WAITING_DAYS))
     names = {topic.id: topic.name for topic in pack.campaign.topics}
-    grouped: Counter = Counter()
+    grouped: Counter[str] = Counter()
     shown: dict[str, str] = {}
     for text in week.questions:
         key = fold(text).strip(" ?!.")

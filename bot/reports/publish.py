@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from db import comments as comment_queries
 from db.engine import Database
@@ -33,7 +34,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-async def publish(database: Database, out: Path, *, kind: str, actor: str, filters: dict,
+async def publish(database: Database, out: Path, *, kind: str, actor: str, filters: dict[str, Any],
                   write: Callable[[Path], Awaitable[int]]) -> Published:
     """Write under a temporary name, audit, then rename; nothing is left on failure.
 

@@ -21,6 +21,7 @@ from bot.channels.registry import capabilities_of
 from bot.reports.campaign import TITLE, period_of, write_report
 from bot.reports.layout import letterhead
 from bot.reports.publish import file_sha256
+from bot.settings import Settings
 from content.pack import Pack, Window
 from db import outbox as outbox_queries
 from db import roles
@@ -65,12 +66,13 @@ def due_reports(pack: Pack, day: dt.date) -> list[Due]:
     return due
 
 
-async def run_due(database: Database, pack: Pack, settings, now: dt.datetime) -> list[CampaignReport]:
+async def run_due(database: Database, pack: Pack, settings: Settings,
+                  now: dt.datetime) -> list[CampaignReport]:
     """Write, keep and send the reports due today that were not written yet."""
     day = now.astimezone(pack.zone).date()
     folder = Path(settings.console_export_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[CampaignReport] = []
     for due in due_reports(pack, day):
         async with database.read() as session:
             done = (await session.execute(select(CampaignReport.id).where(
@@ -95,6 +97,7 @@ async def run_due(database: Database, pack: Pack, settings, now: dt.datetime) ->
             link = f"{texts.REPORT_LINK} {(settings.public_url or '').rstrip('/')}{DOWNLOADS}"
             for user_id in await roles.staff_user_ids(session):
                 user = await session.get(User, user_id)
+                assert user is not None  # staff_user_ids reads existing residents
                 for payload in render_document(str(published.path), name, caption, link,
                                                capabilities_of(user.channel)):
                     message = outbox_queries.new_message(
@@ -105,13 +108,13 @@ async def run_due(database: Database, pack: Pack, settings, now: dt.datetime) ->
         log.info("campaign report %s written and sent (%s)", name, due.reason)
         written.append(row)
     if day.weekday() == pack.campaign.reports.weekday:
-        row = await send_opinion(database, pack, settings, day, now, folder)
-        if row is not None:
-            written.append(row)
+        opinion_row = await send_opinion(database, pack, settings, day, now, folder)
+        if opinion_row is not None:
+            written.append(opinion_row)
     return written
 
 
-async def send_opinion(database: Database, pack: Pack, settings, day: dt.date,
+async def send_opinion(database: Database, pack: Pack, settings: Settings, day: dt.date,
                        now: dt.datetime, folder: Path) -> CampaignReport | None:
     """The weekly opinion summary of the week before: the DOCX kept, the digest in chat."""
     from bot.reports import opinion

@@ -15,6 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
 from bot.reports.cells import spreadsheet_text
 from bot.reports.export_filters import audit_filters, known_draft
 from bot.reports.export_rows import RowMaker, excel_serial
@@ -28,6 +31,7 @@ from bot.reports.labels import (
     status_label,
 )
 from bot.reports.layout import (
+    Block,
     DocumentSpec,
     Heading,
     Letterhead,
@@ -39,6 +43,7 @@ from bot.reports.layout import (
     write_docx,
 )
 from bot.reports.publish import Published, installation_key, publish
+from content.models import Draft
 from content.pack import Pack
 from db import comments as comment_queries
 from db.comments import CommentFilter
@@ -81,8 +86,8 @@ class ReportData:
     pack: Pack
     draft_id: str
     groups: list[Group]
-    by_stance: Counter
-    by_source: Counter
+    by_stance: Counter[str]
+    by_source: Counter[str]
     left_out: int
     made_at: dt.datetime
     actor: str
@@ -92,7 +97,7 @@ class ReportData:
         return sum(len(group.entries) for group in self.groups)
 
     @property
-    def draft(self):
+    def draft(self) -> Draft:
         return self.pack.drafts[self.draft_id]
 
 
@@ -102,14 +107,17 @@ def report_filter(pack: Pack, draft_id: str) -> CommentFilter:
 
 async def gather(database: Database, pack: Pack, where: CommentFilter, *, actor: str,
                  key: bytes) -> ReportData:
+    draft_id = where.draft_id
+    assert draft_id is not None  # a report is of one draft (report_filter)
     rows = RowMaker(pack, key)
     groups: dict[str | None, Group] = {None: Group(GENERAL)}
-    for flat in pack.sections[where.draft_id]:
+    for flat in pack.sections[draft_id]:
         groups[flat.section.id] = Group(flat.label)
-    by_stance, by_source = Counter(), Counter()
+    by_stance: Counter[str] = Counter()
+    by_source: Counter[str] = Counter()
     async with database.read() as session:
         left_out = await comment_queries.count_comments(
-            session, CommentFilter(draft_id=where.draft_id, statuses=LEFT_OUT))
+            session, CommentFilter(draft_id=draft_id, statuses=LEFT_OUT))
         async for comment in comment_queries.stream_comments(session, where):
             group = groups.get(comment.section_id)
             if group is None:  # a section the current version no longer has
@@ -126,7 +134,7 @@ async def gather(database: Database, pack: Pack, where: CommentFilter, *, actor:
                 answer=nfc(comment.answer), when=rows.local(comment.created_at)))
             by_stance[comment.stance] += 1
             by_source[source_label(comment.source)] += 1
-    return ReportData(pack, where.draft_id, list(groups.values()), by_stance, by_source,
+    return ReportData(pack, draft_id, list(groups.values()), by_stance, by_source,
                       left_out=left_out, made_at=dt.datetime.now(pack.zone), actor=actor)
 
 
@@ -196,7 +204,7 @@ def comment_blocks(number: int, entry: Entry) -> list[Paragraph]:
 
 def document_spec(data: ReportData, head: Letterhead, number: str | None) -> DocumentSpec:
     """The report as the layout's data: counts, then every comment under its section."""
-    blocks: list = [
+    blocks: list[Block] = [
         Paragraph(f"Số liệu đến {data.made_at:%H:%M} ngày {data.made_at:%d/%m/%Y}: tổng số "
                   f"{data.total} ý kiến. {left_out_note(data)} Người lập báo cáo: "
                   f"{nfc(data.actor)}.", italic=True),
@@ -245,7 +253,8 @@ def write_xlsx(path: Path, data: ReportData, head: Letterhead, scratch: str) -> 
     counts.set_landscape()
     counts.fit_to_pages(1, 0)  # the tables and the chart beside them on one page's width
 
-    def text(sheet, row: int, col: int, value: str, style=None) -> None:
+    def text(sheet: Worksheet, row: int, col: int, value: str, style: Format | None = None
+             ) -> None:
         # every text cell, names of people included, is neutralised on its own
         sheet.write_string(row, col, spreadsheet_text(value), style)
 

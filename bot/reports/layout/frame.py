@@ -3,9 +3,14 @@ type name and subject, and "Nơi nhận" with the signature block."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Cm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from bot.reports.cells import docx_text
 from bot.reports.layout import ooxml
@@ -26,7 +31,8 @@ from bot.reports.layout.rules import (
 from bot.reports.layout.spec import DocumentSpec, Letterhead, Run
 
 
-def tight(paragraph, align=WD_ALIGN_PARAGRAPH.CENTER):
+def tight(paragraph: Paragraph,
+          align: WD_PARAGRAPH_ALIGNMENT = WD_ALIGN_PARAGRAPH.CENTER) -> Paragraph:
     """A paragraph inside a letterhead or table cell: single spacing, no indent, no gap."""
     layout = paragraph.paragraph_format
     layout.space_before = layout.space_after = Pt(0)
@@ -36,7 +42,7 @@ def tight(paragraph, align=WD_ALIGN_PARAGRAPH.CENTER):
     return paragraph
 
 
-def add_runs(paragraph, content: str | tuple[Run, ...], *, size: float | None = None,
+def add_runs(paragraph: Paragraph, content: str | tuple[Run, ...], *, size: float | None = None,
              bold: bool = False, italic: bool = False, underline: bool = False) -> None:
     runs = (Run(content),) if isinstance(content, str) else content
     for piece in runs:
@@ -50,7 +56,7 @@ def add_runs(paragraph, content: str | tuple[Run, ...], *, size: float | None = 
             run.font.size = Pt(size)
 
 
-def cell_lines(cell, lines: list[Line | None]) -> None:
+def cell_lines(cell: _Cell, lines: Sequence[Line | None]) -> None:
     """Centred lines in a cell; None is an empty line."""
     first = cell.paragraphs[0]
     for index, line in enumerate(lines):
@@ -60,7 +66,8 @@ def cell_lines(cell, lines: list[Line | None]) -> None:
                      underline=line.underline)
 
 
-def rule(container, width_cm: float, column_cm: float, padding_cm: float = HEADER_PADDING_CM):
+def rule(container: Document | _Cell, width_cm: float, column_cm: float,
+         padding_cm: float = HEADER_PADDING_CM) -> Paragraph:
     """A short centred line under the line above it (state issuer, state subject)."""
     paragraph = tight(container.add_paragraph())
     side = max((column_cm - width_cm) / 2 - padding_cm, 0)
@@ -72,10 +79,11 @@ def rule(container, width_cm: float, column_cm: float, padding_cm: float = HEADE
 
 # --- the letterhead ---------------------------------------------------------------------
 
-def letterhead_lines(spec: DocumentSpec, sizes: Sizes):
+def letterhead_lines(spec: DocumentSpec, sizes: Sizes
+                     ) -> tuple[list[Line], Line, list[Line], Line]:
     """(issuer lines, number line, heading lines, date line) as measured `Line`s."""
     head = spec.letterhead
-    issuer = []
+    issuer: list[Line] = []
     if head.parent:
         issuer.append(Line(head.parent.upper(), sizes.organisation, sizes.organisation_min))
     issuer.append(Line(head.body.upper(), sizes.organisation, sizes.organisation_min,
@@ -91,7 +99,7 @@ def letterhead_lines(spec: DocumentSpec, sizes: Sizes):
     return issuer, number, heading, date
 
 
-def write_letterhead(document, spec: DocumentSpec, sizes: Sizes) -> None:
+def write_letterhead(document: Document, spec: DocumentSpec, sizes: Sizes) -> None:
     """Two borderless columns: issuer and number left, heading and date right, the number
     and the date on the same line."""
     issuer, number, heading, date = letterhead_lines(spec, sizes)
@@ -116,7 +124,7 @@ def write_letterhead(document, spec: DocumentSpec, sizes: Sizes) -> None:
         ooxml.keep_row_whole(row)
 
 
-def write_title(document, spec: DocumentSpec, sizes: Sizes) -> None:
+def write_title(document: Document, spec: DocumentSpec, sizes: Sizes) -> None:
     name = tight(document.add_paragraph())
     name.paragraph_format.space_before = Pt(18)
     add_runs(name, spec.type_name.upper(), size=sizes.type_name, bold=True)
@@ -142,7 +150,7 @@ def recipient_lines(head: Letterhead) -> list[str]:
             for index, entry in enumerate(entries)]
 
 
-def write_signature(document, head: Letterhead, sizes: Sizes) -> None:
+def write_signature(document: Document, head: Letterhead, sizes: Sizes) -> None:
     """"Nơi nhận" bottom left, the signature block bottom right, as one unbreakable row."""
     signer = [Line(head.authority.upper(), sizes.signer, sizes.signer, bold=True)]
     if head.signer_title:

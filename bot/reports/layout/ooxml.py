@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
 
 # CT_TblPr's children in the order the schema requires (Word refuses a file otherwise).
 TBL_PR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual",
@@ -13,14 +16,14 @@ TBL_PR_ORDER = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual",
                 "w:tblCellMar", "w:tblLook")
 
 
-def element(tag: str, **attributes: str):
+def element(tag: str, **attributes: str) -> BaseOxmlElement:
     made = OxmlElement(tag)
     for name, value in attributes.items():
         made.set(qn(f"w:{name}"), value)
     return made
 
 
-def set_table_property(table, tag: str, **attributes: str):
+def set_table_property(table: Table, tag: str, **attributes: str) -> BaseOxmlElement:
     """Replace or add one child of <w:tblPr>, at its place in the schema order."""
     properties = table._tbl.tblPr
     old = properties.find(qn(tag))
@@ -40,7 +43,7 @@ def twips(cm: float) -> str:
     return str(Cm(cm).twips)
 
 
-def fixed_widths(table, widths_cm: list[float]) -> None:
+def fixed_widths(table: Table, widths_cm: list[float]) -> None:
     """Fixed column widths on the grid (LibreOffice reads it), on each cell (Word does) and
     the table's own width, so neither program re-flows the columns."""
     table.autofit = False
@@ -53,20 +56,20 @@ def fixed_widths(table, widths_cm: list[float]) -> None:
             cell.width = Cm(width)
 
 
-def cell_margins(table, side_cm: float) -> None:
+def cell_margins(table: Table, side_cm: float) -> None:
     margins = set_table_property(table, "w:tblCellMar")
     for side in ("top", "left", "bottom", "right"):
         margins.append(element(f"w:{side}", w="0" if side in ("top", "bottom")
                                else twips(side_cm), type="dxa"))
 
 
-def no_borders(table) -> None:
+def no_borders(table: Table) -> None:
     borders = set_table_property(table, "w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(element(f"w:{side}", val="nil"))
 
 
-def keep_row_whole(row, *, repeat_as_header: bool = False) -> None:
+def keep_row_whole(row: _Row, *, repeat_as_header: bool = False) -> None:
     """The row never breaks across pages; a heading row repeats on every page."""
     properties = row._tr.get_or_add_trPr()
     properties.append(element("w:cantSplit"))
@@ -79,7 +82,7 @@ BEFORE_PBDR = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:
                "w:widowControl", "w:numPr", "w:suppressLineNumbers")
 
 
-def bottom_border(paragraph) -> None:
+def bottom_border(paragraph: Paragraph) -> None:
     """A thin rule under the paragraph (the lines under the organisation and the subject)."""
     properties = paragraph._p.get_or_add_pPr()
     borders = element("w:pBdr")
@@ -91,17 +94,13 @@ def bottom_border(paragraph) -> None:
         properties.insert(0, borders)
 
 
-def page_field(paragraph) -> None:
+def page_field(paragraph: Paragraph) -> None:
     """The current page number, as a field Word and LibreOffice both update."""
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"),
-                       ("end", None)):
-        run = paragraph.add_run()
-        if kind is not None:
-            run._r.append(element("w:fldChar", fldCharType=kind))
-        elif text.strip() == "PAGE":
-            instruction = element("w:instrText")
-            instruction.set(qn("xml:space"), "preserve")
-            instruction.text = text
-            run._r.append(instruction)
-        else:
-            run.text = text
+    paragraph.add_run()._r.append(element("w:fldChar", fldCharType="begin"))
+    instruction = element("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    paragraph.add_run()._r.append(instruction)
+    paragraph.add_run()._r.append(element("w:fldChar", fldCharType="separate"))
+    paragraph.add_run().text = "2"  # shown until the program updates the field
+    paragraph.add_run()._r.append(element("w:fldChar", fldCharType="end"))

@@ -5,14 +5,18 @@ charts, pictures)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from bot.reports.cells import docx_text
 from bot.reports.layout import ooxml
@@ -31,7 +35,7 @@ from bot.reports.layout.rules import (
     Sizes,
     sizes_for,
 )
-from bot.reports.layout.spec import DocumentSpec, Heading, Image, Paragraph, Percent, Table
+from bot.reports.layout.spec import Cell, DocumentSpec, Heading, Image, Paragraph, Percent, Table
 from content.text import format_number
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -43,7 +47,7 @@ def percent_text(share: Percent) -> str:
     return format_number(100 * share.fraction, 1).removesuffix(",0") + "%"
 
 
-def cell_text(value) -> str:
+def cell_text(value: Cell) -> str:
     if isinstance(value, Percent):
         return percent_text(value)
     if isinstance(value, bool):
@@ -61,7 +65,7 @@ THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
 
 
-def set_size(rpr, size: float) -> None:
+def set_size(rpr: BaseOxmlElement, size: float) -> None:
     for tag in ("w:sz", "w:szCs"):
         element = rpr.find(qn(tag))
         if element is None:
@@ -70,7 +74,7 @@ def set_size(rpr, size: float) -> None:
         element.set(qn("w:val"), str(round(size * 2)))
 
 
-def new_document(sizes: Sizes):
+def new_document(sizes: Sizes) -> DocxDocument:
     """A4 portrait, the rules' margins, Times New Roman in every script slot of every style
     (no theme font for Word to prefer), Vietnamese as the language."""
     document = Document()
@@ -115,7 +119,7 @@ def new_document(sizes: Sizes):
 
 # --- the body ---------------------------------------------------------------------------
 
-def write_paragraph(document, block: Paragraph, sizes: Sizes):
+def write_paragraph(document: DocxDocument, block: Paragraph, sizes: Sizes) -> DocxParagraph:
     paragraph = document.add_paragraph()
     paragraph.alignment = ALIGN[block.align]
     layout = paragraph.paragraph_format
@@ -128,7 +132,7 @@ def write_paragraph(document, block: Paragraph, sizes: Sizes):
     return paragraph
 
 
-def write_image(document, image: Image, sizes: Sizes, *, keep_with_next: bool = False) -> None:
+def write_image(document: DocxDocument, image: Image, sizes: Sizes, *, keep_with_next: bool = False) -> None:
     picture = document.add_paragraph()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = bool(image.caption) or keep_with_next or None
@@ -140,11 +144,11 @@ def write_image(document, image: Image, sizes: Sizes, *, keep_with_next: bool = 
         add_runs(caption, image.caption, italic=True, size=sizes.table)
 
 
-def is_number(value) -> bool:
+def is_number(value: object) -> bool:
     return isinstance(value, int | float | Percent) and not isinstance(value, bool)
 
 
-def write_table(document, block: Table, sizes: Sizes) -> None:
+def write_table(document: DocxDocument, block: Table, sizes: Sizes) -> None:
     """The title, the table and its chart kept together: every paragraph but the last keeps
     with the next and no row splits, so they move to the next page as one when they would
     straddle it (a table longer than a page still breaks, with its heading row repeated)."""
@@ -180,7 +184,7 @@ def write_table(document, block: Table, sizes: Sizes) -> None:
 
 # --- the whole document -----------------------------------------------------------------
 
-def build(spec: DocumentSpec):
+def build(spec: DocumentSpec) -> DocxDocument:
     """The python-docx Document for `spec` (write_docx saves it)."""
     sizes = sizes_for(spec.letterhead)
     document = new_document(sizes)
@@ -203,6 +207,6 @@ def build(spec: DocumentSpec):
     return document
 
 
-def write_docx(path, spec: DocumentSpec) -> None:
+def write_docx(path: Path | str, spec: DocumentSpec) -> None:
     """Write `spec` to `path` as DOCX."""
     build(spec).save(str(path))
