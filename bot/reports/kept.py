@@ -1,15 +1,19 @@
 """Campaign reports kept for download at /admin/reports (table campaign_reports): written into
 the console's report folder and recorded, whether the pack's schedule asked for one
-(scheduled.py) or a staff member did from the console's reports page."""
+(scheduled.py, which sends it to staff in the same transaction as the record) or a staff
+member did from the console's reports page (audited in that transaction)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.reports.campaign import period_of, write_report
 from bot.reports.layout import letterhead
 from bot.reports.publish import Published
+from bot.settings import Settings
 from content.pack import Pack
 from db.engine import Database
 from db.listening_models import CampaignReport
@@ -18,7 +22,7 @@ FOLDER = "reports"  # under LOASO_CONSOLE_EXPORT_DIR
 ON_REQUEST = "on_demand"  # CampaignReport.reason of a report a staff member asked for
 
 
-def report_folder(settings) -> Path:
+def report_folder(settings: Settings) -> Path:
     folder = Path(settings.console_export_dir) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -31,19 +35,23 @@ def file_name(first: dt.date, last: dt.date, kind: str, *, made: dt.datetime | N
     return f"bao-cao-ke-hoach-{first:%Y%m%d}-{last:%Y%m%d}{stamp}.{kind}"
 
 
-async def write_and_keep(database: Database, pack: Pack, settings, *, first: dt.date,
-                         last: dt.date, kind: str, reason: str, label: str, actor: str,
-                         now: dt.datetime) -> tuple[CampaignReport, Published]:
-    """Write the report for [first, last] and record it; the row is committed."""
-    name = file_name(first, last, kind,
-                     made=now.astimezone(pack.zone) if reason == ON_REQUEST else None)
-    published = await write_report(
+async def write(database: Database, pack: Pack, settings: Settings, *, first: dt.date,
+                last: dt.date, kind: str, actor: str, now: dt.datetime,
+                on_request: bool) -> Published:
+    """The report for [first, last] in the report folder (not yet recorded)."""
+    name = file_name(first, last, kind, made=now.astimezone(pack.zone) if on_request else None)
+    return await write_report(
         database, pack, period_of(pack, first, last), out=report_folder(settings) / name,
         kind=kind, actor=actor, head=letterhead(settings, pack, "party"), now=now)
-    async with database.transaction() as session:
-        row = CampaignReport(kind="campaign", period_from=first, period_to=last, file_name=name,
-                             stored_name=f"{FOLDER}/{name}", sha256=published.sha256,
-                             reason=reason, details={"label": label}, created_at=now)
-        session.add(row)
-        await session.flush()
-    return row, published
+
+
+async def record(session: AsyncSession, published: Published, *, first: dt.date,
+                 last: dt.date, reason: str, label: str, now: dt.datetime) -> CampaignReport:
+    """The written report kept for download (flushed: its id is known)."""
+    name = published.path.name
+    row = CampaignReport(kind="campaign", period_from=first, period_to=last, file_name=name,
+                         stored_name=f"{FOLDER}/{name}", sha256=published.sha256, reason=reason,
+                         details={"label": label}, created_at=now)
+    session.add(row)
+    await session.flush()
+    return row

@@ -18,7 +18,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.channels.registry import capabilities_of
-from bot.reports.campaign import TITLE, period_of, write_report
+from bot.reports import kept
+from bot.reports.campaign import TITLE, period_of
+from bot.reports.kept import FOLDER
 from bot.reports.layout import letterhead
 from bot.reports.publish import file_sha256
 from bot.settings import Settings
@@ -33,7 +35,6 @@ from messages.render import render_document
 from scheduler.notices import queue_notice
 
 log = logging.getLogger(__name__)
-FOLDER = "reports"
 DOWNLOADS = "/admin/reports"
 
 
@@ -70,8 +71,7 @@ async def run_due(database: Database, pack: Pack, settings: Settings,
                   now: dt.datetime) -> list[CampaignReport]:
     """Write, keep and send the reports due today that were not written yet."""
     day = now.astimezone(pack.zone).date()
-    folder = Path(settings.console_export_dir) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = kept.report_folder(settings)
     written: list[CampaignReport] = []
     for due in due_reports(pack, day):
         async with database.read() as session:
@@ -80,18 +80,13 @@ async def run_due(database: Database, pack: Pack, settings: Settings,
                 CampaignReport.period_to == due.last))).first()
         if done is not None:
             continue
-        name = f"bao-cao-ke-hoach-{due.first:%Y%m%d}-{due.last:%Y%m%d}.docx"
-        period = period_of(pack, due.first, due.last)
-        published = await write_report(
-            database, pack, period, out=folder / name, kind="docx", actor="Loa Số (tự động)",
-            head=letterhead(settings, pack, "party"), now=now)
+        published = await kept.write(database, pack, settings, first=due.first, last=due.last,
+                                     kind="docx", actor="Loa Số (tự động)", now=now,
+                                     on_request=False)
+        name = published.path.name
         async with database.transaction() as session:
-            row = CampaignReport(kind="campaign", period_from=due.first, period_to=due.last,
-                                 file_name=name, stored_name=f"{FOLDER}/{name}",
-                                 sha256=published.sha256, reason=due.reason,
-                                 details={"label": due.label}, created_at=now)
-            session.add(row)
-            await session.flush()
+            row = await kept.record(session, published, first=due.first, last=due.last,
+                                    reason=due.reason, label=due.label, now=now)
             caption = texts.REPORT_CAPTION.format(
                 title=TITLE, span=f"{due.first:%d/%m/%Y}–{due.last:%d/%m/%Y}", reason=due.label)
             link = f"{texts.REPORT_LINK} {(settings.public_url or '').rstrip('/')}{DOWNLOADS}"

@@ -76,7 +76,7 @@ def _period(typed: dict[str, str]) -> tuple[dt.date, dt.date, str]:
 @page.post(HOME)
 async def make_report(request: Request, who: Signed) -> Response:
     """A report for the period picked, written now (a few seconds at most for a commune)."""
-    from bot.reports.kept import ON_REQUEST, write_and_keep
+    from bot.reports import kept
 
     form = await read_form(request)
     typed = {key: text(form, key) for key in ("from", "to", "format")}
@@ -86,11 +86,14 @@ async def make_report(request: Request, who: Signed) -> Response:
         return await _listing(request, who, typed=typed, error=str(refused), status=400)
     desk = service(request)
     moment = now()
-    row, _ = await write_and_keep(
-        desk.database, desk.content.current.pack, desk.settings, first=first, last=last,
-        kind=kind, reason=ON_REQUEST, label=f"{REPORT_REASONS[ON_REQUEST]} của {who.name}",
-        actor=who.name, now=moment)
+    published = await kept.write(desk.database, desk.content.current.pack, desk.settings,
+                                 first=first, last=last, kind=kind, actor=who.name, now=moment,
+                                 on_request=True)
     async with desk.database.transaction() as session:
+        row = await kept.record(session, published, first=first, last=last,
+                                reason=kept.ON_REQUEST,
+                                label=f"{REPORT_REASONS[kept.ON_REQUEST]} của {who.name}",
+                                now=moment)
         await audit.record(session, who.who, "report.create", now=moment, target=row.file_name,
                            details={"from": first.isoformat(), "to": last.isoformat(),
                                     "format": kind})
