@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,10 @@ from bot.cli.common import (
     settings_or_exit,
     with_database,
 )
+
+if TYPE_CHECKING:
+    from bot.reports.publish import Published
+    from db.engine import Database
 
 report_app = typer.Typer(help="Báo cáo gửi Ban Thường vụ Đảng ủy.", no_args_is_help=True)
 
@@ -75,7 +79,7 @@ def opinion(first: Annotated[str, typer.Option("--from", help="Từ ngày, NĂM-
     refuse_overwrite(out, force)
     now = dt.datetime.now(dt.UTC)
 
-    async def work(database):
+    async def work(database: Database) -> Published:
         gathered = await opinion_report.gather(database, pack, period, now)
 
         async def write(path: Path) -> int:
