@@ -7,10 +7,12 @@ for the other fields, any other form up to MAX_FORM.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData, UploadFile
 
 from messages.types import is_number
@@ -23,6 +25,9 @@ MAX_UPLOAD = 10 * 1024 * 1024  # the files staff upload (meeting sheets) are far
 MAX_FORM = 256 * 1024
 MULTIPART_SLACK = 64 * 1024
 
+
+# A change a page makes from a submitted form, in one transaction (what it returns is unused).
+FormChange = Callable[[AsyncSession, FormData], Awaitable[object]]
 
 SCRATCH = "loaso.console"
 
