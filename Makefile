@@ -23,8 +23,8 @@ run: install
 	$(BIN)/loaso migrate
 	$(BIN)/loaso serve --host $(HOST) --port $(PORT)
 
-# Lint (ruff, with import order) and types (mypy, strict on flows, data, content, channels
-# and delivery: [tool.mypy] in pyproject.toml) before the suite.
+# Lint (ruff, with import order) and types (mypy, strict on every application package:
+# [tool.mypy] in pyproject.toml) before the suite.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -23,7 +23,7 @@ from bot.reports import export as exports
 from bot.reports import summary
 from bot.reports.export_filters import ExportError, build_filter, describe_filters, known_draft
 from bot.reports.labels import STATUS_LABELS
-from bot.reports.layout import LAYOUTS
+from bot.reports.layout import LAYOUTS, Layout
 from content.pack import Pack
 from db import audit
 from db import export_jobs as jobs
@@ -44,7 +44,7 @@ class Asked:
     request: dict[str, Any] = field(default_factory=dict)  # as stored: JSON values
     where: CommentFilter | None = None  # an export
     draft_id: str | None = None  # a report
-    layout: str = "party"
+    layout: Layout = "party"
     number: str | None = None
 
     @property
@@ -119,10 +119,11 @@ def check_report(pack: Pack, form: Mapping[str, object]) -> Asked:
     kind = _value(form, "format") or "docx"
     if kind not in summary.FORMATS:
         raise ActionRefused(f"Định dạng “{kind[:20]}” không có: chọn Word (docx) hoặc Excel.")
-    layout = _value(form, "layout") or "party"
-    if layout not in LAYOUTS:
-        raise ActionRefused(f"Thể thức “{layout[:20]}” không có: chọn văn bản của Đảng ủy "
-                            "hoặc của UBND xã.")
+    typed_layout = _value(form, "layout") or "party"
+    layout = next((known for known in LAYOUTS if known == typed_layout), None)
+    if layout is None:
+        raise ActionRefused(f"Thể thức “{typed_layout[:20]}” không có: chọn văn bản của Đảng "
+                            "ủy hoặc của UBND xã.")
     number = _value(form, "number") or None
     if number is not None and not re.fullmatch(r"[0-9A-Za-z]{1,10}", number):
         raise ActionRefused(f"Số văn bản “{number[:20]}” không hợp lệ: chỉ ghi con số, ví dụ 12 "

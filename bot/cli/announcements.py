@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
@@ -23,6 +23,12 @@ from bot.cli.common import (
     pack_or_exit,
     settings_or_exit,
 )
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from content.pack import Pack
 
 announcements_app = typer.Typer(help="Thông báo của người phụ trách và cán bộ: duyệt, hủy, dừng.",
                                 no_args_is_help=True)
@@ -41,15 +47,16 @@ def list_(status: Annotated[str | None, typer.Option(
     from delivery.announcements import STATUS_NAMES
 
     if status is not None:  # the code or the name this list prints ("chờ duyệt")
-        status = choose_code(status, {code.value: name for code, name in STATUS_NAMES.items()},
+        status = choose_code(status, {str(code): name for code, name in STATUS_NAMES.items()},
                              "Trạng thái")
     pack = pack_or_exit(settings)
 
-    async def work(session):
+    async def work(session: AsyncSession) -> list[str]:
         from sqlalchemy import select
 
         from db.models import Announcement
         from delivery import announcements as service
+        from delivery import fanout
 
         query = select(Announcement).order_by(Announcement.id.desc()).limit(200)
         if status is not None:
@@ -58,7 +65,7 @@ def list_(status: Annotated[str | None, typer.Option(
         for item in (await session.execute(query)).scalars():
             audience = service.audience_of(item)
             count = (item.recipients if item.recipients is not None else
-                     await service.fanout.count_recipients(session, audience))
+                     await fanout.count_recipients(session, audience))
             when = _local(item.send_at, settings.zone) if item.send_at else "ngay"
             lines.append(f"#{item.id}\t{service.STATUS_NAMES[item.status]}\t{item.author}\t"
                          f"tới {service.audience_label(pack, audience)} ({count} người)\t"
@@ -73,8 +80,8 @@ def _local(moment: dt.datetime, zone: dt.tzinfo) -> str:
     return moment.astimezone(zone).strftime("%H:%M %d/%m/%Y")
 
 
-def _decide(action: str, announcement_id: int, done_text: str, *, by: str,
-            **options) -> None:
+def _decide(action: Literal["approve", "reject", "cancel", "stop"], announcement_id: int,
+            done_text: str, *, by: str, reason: str | None = None) -> None:
     """Run one staff decision (bot.actions.announcements, as the console does) and report
     it; a wrong state or a missing announcement changes nothing (exit 2)."""
     from bot.actions import ActionRefused
@@ -85,11 +92,17 @@ def _decide(action: str, announcement_id: int, done_text: str, *, by: str,
     settings = settings_or_exit()
     pack = pack_or_exit(settings)
 
-    async def work(session):
+    async def work(session: AsyncSession) -> tuple[str, str | None]:
+        who, now = Who(by), _now()
         if action == "approve":
-            options["pack"] = pack
-        decided = await getattr(actions, action)(session, announcement_id=announcement_id,
-                                                 who=Who(by), now=_now(), **options)
+            decided = await actions.approve(session, pack, announcement_id, who=who, now=now)
+        elif action == "reject":
+            decided = await actions.reject(session, announcement_id, reason=reason, who=who,
+                                           now=now)
+        elif action == "cancel":
+            decided = await actions.cancel(session, announcement_id, who=who, now=now)
+        else:
+            decided = await actions.stop(session, announcement_id, who=who, now=now)
         return STATUS_NAMES[decided.status], actions.refusal(decided)
 
     try:
@@ -136,7 +149,7 @@ def status(announcement_id: Annotated[int, typer.Argument(help="Số thông báo
     settings = settings_or_exit()
     pack = pack_or_exit(settings)
 
-    async def work(session):
+    async def work(session: AsyncSession) -> list[str] | None:
         from db.models import Announcement
         from delivery import announcements as service
 
@@ -195,13 +208,14 @@ def broadcast(text: Annotated[str, typer.Option("--text", help="Nội dung thôn
                            groups=groups, yes=yes, by=by, priority=priority))
 
 
-async def _broadcast(settings, pack, *, text: str, areas: list[str], topics: list[str],
+async def _broadcast(settings: Settings, pack: Pack, *, text: str, areas: list[str], topics: list[str],
                      groups: list[str], yes: bool, by: str, priority: str = "thuong") -> None:
     from db import migrations
     from db.engine import Database
     from delivery import announcements as service
+    from delivery import fanout
 
-    audience = service.fanout.Audience(everyone=not (areas or topics or groups),
+    audience = fanout.Audience(everyone=not (areas or topics or groups),
                                        topics=tuple(topics), groups=tuple(groups),
                                        hamlets=tuple(areas))
     label = service.audience_label(pack, audience)
@@ -210,7 +224,7 @@ async def _broadcast(settings, pack, *, text: str, areas: list[str], topics: lis
         if not await migrations.is_up_to_date(database):
             fail(MIGRATE_HINT)
         async with database.read() as session:
-            count = await service.fanout.count_recipients(session, audience)
+            count = await fanout.count_recipients(session, audience)
         if not yes:
             reach = f"Gửi tới {label}: {count} người nhận."
             confirm(f"{reach} Gửi ngay?", refused=f"Chưa gửi. {reach}")

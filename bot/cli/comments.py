@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,10 +31,19 @@ from bot.cli.common import (
     in_transaction,
     pack_or_exit,
     refuse_overwrite,
+    run_action,
     server_operator,
     settings_or_exit,
+    with_database,
 )
+from bot.settings import Settings
 from db.audit import Who
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from bot.reports.meeting_import import Imported, Sheet
+    from content.pack import Pack
 
 comments_app = typer.Typer(help="Góp ý vào dự thảo văn kiện: xem, duyệt, trả lời, xuất.",
                            no_args_is_help=True)
@@ -96,7 +105,7 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
     settings = settings_or_exit()
     from bot.channels.registry import source_label
 
-    comment = _act(settings, lambda session, now: view_comment(
+    comment = run_action(settings, lambda session, now: view_comment(
         session, receipt, who=Who(server_operator()), now=now))
     zone = settings.zone
     typer.echo("\n".join([
@@ -115,12 +124,6 @@ def show(receipt: Annotated[str, typer.Argument(help="Mã biên nhận, ví dụ
     ]))
 
 
-def _act(settings, work):
-    from bot.cli.common import run_action
-
-    return run_action(settings, work)
-
-
 @comments_app.command("review")
 def review(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
            status: Annotated[str, typer.Option(help="da_xem, tiep_thu, khong_tiep_thu, "
@@ -132,7 +135,7 @@ def review(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
     from bot.reports.labels import status_label
 
     settings = settings_or_exit()
-    done = _act(settings, lambda session, now: review_comment(
+    done = run_action(settings, lambda session, now: review_comment(
         session, receipt, status=status, note=note, who=Who(by), now=now))
     typer.echo(f"Đã cập nhật {done.receipt}: {status_label(done.status)}.")
 
@@ -160,7 +163,7 @@ def answer(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
     except ActionRefused as refused:
         fail(str(refused))
     pack = pack_or_exit(settings)
-    outcome = _act(settings, lambda session, now: answer_comment(
+    outcome = run_action(settings, lambda session, now: answer_comment(
         session, pack, receipt, text=text, decision=decision, who=Who(by), now=now))
     typer.echo(f"Đã trả lời {outcome.receipt}." + (
         " Người góp ý sẽ nhận được tin." if outcome.notified
@@ -168,12 +171,6 @@ def answer(receipt: Annotated[str, typer.Argument(help="Mã biên nhận.")],
 
 
 # --- files ----------------------------------------------------------------------------------
-
-def _run(settings, work):
-    from bot.cli.common import with_database
-
-    return with_database(settings, work)
-
 
 class _Bar:
     """A rich progress bar on stderr, only when a person is watching a terminal."""
@@ -185,7 +182,7 @@ class _Bar:
         self.progress = Progress("[progress.description]{task.description}", BarColumn(),
                                  MofNCompleteColumn(), TimeRemainingColumn(),
                                  console=Console(stderr=True), transient=True)
-        self.task = None
+        self.task: TaskID | None = None
 
     @staticmethod
     def wanted() -> bool:
@@ -246,7 +243,7 @@ def export(
         fail(str(error))
     bar = _Bar() if _Bar.wanted() else None
     try:
-        published = _run(settings, lambda database: exports.export_comments(
+        published = with_database(settings, lambda database: exports.export_comments(
             database, pack, out=path, kind=kind, where=where, actor=by, progress=bar))
     finally:
         if bar is not None:
@@ -283,7 +280,8 @@ def report(
         fail("Cần chọn dự thảo: --draft MÃ (xem mã bằng: loaso content check).")
     if out is None:
         fail("Cần chỉ định tệp kết quả: --out TỆP (ví dụ --out bao-cao.docx).")
-    if layout not in LAYOUTS:
+    chosen = next((known for known in LAYOUTS if known == layout), None)
+    if chosen is None:
         fail(f"Thể thức '{layout}' không có: dùng --layout party (Đảng ủy) hoặc "
              f"--layout state (UBND xã).")
     if number is not None and not re.fullmatch(r"[0-9A-Za-z]{1,10}", number.strip()):
@@ -295,8 +293,8 @@ def report(
         known_draft(pack, draft)
     except ExportError as error:
         fail(str(error))
-    head = letterhead(settings, pack, layout)
-    published = _run(settings, lambda database: summary.write_report(
+    head = letterhead(settings, pack, chosen)
+    published = with_database(settings, lambda database: summary.write_report(
         database, pack, out=path, kind=kind, draft_id=draft, actor=by, head=head,
         number=number))
     typer.echo(f"Đã lập báo cáo ({published.rows} ý kiến) ra {published.path}.")
@@ -375,8 +373,8 @@ def comments_import(
         typer.echo(f"Bỏ qua {imported.already} dòng đã nhập trước đây.")
 
 
-def _import(settings, pack, sheet, by: str, file_name: str, now: dt.datetime,
-            meeting: int | None = None):
+def _import(settings: Settings, pack: Pack, sheet: Sheet, by: str, file_name: str,
+            now: dt.datetime, meeting: int | None = None) -> Imported:
     from sqlalchemy.exc import IntegrityError
 
     from bot.actions.comments import import_meeting_sheet

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import sys
 import unicodedata
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -15,10 +17,20 @@ from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, get_settings
 from db.comments import use_pseudonym_key
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.channels.base import Channel
+    from bot.service import Service
+    from content.pack import Pack
+    from db.engine import Database
+
+T = TypeVar("T")
+
 MIGRATE_HINT = "Cơ sở dữ liệu chưa được cập nhật. Hãy chạy: loaso migrate"
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code)
 
@@ -99,13 +111,14 @@ def require(settings: Settings, *names: str) -> None:
 INVALID_PACK = "Gói nội dung có lỗi (xem trên); sửa rồi chạy lại. Kiểm tra bằng: loaso content check"
 
 
-def build_service(settings: Settings, **options):
+def build_service(settings: Settings, *, channels: dict[str, Channel] | None = None,
+                  as_of: datetime | None = None) -> Service:
     """The process's Service, or exit with the content report if the pack is invalid."""
     from bot.service import Service
     from content.store import InvalidPack
 
     try:
-        return Service(settings, **options)
+        return Service(settings, channels=channels, as_of=as_of)
     except InvalidPack as error:
         typer.echo(error.report.render(), err=True)
         fail(INVALID_PACK)
@@ -140,7 +153,7 @@ def content_overlay(settings: Settings) -> dict[str, str]:
         return {}
 
 
-def pack_or_exit(settings: Settings):
+def pack_or_exit(settings: Settings) -> Pack:
     """The content pack with the console's edits, or exit with its report."""
     from content.loader import load_pack
 
@@ -151,7 +164,8 @@ def pack_or_exit(settings: Settings):
     return pack
 
 
-async def in_transaction(settings: Settings, work):
+async def in_transaction(settings: Settings,
+                         work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work(session)` in one transaction on a migrated database (else exit with the hint)."""
     from db import migrations
     from db.engine import Database
@@ -214,7 +228,8 @@ Actor = Annotated[str, typer.Option(
     show_default=False)]
 
 
-def run_action(settings: Settings, work):
+def run_action(settings: Settings,
+               work: Callable[[AsyncSession, datetime], Awaitable[T]]) -> T:
     """Run one staff action, `work(session, now)`, in one transaction; a refusal
     (bot.actions.ActionRefused) exits with its message and nothing written."""
     import asyncio
@@ -229,14 +244,14 @@ def run_action(settings: Settings, work):
         fail(str(refused))
 
 
-def with_database(settings: Settings, work):
+def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     """Run `work(database)` on a migrated database, or stop with the migrate hint."""
     import asyncio
 
     from db import migrations
     from db.engine import Database
 
-    async def run():
+    async def run() -> T:
         database = Database(settings.database_url)
         try:
             try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,10 @@ from bot.actions import ActionRefused
 from bot.actions.drafts import check_id, choose_level, parse_moment, word_draft
 from bot.cli.common import fail, settings_or_exit
 from content.loader import load_pack
+
+if TYPE_CHECKING:
+    from bot.reports.draft_import import Outline
+    from content.pack import Pack
 
 drafts_app = typer.Typer(help="Dự thảo văn kiện trong gói nội dung.", no_args_is_help=True)
 
@@ -23,7 +27,7 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _pack_at(directory: Path):
+def _pack_at(directory: Path) -> Pack:
     pack, report = load_pack(directory)
     if pack is None:
         typer.echo(report.render(), err=True)
@@ -140,7 +144,7 @@ def drafts_import(
     typer.echo("Để dịch vụ đang chạy dùng dự thảo mới, chạy: loaso content reload")
 
 
-def _print_outline(file: Path, found) -> None:
+def _print_outline(file: Path, found: Outline) -> None:
     counts = found.counts()
     shown = ", ".join(f"{counts[kind]} {_KIND_NAMES[kind]}" for kind in _KIND_NAMES
                       if counts[kind])

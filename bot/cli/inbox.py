@@ -7,7 +7,8 @@ Every action is a function in bot.actions.inbox, shared with the console page.
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -17,11 +18,13 @@ from db.audit import Who
 inbox_app = typer.Typer(help="Hỏi – Phản ánh của người dân: xem, phân loại, trả lời.",
                         no_args_is_help=True)
 
+T = TypeVar("T")
+
 PAGE = 20
 Receipt = Annotated[str, typer.Argument(help="Mã phản ánh, ví dụ PA-AB12CD34.")]
 
 
-def _refused(work):
+def _refused(work: Callable[[], T]) -> T:
     from bot.actions import ActionRefused
 
     try:

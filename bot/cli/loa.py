@@ -11,11 +11,14 @@ import asyncio
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.cli.common import Force, fail, in_transaction, refuse_overwrite, settings_or_exit
+
+if TYPE_CHECKING:
+    from bot.outputs.loudspeaker import Script
 
 loa_app = typer.Typer(help="Loa truyền thanh: kịch bản bản tin để đọc trên loa.",
                       no_args_is_help=True)
@@ -83,11 +86,11 @@ def bulletin(
         typer.echo(f"Có {script.urgent} thông báo KHẨN CẤP, đã đưa lên đầu bản tin.")
     for note in bulletin_files.note_lines(script):
         typer.echo(f"Lưu ý: {note}", err=True)
-    if audio is not None:
+    if audio is not None and settings.tts_command:  # set: checked before the script was built
         _speak(settings.tts_command, script, out, audio)
 
 
-def _speak(command: str, script, out: Path, audio: Path) -> None:
+def _speak(command: str, script: Script, out: Path, audio: Path) -> None:
     from bot.outputs.bulletin_files import spoken_text
     from bot.outputs.tts import SpeechCommandFailed, synthesise
 

@@ -18,9 +18,7 @@ meetings_app = typer.Typer(help="Buổi sinh hoạt, hội nghị tuyên truyề
 PAGE = 30
 
 
-def _day(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
+def _day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -37,7 +35,8 @@ def add(date: Annotated[str, typer.Option("--date", help="Ngày họp, NĂM-THÁ
         comments: Annotated[int, typer.Option(help="Số ý kiến thu được.")] = 0,
         notes: Annotated[str | None, typer.Option(help="Ghi chú.")] = None) -> None:
     """Ghi một buổi sinh hoạt đã họp."""
-    from bot.actions.meetings import MeetingInput, record_meeting
+    from bot.actions.meetings import record_meeting
+    from db.meetings import MeetingInput
 
     settings = settings_or_exit()
     pack = pack_or_exit(settings)
@@ -64,8 +63,9 @@ def edit(meeting: Annotated[int, typer.Argument(help="Số buổi sinh hoạt.")
 
     settings = settings_or_exit()
     pack = pack_or_exit(settings)
+    held_on = _day(date) if date is not None else None
     changes = {name: value for name, value in (
-        ("held_on", _day(date)), ("topic_id", topic), ("attendance", attendance),
+        ("held_on", held_on), ("topic_id", topic), ("attendance", attendance),
         ("comments_gathered", comments), ("notes", notes)) if value is not None}
     if not changes:
         fail("Chưa có gì để sửa (dùng --date, --topic, --attendance, --comments, --notes).")

@@ -117,7 +117,7 @@ def retry(failed: Annotated[bool, typer.Option(
     now = dt.datetime.now(dt.UTC)
     start = parse_since(since, now=now, zone=settings.zone) if since else None
 
-    async def requeue(session):
+    async def requeue(session: AsyncSession) -> int:
         return await outbox_queries.requeue_failed(session, now=now, since=start)
 
     count = asyncio.run(in_transaction(settings, requeue))

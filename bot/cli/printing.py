@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,12 @@ from bot.cli.common import (
     settings_or_exit,
 )
 from bot.cli.loa import parse_day
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from db.models import Announcement
 
 print_app = typer.Typer(help="Tài liệu in: bản tin thôn, khẩu hiệu cho bảng điện tử.",
                         no_args_is_help=True)
@@ -55,14 +61,15 @@ def sheet(week: Annotated[str, typer.Option(
     view = Content(pack, SearchIndex(pack)).visible(day)
     monday, sunday = sheets.week_of(day)
 
-    async def work(session):
+    async def work(session: AsyncSession) -> list[Announcement]:
         from db.outputs import readable_announcements
 
         start = dt.datetime.combine(monday, dt.time(), tzinfo=pack.zone)
         return await readable_announcements(session, start, start + dt.timedelta(days=7))
 
     rows = asyncio.run(in_transaction(settings, work))
-    common, own = [], {}
+    common: list[sheets.SheetNotice] = []
+    own: dict[str, list[sheets.SheetNotice]] = {}
     for row in rows:
         audience = Audience.from_json(row.audience or {})
         notice = sheets.SheetNotice(row.author, _short(row.text), row.priority == URGENT)
@@ -83,9 +90,11 @@ def sheet(week: Annotated[str, typer.Option(
     slogans = [slogan.text for slogan in pack.slogans]
     for key, path in targets:
         link = _link(settings, f"{SHEET_SOURCE}-{key}" if key else SHEET_SOURCE)
-        notices = sorted(common + own.get(key, []), key=lambda n: not n.urgent)
+        # key None: the common sheet, with no hamlet's name and none of their own notices
+        named, mine = (hamlets.get(key), own.get(key, [])) if key is not None else (None, [])
+        notices = sorted(common + mine, key=lambda n: not n.urgent)
         write_docx(fit_to_page(sheets.Sheet(
-            pack.campaign.organisation.name, monday, sunday, hamlets.get(key), list(articles),
+            pack.campaign.organisation.name, monday, sunday, named, list(articles),
             notices[:sheets.NOTICES_SHOWN], list(events),
             sheets.qr_png(link[0]) if link else None, link[1] if link else "",
             slogans[monday.isocalendar().week % len(slogans)] if slogans else None)), path)
@@ -111,7 +120,7 @@ def _short(text: str) -> str:
     return excerpt(text, NOTICE_CHARS)
 
 
-def _link(settings, source: str) -> tuple[str, str] | None:
+def _link(settings: Settings, source: str) -> tuple[str, str] | None:
     """(address, caption) of the sheet's QR: the web chat, else the Telegram bot."""
     from bot.outputs.qr import link_for
 

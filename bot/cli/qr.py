@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from bot.cli.common import (
     refuse_overwrite,
     settings_or_exit,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def qr(target: Annotated[str, typer.Option(
@@ -56,7 +59,7 @@ def arrivals(date_from: Annotated[str, typer.Option("--from", help="Từ ngày (
     if end < start:
         fail("--to phải từ ngày --from trở đi.")
 
-    async def work(session):
+    async def work(session: AsyncSession) -> dict[str, int]:
         from db.outputs import arrivals_by_source
 
         return await arrivals_by_source(session, start, end)

@@ -8,11 +8,15 @@ they would be one or two people's scores. The bank itself is checked by `loaso c
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.common import in_transaction, pack_or_exit, settings_or_exit
 from content.text import format_number
+
+if TYPE_CHECKING:
+    from db.quiz import Participation
 
 quiz_app = typer.Typer(help="Thi tìm hiểu: thống kê tham gia.", no_args_is_help=True)
 
@@ -21,12 +25,14 @@ UNKNOWN_HAMLET = "Chưa rõ thôn"
 WITHHELD = "—"
 
 
-def _row(label: str, stats) -> list[str]:
-    if stats.players < MIN_PLAYERS or stats.average_score is None:
+def _row(label: str, stats: Participation) -> list[str]:
+    # a finished round has asked its questions: both are None together, or neither
+    score, correct = stats.average_score, stats.correct_share
+    if stats.players < MIN_PLAYERS or score is None or correct is None:
         average = share = WITHHELD
     else:
-        average = format_number(stats.average_score, 1)
-        share = f"{format_number(stats.correct_share * 100, 1)}%"
+        average = format_number(score, 1)
+        share = f"{format_number(correct * 100, 1)}%"
     return [label, str(stats.players), str(stats.rounds), str(stats.finished), average, share]
 
 

@@ -20,9 +20,11 @@ from bot.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from bot.reports.publish import Published
     from bot.settings import Settings
     from content.pack import Pack
     from db.campaign_figures import Period
+    from db.engine import Database
 
 report_app = typer.Typer(help="Báo cáo gửi Ban Thường vụ Đảng ủy.", no_args_is_help=True)
 
@@ -78,7 +80,8 @@ def opinion(first: First, last: Last, out: Out,
 
     settings, pack, period = prepared(first, last, out, force, format, ("docx", "txt"))
     now = dt.datetime.now(dt.UTC)
-    async def work(database):
+
+    async def work(database: Database) -> Published:
         gathered = await opinion_report.gather(database, pack, period, now)
 
         async def write(path: Path) -> int:

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.actions import ActionRefused, people
 from bot.cli.common import Actor, check_ids, fail, in_transaction, pack_or_exit, settings_or_exit
 from db.audit import Who
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 invites_app = typer.Typer(help="Mã mời nhận vai trò: tạo, xem, thu hồi.", no_args_is_help=True)
 roles_app = typer.Typer(help="Vai trò đã cấp: xem, thu hồi.", no_args_is_help=True)
@@ -56,7 +59,7 @@ def create(role: Annotated[str, typer.Option(help="leader, staff hoặc admin.")
     check_ids("thôn", areas, {item.id: item.name for item in pack.campaign.hamlets})
     now = dt.datetime.now(dt.UTC)
 
-    async def work(session):
+    async def work(session: AsyncSession) -> tuple[int, dt.datetime, str]:
         invite, code = await people.create_invite(
             session, pack, role=role, groups=groups, areas=areas, expires=expires, note=note,
             who=Who(by), now=now, zone=settings.zone)

@@ -9,12 +9,21 @@ import logging
 import signal
 import socket
 import sys
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.cli.common import MIGRATE_HINT, build_service, fail, settings_or_exit
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from bot.service import Service
+
+    # the worker's health server and the task serving it
+    Health = tuple[uvicorn.Server, asyncio.Task[None]]
 
 
 def migrate() -> None:
@@ -133,7 +142,7 @@ def worker(health_port: Annotated[int | None, typer.Option(
     asyncio.run(run())
 
 
-async def serve_health(service, listening: socket.socket):
+async def serve_health(service: Service, listening: socket.socket) -> Health:
     """/healthz and /metrics of this worker on its own port, until `stop_health`. The
     worker's own SIGINT/SIGTERM handlers stay: uvicorn is told to capture none."""
     import uvicorn
@@ -142,7 +151,7 @@ async def serve_health(service, listening: socket.socket):
 
     class Beside(uvicorn.Server):
         @contextlib.contextmanager
-        def capture_signals(self):
+        def capture_signals(self) -> Iterator[None]:
             yield
 
     server = Beside(uvicorn.Config(health_app(service), log_config=None, access_log=False,
@@ -153,7 +162,7 @@ async def serve_health(service, listening: socket.socket):
     return server, task
 
 
-async def stop_health(health) -> None:
+async def stop_health(health: Health) -> None:
     server, task = health
     server.should_exit = True
     await task

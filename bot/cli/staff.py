@@ -11,14 +11,24 @@ ran them (bot.cli.common.server_operator), unless --by names someone (then the -
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import getpass
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli.common import actor, fail, in_transaction, pack_or_exit, server_operator, settings_or_exit
+from bot.cli.common import (
+    actor,
+    fail,
+    in_transaction,
+    pack_or_exit,
+    run_action,
+    server_operator,
+    settings_or_exit,
+)
+
+if TYPE_CHECKING:
+    from db.audit import Who
 
 staff_app = typer.Typer(help="Tài khoản trang quản trị (/admin): thêm, liệt kê, khóa, đặt lại "
                              "mật khẩu.", no_args_is_help=True)
@@ -28,7 +38,7 @@ By = Annotated[str | None, typer.Option(
     show_default=False)]
 
 
-def _who(by: str | None):
+def _who(by: str | None) -> Who:
     from db.audit import Who
 
     return Who(actor(by) if by is not None else server_operator())
@@ -51,16 +61,6 @@ def _password(username: str) -> str:
     if problem:
         fail(problem + " Chưa lưu gì.")
     return password
-
-
-def _act(settings, work):
-    from bot.actions import ActionRefused
-
-    try:
-        return asyncio.run(in_transaction(
-            settings, lambda session: work(session, dt.datetime.now(dt.UTC))))
-    except ActionRefused as refused:
-        fail(str(refused))
 
 
 @staff_app.command("add")
@@ -87,7 +87,7 @@ def add(username: Annotated[str, typer.Argument(help="Tên đăng nhập, ví d�
     except ActionRefused as refused:
         fail(str(refused))
     hashed = hash_password(_password(username))
-    account = _act(settings, lambda session, now: add_account(
+    account = run_action(settings, lambda session, now: add_account(
         session, pack, username=username, name=name, role=role, groups=group, areas=area,
         password_hash=hashed, who=who, now=now))
     where = f"{settings.public_url}/admin/login" if settings.public_url else "/admin/login"
@@ -98,8 +98,8 @@ def add(username: Annotated[str, typer.Argument(help="Tên đăng nhập, ví d�
 @staff_app.command("list")
 def list_() -> None:
     """Liệt kê các tài khoản trang quản trị."""
-    from bot.actions.accounts import ROLE_LABELS
     from db.accounts import list_accounts
+    from db.login_links import ROLE_LABELS
     from db.models import Role
 
     settings = settings_or_exit()
@@ -126,7 +126,7 @@ def disable(username: Annotated[str, typer.Argument(help="Tên đăng nhập.")]
 
     settings = settings_or_exit()
     who = _who(by)
-    account = _act(settings, lambda session, now: disable_account(session, username, who=who,
+    account = run_action(settings, lambda session, now: disable_account(session, username, who=who,
                                                                    now=now))
     typer.echo(f"Đã khóa tài khoản {account.username}; các phiên đăng nhập của tài khoản này "
                "đã chấm dứt.")
@@ -149,6 +149,6 @@ def reset(username: Annotated[str, typer.Argument(help="Tên đăng nhập.")], 
     if asyncio.run(in_transaction(settings, lambda session: find_account(session, username))) is None:
         fail(f"Không có tài khoản '{username}'. Xem danh sách: loaso staff list")
     hashed = hash_password(_password(username))
-    account = _act(settings, lambda session, now: reset_password(
+    account = run_action(settings, lambda session, now: reset_password(
         session, username, password_hash=hashed, who=who, now=now))
     typer.echo(f"Đã đặt mật khẩu mới cho {account.username}; các phiên đăng nhập cũ đã chấm dứt.")

@@ -22,15 +22,24 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import typer
 import typer.main
 
 # The bundled click's exception classes: typer re-exports BadParameter; the others are its
 # bases and siblings, reached through it rather than through typer's private package path.
+# mypy cannot follow `__mro__`, so it is shown the same classes (and the formatter and the
+# parameter and command types) at that private path; nothing imports it when the CLI runs.
 BadParameter = typer.BadParameter
-UsageError = BadParameter.__mro__[1]
-ClickException = UsageError.__mro__[1]
+if TYPE_CHECKING:
+    from typer._click.core import Command, Parameter
+    from typer._click.exceptions import ClickException, NoSuchOption, UsageError
+    from typer._click.formatting import HelpFormatter
+else:
+    UsageError = BadParameter.__mro__[1]
+    ClickException = UsageError.__mro__[1]
+    HelpFormatter = typer.Context.formatter_class
 
 HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
 USAGE = "Cách dùng: "
@@ -74,7 +83,7 @@ def _note(text: str) -> str:
     return f"{text[:match.start()]}  [{'; '.join(parts)}]"
 
 
-class VietnameseFormatter(typer.Context.formatter_class):
+class VietnameseFormatter(HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, USAGE if prefix is None else prefix)
 
@@ -93,7 +102,7 @@ class VietnameseContext(typer.Context):
     formatter_class = VietnameseFormatter
 
 
-def _metavar(param) -> str | None:
+def _metavar(param: Parameter) -> str | None:
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return None
     if param.name in NAMED_METAVARS:
@@ -111,7 +120,7 @@ def _metavar(param) -> str | None:
     return "GIÁ-TRỊ"
 
 
-def localise(command) -> None:
+def localise(command: Command) -> None:
     """Word this command and every command under it in Vietnamese (see the module's doc)."""
     command.context_class = VietnameseContext
     if hasattr(command, "options_metavar"):
@@ -128,7 +137,7 @@ def localise(command) -> None:
         localise(child)
 
 
-def _param_name(param) -> str:
+def _param_name(param: Parameter | None) -> str:
     if param is None:
         return ""
     if param.param_type_name == "option" and param.opts:
@@ -136,7 +145,7 @@ def _param_name(param) -> str:
     return (param.metavar or param.name or "").strip("{}")
 
 
-def explain(error) -> str:
+def explain(error: ClickException) -> str:
     """A click/typer usage error as one Vietnamese sentence."""
     kind = type(error).__name__
     param = getattr(error, "param", None)
@@ -145,9 +154,10 @@ def explain(error) -> str:
             getattr(param, "param_type_name", ""), "tham số")
         return f"Thiếu {what} {_param_name(param)}."
     if kind == "NoSuchOption":
-        text = f"Không có tùy chọn {error.option_name}."
-        if error.possibilities:
-            text += f" Có phải ý bạn là {', '.join(sorted(error.possibilities))}?"
+        unknown = cast("NoSuchOption", error)
+        text = f"Không có tùy chọn {unknown.option_name}."
+        if unknown.possibilities:
+            text += f" Có phải ý bạn là {', '.join(sorted(unknown.possibilities))}?"
         return text
     if isinstance(error, BadParameter):
         cause = error.__cause__
@@ -165,7 +175,7 @@ def explain(error) -> str:
     return message
 
 
-def _show_usage_error(error) -> None:
+def _show_usage_error(error: UsageError) -> None:
     ctx = getattr(error, "ctx", None)
     if ctx is not None:
         typer.echo(ctx.get_usage(), err=True)
@@ -185,7 +195,8 @@ def main(app: typer.Typer, args: Sequence[str] | None = None) -> None:
         typer.echo("\nĐã hủy, chưa làm gì.", err=True)
         sys.exit(1)
     except UsageError as error:
-        if type(error).__name__ == "NoArgsIsHelpError":  # `loaso comments` alone: the help
+        # `loaso comments` alone: the help (click always gives this error its context)
+        if type(error).__name__ == "NoArgsIsHelpError" and error.ctx is not None:
             typer.echo(error.ctx.get_help(), err=True)
             sys.exit(2)
         _show_usage_error(error)

@@ -30,14 +30,18 @@ def webhook_set(channel: Annotated[str | None, typer.Option(
     catalogue = declared()
     name = channel or catalogue.default_webhook()
     spec = catalogue.webhook_registrations().get(name or "")
-    if spec is None:
+    if spec is None or spec.webhook_registration is None:
         manual = "; ".join(other.webhook_manual for other in catalogue if other.webhook_manual)
         fail(f"Kênh '{name}' chưa hỗ trợ đăng ký webhook" + (f" ({manual})." if manual else "."))
     registration = spec.webhook_registration
     require(settings, *registration.requires)
     url = f"{settings.public_url}/webhook/{spec.name}"
+
+    async def register() -> None:  # asyncio.run takes a coroutine, `register` an awaitable
+        await registration.register(settings, url)
+
     try:
-        asyncio.run(registration.register(settings, url))
+        asyncio.run(register())
     except Exception as error:  # shown to the operator as one line, secrets redacted
         from bot.logs import RedactSecrets
 

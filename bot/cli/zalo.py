@@ -97,6 +97,7 @@ async def _exchange_and_store(settings: Settings, code: str, verifier: str) -> s
         finally:
             await http.close()
         stored = await channel_tokens.save_grant(database, NAME, grant, now=datetime.now(UTC))
+        assert stored.access_expires_at is not None  # a grant's tokens always have an expiry
         return stored.access_expires_at.astimezone(settings.zone).strftime("%H:%M ngày %d/%m/%Y")
     finally:
         await database.dispose()

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request, Response
+from starlette.datastructures import UploadFile
 
-from bot.actions.accounts import ROLE_LABELS, Access
+from bot.actions.accounts import Access
 from bot.console import sessions
 from bot.console.forms import read_form, scratch
 from db.audit import Who
 from db.comments import Scope
+from db.login_links import ROLE_LABELS
 from db.models import Role
+
+if TYPE_CHECKING:
+    from bot.service import Service
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
@@ -91,8 +97,9 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-def service(request: Request):
-    return request.app.state.service
+def service(request: Request) -> Service:
+    running: Service = request.app.state.service  # set by bot.app when the app is built
+    return running
 
 
 def secure_cookies(request: Request) -> bool:
@@ -101,8 +108,8 @@ def secure_cookies(request: Request) -> bool:
 
 async def principal_of(request: Request) -> Principal | None:
     """The live session of this request, if any (cached on the request)."""
-    if "principal" in scratch(request):
-        return scratch(request)["principal"]
+    if scratch(request).looked_up:
+        return scratch(request).principal
     settings = service(request).settings
     live = await sessions.resolve(
         service(request).database, request.cookies.get(sessions.COOKIE),
@@ -110,12 +117,12 @@ async def principal_of(request: Request) -> Principal | None:
     found = None if live is None else Principal(
         live.account.id, live.account.username, live.account.name, live.access, live.row.id,
         live.row.csrf_token, client_address(request))
-    scratch(request)["principal"] = found
+    scratch(request).principal, scratch(request).looked_up = found, True
     return found
 
 
 async def _check_csrf(request: Request, expected: str) -> None:
-    given = request.headers.get(CSRF_HEADER)
+    given: str | UploadFile | None = request.headers.get(CSRF_HEADER)
     if given is None:
         given = (await read_form(request)).get(CSRF_FIELD)
     if not isinstance(given, str) or not given or not hmac.compare_digest(
@@ -123,7 +130,7 @@ async def _check_csrf(request: Request, expected: str) -> None:
         raise Forbidden(CSRF_MISSING)
 
 
-def guard(role: Role):
+def guard(role: Role) -> Callable[[Request], Awaitable[Principal]]:
     """The dependency every signed-in route carries: session, role, then CSRF."""
     async def dependency(request: Request) -> Principal:
         principal = await principal_of(request)
@@ -157,7 +164,7 @@ def remember_login_csrf(request: Request, response: Response, token: str) -> Non
 
 async def current(request: Request) -> Principal:
     """The principal `guard` found; for handlers: `who: Signed`."""
-    principal = scratch(request).get("principal")
+    principal = scratch(request).principal
     if principal is None:
         raise NotSignedIn()
     return principal

@@ -11,12 +11,12 @@ are about a few hamlets) residents by channel too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.console.charts import Chart, per_hamlet, plain, rows_of
+from bot.console.charts import Chart, Figure, per_hamlet, plain, rows_of
 from bot.console.desk import SOURCES, hamlet_names
 from bot.reports.labels import source_label, stance_label, status_label
 from content.pack import Pack
@@ -81,7 +81,7 @@ def _ordered_hamlets(pack: Pack, found: Iterable[str | None],
     residents without a hamlet."""
     names = hamlet_names(pack)
     found = set(found)
-    listed = [(ref, name) for ref, name in names.items()
+    listed: list[tuple[str | None, str]] = [(ref, name) for ref, name in names.items()
               if scope is None or ref in scope.areas or ref in found]
     listed += [(ref, ref) for ref in sorted(ref for ref in found if ref and ref not in names)]
     if None in found:
@@ -89,7 +89,7 @@ def _ordered_hamlets(pack: Pack, found: Iterable[str | None],
     return listed
 
 
-def _period_days(now: dt.datetime, zone) -> tuple[dt.date, dt.datetime]:
+def _period_days(now: dt.datetime, zone: dt.tzinfo) -> tuple[dt.date, dt.datetime]:
     today = now.astimezone(zone).date()
     first = today - dt.timedelta(days=DAYS - 1)
     return first, dt.datetime.combine(first, dt.time(), zone).astimezone(dt.UTC)
@@ -148,7 +148,7 @@ async def build(session: AsyncSession, pack: Pack, scope: Scope | None,
 RESIDENT_SERIES = ("Đã đồng ý", "Đăng ký nhận tin")
 
 
-def _residents_by_hamlet(pack: Pack, reach, scope) -> Chart:
+def _residents_by_hamlet(pack: Pack, reach: list[queries.Reach], scope: Scope | None) -> Chart:
     consented = queries.by(reach, lambda cell: cell.hamlet_id, lambda cell: cell.consented)
     subscribers = queries.by(reach, lambda cell: cell.hamlet_id, lambda cell: cell.subscribers)
     rows = [(name, (per_hamlet(consented.get(ref, 0)), per_hamlet(subscribers.get(ref, 0))))
@@ -159,7 +159,7 @@ def _residents_by_hamlet(pack: Pack, reach, scope) -> Chart:
                       "đang đăng ký nhận tin.")
 
 
-def _residents_by_channel(reach, people) -> Chart:
+def _residents_by_channel(reach: list[queries.Reach], people: Callable[[int], Figure]) -> Chart:
     consented = queries.by(reach, lambda cell: cell.channel, lambda cell: cell.consented)
     subscribers = queries.by(reach, lambda cell: cell.channel, lambda cell: cell.subscribers)
     order = [name for name in SOURCES if name in consented]
@@ -170,7 +170,8 @@ def _residents_by_channel(reach, people) -> Chart:
                  label_heading="Kênh")
 
 
-def _comments_per_day(hours, zone, first: dt.date, today: dt.date) -> Chart:
+def _comments_per_day(hours: list[tuple[dt.datetime, int]], zone: dt.tzinfo, first: dt.date,
+                      today: dt.date) -> Chart:
     per_day: dict[dt.date, int] = {}
     for moment, count in hours:
         day = moment.astimezone(zone).date()
@@ -182,14 +183,16 @@ def _comments_per_day(hours, zone, first: dt.date, today: dt.date) -> Chart:
                  note=f"Từ {first:%d/%m/%Y} đến {today:%d/%m/%Y}.")
 
 
-def _comments_by(counts, key: str, title: str, heading: str, of, name) -> Chart:
+def _comments_by(counts: list[queries.CommentCount], key: str, title: str, heading: str,
+                 of: Callable[[queries.CommentCount], str], name: Callable[[str], str]) -> Chart:
     summed = queries.by(counts, of, lambda row: row.count)
     rows = [(name(ref), (plain(count),))
             for ref, count in sorted(summed.items(), key=lambda item: (-item[1], str(item[0])))]
     return Chart(f"comments-{key}", title, ("Góp ý",), rows_of(rows), label_heading=heading)
 
 
-def _comments_by_hamlet(pack: Pack, counts, scope) -> Chart:
+def _comments_by_hamlet(pack: Pack, counts: list[queries.CommentCount],
+                        scope: Scope | None) -> Chart:
     summed = queries.by(counts, lambda row: row.hamlet_id, lambda row: row.count)
     rows = [(name, (per_hamlet(summed.get(ref, 0)) if ref else plain(summed.get(ref, 0)),))
             for ref, name in _ordered_hamlets(pack, summed, scope)]
@@ -213,7 +216,7 @@ def _broadcasts(sent: dict[str, queries.Delivery]) -> Chart:
                       "tác), vì đã dừng, hoặc vì người nhận đã chặn Loa Số.")
 
 
-def _quiz_by_hamlet(pack: Pack, quiz, scope) -> Chart:
+def _quiz_by_hamlet(pack: Pack, quiz: list[queries.QuizTally], scope: Scope | None) -> Chart:
     found = {row.hamlet_id: row for row in quiz}
     rows = [(name, (per_hamlet(found[ref].rounds if ref in found else 0),
                     per_hamlet(found[ref].players if ref in found else 0)))

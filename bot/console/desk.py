@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +29,7 @@ from bot.reports.labels import (
 from content.pack import Pack
 from content.text import fold
 from db import comments as comment_queries
-from db.models import Comment, OutboxStatus
+from db.models import Comment, OutboxMessage, OutboxStatus
 
 RECEIPT = re.compile(r"^GY-[A-Z0-9]{8}$")
 SOURCES = {"telegram": "Telegram", "zalo-oa": "Zalo OA", "zalo-bot": "Zalo Bot",
@@ -53,7 +55,7 @@ def _day(text: str) -> dt.date | None:
     return None
 
 
-def read_filters(params, pack: Pack, who: Principal) -> Filters:
+def read_filters(params: Mapping[str, str], pack: Pack, who: Principal) -> Filters:
     """Each filter checked against the pack; a wrong value is named in `errors`. A leader
     asking for a hamlet that is not theirs is refused (403), not shown an empty list."""
     names = ("draft", "section", "stance", "status", "source", "hamlet", "from", "to", "q")
@@ -74,13 +76,14 @@ def read_filters(params, pack: Pack, who: Principal) -> Filters:
             errors.append(f"Không có {what} “{values[name]}”.")
     if values["hamlet"]:
         require_scope(who, values["hamlet"])
-    days = {}
+    days: dict[str, dt.date | None] = {}
     for name, label in (("from", "Từ ngày"), ("to", "Đến ngày")):
         if values[name]:
             days[name] = _day(values[name])
             if days[name] is None:
                 errors.append(f"{label} “{values[name]}” không đúng dạng ngày (dd/mm/yyyy).")
-    if days.get("from") and days.get("to") and days["from"] > days["to"]:
+    first, last = days.get("from"), days.get("to")
+    if first and last and first > last:
         errors.append("Từ ngày sau Đến ngày.")
     query = values["q"][:SEARCH_MAX]
     receipt = query.upper() if RECEIPT.match(query.upper()) else None
@@ -92,8 +95,8 @@ def read_filters(params, pack: Pack, who: Principal) -> Filters:
         draft_id=draft or None, section_id=section or None, stance=values["stance"] or None,
         statuses=(values["status"],) if values["status"] else (), source=values["source"] or None,
         hamlet_id=values["hamlet"] or None,
-        created_from=midnight(days["from"]) if days.get("from") else None,
-        created_to=midnight(days["to"] + dt.timedelta(days=1)) if days.get("to") else None,
+        created_from=midnight(first) if first else None,
+        created_to=midnight(last + dt.timedelta(days=1)) if last else None,
         receipt=receipt, search=None if receipt or not query else fold(query) or None,
         scope=who.scope)
     return Filters(values, errors, where)
@@ -161,7 +164,7 @@ class Delivery:
     at: dt.datetime | None = None
 
 
-def delivery(comment: Comment, notices) -> Delivery | None:
+def delivery(comment: Comment, notices: list[OutboxMessage]) -> Delivery | None:
     """Whether the latest answer reached the resident (None: not answered yet)."""
     if comment.answer is None:
         return None
@@ -180,7 +183,7 @@ def delivery(comment: Comment, notices) -> Delivery | None:
 
 
 async def detail(session: AsyncSession, pack: Pack, receipt: str, who: Principal,
-                 now: dt.datetime) -> dict | None:
+                 now: dt.datetime) -> dict[str, Any] | None:
     """One comment in full for the page (None: no such receipt); audited as a view of
     personal data. Outside a leader's scope: Forbidden."""
     comment = await comment_queries.find_by_receipt(session, receipt)

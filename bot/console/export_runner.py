@@ -28,11 +28,14 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.actions.exports import Asked
 from bot.reports import summary
 from bot.reports.export import export_comments
 from bot.reports.layout import letterhead
 from bot.reports.publish import Published
+from bot.settings import Settings
 from content.pack import Pack
 from db import export_jobs as jobs
 from db.engine import Database
@@ -84,14 +87,14 @@ class ExportRunner:
     """One per serving process: runs the jobs it was handed, beats for them, cleans up."""
 
     def __init__(self, database: Database, *, database_url: str, folder: Path,
-                 keep: dt.timedelta, pack: Callable[[], Pack], settings) -> None:
+                 keep: dt.timedelta, pack: Callable[[], Pack], settings: Settings) -> None:
         self.database, self.database_url = database, database_url
         self.folder, self.keep, self.pack, self.settings = Path(folder), keep, pack, settings
         self.id = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loaso-export")
         self.trackers: dict[int, Tracker] = {}
-        self.tasks: dict[int, asyncio.Task] = {}
-        self._ticker: asyncio.Task | None = None
+        self.tasks: dict[int, asyncio.Task[None]] = {}
+        self._ticker: asyncio.Task[None] | None = None
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -149,12 +152,15 @@ class ExportRunner:
         pack = self.pack()
         if asked.is_report:
             head = letterhead(self.settings, pack, asked.layout)
+            draft_id = asked.draft_id
+            assert draft_id is not None  # bot.actions.exports.check_report always sets it
             return lambda database: summary.write_report(
-                database, pack, out=out, kind=asked.extension, draft_id=asked.draft_id,
+                database, pack, out=out, kind=asked.extension, draft_id=draft_id,
                 actor=actor, head=head, number=asked.number)
+        where = asked.where
+        assert where is not None  # bot.actions.exports.check_export always sets it
         return lambda database: export_comments(database, pack, out=out, kind=asked.kind,
-                                                where=asked.where, actor=actor,
-                                                progress=tracker)
+                                                where=where, actor=actor, progress=tracker)
 
     async def _finished(self, job_id: int, asked: Asked, published: Published,
                         stored: str) -> None:
@@ -197,7 +203,7 @@ class ExportRunner:
                 await jobs.beat(session, job_id, running=tracker.started, total=tracker.total,
                                 progress=tracker.done, now=moment)
 
-    async def sweep_lost(self, session) -> int:
+    async def sweep_lost(self, session: AsyncSession) -> int:
         return await fail_lost(session, self.id, now())
 
     async def sweep(self) -> None:
@@ -207,7 +213,8 @@ class ExportRunner:
             await fail_lost(session, self.id, moment)
             due = await jobs.due_for_deletion(session, moment)
             for job in due:
-                (self.folder / job.stored_name).unlink(missing_ok=True)
+                if job.stored_name is not None:  # a finished job always has its file's name
+                    (self.folder / job.stored_name).unlink(missing_ok=True)
             await jobs.mark_expired(session, [job.id for job in due])
             kept = await jobs.kept_files(session)
         cutoff = (moment - self.keep).timestamp()
@@ -217,11 +224,11 @@ class ExportRunner:
                 path.unlink(missing_ok=True)
 
 
-async def fail_lost(session, runner_id: str, moment: dt.datetime) -> int:
+async def fail_lost(session: AsyncSession, runner_id: str, moment: dt.datetime) -> int:
     """Jobs in progress that nobody runs any more: a process on this machine that is no
     longer alive (known at once), or any runner whose heartbeat stopped."""
     host, pid, _ = runner_id.split(":")
-    gone = []
+    gone: list[int] = []
     for job in await jobs.active_jobs(session):
         their_host, _, rest = job.runner.partition(":")
         their_pid = rest.partition(":")[0]
@@ -243,7 +250,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _in_own_loop(database_url: str, work, tracker: Tracker) -> Published:
+def _in_own_loop(database_url: str, work: Callable[[Database], Awaitable[Published]],
+                 tracker: Tracker) -> Published:
     """In the export thread: a loop and a database engine of its own for one file."""
     async def run() -> Published:
         database = Database(database_url)

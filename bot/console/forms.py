@@ -7,21 +7,48 @@ for the other fields, any other form up to MAX_FORM.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import FormData, UploadFile
 
 from messages.types import is_number
+
+if TYPE_CHECKING:
+    from bot.console.auth import Principal
+    from bot.console.page import Console
 
 MAX_UPLOAD = 10 * 1024 * 1024  # the files staff upload (meeting sheets) are far smaller
 MAX_FORM = 256 * 1024
 MULTIPART_SLACK = 64 * 1024
 
 
-def scratch(request: Request) -> dict:
-    """What the console keeps for one request (the form read, the principal, the pages).
-    In the request's own scope: `request.state` can be the lifespan's state shared by
-    every request, depending on the server."""
-    return request.scope.setdefault("loaso.console", {})
+# A change a page makes from a submitted form, in one transaction (what it returns is unused).
+FormChange = Callable[[AsyncSession, FormData], Awaitable[object]]
+
+SCRATCH = "loaso.console"
+
+
+@dataclass
+class Scratch:
+    """What the console keeps for one request."""
+
+    form: FormData | None = None  # the form read (the CSRF check and the page share it)
+    looked_up: bool = False  # the session was looked for; `principal` None: nobody signed in
+    principal: Principal | None = None
+    console: Console | None = None  # the pages, for the navigation drawn by render()
+
+
+def scratch(request: Request) -> Scratch:
+    """What the console keeps for one request, in the request's own scope: `request.state`
+    can be the lifespan's state shared by every request, depending on the server."""
+    kept = request.scope.get(SCRATCH)
+    if not isinstance(kept, Scratch):
+        kept = request.scope[SCRATCH] = Scratch()
+    return kept
 
 
 class FormRefused(Exception):
@@ -35,7 +62,7 @@ TOO_LARGE = "Tệp quá lớn: tối đa 10 MB. Hãy kiểm tra đã chọn đú
 
 
 async def read_form(request: Request) -> FormData:
-    cached = scratch(request).get("form")
+    cached = scratch(request).form
     if cached is not None:
         return cached
     multipart = request.headers.get("content-type", "").startswith("multipart/form-data")
@@ -49,7 +76,7 @@ async def read_form(request: Request) -> FormData:
         form = await request.form(max_files=1, max_fields=MAX_FORM // 64)
     except Exception:  # a malformed body, whatever the parser's complaint
         raise FormRefused(400, "Không đọc được dữ liệu gửi lên; hãy tải lại trang rồi thử lại.") from None
-    scratch(request)["form"] = form
+    scratch(request).form = form
     return form
 
 

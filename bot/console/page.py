@@ -15,21 +15,24 @@ protected by the pre-sign-in CSRF cookie.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from fastapi.types import DecoratedCallable
 
 from bot.actions import ActionRefused
-from bot.actions.accounts import ROLE_RANK
 from bot.console.auth import Forbidden, NotSignedIn, Principal, guard, public_guard
 from bot.console.forms import FormRefused
 from bot.console.render import render
 from bot.html import SECURITY_HEADERS, STATUS_TEXT  # noqa: F401  (re-exported)
+from db.login_links import ROLE_RANK
 from db.models import Role
 
 SIGN_IN = "/admin/login"
@@ -69,7 +72,7 @@ def _not_signed_in(request: Request) -> Response:
 class ConsoleRoute(APIRoute):
     """Turns the console's refusals into answers and puts the security headers on all."""
 
-    def get_route_handler(self) -> Callable:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
@@ -100,24 +103,28 @@ class Page:
     """One page module's routes, its role and its navigation entry."""
 
     def __init__(self, name: str, *, role: Role | None, nav: Nav | None = None,
-                 lifespan=None) -> None:
+                 lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+                 ) -> None:
         """`lifespan`: what the page runs while the app runs (an async context manager
         factory taking the app, as FastAPI's), e.g. the exports' background runner."""
         self.name, self.role, self.nav = name, role, nav
         self.router = APIRouter(route_class=ConsoleRoute, lifespan=lifespan)
 
-    def route(self, path: str, methods: list[str], *, role: Role | None = None):
+    def route(self, path: str, methods: list[str], *, role: Role | None = None,
+              ) -> Callable[[DecoratedCallable], DecoratedCallable]:
         needed = role or self.role
-        if self.role is not None and ROLE_RANK[needed] < ROLE_RANK[self.role]:
+        if needed is not None and self.role is not None and ROLE_RANK[needed] < ROLE_RANK[self.role]:
             raise ValueError(f"{path}: a route cannot need less than its page ({self.role})")
         check = public_guard if needed is None else guard(needed)
         return self.router.api_route(path, methods=methods, dependencies=[Depends(check)],
                                      response_class=HTMLResponse, include_in_schema=False)
 
-    def get(self, path: str, *, role: Role | None = None):
+    def get(self, path: str, *, role: Role | None = None,
+            ) -> Callable[[DecoratedCallable], DecoratedCallable]:
         return self.route(path, ["GET"], role=role)
 
-    def post(self, path: str, *, role: Role | None = None):
+    def post(self, path: str, *, role: Role | None = None,
+             ) -> Callable[[DecoratedCallable], DecoratedCallable]:
         return self.route(path, ["POST"], role=role)
 
     def shows_to(self, who: Principal) -> bool:

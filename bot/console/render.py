@@ -49,14 +49,15 @@ def _flash(cookie: str | None) -> dict[str, str] | None:
 
 
 def _zone(request: Request) -> tzinfo:
-    return request.app.state.service.settings.zone
+    zone: tzinfo = request.app.state.service.settings.zone  # the running Service's
+    return zone
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
            status: int = 200) -> HTMLResponse:
     """A page: the template with who is signed in, the navigation and any flash message."""
     bag = scratch(request)
-    who, console = bag.get("principal"), bag.get("console")
+    who, console = bag.principal, bag.console
     flash = request.cookies.get(FLASH_COOKIE)
     values = {
         "request": request, "who": who, "zone": _zone(request),

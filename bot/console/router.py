@@ -16,7 +16,7 @@ def console_router(pages: list[Page] | None = None) -> APIRouter:
     console = Console(pages)
 
     async def with_console(request: Request) -> None:
-        scratch(request)["console"] = console  # for the navigation drawn by render()
+        scratch(request).console = console
 
     router = APIRouter()
     for page in pages:

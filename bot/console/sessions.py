@@ -14,10 +14,11 @@ from datetime import datetime, timedelta
 
 from fastapi import Response
 
-from bot.actions.accounts import Access, access_of, token_hash
+from bot.actions.accounts import Access, access_of
 from db import accounts as account_queries
 from db.console_models import StaffAccount, StaffSession
 from db.engine import Database
+from db.login_links import token_hash
 
 COOKIE = "loaso_session"
 PATH = "/admin"

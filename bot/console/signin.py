@@ -54,10 +54,10 @@ async def password_sign_in(database: Database, username: str, password: str, *,
         stored = account.password_hash if account else None
     matched = await asyncio.to_thread(passwords.verify_password, stored, password)
     async with database.transaction() as session:
-        if matched:
+        if matched and account is not None:  # a match needs a stored hash, so an account
             account = await session.get(StaffAccount, account.id)
             matched = account is not None and await access_of(session, account) is not None
-        if not matched:
+        if not matched or account is None:
             await audit.record(session, audit.Who(name or "?", account.id if account else None,
                                                   address), "login.failed", now=now)
             return Attempt(Outcome.WRONG)

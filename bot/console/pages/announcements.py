@@ -9,8 +9,12 @@ functions as /thongbao, /duyet and `loaso announcements`.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 
 from bot.actions import ActionRefused
 from bot.actions import announcements as actions
@@ -19,9 +23,11 @@ from bot.console.auth import Forbidden, Principal, Signed, now, service
 from bot.console.forms import read_form, text
 from bot.console.page import Nav, Page
 from bot.console.render import redirect, render
+from content.pack import Pack
 from db import announcements as queries
 from db.models import Announcement, AnnouncementPriority, AnnouncementStatus, Role
 from delivery import announcements as delivery
+from delivery import fanout
 from delivery.error_labels import channel_name
 from messages.render import render_reply
 from messages.types import Reply
@@ -35,7 +41,7 @@ LIVE = (AnnouncementStatus.PENDING, AnnouncementStatus.SCHEDULED, AnnouncementSt
 NOT_YOURS = "Đối tượng này thuộc thôn hoặc tổ chức bạn không phụ trách."
 
 
-def _pack(request: Request):
+def _pack(request: Request) -> Pack:
     return service(request).content.current.pack
 
 
@@ -45,12 +51,12 @@ def author_of(who: Principal) -> actions.Author:
     return actions.Author(is_staff=False, groups=who.access.groups, areas=who.access.areas)
 
 
-def _choices(pack, who: Principal) -> dict[str, str]:
-    return {code: delivery.audience_label(pack, delivery.audience_from_code(code))
-            for code in author_of(who).codes(pack)}
+def _choices(pack: Pack, who: Principal) -> dict[str, str]:
+    return {code: delivery.audience_label(pack, audience) for code in author_of(who).codes(pack)
+            if (audience := delivery.audience_from_code(code)) is not None}  # all are valid
 
 
-def _visible(pack, who: Principal, announcement: Announcement) -> bool:
+def _visible(pack: Pack, who: Principal, announcement: Announcement) -> bool:
     """Staff see all; a leader those addressed within their scope."""
     if who.at_least(Role.STAFF):
         return True
@@ -61,7 +67,7 @@ def _visible(pack, who: Principal, announcement: Announcement) -> bool:
     return bool(wanted) and set(wanted) <= mine
 
 
-def _summary(pack, announcement: Announcement) -> dict:
+def _summary(pack: Pack, announcement: Announcement) -> dict[str, object]:
     return {"item": announcement, "status": delivery.STATUS_NAMES[announcement.status],
             "priority": delivery.PRIORITY_NAMES.get(announcement.priority, ""),
             "mark": delivery.priority_mark(announcement.priority),
@@ -77,7 +83,7 @@ async def listing(request: Request, who: Signed) -> HTMLResponse:
         queue = []
         for item in waiting:
             entry = _summary(pack, item)
-            entry["count"] = await delivery.fanout.count_recipients(
+            entry["count"] = await fanout.count_recipients(
                 session, delivery.audience_of(item))
             queue.append(entry)
         rows = [_summary(pack, item) for item in await queries.latest(session)
@@ -87,7 +93,7 @@ async def listing(request: Request, who: Signed) -> HTMLResponse:
         "can_decide": who.at_least(Role.STAFF), "reason_limit": delivery.REASON_LENGTH})
 
 
-def _compose_page(request: Request, who: Principal, *, typed: dict | None = None,
+def _compose_page(request: Request, who: Principal, *, typed: dict[str, str] | None = None,
                   error: str | None = None, status: int = 200) -> HTMLResponse:
     pack = _pack(request)
     return render(request, "announcements/compose.html", {
@@ -124,9 +130,9 @@ async def preview(request: Request, who: Signed) -> HTMLResponse:
     if audience is not None:
         _checked_code(request, who, code)
         async with service(request).database.read() as session:
-            count = await delivery.fanout.count_recipients(session, audience)
+            count = await fanout.count_recipients(session, audience)
         label = delivery.audience_label(pack, audience)
-    author = delivery.author_label(pack, author_of(who), audience or delivery.fanout.Audience())
+    author = delivery.author_label(pack, author_of(who), audience or fanout.Audience())
     message = delivery.HEADER.format(author=author, text=body or "…")
     previews = [{"name": name, "parts": [part["text"] for part in render_reply(
         Reply(message), capabilities_of(channel))]} for channel, name in PREVIEWS]
@@ -170,14 +176,14 @@ async def _release(request: Request, announcement_id: int) -> None:
                                now=now())
 
 
-async def _detail(request: Request, who: Principal, announcement_id: int) -> dict:
+async def _detail(request: Request, who: Principal, announcement_id: int) -> dict[str, object]:
     pack = _pack(request)
     async with service(request).database.read() as session:
         item = await session.get(Announcement, announcement_id)
         if item is None or not _visible(pack, who, item):
             raise HTTPException(404)
-        channels = await delivery.fanout.batch_by_channel(session, delivery.batch_of(item.id))
-        estimate = (await delivery.fanout.count_recipients(session, delivery.audience_of(item))
+        channels = await fanout.batch_by_channel(session, delivery.batch_of(item.id))
+        estimate = (await fanout.count_recipients(session, delivery.audience_of(item))
                     if item.recipients is None else None)
     view = _summary(pack, item)
     view.update(channels=[{"label": channel_name(line.channel), "line": line}
@@ -201,7 +207,8 @@ async def delivery_part(request: Request, announcement_id: int, who: Signed) -> 
                   await _detail(request, who, announcement_id))
 
 
-async def _decide(request: Request, who: Principal, announcement_id: int, work,
+async def _decide(request: Request, who: Principal, announcement_id: int,
+                  work: Callable[[AsyncSession, FormData], Awaitable[Announcement]],
                   done: str) -> Response:
     form = await read_form(request)
     back = HOME if text(form, "back") == "list" else f"{HOME}/{announcement_id}"

@@ -37,14 +37,15 @@ DETAILS = {"via": "cách", "role": "vai trò", "groups": "nhóm", "areas": "thô
            "of": "trùng với", "decision": "kết quả", "notified": "đã gửi người góp ý",
            "rows": "số dòng", "already": "đã nhập trước", "per_draft": "theo dự thảo",
            "kind": "loại tệp", "filters": "bộ lọc", "sha256": "SHA-256", "by": "người yêu cầu"}
-VALUES = {"password": "mật khẩu", "link": "đường dẫn một lần", True: "có", False: "không",
-          None: "—"}
+VALUES: dict[str | bool | None, str] = {
+    "password": "mật khẩu", "link": "đường dẫn một lần", True: "có", False: "không", None: "—"}
 
 
-def describe(details: dict) -> list[str]:
+def describe(details: dict[str, object]) -> list[str]:
     """An audit row's details in words staff read."""
     lines = []
     for key, value in details.items():
+        shown: object
         if isinstance(value, list):
             shown = ", ".join(str(item) for item in value) or "—"
         elif isinstance(value, dict):

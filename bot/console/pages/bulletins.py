@@ -12,9 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from bot.actions import ActionRefused
 from bot.actions import bulletins as actions
 from bot.console.auth import Signed, now, service
-from bot.console.forms import read_form, text
+from bot.console.forms import FormChange, read_form, text
 from bot.console.page import Nav, Page
 from bot.console.render import redirect, render
+from content.models import Bulletin
+from content.pack import Pack
 from db import bulletins as queries
 from db.models import Role
 from delivery import announcements, fanout
@@ -26,11 +28,11 @@ HOME = "/admin/bulletins"
 PAST = timedelta(days=30)
 
 
-def _pack(request: Request):
+def _pack(request: Request) -> Pack:
     return service(request).content.current.pack
 
 
-def _about(pack, bulletin) -> dict:
+def _about(pack: Pack, bulletin: Bulletin) -> dict[str, object]:
     message, _ = bulletins.content_of(pack, bulletin)
     period = bulletin.stage or bulletin.phase
     return {"id": bulletin.id, "excerpt": announcements.excerpt(message, 100),
@@ -75,7 +77,7 @@ async def schedule(request: Request, who: Signed) -> HTMLResponse:
         "paused_word": bulletins.PAUSED})
 
 
-async def _change(request: Request, work, done: str) -> Response:
+async def _change(request: Request, work: FormChange, done: str) -> Response:
     form = await read_form(request)
     try:
         async with service(request).database.transaction() as session:

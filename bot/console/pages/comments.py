@@ -11,20 +11,21 @@ from starlette.convertors import Convertor, register_url_convertor
 from bot.actions import ActionRefused
 from bot.actions import comments as actions
 from bot.console import desk
-from bot.console.auth import Signed, now, service
-from bot.console.forms import read_form, text, texts
+from bot.console.auth import Principal, Signed, now, service
+from bot.console.forms import FormChange, read_form, text, texts
 from bot.console.page import Nav, Page
 from bot.console.paging import Paging
 from bot.console.render import redirect, render
+from content.pack import Pack
 from db import comments as comment_queries
-from db.models import Role
+from db.models import Comment, Role
 
 page = Page("comments", role=Role.LEADER, nav=Nav("Góp ý", "/admin/comments", order=20))
 PER_PAGE = 50
 QUEUE = "/admin/comments"
 
 
-class ReceiptConvertor(Convertor):
+class ReceiptConvertor(Convertor[str]):
     """`GY-XXXXXXXX` in a path, any case: other words under /admin/comments/ stay free."""
 
     regex = "[Gg][Yy]-[A-Za-z0-9]{8}"
@@ -39,7 +40,7 @@ class ReceiptConvertor(Convertor):
 register_url_convertor("receipt", ReceiptConvertor())
 
 
-def _pack(request: Request):
+def _pack(request: Request) -> Pack:
     return service(request).content.current.pack
 
 
@@ -48,7 +49,8 @@ async def queue(request: Request, who: Signed) -> HTMLResponse:
     pack = _pack(request)
     filters = desk.read_filters(request.query_params, pack, who)
     paging = Paging.of(request, PER_PAGE)
-    found, total = [], 0
+    found: list[Comment] = []
+    total = 0
     if not filters.errors:
         async with service(request).database.read() as session:
             found, total = await comment_queries.queue_page(
@@ -85,8 +87,9 @@ async def bulk(request: Request, who: Signed) -> Response:
                                 f"“{desk.review_options()[text(form, 'status')]}”.")
 
 
-async def _detail_page(request: Request, who, receipt: str, *, error: str | None = None,
-                       typed: dict | None = None) -> HTMLResponse:
+async def _detail_page(request: Request, who: Principal, receipt: str, *,
+                       error: str | None = None, typed: dict[str, str] | None = None,
+                       ) -> HTMLResponse:
     async with service(request).database.transaction() as session:
         view = await desk.detail(session, _pack(request), receipt, who, now())
     if view is None:
@@ -101,7 +104,8 @@ async def comment(request: Request, receipt: str, who: Signed) -> HTMLResponse:
     return await _detail_page(request, who, receipt)
 
 
-async def _change(request: Request, who, receipt: str, work, done: str) -> Response:
+async def _change(request: Request, who: Principal, receipt: str, work: FormChange,
+                  done: str) -> Response:
     """Run one action on this comment; on refusal show the page again with the reason and
     what was typed (nothing was changed)."""
     form = await read_form(request)

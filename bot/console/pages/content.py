@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from bot.actions import ActionRefused
 from bot.actions import content as actions
@@ -21,6 +23,8 @@ from bot.console.forms import read_form
 from bot.console.page import Nav, Page
 from bot.console.render import redirect, render
 from bot.public.showing import PREVIEW_BASE
+from content.models import Boundary
+from content.pack import Pack
 from content.phases import period_on, pinned_period
 from db import campaign as campaign_queries
 from db import content_edits
@@ -30,7 +34,7 @@ page = Page("content", role=Role.STAFF, nav=Nav("Nội dung", "/admin/content", 
 PATH = "/admin/content"
 
 
-def _directory(request: Request):
+def _directory(request: Request) -> Path:
     return service(request).settings.content_path
 
 
@@ -46,7 +50,7 @@ async def reached_everyone(request: Request) -> None:
     actions.signal_reload(svc.settings.run_dir, skip=os.getpid())
 
 
-def _unconfirmed(pack, boundary) -> bool:
+def _unconfirmed(pack: Pack, boundary: Boundary | None) -> bool:
     event = pack.events.get(boundary.event or "") if boundary else None
     return event is not None and not event.confirmed
 
@@ -121,7 +125,7 @@ async def article(request: Request, who: Signed, article_id: str) -> HTMLRespons
     return await _article_page(request, article_id)
 
 
-def _version(form) -> int:
+def _version(form: FormData) -> int:
     try:
         return int(str(form.get("version", "")))
     except ValueError:
@@ -183,7 +187,7 @@ async def fill_placeholder(request: Request, who: Signed) -> Response:
 
 
 def _new_page(request: Request, *, status: int = 200, error: str | None = None,
-              values: dict | None = None) -> HTMLResponse:
+              values: dict[str, str] | None = None) -> HTMLResponse:
     pack = service(request).content.current.pack
     return render(request, "content/new.html", {
         "title": "Thêm bài viết", "pack": pack, "error": error, "values": values or {},

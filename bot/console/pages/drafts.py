@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from bot.actions import ActionRefused
 from bot.actions import content as content_actions
 from bot.actions import drafts as actions
-from bot.console.auth import Signed, now, service
+from bot.console.auth import Principal, Signed, now, service
 from bot.console.forms import MAX_UPLOAD, TOO_LARGE, read_form, text, upload
 from bot.console.page import Nav, Page
 from bot.console.pages.content import reached_everyone
 from bot.console.render import redirect, render
-from content.pack import flatten
+from content.models import Draft
+from content.pack import Pack, flatten
 from db import content_edits
 from db.models import Role
 
@@ -36,7 +39,7 @@ def _directory(request: Request) -> Path:
     return service(request).settings.content_path
 
 
-def _pack(request: Request):
+def _pack(request: Request) -> Pack:
     return service(request).content.current.pack
 
 
@@ -44,7 +47,7 @@ def _local_now(request: Request) -> dt.datetime:
     return now().astimezone(_pack(request).zone).replace(tzinfo=None, second=0, microsecond=0)
 
 
-def state(draft, moment: dt.datetime) -> str:
+def state(draft: Draft, moment: dt.datetime) -> str:
     if moment < draft.opens:
         return "chưa mở góp ý"
     return "đang lấy ý kiến" if moment < draft.closes else "đã hết hạn góp ý"
@@ -60,7 +63,8 @@ async def _paths(request: Request) -> dict[str, str]:
 
 
 def _list_page(request: Request, *, status: int = 200, error: str | None = None,
-               values: dict | None = None, found=None) -> HTMLResponse:
+               values: dict[str, str] | None = None, found: list[str] | None = None,
+               ) -> HTMLResponse:
     pack = _pack(request)
     moment = _local_now(request)
     drafts = [(draft, state(draft, moment)) for draft in pack.drafts.values()]
@@ -77,7 +81,7 @@ async def drafts(request: Request, who: Signed) -> HTMLResponse:
     return _list_page(request)
 
 
-async def _read_word(request: Request, form, *, draft_id: str, title: str, level: str,
+async def _read_word(request: Request, form: FormData, *, draft_id: str, title: str, level: str,
                      version: str, opens: dt.datetime, closes: dt.datetime
                      ) -> actions.WordDraft:
     sent = upload(form, "file")
@@ -85,7 +89,7 @@ async def _read_word(request: Request, form, *, draft_id: str, title: str, level
         raise ActionRefused(NO_FILE)
     if sent.size is not None and sent.size > MAX_UPLOAD:
         raise ActionRefused(TOO_LARGE)
-    name = Path(sent.filename).name[:120] or "du-thao.docx"
+    name = Path(sent.filename or "").name[:120] or "du-thao.docx"  # upload() saw a name
     with tempfile.TemporaryDirectory(prefix="loaso-draft-") as folder:
         path = Path(folder) / ("upload" + Path(name).suffix.lower()[:8])
         path.write_bytes(await sent.read())
@@ -157,7 +161,8 @@ async def draft(request: Request, who: Signed, draft_id: str) -> HTMLResponse:
     return await _draft_page(request, draft_id)
 
 
-async def _save(request: Request, who, draft_id: str, form, change, note: str) -> Response:
+async def _save(request: Request, who: Principal, draft_id: str, form: FormData,
+                change: Callable[[str, Draft], Awaitable[str]], note: str) -> Response:
     """Apply `change(text, draft)` to the draft's file as a new version, from the version the
     form was opened on."""
     paths = await _paths(request)
@@ -185,7 +190,7 @@ async def _save(request: Request, who, draft_id: str, form, change, note: str) -
 async def fix(request: Request, who: Signed, draft_id: str) -> Response:
     form = await read_form(request)
 
-    async def change(current: str, draft) -> str:
+    async def change(current: str, draft: Draft) -> str:
         title = " ".join(text(form, "title").split())
         if not title:
             raise ActionRefused("Cần tên dự thảo.")
@@ -203,7 +208,7 @@ async def close(request: Request, who: Signed, draft_id: str) -> Response:
     form = await read_form(request)
     moment = _local_now(request)
 
-    async def change(current: str, draft) -> str:
+    async def change(current: str, draft: Draft) -> str:
         if not draft.opens <= moment < draft.closes:
             raise ActionRefused(f"Dự thảo đang ở trạng thái “{state(draft, moment)}”: "
                                 "không có gì để đóng.")
@@ -217,7 +222,7 @@ async def close(request: Request, who: Signed, draft_id: str) -> Response:
 async def replace(request: Request, who: Signed, draft_id: str) -> Response:
     form = await read_form(request)
 
-    async def change(current: str, draft) -> str:
+    async def change(current: str, draft: Draft) -> str:
         version = text(form, "new_version").strip()
         if version == draft.version:
             raise ActionRefused(f"Bản mới cần số phiên bản khác bản đang dùng ({draft.version}); "

@@ -8,11 +8,13 @@ account that asked (and admins), and every download is audited."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from bot.actions import ActionRefused
 from bot.actions import exports as actions
@@ -29,7 +31,7 @@ from db.models import Role
 
 
 @asynccontextmanager
-async def running_exports(app: FastAPI):
+async def running_exports(app: FastAPI) -> AsyncIterator[None]:
     """The page's background runner, for as long as the app runs."""
     svc = app.state.service
     runner = ExportRunner(svc.database, database_url=svc.settings.database_url,
@@ -57,7 +59,8 @@ MEDIA = {"csv": "text/csv; charset=utf-8",
 
 
 def runner(request: Request) -> ExportRunner:
-    return request.app.state.exports
+    running: ExportRunner = request.app.state.exports  # set by running_exports
+    return running
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ async def _jobs(request: Request, who: Principal) -> list[JobView]:
     return _views(found, who)
 
 
-def _choices(request: Request, who: Principal) -> dict:
+def _choices(request: Request, who: Principal) -> dict[str, object]:
     pack = service(request).content.current.pack
     return {
         "drafts": {draft.id: draft.title for draft in pack.drafts.values()},
@@ -100,7 +103,7 @@ def _choices(request: Request, who: Principal) -> dict:
 
 
 async def _page(request: Request, who: Principal, *, error: str | None = None,
-                typed: dict | None = None, form: str = "") -> HTMLResponse:
+                typed: dict[str, str | list[str]] | None = None, form: str = "") -> HTMLResponse:
     return render(request, "exports/page.html", {
         "title": "Xuất dữ liệu và báo cáo", "jobs": await _jobs(request, who),
         "error": error, "error_form": form, "typed": typed or {}, **_choices(request, who)},
@@ -118,7 +121,7 @@ async def job_list(request: Request, who: Signed) -> HTMLResponse:
     return render(request, "exports/_jobs.html", {"jobs": await _jobs(request, who)})
 
 
-def _typed(form) -> dict:
+def _typed(form: FormData) -> dict[str, str | list[str]]:
     return {key: (texts(form, key) if key == "status" else text(form, key))
             for key in form.keys() if key != "csrf_token"}
 
@@ -167,9 +170,10 @@ async def download(request: Request, job_id: int, who: Signed) -> Response:
             job = await actions.hand_over(session, job_id, account_id=who.account_id,
                                           admin=who.at_least(Role.ADMIN), who=who.who,
                                           now=now())
-            path = folder / job.stored_name
-            if not path.is_file():
+            stored = job.stored_name  # a job handed over is done: its file has a name
+            if stored is None or not (folder / stored).is_file():
                 raise _Gone()
+            path = folder / stored
     except actions.NotYours:
         raise HTTPException(404) from None
     except _Gone:

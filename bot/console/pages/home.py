@@ -8,10 +8,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from bot.console import dashboard
-from bot.console.auth import Signed, now, service
+from bot.console.auth import Principal, Signed, now, service
 from bot.console.charts import bar_layout, column_layout
 from bot.console.page import Nav, Page
 from bot.console.render import render
+from content.pack import Pack
 from db.models import Role
 
 page = Page("home", role=Role.LEADER, nav=Nav("Trang chính", "/admin", order=10))
@@ -28,7 +29,7 @@ async def home(request: Request, who: Signed) -> HTMLResponse:
         "scope_names": _scope_names(pack, who)})
 
 
-def _scope_names(pack, who) -> str:
+def _scope_names(pack: Pack, who: Principal) -> str:
     if who.scope is None:
         return ""
     names = {hamlet.id: hamlet.name for hamlet in pack.campaign.hamlets}

@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from bot.actions import ActionRefused, inbox
 from bot.console.auth import Signed, now, service
-from bot.console.forms import read_form
+from bot.console.forms import FormChange, read_form
 from bot.console.page import Nav, Page
 from bot.console.paging import Paging
 from bot.console.render import redirect, render
@@ -57,7 +57,7 @@ async def inbox_detail(request: Request, receipt: str, who: Signed) -> HTMLRespo
         "statuses": texts.PA_STATUSES, "topics": topics})
 
 
-async def _act(request: Request, receipt: str, work, done: str):
+async def _act(request: Request, receipt: str, work: FormChange, done: str) -> Response:
     """Run one action on the message; a refusal comes back as the flash, nothing written."""
     form = await read_form(request)
     back = f"{PATH}/{receipt}"
@@ -70,14 +70,14 @@ async def _act(request: Request, receipt: str, work, done: str):
 
 
 @page.post(PATH + "/{receipt}/status")
-async def status(request: Request, receipt: str, who: Signed):
+async def status(request: Request, receipt: str, who: Signed) -> Response:
     return await _act(request, receipt, lambda session, form: inbox.set_status(
         session, receipt, status=str(form.get("status", "")), who=who.who, now=now()),
         "Đã đổi trạng thái.")
 
 
 @page.post(PATH + "/{receipt}/tags")
-async def tags(request: Request, receipt: str, who: Signed):
+async def tags(request: Request, receipt: str, who: Signed) -> Response:
     pack = service(request).content.current.pack
     return await _act(request, receipt, lambda session, form: inbox.set_tags(
         session, pack, receipt, tags=[str(tag) for tag in form.getlist("tag")], who=who.who,
@@ -85,7 +85,7 @@ async def tags(request: Request, receipt: str, who: Signed):
 
 
 @page.post(PATH + "/{receipt}/sensitive")
-async def sensitive(request: Request, receipt: str, who: Signed):
+async def sensitive(request: Request, receipt: str, who: Signed) -> Response:
     pack = service(request).content.current.pack
     return await _act(request, receipt, lambda session, form: inbox.set_sensitive(
         session, pack, receipt, sensitive=form.get("sensitive") == "1", who=who.who, now=now()),
@@ -93,7 +93,7 @@ async def sensitive(request: Request, receipt: str, who: Signed):
 
 
 @page.post(PATH + "/{receipt}/answer")
-async def answer(request: Request, receipt: str, who: Signed):
+async def answer(request: Request, receipt: str, who: Signed) -> Response:
     return await _act(request, receipt, lambda session, form: inbox.answer(
         session, receipt, text=str(form.get("text", "")), who=who.who, now=now(),
         correction_title=str(form.get("correction_title", "")),
@@ -102,7 +102,7 @@ async def answer(request: Request, receipt: str, who: Signed):
 
 
 @page.post(PATH + "/corrections/{correction}", role=Role.ADMIN)
-async def publish(request: Request, correction: int, who: Signed):
+async def publish(request: Request, correction: int, who: Signed) -> Response:
     form = await read_form(request)
     try:
         async with service(request).database.transaction() as session:

@@ -8,7 +8,7 @@ spent by the button's POST.
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from bot.actions.accounts import LinkState, check_login_link, use_login_link
 from bot.console import sessions
@@ -95,7 +95,7 @@ async def login(request: Request) -> Response:
     attempt = await password_sign_in(service(request).database, username,
                                      text(form, "password"), address=client_address(request),
                                      now=now())
-    if attempt.outcome != Outcome.OK:
+    if attempt.outcome != Outcome.OK or attempt.account is None:  # OK comes with its account
         return _login_form(request, status=429 if attempt.outcome == Outcome.LOCKED else 401,
                            error=attempt.message, username=username[:40], next_path=next_path)
     return await _signed_in(request, attempt.account, next_path)
@@ -123,7 +123,7 @@ def _link_page(request: Request, state: LinkState, token: str) -> Response:
 
 
 @page.get("/admin/link/{token}")
-async def link_form(request: Request, token: str) -> HTMLResponse:
+async def link_form(request: Request, token: str) -> Response:
     async with service(request).database.read() as session:
         state, _, _ = await check_login_link(session, token, now())
     return _link_page(request, state, token)
@@ -134,10 +134,10 @@ async def link_sign_in(request: Request, token: str) -> Response:
     moment = now()
     async with service(request).database.transaction() as session:
         state, account = await use_login_link(session, token, moment)
-        if state == LinkState.VALID:
+        if state == LinkState.VALID and account is not None:  # a valid link names its account
             await audit.record(session, audit.Who(account.name, account.id,
                                                   client_address(request)),
                                "login", now=moment, details={"via": "link"})
-    if state != LinkState.VALID:
+    if state != LinkState.VALID or account is None:
         return _link_page(request, state, token)
     return await _signed_in(request, account, HOME)

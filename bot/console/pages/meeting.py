@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import Request
@@ -20,6 +21,7 @@ from bot.console.forms import MAX_UPLOAD, TOO_LARGE, read_form, upload
 from bot.console.page import Page
 from bot.console.render import redirect, render
 from bot.reports.meeting_import import MeetingImportError, read_sheet, write_template
+from content.pack import Pack
 from db.models import Role
 
 page = Page("meeting", role=Role.STAFF)
@@ -27,12 +29,12 @@ PATH = "/admin/comments/meeting"
 TEMPLATE_NAME = "gop-y-hoi-nghi.xlsx"
 
 
-def _pack(request: Request):
+def _pack(request: Request) -> Pack:
     return service(request).content.current.pack
 
 
 def _page(request: Request, *, status: int = 200, error: str | None = None,
-          rows: list[tuple[int, str]] = (), total: int = 0) -> HTMLResponse:
+          rows: Sequence[tuple[int, str]] = (), total: int = 0) -> HTMLResponse:
     pack = _pack(request)
     return render(request, "comments/meeting.html", {
         "title": "Góp ý thu ở hội nghị", "error": error, "row_errors": rows, "total": total,
@@ -65,7 +67,7 @@ async def import_sheet(request: Request, who: Signed) -> Response:
         return _page(request, status=400, error="Chưa chọn tệp. Hãy chọn tệp .xlsx đã ghi góp ý.")
     if sent.size is not None and sent.size > MAX_UPLOAD:
         return _page(request, status=413, error=TOO_LARGE)
-    name = Path(sent.filename).name[:120] or "tep.xlsx"
+    name = Path(sent.filename or "").name[:120] or "tep.xlsx"  # upload() saw a name
     pack = _pack(request)
     with tempfile.TemporaryDirectory(prefix="loaso-import-") as folder:
         path = Path(folder) / ("upload" + Path(name).suffix.lower()[:8])

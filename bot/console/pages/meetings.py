@@ -8,16 +8,17 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from bot.actions import ActionRefused
-from bot.actions.meetings import MeetingInput, edit_meeting, record_meeting
+from bot.actions.meetings import edit_meeting, record_meeting
 from bot.console.auth import Signed, now, service
 from bot.console.forms import read_form
 from bot.console.page import Nav, Page
 from bot.console.paging import Paging
 from bot.console.render import redirect, render
-from db.meetings import meetings_page
+from db.meetings import MeetingInput, meetings_page
 from db.models import Role
 
 page = Page("meetings", role=Role.LEADER, nav=Nav("Sinh hoạt", "/admin/meetings", order=27))
@@ -25,15 +26,15 @@ PATH = "/admin/meetings"
 PER_PAGE = 30
 
 
-def _given(form) -> MeetingInput:
+def _given(form: FormData) -> MeetingInput:
     """The form as the actions' input; a field that is not a number or a date is refused."""
     try:
         return MeetingInput(
             held_on=dt.date.fromisoformat(str(form.get("held_on", ""))),
-            topic_id=str(form.get("topic", "")), attendance=int(form.get("attendance", "")),
+            topic_id=str(form.get("topic", "")), attendance=int(str(form.get("attendance", ""))),
             hamlet_id=str(form.get("hamlet") or "") or None,
             group_id=str(form.get("group") or "") or None,
-            comments_gathered=int(form.get("comments") or 0),
+            comments_gathered=int(str(form.get("comments") or 0)),
             notes=str(form.get("notes") or "") or None)
     except ValueError:
         raise ActionRefused("Ngày họp, số người dự và số ý kiến cần là ngày và số.") from None
@@ -49,8 +50,9 @@ async def meetings(request: Request, who: Signed) -> HTMLResponse:
     return render(request, "meetings.html", {
         "title": "Buổi sinh hoạt, tuyên truyền miệng", "rows": rows,
         "paging": paging.with_total(total),
-        "names": {item.id: item.name for item in (*pack.campaign.hamlets, *pack.campaign.groups,
-                                                  *pack.campaign.topics)},
+        "names": {**{item.id: item.name for item in pack.campaign.hamlets},
+                  **{item.id: item.name for item in pack.campaign.groups},
+                  **{item.id: item.name for item in pack.campaign.topics}},
         "hamlets": {h.id: h.name for h in pack.campaign.hamlets
                     if scope is None or h.id in scope.areas},
         "groups": {g.id: g.name for g in pack.campaign.groups
@@ -60,7 +62,7 @@ async def meetings(request: Request, who: Signed) -> HTMLResponse:
 
 
 @page.post(PATH)
-async def add(request: Request, who: Signed):
+async def add(request: Request, who: Signed) -> Response:
     form = await read_form(request)
     pack = service(request).content.current.pack
     try:
@@ -75,7 +77,7 @@ async def add(request: Request, who: Signed):
 
 
 @page.post(PATH + "/{meeting_id}")
-async def edit(request: Request, meeting_id: int, who: Signed):
+async def edit(request: Request, meeting_id: int, who: Signed) -> Response:
     form = await read_form(request)
     pack = service(request).content.current.pack
     try:

@@ -20,7 +20,7 @@ ZALO_OA = "zalo-oa"
 COMMONEST = 10
 
 
-def _per_channel(counts) -> list[dict]:
+def _per_channel(counts: list[tuple[str, str, str, int]]) -> list[dict[str, object]]:
     """One table per channel: each state with replies and bulk, like the command's table."""
     channels: dict[str, dict[str, dict[str, int]]] = {}
     for channel, state, kind, count in counts:
@@ -33,16 +33,18 @@ def _per_channel(counts) -> list[dict]:
             for channel, states in sorted(channels.items())]
 
 
-def _commonest(errors) -> list[dict]:
+def _commonest(errors: list[tuple[str, str | None, str | None, int]]) -> list[dict[str, object]]:
     """The reasons summed by their Vietnamese wording per channel, commonest first, with
-    one of the platform's own texts as an example."""
-    found: dict[tuple[str, str], dict] = {}
+    one of the platform's own texts as an example (the first one met)."""
+    counted: dict[tuple[str, str], int] = {}
+    examples: dict[tuple[str, str], str | None] = {}
     for channel, error_class, error, count in errors:
-        label = error_label(channel, error_class, error)
-        entry = found.setdefault((channel, label), {
-            "channel": channel_name(channel), "label": label, "count": 0, "example": error})
-        entry["count"] += count
-    return sorted(found.values(), key=lambda entry: -entry["count"])[:COMMONEST]
+        key = (channel, error_label(channel, error_class, error))
+        counted[key] = counted.get(key, 0) + count
+        examples.setdefault(key, error)
+    commonest = sorted(counted.items(), key=lambda item: -item[1])[:COMMONEST]
+    return [{"channel": channel_name(channel), "label": label, "count": count,
+             "example": examples[channel, label]} for (channel, label), count in commonest]
 
 
 @page.get("/admin/outbox")

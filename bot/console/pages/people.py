@@ -6,11 +6,14 @@ The same staff actions as the `loaso staff|invites|roles|residents` commands."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import segno
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 
 from bot.actions import ActionRefused
 from bot.actions import accounts as account_actions
@@ -20,6 +23,7 @@ from bot.console.forms import read_form, text, texts
 from bot.console.page import Nav, Page
 from bot.console.passwords import hash_password
 from bot.console.render import redirect, render
+from content.pack import Pack
 from db import accounts as account_queries
 from db import roles as role_queries
 from db.models import Role
@@ -31,12 +35,12 @@ MIN_PASSWORD = 10
 ROLE_NAMES = {"leader": "người phụ trách", "staff": "cán bộ", "admin": "quản trị"}
 
 
-def _pack(request: Request):
+def _pack(request: Request) -> Pack:
     return service(request).content.current.pack
 
 
 async def _page(request: Request, *, status: int = 200, error: str | None = None,
-                made: dict | None = None) -> HTMLResponse:
+                made: dict[str, object] | None = None) -> HTMLResponse:
     moment = now()
     async with service(request).database.read() as session:
         accounts = await account_queries.list_accounts(session)
@@ -61,14 +65,15 @@ async def people(request: Request, who: Signed) -> HTMLResponse:
     return await _page(request)
 
 
-async def _password(form) -> str:
+async def _password(form: FormData) -> str:
     password = text(form, "password")
     if len(password) < MIN_PASSWORD:
         raise ActionRefused(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
     return await asyncio.to_thread(hash_password, password)  # outside any transaction
 
 
-async def _act(request: Request, work, done: str) -> Response:
+async def _act(request: Request, work: Callable[[AsyncSession], Awaitable[object]],
+               done: str) -> Response:
     try:
         async with service(request).database.transaction() as session:
             await work(session)
@@ -135,7 +140,7 @@ async def create_invite(request: Request, who: Signed) -> Response:
     except ActionRefused as error:
         return await _page(request, status=400, error=str(error))
     link = invite_link(request, code)
-    made = {"id": invite.id, "code": code, "link": link, "role": ROLE_NAMES[invite.role],
+    made: dict[str, object] = {"id": invite.id, "code": code, "link": link, "role": ROLE_NAMES[invite.role],
             "expires_at": invite.expires_at, "qr": qr_svg(link or f"/vaitro {code}")}
     return await _page(request, made=made)  # the code is shown this once, never stored
 

@@ -8,6 +8,7 @@ public addresses ignore `as_of`, so nobody else can make them show another day."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 
@@ -33,7 +34,7 @@ def preview_day(request: Request) -> dt.date | None:
         raise ActionRefused(BAD_DAY) from None
 
 
-def _endpoint(shown: PublicPage):
+def _endpoint(shown: PublicPage) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         showing = await preview(request, preview_day(request))
         return await shown.handler(request, showing, **request.path_params)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi.responses import FileResponse
 
 from bot.console.page import Page
-from bot.console.render import STATIC, static_file
+from bot.console.render import STATIC
+from bot.html import static_file
 
 page = Page("static", role=None)
 
