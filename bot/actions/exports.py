@@ -20,9 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actions import ActionRefused
 from bot.reports import export as exports
-from bot.reports import summary
 from bot.reports.export_filters import ExportError, build_filter, describe_filters, known_draft
-from bot.reports.labels import STATUS_LABELS
+from bot.reports.labels import REPORT_FORMATS, STATUS_LABELS
 from bot.reports.layout import LAYOUTS, Layout
 from content.pack import Pack
 from db import audit
@@ -117,7 +116,7 @@ def check_report(pack: Pack, form: Mapping[str, object]) -> Asked:
     except ExportError as error:
         raise ActionRefused(str(error)) from None
     kind = _value(form, "format") or "docx"
-    if kind not in summary.FORMATS:
+    if kind not in REPORT_FORMATS:
         raise ActionRefused(f"Định dạng “{kind[:20]}” không có: chọn Word (docx) hoặc Excel.")
     typed_layout = _value(form, "layout") or "party"
     layout = next((known for known in LAYOUTS if known == typed_layout), None)

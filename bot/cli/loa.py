@@ -79,7 +79,9 @@ def bulletin(
         script = ScriptBuilder(pack, abbreviations).build(view, notices, minutes=minutes)
     except NothingToRead as error:
         fail(str(error))
-    writer = bulletin_files.write_docx if format_ is ScriptFormat.docx else bulletin_files.write_text
+    from bot.outputs.bulletin_docx import write_docx
+
+    writer = write_docx if format_ is ScriptFormat.docx else bulletin_files.write_text
     writer(script, out)
     typer.echo(f"Đã ghi kịch bản {out}: {len(script.items)} mục. {script.reading_time}.")
     if script.urgent:

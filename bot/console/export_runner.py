@@ -31,7 +31,6 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.actions.exports import Asked
-from bot.reports import summary
 from bot.reports.export import export_comments
 from bot.reports.layout import letterhead
 from bot.reports.publish import Published
@@ -151,6 +150,8 @@ class ExportRunner:
               ) -> Callable[[Database], Awaitable[Published]]:
         pack = self.pack()
         if asked.is_report:
+            from bot.reports import summary  # its writers load for a report only
+
             head = letterhead(self.settings, pack, asked.layout)
             draft_id = asked.draft_id
             assert draft_id is not None  # bot.actions.exports.check_report always sets it

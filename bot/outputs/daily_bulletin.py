@@ -78,8 +78,10 @@ def daily_job(settings: Settings, database: Database, content: Callable[[], Cont
 
 
 def _write(folder: Path, day: dt.date, script: Script, tts_command: str | None) -> None:
+    from bot.outputs.bulletin_docx import write_docx
+
     folder.mkdir(parents=True, exist_ok=True)
-    bulletin_files.write_docx(script, folder / file_name(day, "docx"))
+    write_docx(script, folder / file_name(day, "docx"))
     text = folder / file_name(day, "txt")
     partial = text.with_name(text.name + ".partial")
     bulletin_files.write_text(script, partial)

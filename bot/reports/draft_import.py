@@ -20,11 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import docx
 import yaml
-from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 from content.loader import Report, load_pack
 from content.models import ID_PATTERN
@@ -86,6 +82,9 @@ def read_document(path: Path) -> WordFile:
         raise DraftImportError(
             f"Tệp {path.name} là định dạng Word cũ (.doc). Hãy mở bằng Word, chọn "
             "Lưu thành (Save As) kiểu “Word Document (*.docx)”, rồi nhập tệp .docx.")
+    # python-docx (15 MB of imports) loads when a draft is read, not in every `serve`
+    import docx
+
     try:
         document = docx.Document(str(path))
     except Exception:  # zip, XML or package errors all mean the same thing to the operator
@@ -106,6 +105,10 @@ def read_blocks(path: Path) -> list[Block]:
 def _blocks(element, container) -> Iterator[Block]:
     """Body paragraphs and tables in order, including those inside content controls
     (w:sdt), which commune templates use and python-docx's own iteration skips."""
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     for child in element.iterchildren():
         tag = child.tag
         if tag == qn("w:p"):

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from bot.reports.export_filters import audit_filters, describe_filters
 from bot.reports.export_rows import Progress, RowMaker, Tally, comment_rows, write_csv
-from bot.reports.export_xlsx import summary_writer, write_xlsx
 from bot.reports.publish import Published, installation_key, publish
 from content.pack import Pack
 from db import comments as comment_queries
@@ -37,6 +36,9 @@ async def export_comments(database: Database, pack: Pack, *, out: Path, kind: st
             if kind == "csv":
                 await write_csv(path, maker, batches, tally, progress)
             else:
+                # xlsxwriter loads for an XLSX export only (10 MB, not in every `serve`)
+                from bot.reports.export_xlsx import summary_writer, write_xlsx
+
                 summary = summary_writer(maker, tally, actor=actor,
                                          when=dt.datetime.now(pack.zone),
                                          filters=describe_filters(pack, where))

@@ -10,6 +10,8 @@ import unicodedata
 from bot.channels.registry import source_label as source_label
 from handlers import texts
 
+REPORT_FORMATS = ("docx", "xlsx")  # the summary of comments on a draft (summary.py)
+
 STANCE_LABELS = texts.STANCES
 STATUS_LABELS = texts.STATUSES
 GENERAL = texts.GY_GENERAL

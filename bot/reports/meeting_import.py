@@ -18,9 +18,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-import xlsxwriter
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,6 +81,10 @@ class MeetingImportError(Exception):
 
 def write_template(path: Path, pack: Pack, draft_id: str | None = None) -> list[str]:
     """Write the workbook staff fill in; returns the draft ids it offers."""
+    # openpyxl and xlsxwriter (30 MB of imports) load when a sheet is written or read, not
+    # in every `serve` whose console could one day take one
+    import xlsxwriter
+
     draft_ids = [draft_id] if draft_id else sorted(pack.drafts)
     workbook = xlsxwriter.Workbook(str(path))
     try:
@@ -214,6 +215,8 @@ def _write_data(sheet, bold, text, ranges: dict[str, str]) -> None:
 
 
 def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
     return get_column_letter(index + 1)
 
 
@@ -282,6 +285,8 @@ def _open(path: Path):
         f"Tệp {path.name} không phải tệp Excel .xlsx hợp lệ (hoặc đã bị hỏng). "
         "Hãy mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx.")
     _check_unpacked_size(path, not_xlsx)
+    import openpyxl
+
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception:  # zip, XML or format errors all mean the same thing to the operator

@@ -24,6 +24,7 @@ from bot.reports.export_rows import RowMaker, excel_serial
 from bot.reports.export_xlsx import add_styles, new_workbook, write_header
 from bot.reports.labels import (
     GENERAL,
+    REPORT_FORMATS,
     STANCE_LABELS,
     nfc,
     source_label,
@@ -50,7 +51,7 @@ from db.comments import CommentFilter
 from db.engine import Database
 from db.models import CommentStatus
 
-FORMATS = ("docx", "xlsx")
+FORMATS = REPORT_FORMATS
 LEFT_OUT = tuple(status.value for status in (CommentStatus.DUPLICATE, CommentStatus.SPAM,
                                              CommentStatus.WITHDRAWN))
 REPORTED = tuple(status.value for status in CommentStatus if status not in LEFT_OUT)

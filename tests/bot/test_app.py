@@ -129,3 +129,24 @@ def test_a_metrics_allow_list_that_is_not_an_address_is_refused(telegram_setting
     from bot.settings import SettingsError
     with pytest.raises((SettingsError, ValueError), match="không phải địa chỉ hay dải mạng"):
         telegram_settings(metrics_allow="127.0.0.1,mạng nội bộ")
+
+
+def test_serving_does_not_load_the_document_writers(tmp_path):
+    """python-docx, openpyxl, xlsxwriter and segno (about 50 MB of imports) load where a file
+    or a QR code is made, not in every `serve`: the app and every page are built without them."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from bot.app import create_app\n"
+        "from bot.service import Service\n"
+        "from bot.settings import Settings\n"
+        f"create_app(Service(Settings(_env_file=None, database_url='sqlite+aiosqlite:///"
+        f"{tmp_path / 'probe.db'}')))\n"
+        "print(sorted(name for name in ('docx', 'openpyxl', 'xlsxwriter', 'segno', 'lxml')"
+        " if name in sys.modules))\n")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin"}, timeout=60)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-import segno
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
@@ -124,6 +123,8 @@ def invite_link(request: Request, code: str) -> str | None:
 
 def qr_svg(value: str) -> Markup:
     """The QR code as inline SVG (drawn here: no script, nothing fetched)."""
+    import segno  # 9 MB of imports, for the one page that draws a code
+
     return Markup(segno.make(value, error="m").svg_inline(scale=5, light="#fff", title="Mã QR của mã mời"))
 
 

@@ -14,6 +14,10 @@ The letterhead, title, page numbers, "Nơi nhận" and signature come from the s
 widths are measured (`metrics`) so no letterhead line, table heading or number wraps.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from bot.reports.layout.letterhead import date_line, letterhead, number_line, place_name
 from bot.reports.layout.spec import (
     LAYOUTS,
@@ -29,7 +33,21 @@ from bot.reports.layout.spec import (
     Run,
     Table,
 )
-from bot.reports.layout.writer import build, percent_text, write_docx
+
+if TYPE_CHECKING:
+    from bot.reports.layout.writer import build, percent_text, write_docx
+
+# The writer needs python-docx (15 MB of imports): it loads when a document is written, not
+# with the layout's data types, which every `serve` imports.
+_WRITER = {"build", "percent_text", "write_docx"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WRITER:
+        from bot.reports.layout import writer
+
+        return getattr(writer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["LAYOUTS", "Block", "Cell", "DocumentSpec", "Heading", "Image", "Layout",
            "Letterhead", "Paragraph", "Percent", "Run", "Table", "build", "date_line",
