@@ -144,6 +144,14 @@ def test_on_a_phone_the_queue_fits_and_the_keyboard_reaches_everything(
             expect(toggle).to_have_attribute("aria-expanded", "true")
             menu.get_by_role("link", name="Góp ý", exact=True).click()
             expect(page).to_have_url(f"{base}/admin/comments")
+            # the text for a hamlet's Zalo group is copied in one tap
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+            page.goto(f"{base}/admin/chia-se")
+            page.locator("main ul a").first.click()
+            page.get_by_role("button", name="Sao chép").click()
+            expect(page.get_by_role("status")).to_have_text("Đã sao chép, dán vào nhóm Zalo.")
+            assert page.evaluate("navigator.clipboard.readText()") == page.locator(
+                "#share-text").input_value()
             for path in ("/admin", "/admin/comments", f"/admin/comments/{seeded.answer_me}",
                          "/admin/comments/meeting", "/admin/exports"):
                 page.goto(base + path)

@@ -55,3 +55,33 @@ function wireCounters(root) {
 }
 
 document.addEventListener("DOMContentLoaded", function () { wireCounters(document); });
+
+// "Sao chép": copy a read-only text (the message for a Zalo group) in one tap. The button
+// shows only when this script runs; the text stays selectable without it.
+function wireCopy(root) {
+  root.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.parentNode.querySelector('[role="status"]');
+    if (!field || button.dataset.wired) { return; }
+    button.dataset.wired = "1";
+    button.hidden = false;
+    var done = function () { if (status) { status.textContent = "Đã sao chép, dán vào nhóm Zalo."; } };
+    var byHand = function () {
+      field.focus();
+      field.select();
+      if (status) { status.textContent = "Đã chọn nội dung: bấm giữ rồi chọn Sao chép."; }
+    };
+    button.addEventListener("click", function () {
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, byHand);
+      } else {
+        field.select();
+        var copied = false;
+        try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+        if (copied) { done(); } else { byHand(); }
+      }
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () { wireCopy(document); });
