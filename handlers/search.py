@@ -50,8 +50,10 @@ async def search(turn: Turn, query: str) -> None:
     options = [Option(label(article.title), f"news:art:{article.id}")
                for article in result.articles]
     if options:
-        turn.say(texts.SEARCH_RESULTS.format(query=shown),
-                 options + offer + [Option(texts.MENU, "menu:show")])
+        # after an answer the articles are further reading, not "the results"
+        lead = (texts.SEARCH_RELATED if result.faq is not None
+                else texts.SEARCH_RESULTS.format(query=shown))
+        turn.say(lead, options + offer + [Option(texts.MENU, "menu:show")])
     else:
         _menu_with(turn, texts.MENU_TITLE, offer)
 

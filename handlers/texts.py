@@ -116,6 +116,7 @@ ARTICLE_TITLE = "📰 {title}"
 ARTICLE_PUBLISHED = "Đăng ngày {date}."
 
 SEARCH_RESULTS = "🔎 Kết quả cho “{query}”. Mời bạn chọn bài:"
+SEARCH_RELATED = "📚 Bài viết liên quan, nếu bạn muốn đọc thêm:"  # after an FAQ answer
 SEARCH_FAQ = "💬 {answer}"
 SEARCH_NOTHING = (
     "Loa Số chưa tìm thấy nội dung nào cho “{query}”. Bạn thử gõ từ khóa ngắn hơn, ví dụ: "

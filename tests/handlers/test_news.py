@@ -107,6 +107,9 @@ async def test_search_answers_faq_first(make_settings):
     async with dialog(make_settings()) as talk:
         replies = await talk("góp ý văn kiện như thế nào")
     assert replies[0] == "💬 Bạn chọn “Văn kiện & Góp ý” trong menu."
+    # articles after an answer are further reading, not "the results for" the question
+    (related,) = replies[1:]
+    assert related.startswith(texts.SEARCH_RELATED) and "Kết quả cho" not in related
 
 
 @pytest.mark.parametrize("query", ["!!!", "🎉🎉🎉", "x" * 5000, "zzzkhongco"])
