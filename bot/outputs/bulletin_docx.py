@@ -5,28 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_BREAK
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from bot.outputs.a4 import FONT, a4_document
 from bot.outputs.bulletin_files import NOTES_TITLE, URGENT_FLAG, header_lines, note_lines
 from bot.outputs.loudspeaker import Script
 
-FONT = "Times New Roman"
 BODY_PT, HEADING_PT, NOTE_PT = 18, 20, 13
 RED = RGBColor(0xC0, 0x00, 0x00)
 
 
 def write_docx(script: Script, path: Path) -> None:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
+    document = a4_document(margin_cm=2, body_pt=BODY_PT)
     style = document.styles["Normal"]
-    style.font.name, style.font.size = FONT, Pt(BODY_PT)
     style.paragraph_format.line_spacing = 1.5
     style.paragraph_format.space_after = Pt(10)
 

@@ -9,16 +9,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from bot.outputs.a4 import FONT, a4_document
 from bot.outputs.sheet import Sheet
 from content.calendar import CalendarEntry
 
-FONT = "Times New Roman"
 RED = RGBColor(0xC0, 0x00, 0x00)
 TITLE = "BẢN TIN THÔN"
 WEEK = "Tuần từ {monday:%d/%m} đến {sunday:%d/%m/%Y}"
@@ -79,13 +78,8 @@ def fit_to_page(sheet: Sheet) -> Sheet:
 
 
 def write_docx(sheet: Sheet, path: Path) -> None:
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.6))
+    document = a4_document(margin_cm=1.6, body_pt=14)
     style = document.styles["Normal"]
-    style.font.name, style.font.size = FONT, Pt(14)
     style.paragraph_format.space_after = Pt(3)
 
     _para(document, sheet.organisation.upper(), 13, bold=True, center=True)
