@@ -7,15 +7,13 @@ catalogue and name no channel. A test adds a throw-away channel with
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
 from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import bot.channels
 from bot.channels.base import Channel
+from bot.channels.declarations import declaring
 from bot.channels.spec import ChannelSpec, RateLimit, Resources
 from messages.types import Capabilities
 
@@ -113,29 +111,11 @@ class ChannelCatalogue:
         return OTHER_SOURCES.get(source, source)
 
 
-def _declares_a_channel(module_info: pkgutil.ModuleInfo) -> bool:
-    """Whether the module assigns CHANNEL at its top level, read from its source: every
-    command reads the settings, which list the channels, and a channel's helpers may pull in
-    the web framework."""
-    spec = importlib.util.find_spec(f"{bot.channels.__name__}.{module_info.name}")
-    origin = spec.origin if spec is not None else None
-    if origin is None or not origin.endswith(".py"):
-        return True  # no source to read (a compiled module): import it and look
-    with open(origin, encoding="utf-8") as source:
-        return any(line.startswith("CHANNEL") for line in source)
-
-
 @cache
 def declared() -> ChannelCatalogue:
     """Every channel module of this package, in module-name order."""
-    specs = []
-    for module_info in sorted(pkgutil.iter_modules(bot.channels.__path__), key=lambda m: m.name):
-        if not _declares_a_channel(module_info):
-            continue  # a helper module (the web chat's transport, say): not imported for nothing
-        module = importlib.import_module(f"{bot.channels.__name__}.{module_info.name}")
-        spec = getattr(module, "CHANNEL", None)
-        if isinstance(spec, ChannelSpec):
-            specs.append(spec)
+    specs = [module.CHANNEL for module in declaring(bot.channels, "CHANNEL")
+             if isinstance(getattr(module, "CHANNEL", None), ChannelSpec)]
     return ChannelCatalogue(specs)
 
 

@@ -127,6 +127,11 @@ class Page:
              ) -> Callable[[DecoratedCallable], DecoratedCallable]:
         return self.route(path, ["POST"], role=role)
 
+    @property
+    def catches_all(self) -> bool:
+        """A route that takes any path (`{rest:path}`): matched after every other page's."""
+        return any(":path}" in getattr(route, "path", "") for route in self.router.routes)
+
     def shows_to(self, who: Principal) -> bool:
         needed = (self.nav.role if self.nav and self.nav.role else self.role) or Role.LEADER
         return who.at_least(needed)

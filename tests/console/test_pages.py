@@ -96,3 +96,16 @@ def test_a_route_cannot_ask_for_less_than_its_page():
     page = Page("x", role=Role.STAFF)
     with pytest.raises(ValueError):
         page.get("/admin/x", role=Role.LEADER)
+
+
+def test_every_page_module_is_found_and_the_catch_all_comes_last():
+    """A new page is a file: nothing lists the pages by hand."""
+    from pathlib import Path
+
+    import bot.console.pages as package
+    from bot.console.pages import PAGES
+
+    modules = {path.stem for path in Path(package.__file__).parent.glob("*.py")} - {"__init__"}
+    assert {page.name.replace("-", "_") for page in PAGES} == modules
+    assert [page.catches_all for page in PAGES] == [False] * (len(PAGES) - 1) + [True]
+    assert PAGES[-1].name == "not-found"

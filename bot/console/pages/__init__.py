@@ -1,47 +1,22 @@
-"""The console's pages, one module each. A new page is a module with a `page` (see
-bot/console/page.py), a template and a test, added to this list; order matters only where
-paths overlap (the catch-all `not_found` stays last)."""
+"""The console's pages, one module each: a module of this package with a top-level
+`page = Page(...)` (bot/console/page.py) is a page, found by reading the sources, so a new
+page is a module, a template and a test, edited into no list. Routes are matched in module
+order, except that a page with a catch-all route (`not_found`: any other /admin/… path)
+comes last; paths that could overlap across pages use typed parameters instead
+(`{receipt:receipt}`, `{announcement_id:int}`)."""
 
-from bot.console.pages import (
-    announcements,
-    audit,
-    bulletins,
-    comments,
-    content,
-    drafts,
-    exports,
-    home,
-    inbox,
-    login,
-    meeting,
-    meetings,
-    not_found,
-    outbox,
-    people,
-    preview,
-    reports,
-    share,
-    static,
-)
+from __future__ import annotations
 
-PAGES = [
-    static.page,
-    login.page,
-    home.page,
-    meeting.page,
-    comments.page,
-    exports.page,
-    audit.page,
-    preview.page,  # the public pages on another day (bot/public)
-    inbox.page,  # residents' questions and reports (issue 17)
-    share.page,  # text for hamlet Zalo groups (issue 19)
-    announcements.page,
-    outbox.page,
-    bulletins.page,
-    content.page,
-    drafts.page,
-    people.page,
-    reports.page,  # the campaign reports kept for download (issue 17)
-    meetings.page,  # meetings recorded by chi bộ and organisations (issue 17)
-    not_found.page,  # last: any other /admin/… path
-]
+import sys
+
+from bot.channels.declarations import declaring
+from bot.console.page import Page
+
+
+def _pages() -> list[Page]:
+    pages = [module.page for module in declaring(sys.modules[__name__], "page = Page(")
+             if isinstance(getattr(module, "page", None), Page)]
+    return sorted(pages, key=lambda page: page.catches_all)  # stable: the rest keep their order
+
+
+PAGES = _pages()
